@@ -1,0 +1,76 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { DepartmentRepository } from '../store/department-repository';
+import type { DepartmentRecord } from '../store/records';
+import { serviceSettings } from '../service-settings';
+import { HttpProblem } from './http-responses';
+import { header } from './request-body';
+
+function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
+  return match?.[1];
+}
+
+function unauthorised(detail: string): HttpProblem {
+  return HttpProblem.of(401, detail, undefined, { 'www-authenticate': 'Bearer' });
+}
+
+let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
+let keySetUrl: string | undefined;
+
+/**
+ * The citizen's id (`sub`) from an OpenID Connect access token, verified for signature, issuer,
+ * audience and expiry. Development tokens on one machine take exactly this path.
+ */
+export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promise<string> {
+  const token = bearerToken(event);
+  if (!token) throw unauthorised('Sign in: send Authorization: Bearer <token>.');
+  if (!keySet || keySetUrl !== serviceSettings.oidcJwksUrl) {
+    keySetUrl = serviceSettings.oidcJwksUrl;
+    keySet = createRemoteJWKSet(new URL(keySetUrl));
+  }
+  try {
+    const { payload } = await jwtVerify(token, keySet, {
+      issuer: serviceSettings.oidcIssuer,
+      audience: serviceSettings.oidcAudience,
+      algorithms: ['RS256', 'ES256', 'PS256'],
+    });
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new Error('no subject');
+    return payload.sub;
+  } catch {
+    throw unauthorised('The access token is not valid or has expired.');
+  }
+}
+
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex');
+}
+
+/** API keys name their department (`tuo.<departmentId>.<secret>`), so one read finds the hash to compare. */
+export function departmentIdOfApiKey(apiKey: string): string | undefined {
+  return /^tuo\.([a-z0-9-]{2,40})\.[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
+}
+
+/** The department whose API key was presented. */
+export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository): Promise<DepartmentRecord> {
+  const apiKey = bearerToken(event);
+  const departmentId = apiKey && departmentIdOfApiKey(apiKey);
+  const department = departmentId ? await departments.get(departmentId) : undefined;
+  if (!apiKey || !department) throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
+  const presented = Buffer.from(hashApiKey(apiKey), 'hex');
+  const stored = Buffer.from(department.apiKeyHash, 'hex');
+  if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) {
+    throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
+  }
+  return department;
+}
+
+/**
+ * Operator routes are authorised by API Gateway with IAM on AWS; the one-machine gateway sets the
+ * same context when the admin token is presented. No IAM context means the route was not authorised.
+ */
+export function authenticateOperator(event: APIGatewayProxyEventV2): void {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
+  if (!authorizer?.iam) throw unauthorised('This route is for operators.');
+}

@@ -1,0 +1,74 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { departmentIdSchema, parseDepartmentConfiguration } from '../domain/department-configuration';
+import { checkWebhookTarget } from '../domain/webhook-target-policy';
+import { registerDepartment, rotateSigningSecret } from '../application/register-department';
+import type { DepartmentRecord } from '../store/records';
+import { serviceRepositories } from '../store/service-repositories';
+import { serviceSettings } from '../service-settings';
+import { authenticateOperator, hashApiKey } from './authentication';
+import { httpHandler } from './http-handler';
+import { HttpProblem, json, problemResponse } from './http-responses';
+import { readJsonBody } from './request-body';
+
+const repositories = serviceRepositories();
+
+function departmentIdFrom(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.departmentId ?? '';
+  if (!departmentIdSchema.safeParse(id).success) {
+    throw HttpProblem.of(400, 'The departmentId in the path must be 2 to 40 characters of a-z, 0-9 and -.');
+  }
+  return id;
+}
+
+function configurationView(department: DepartmentRecord) {
+  return {
+    id: department.id,
+    name: department.name,
+    description: department.description,
+    webhookUrl: department.webhookUrl,
+    events: department.events,
+    fields: department.fields,
+    confirmation: department.confirmation,
+    active: department.active,
+    ...(department.disabledReason ? { disabledReason: department.disabledReason, disabledAt: department.disabledAt } : {}),
+  };
+}
+
+async function putDepartment(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  const parsed = parseDepartmentConfiguration(readJsonBody(event));
+  if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
+  const target = checkWebhookTarget(parsed.value.webhookUrl, {
+    allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks,
+    allowPrivateTargets: serviceSettings.allowPrivateWebhooks,
+  });
+  if (!target.ok) {
+    return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
+  }
+  const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date());
+  if (outcome.kind === 'replaced') return json(200, configurationView(outcome.department));
+  return json(201, { ...configurationView(outcome.department), signingSecret: outcome.signingSecret, apiKey: outcome.apiKey },
+    { location: `/v1/departments/${id}` });
+}
+
+async function listDepartments() {
+  const departments = await repositories.departments.list();
+  return json(200, departments
+    .filter((d) => d.active)
+    .map(({ id, name, description, events, fields }) => ({ id, name, description, events, fields })));
+}
+
+async function issueSigningSecret(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  const rotated = await rotateSigningSecret(repositories.departments, id, new Date());
+  if (!rotated) return problemResponse(404, 'There is no department with this id.');
+  return json(201, { id, signingSecret: rotated.signingSecret, previousSecretsRetireAt: rotated.previousSecretsRetireAt });
+}
+
+export const handler = httpHandler({
+  'GET /v1/departments': listDepartments,
+  'PUT /v1/departments/{departmentId}': putDepartment,
+  'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
+});

@@ -1,0 +1,78 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseChangeOfAddressRequest } from '../domain/change-of-address-request';
+import { requestFingerprint } from '../domain/identifiers';
+import { submitChangeOfAddress } from '../application/submit-change-of-address';
+import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import { serviceRepositories } from '../store/service-repositories';
+import { startNotificationWorkflow } from '../workflow/workflow-control';
+import { authenticateCitizen } from './authentication';
+import { httpHandler } from './http-handler';
+import { json, problemResponse } from './http-responses';
+import { header, readJsonBody } from './request-body';
+
+const repositories = serviceRepositories();
+
+/** CONTRACT section 5: 1 to 255 printable ASCII characters. */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+
+function submissionView(submission: SubmissionRecord, notifications: NotificationRecord[]) {
+  return {
+    id: submission.id,
+    reference: submission.reference,
+    type: submission.type,
+    status: submission.status,
+    createdAt: submission.createdAt,
+    notifications: notifications.map((n) => ({
+      id: n.id,
+      department: n.departmentId,
+      status: n.status,
+      attempts: n.attempts,
+      lastError: n.lastError ?? null,
+      deliveredAt: n.deliveredAt ?? null,
+      respondedAt: n.respondedAt ?? null,
+      departmentReference: n.departmentReference ?? null,
+      reason: n.reason ?? null,
+    })),
+  };
+}
+
+async function createSubmission(event: APIGatewayProxyEventV2) {
+  const citizenId = await authenticateCitizen(event);
+  const idempotencyKey = header(event, 'idempotency-key');
+  if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    return problemResponse(400, 'Send an Idempotency-Key header of 1 to 255 printable characters, new for each submission.');
+  }
+  const body = readJsonBody(event);
+  const parsed = parseChangeOfAddressRequest(body);
+  if (!parsed.ok) return problemResponse(422, 'Some answers need correcting.', parsed.errors);
+
+  const outcome = await submitChangeOfAddress(
+    { ...repositories, startWorkflow: startNotificationWorkflow, now: () => new Date() },
+    citizenId, idempotencyKey, parsed.value, requestFingerprint(body),
+  );
+  switch (outcome.kind) {
+    case 'invalid': return problemResponse(422, 'Some answers need correcting.', outcome.errors);
+    case 'key-reused': return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
+    case 'accepted': {
+      const { id, reference, status, notifications } = submissionView(outcome.submission, outcome.notifications);
+      return json(202, {
+        id, reference, status,
+        notifications: notifications.map((n) => ({ id: n.id, department: n.department, status: n.status })),
+      }, { location: `/v1/submissions/${id}` });
+    }
+  }
+}
+
+async function getSubmission(event: APIGatewayProxyEventV2) {
+  const citizenId = await authenticateCitizen(event);
+  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  // Someone else's submission is answered exactly like a missing one.
+  if (!submission || submission.citizenId !== citizenId) return problemResponse(404, 'There is no submission with this id.');
+  const notifications = await repositories.notifications.getMany(submission.notificationIds);
+  return json(200, submissionView(submission, notifications));
+}
+
+export const handler = httpHandler({
+  'POST /v1/submissions': createSubmission,
+  'GET /v1/submissions/{submissionId}': getSubmission,
+});

@@ -1,0 +1,44 @@
+import { evaluateDepartmentAnswer } from '../domain/notification-status';
+import type { DepartmentAnswer, NotificationRepository } from '../store/notification-repository';
+import type { NotificationRecord } from '../store/records';
+
+export type AnswerOutcome =
+  | { kind: 'recorded' | 'repeated'; notification: NotificationRecord }
+  | { kind: 'not-found' }
+  | { kind: 'conflict'; notification: NotificationRecord };
+
+/**
+ * Records a department's answer once (a conditional write decides between simultaneous answers)
+ * and lets the waiting workflow go on. A repeated identical answer changes nothing but passes the
+ * answer on again, in case the first hand-over to the workflow was lost.
+ */
+export async function answerNotification(
+  deps: { notifications: NotificationRepository; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
+  departmentId: string,
+  notificationId: string,
+  answer: DepartmentAnswer,
+): Promise<AnswerOutcome> {
+  let notification = await deps.notifications.get(notificationId);
+  // Another department's notification is answered exactly like a missing one.
+  if (!notification || notification.departmentId !== departmentId) return { kind: 'not-found' };
+
+  for (;;) {
+    const verdict = evaluateDepartmentAnswer(
+      { status: notification.status, confirmationRequired: notification.confirmationRequired, sent: notification.sentAt !== undefined },
+      answer.outcome,
+    );
+    if (verdict === 'CONFLICT') return { kind: 'conflict', notification };
+    if (verdict === 'REPEAT') {
+      if (notification.taskToken) await deps.resumeWorkflow(notification.taskToken, { outcome: notification.status });
+      return { kind: 'repeated', notification };
+    }
+    const result = await deps.notifications.recordAnswer(notificationId, answer, deps.now());
+    if (!result.notification) return { kind: 'not-found' };
+    if (!result.recorded) {
+      notification = result.notification; // Someone else's write won: judge again against it.
+      continue;
+    }
+    if (result.notification.taskToken) await deps.resumeWorkflow(result.notification.taskToken, { outcome: answer.outcome });
+    return { kind: 'recorded', notification: result.notification };
+  }
+}

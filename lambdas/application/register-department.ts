@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { DepartmentConfiguration } from '../domain/department-configuration';
+import type { DepartmentRepository } from '../store/department-repository';
+import type { DepartmentRecord, SigningSecret } from '../store/records';
+
+/** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+export function newApiKey(departmentId: string): string {
+  return `tuo.${departmentId}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** During a rotation the previous secret keeps signing for this long, so departments can switch over. */
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export type RegisterOutcome =
+  | { kind: 'created'; department: DepartmentRecord; signingSecret: string; apiKey: string }
+  | { kind: 'replaced'; department: DepartmentRecord };
+
+/** Creates the department with a fresh secret and key, or replaces its configuration keeping both. */
+export async function registerDepartment(
+  departments: DepartmentRepository,
+  id: string,
+  configuration: DepartmentConfiguration,
+  hashApiKey: (key: string) => string,
+  now: Date,
+): Promise<RegisterOutcome> {
+  // Create-or-replace can race with itself; a second round settles it.
+  for (let round = 0; round < 3; round++) {
+    const replaced = await departments.replaceConfiguration(id, configuration, now);
+    if (replaced) return { kind: 'replaced', department: replaced };
+    const signingSecret = newSigningSecret();
+    const apiKey = newApiKey(id);
+    const department: DepartmentRecord = {
+      id,
+      ...configuration,
+      active: true,
+      signingSecrets: [{ secret: signingSecret, createdAt: now.toISOString() }],
+      apiKeyHash: hashApiKey(apiKey),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    if ((await departments.create(department)) === 'created') return { kind: 'created', department, signingSecret, apiKey };
+  }
+  throw new Error('Department registration did not settle');
+}
+
+/** Secrets that still sign deliveries at `now`. */
+export function activeSigningSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
+  return secrets.filter((s) => !s.retiresAt || Date.parse(s.retiresAt) > now.getTime());
+}
+
+/** Issues a new signing secret; the ones before it keep signing for 24 hours. */
+export async function rotateSigningSecret(departments: DepartmentRepository, id: string, now: Date) {
+  for (let round = 0; round < 5; round++) {
+    const department = await departments.get(id);
+    if (!department) return undefined;
+    const signingSecret = newSigningSecret();
+    const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
+    const previous = activeSigningSecrets(department.signingSecrets, now)
+      .map((s) => ({ ...s, retiresAt: s.retiresAt ?? retiresAt }));
+    const updated = await departments.replaceSigningSecrets(
+      id, [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
+    );
+    if (updated) return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
+  }
+  throw new Error('Signing secret rotation did not settle');
+}

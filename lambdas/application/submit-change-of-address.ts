@@ -1,0 +1,93 @@
+import { type ChangeOfAddressRequest } from '../domain/change-of-address-request';
+import type { ChangeOfAddress } from '../domain/entitlement';
+import type { FieldError } from '../domain/problem-details';
+import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/identifiers';
+import type { DepartmentRepository } from '../store/department-repository';
+import type { NotificationRepository } from '../store/notification-repository';
+import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { SubmissionRepository } from '../store/submission-repository';
+
+export interface SubmitDependencies {
+  readonly departments: DepartmentRepository;
+  readonly submissions: SubmissionRepository;
+  readonly notifications: NotificationRepository;
+  readonly startWorkflow: (submissionId: string) => Promise<void>;
+  readonly now: () => Date;
+}
+
+export type SubmitOutcome =
+  | { kind: 'accepted'; submission: SubmissionRecord; notifications: NotificationRecord[] }
+  | { kind: 'key-reused'; detail: string }
+  | { kind: 'invalid'; errors: FieldError[] };
+
+/**
+ * Stores a change of address and starts telling the chosen departments. Every id is derived from
+ * the citizen and the Idempotency-Key, so a retry after any failure converges on the same
+ * submission and notifications; the submission write is what acknowledges it.
+ */
+export async function submitChangeOfAddress(
+  deps: SubmitDependencies,
+  citizenId: string,
+  idempotencyKey: string,
+  request: ChangeOfAddressRequest,
+  fingerprint: string,
+): Promise<SubmitOutcome> {
+  const submissionId = submissionIdFor(citizenId, idempotencyKey);
+  const existing = await deps.submissions.get(submissionId);
+  if (existing) return resume(deps, existing, fingerprint);
+
+  const errors: FieldError[] = [];
+  const chosen = await Promise.all(request.departments.map((id) => deps.departments.get(id)));
+  chosen.forEach((department, index) => {
+    const pointer = `/departments/${index}`;
+    if (!department || !department.active) {
+      errors.push({ pointer, detail: `There is no active department "${request.departments[index]}".` });
+    } else if (!department.events.includes(request.type)) {
+      errors.push({ pointer, detail: `${department.name} does not take ${request.type} notifications.` });
+    }
+  });
+  if (errors.length > 0) return { kind: 'invalid', errors };
+
+  const now = deps.now().toISOString();
+  const notifications: NotificationRecord[] = chosen.map((department) => ({
+    id: notificationIdFor(submissionId, department!.id),
+    submissionId,
+    departmentId: department!.id,
+    status: 'PENDING',
+    confirmationRequired: department!.confirmation.required,
+    confirmationTimeoutSeconds: department!.confirmation.timeoutSeconds,
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const { departments: _chosen, type, ...change } = request;
+  const submission: SubmissionRecord = {
+    id: submissionId,
+    reference: referenceFor(submissionId),
+    type,
+    citizenId,
+    fingerprint,
+    change: change as ChangeOfAddress,
+    notificationIds: notifications.map((n) => n.id),
+    status: 'IN_PROGRESS',
+    createdAt: now,
+    updatedAt: now,
+  };
+  // Notifications first, the submission last: a submission that exists is complete.
+  await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
+  if ((await deps.submissions.create(submission)) === 'exists') {
+    const winner = await deps.submissions.get(submissionId);
+    if (winner) return resume(deps, winner, fingerprint);
+  }
+  await deps.startWorkflow(submissionId);
+  return { kind: 'accepted', submission, notifications: await deps.notifications.getMany(submission.notificationIds) };
+}
+
+async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fingerprint: string): Promise<SubmitOutcome> {
+  if (existing.fingerprint !== fingerprint) {
+    return { kind: 'key-reused', detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.' };
+  }
+  // The earlier request may have stopped before the workflow started; starting it again is harmless.
+  if (existing.status === 'IN_PROGRESS') await deps.startWorkflow(existing.id);
+  return { kind: 'accepted', submission: existing, notifications: await deps.notifications.getMany(existing.notificationIds) };
+}

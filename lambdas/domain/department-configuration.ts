@@ -1,0 +1,48 @@
+// The body of PUT /v1/departments/{id} (CONTRACT section 4). Whether the webhook URL is an
+// acceptable target (https, not private or metadata) is policy and lives in
+// webhook-target-policy.ts; here it only has to be an http(s) URL.
+import { z } from 'zod';
+import { DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES, rejectDuplicates } from './change-of-address-request';
+import { ENTITLEABLE_FIELDS } from './entitlement';
+import { parseWith, type ParseResult } from './problem-details';
+
+export const DEFAULT_CONFIRMATION_TIMEOUT_SECONDS = 604_800; // 7 days
+export const MAX_CONFIRMATION_TIMEOUT_SECONDS = 31_536_000; // 365 days
+
+export const departmentIdSchema = z
+  .string()
+  .regex(DEPARTMENT_ID_PATTERN, 'A department id is 2 to 40 characters: lower-case letters, digits and hyphens.');
+
+export const departmentConfigurationSchema = z.strictObject({
+  name: z.string().trim().min(1, 'Enter the department name.').max(200, 'The name must be 200 characters or fewer.'),
+  description: z.string().trim().max(1000, 'The description must be 1000 characters or fewer.').default(''),
+  webhookUrl: z
+    .string()
+    .max(2048, 'The webhook URL must be 2048 characters or fewer.')
+    .pipe(z.url({ protocol: /^https?$/, error: 'Enter the webhook URL as an absolute https URL.' })),
+  events: z
+    .array(z.enum(SUPPORTED_EVENT_TYPES))
+    .min(1, 'Subscribe to at least one event type.')
+    .superRefine(rejectDuplicates('This event type is listed more than once.')),
+  fields: z
+    .array(z.enum(ENTITLEABLE_FIELDS))
+    .min(1, 'List at least one field the department is entitled to receive.')
+    .superRefine(rejectDuplicates('This field is listed more than once.')),
+  confirmation: z
+    .strictObject({
+      required: z.boolean().default(true),
+      timeoutSeconds: z
+        .number()
+        .int('The confirmation timeout must be a whole number of seconds.')
+        .min(1, 'The confirmation timeout must be at least 1 second.')
+        .max(MAX_CONFIRMATION_TIMEOUT_SECONDS, `The confirmation timeout must be at most ${MAX_CONFIRMATION_TIMEOUT_SECONDS} seconds (365 days).`)
+        .default(DEFAULT_CONFIRMATION_TIMEOUT_SECONDS),
+    })
+    .prefault({}), // a missing object gets the same defaults as an empty one
+});
+
+export type DepartmentConfiguration = z.output<typeof departmentConfigurationSchema>;
+
+export function parseDepartmentConfiguration(body: unknown): ParseResult<DepartmentConfiguration> {
+  return parseWith(departmentConfigurationSchema, body);
+}

@@ -1,0 +1,15 @@
+import type { DepartmentConfiguration } from '../domain/department-configuration';
+import type { DepartmentRecord, SigningSecret } from './records';
+
+export interface DepartmentRepository {
+  get(id: string): Promise<DepartmentRecord | undefined>;
+  /** Creates the department unless one with that id exists. */
+  create(record: DepartmentRecord): Promise<'created' | 'exists'>;
+  /** Replaces the configuration of an existing department and re-enables it; keeps its secrets and key. */
+  replaceConfiguration(id: string, configuration: DepartmentConfiguration, now: Date): Promise<DepartmentRecord | undefined>;
+  /** Stores a new signing-secret list, only if the department was not changed since `expectedUpdatedAt`. */
+  replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined>;
+  /** Stops notifying the department (its endpoint answered 410) until an operator re-enables it. */
+  disable(id: string, reason: string, now: Date): Promise<void>;
+  list(): Promise<DepartmentRecord[]>;
+}

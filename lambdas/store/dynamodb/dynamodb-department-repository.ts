@@ -1,0 +1,108 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DepartmentConfiguration } from '../../domain/department-configuration';
+import type { DepartmentRepository } from '../department-repository';
+import type { DepartmentRecord, SigningSecret } from '../records';
+import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+
+const LISTING_INDEX = 'listing';
+const key = (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'DEPARTMENT' });
+
+export class DynamoDbDepartmentRepository implements DepartmentRepository {
+  constructor(private readonly tableName: string) {}
+
+  async get(id: string): Promise<DepartmentRecord | undefined> {
+    const { Item } = await documentClient().send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
+    return Item ? withoutKeys<DepartmentRecord>(Item) : undefined;
+  }
+
+  async create(record: DepartmentRecord): Promise<'created' | 'exists'> {
+    try {
+      await documentClient().send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key(record.id), gsi1pk: 'DEPARTMENTS', gsi1sk: record.id, ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  async replaceConfiguration(id: string, configuration: DepartmentConfiguration, now: Date): Promise<DepartmentRecord | undefined> {
+    try {
+      const { Attributes } = await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: 'SET #name = :name, #description = :description, #webhookUrl = :webhookUrl, #events = :events, '
+          + '#fields = :fields, #confirmation = :confirmation, #active = :true, #updatedAt = :now REMOVE #disabledAt, #disabledReason',
+        ConditionExpression: 'attribute_exists(pk)',
+        // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
+        ExpressionAttributeNames: Object.fromEntries(
+          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
+            .map((attribute) => [`#${attribute}`, attribute]),
+        ),
+        ExpressionAttributeValues: {
+          ':name': configuration.name,
+          ':description': configuration.description,
+          ':webhookUrl': configuration.webhookUrl,
+          ':events': configuration.events,
+          ':fields': configuration.fields,
+          ':confirmation': configuration.confirmation,
+          ':true': true,
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return withoutKeys<DepartmentRecord>(Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+    try {
+      const { Attributes } = await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: 'SET signingSecrets = :secrets, updatedAt = :now',
+        ConditionExpression: 'updatedAt = :expected',
+        ExpressionAttributeValues: { ':secrets': secrets, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return withoutKeys<DepartmentRecord>(Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async disable(id: string, reason: string, now: Date): Promise<void> {
+    await documentClient().send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: key(id),
+      UpdateExpression: 'SET #active = :false, disabledAt = :now, disabledReason = :reason, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#active': 'active' },
+      ExpressionAttributeValues: { ':false': false, ':now': now.toISOString(), ':reason': reason },
+    }));
+  }
+
+  async list(): Promise<DepartmentRecord[]> {
+    const records: DepartmentRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) records.push(withoutKeys<DepartmentRecord>(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+}

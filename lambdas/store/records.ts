@@ -1,0 +1,61 @@
+import type { DepartmentConfiguration } from '../domain/department-configuration';
+import type { ChangeOfAddress } from '../domain/entitlement';
+import type { NotificationStatus, SubmissionStatus } from '../domain/notification-status';
+
+export interface SigningSecret {
+  /** `whsec_...`, as Standard Webhooks defines it. */
+  readonly secret: string;
+  readonly createdAt: string;
+  /** Set when a newer secret replaced this one; it keeps signing until then. */
+  readonly retiresAt?: string;
+}
+
+export interface DepartmentRecord extends DepartmentConfiguration {
+  readonly id: string;
+  readonly active: boolean;
+  readonly disabledAt?: string;
+  readonly disabledReason?: string;
+  readonly signingSecrets: SigningSecret[];
+  /** SHA-256 of the department's API key; the key itself is never stored. */
+  readonly apiKeyHash: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SubmissionRecord {
+  readonly id: string;
+  readonly reference: string;
+  readonly type: string;
+  /** The citizen's `sub`; only they may read the submission. */
+  readonly citizenId: string;
+  /** Fingerprint of the request body, to tell a retry from a different request under the same key. */
+  readonly fingerprint: string;
+  readonly change: ChangeOfAddress;
+  readonly notificationIds: string[];
+  readonly status: SubmissionStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finalisedAt?: string;
+}
+
+export interface NotificationRecord {
+  readonly id: string;
+  readonly submissionId: string;
+  readonly departmentId: string;
+  readonly status: NotificationStatus;
+  readonly confirmationRequired: boolean;
+  readonly confirmationTimeoutSeconds: number;
+  readonly attempts: number;
+  readonly lastError?: string;
+  readonly firstAttemptAt?: string;
+  /** Set when the first attempt starts: from then on the department may answer. */
+  readonly sentAt?: string;
+  readonly deliveredAt?: string;
+  readonly respondedAt?: string;
+  readonly departmentReference?: string;
+  readonly reason?: string;
+  /** The workflow's task token while it waits for the answer; never leaves the service. */
+  readonly taskToken?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -1,0 +1,14 @@
+import { serviceSettings } from '../service-settings';
+import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
+import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
+import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
+
+/** The repositories handlers use, on the service's table. */
+export function serviceRepositories() {
+  const tableName = serviceSettings.tableName;
+  return {
+    departments: new DynamoDbDepartmentRepository(tableName),
+    submissions: new DynamoDbSubmissionRepository(tableName),
+    notifications: new DynamoDbNotificationRepository(tableName),
+  };
+}

@@ -1,0 +1,22 @@
+import { deliverToDepartment, type DeliveryStep } from '../application/deliver-to-department';
+import { sendWebhook } from '../delivery/webhook-sender';
+import { serviceSettings } from '../service-settings';
+import { serviceRepositories } from '../store/service-repositories';
+
+const repositories = serviceRepositories();
+
+/** Workflow step: one delivery attempt; tells the workflow whether to wait for an answer or retry. */
+export async function handler(input: { submissionId: string; notificationId: string }): Promise<DeliveryStep> {
+  return deliverToDepartment({
+    ...repositories,
+    send: sendWebhook,
+    now: () => new Date(),
+    random: Math.random,
+    settings: {
+      publicBaseUrl: serviceSettings.publicBaseUrl,
+      timeScale: serviceSettings.timeScale,
+      allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
+      allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
+    },
+  }, input.submissionId, input.notificationId);
+}

@@ -1,0 +1,14 @@
+import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
+import { serviceRepositories } from '../store/service-repositories';
+
+const repositories = serviceRepositories();
+
+/** Workflow step: every notification has settled; the submission takes its final status. */
+export async function handler(input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> {
+  const submission = await repositories.submissions.get(input.submissionId);
+  if (!submission) throw new Error(`Submission ${input.submissionId} does not exist`);
+  const notifications = await repositories.notifications.getMany(submission.notificationIds);
+  const status = aggregateSubmissionStatus(notifications);
+  await repositories.submissions.setStatus(submission.id, status, new Date());
+  return { submissionId: submission.id, status };
+}

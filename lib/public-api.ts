@@ -1,0 +1,80 @@
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function';
+
+export interface PublicApiProps {
+  readonly table: dynamodb.ITable;
+  readonly stateMachine: sfn.IStateMachine;
+  readonly environment: Record<string, string>;
+}
+
+type Access = 'public' | 'citizen' | 'department' | 'operator';
+
+/**
+ * The HTTP API of CONTRACT sections 4 to 6. Citizens and departments are authenticated by the
+ * handlers themselves (JWT and hashed API key); operator routes use IAM. Anything else reaches
+ * the fallback handler, so unknown routes and wrong methods answer problem+json too.
+ */
+export class PublicApi extends Construct {
+  readonly httpApi: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
+    super(scope, id);
+    const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const fn = (name: string, entry: string, description: string) =>
+      new ServiceFunction(this, name, { entry, description, environment });
+
+    const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
+    const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
+    const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
+
+    props.table.grantReadWriteData(submissions);
+    props.table.grantReadWriteData(departments);
+    props.table.grantReadWriteData(notifications);
+    props.stateMachine.grantStartExecution(submissions);
+    props.stateMachine.grantTaskResponse(notifications);
+
+    const iam = new HttpIamAuthorizer();
+    const routes: Array<[apigw.HttpMethod, string, ServiceFunction, Access]> = [
+      [apigw.HttpMethod.POST, '/v1/submissions', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
+      [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
+      [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
+      [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
+    ];
+    const fallback = new ServiceFunction(this, 'FallbackFunction', {
+      entry: 'lambdas/api/fallback-api.ts',
+      description: 'Answers unknown routes and wrong methods',
+      environment: { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) },
+    });
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Tell Us Once public API',
+      createDefaultStage: true,
+      defaultIntegration: new HttpLambdaIntegration('Fallback', fallback),
+    });
+
+    const integrations = new Map<ServiceFunction, HttpLambdaIntegration>();
+    const integrationFor = (target: ServiceFunction) => {
+      let integration = integrations.get(target);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${target.node.id}Integration`, target);
+        integrations.set(target, integration);
+      }
+      return integration;
+    };
+    for (const [method, path, target, access] of routes) {
+      this.httpApi.addRoutes({
+        path,
+        methods: [method],
+        integration: integrationFor(target),
+        authorizer: access === 'operator' ? iam : undefined,
+      });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type * as http from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { problem, type FieldError } from '../lambdas/domain/problem-details';
+import type { LocalRoute } from './template-resources';
+
+/** API Gateway HTTP APIs take payloads up to 10 MB; the handlers enforce the contract's 64 KiB. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute extends LocalRoute {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly parameterNames: string[];
+}
+
+function compile(route: LocalRoute): CompiledRoute | undefined {
+  if (route.routeKey === '$default') return undefined;
+  const [method, path] = route.routeKey.split(' ');
+  const parameterNames: string[] = [];
+  const pattern = new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, name: string) => { parameterNames.push(name); return '([^/]+)'; })}$`);
+  return { ...route, method, pattern, parameterNames };
+}
+
+export type Invoke = (functionLogicalId: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
+
+/**
+ * Plays API Gateway (HTTP API, payload format 2.0) for the routes of the synthesized template:
+ * matches the route, turns the request into the event API Gateway would send, and the handler's
+ * result into the response. Routes with IAM authorisation are authorised by the admin token.
+ */
+export class LocalApiGateway {
+  private readonly routes: CompiledRoute[];
+  private readonly defaultRoute?: LocalRoute;
+
+  constructor(routes: LocalRoute[], private readonly invoke: Invoke, private readonly adminToken: string) {
+    this.routes = routes.map(compile).filter((r): r is CompiledRoute => r !== undefined);
+    this.defaultRoute = routes.find((r) => r.routeKey === '$default');
+  }
+
+  async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) return sendProblem(res, 413, 'The request body is too large.');
+    const method = req.method ?? 'GET';
+    let route: LocalRoute | undefined;
+    let pathParameters: Record<string, string> | undefined;
+    for (const candidate of this.routes) {
+      const match = candidate.method === method ? candidate.pattern.exec(url.pathname) : null;
+      if (match) {
+        route = candidate;
+        pathParameters = Object.fromEntries(candidate.parameterNames.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+        break;
+      }
+    }
+    route ??= this.defaultRoute;
+    if (!route) return sendProblem(res, 404, 'There is nothing at this address.');
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const requestContext: Record<string, unknown> = {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    };
+    if (route.authorizationType === 'AWS_IAM' && this.isAdmin(headers.authorization)) {
+      requestContext.authorizer = { iam: { accessKey: 'local', accountId: 'local', callerId: 'operator', principalOrgId: null, userArn: 'arn:aws:iam::local:user/operator', userId: 'operator' } };
+    }
+    const isText = body.length === 0 || /json|text|xml|urlencoded/i.test(headers['content-type'] ?? 'application/json');
+    const event = {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+      pathParameters,
+      requestContext,
+      body: body.length > 0 ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+      isBase64Encoded: body.length > 0 && !isText,
+    } as unknown as APIGatewayProxyEventV2;
+
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      result = (await this.invoke(route.functionLogicalId, event)) as APIGatewayProxyStructuredResultV2;
+    } catch {
+      // API Gateway answers 500 when the function itself fails.
+      return sendProblem(res, 500, 'Something went wrong on our side. Try again later.');
+    }
+    const responseHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+    if (result.cookies?.length) responseHeaders['set-cookie'] = result.cookies;
+    const responseBody = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+    res.writeHead(result.statusCode ?? 200, responseHeaders);
+    res.end(responseBody);
+  }
+
+  private isAdmin(authorization: string | undefined): boolean {
+    const presented = Buffer.from(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(this.adminToken);
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  }
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export function sendProblem(res: http.ServerResponse, status: number, detail: string, errors?: FieldError[]): void {
+  sendJson(res, status, problem(status, detail, errors), 'application/problem+json');
+}

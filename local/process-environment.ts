@@ -1,0 +1,5 @@
+// Imported first by the one-machine entry points, before any AWS SDK module loads.
+// The SDK warns on Node 20 at load time; the service supports Node 20 on one machine.
+process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+export {};

@@ -1,0 +1,143 @@
+import type { CloudFormationTemplate } from './synthesized-template';
+
+/** The pseudo parameters and naming the one-machine runtime resolves the template with. */
+export const LOCAL_PARTITION = 'aws';
+export const LOCAL_REGION = 'eu-west-2';
+export const LOCAL_ACCOUNT = '000000000000';
+const HANDLER_METADATA_KEY = 'TellUsOnce:Handler';
+
+export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+export const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+
+export interface LocalFunction {
+  readonly logicalId: string;
+  readonly entry: string;
+  readonly handler: string;
+  readonly environment: Record<string, string>;
+}
+
+export interface LocalRoute {
+  /** API Gateway route key, e.g. `POST /v1/submissions` or `$default`. */
+  readonly routeKey: string;
+  readonly functionLogicalId: string;
+  readonly authorizationType: string;
+}
+
+export interface LocalTable {
+  readonly logicalId: string;
+  readonly properties: Record<string, any>;
+}
+
+/**
+ * Resolves the intrinsic functions the synthesized template uses (Ref, Fn::GetAtt, Fn::Join,
+ * Fn::Select, Fn::Split) to the names resources have on one machine: tables are named after
+ * their logical id, functions and state machines get local ARNs.
+ */
+export function resolveIntrinsics(template: CloudFormationTemplate, value: unknown): any {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(template, v));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1) {
+    const [fn, arg] = entries[0];
+    switch (fn) {
+      case 'Ref': return resolveRef(template, arg as string);
+      case 'Fn::GetAtt': {
+        const [logicalId, attribute] = Array.isArray(arg) ? arg as string[] : String(arg).split('.');
+        return resolveGetAtt(template, logicalId, attribute);
+      }
+      case 'Fn::Join': {
+        const [separator, parts] = arg as [string, unknown[]];
+        return (resolveIntrinsics(template, parts) as unknown[]).join(separator);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg as [number, unknown];
+        return (resolveIntrinsics(template, list) as unknown[])[Number(index)];
+      }
+      case 'Fn::Split': {
+        const [separator, source] = arg as [string, unknown];
+        return String(resolveIntrinsics(template, source)).split(separator);
+      }
+      default: break;
+    }
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(template, v)]));
+}
+
+function resolveRef(template: CloudFormationTemplate, name: string): string {
+  switch (name) {
+    case 'AWS::Partition': return LOCAL_PARTITION;
+    case 'AWS::Region': return LOCAL_REGION;
+    case 'AWS::AccountId': return LOCAL_ACCOUNT;
+    case 'AWS::URLSuffix': return 'amazonaws.com';
+    default: break;
+  }
+  const resource = template.Resources[name];
+  if (!resource) throw new Error(`Unknown reference ${name}`);
+  switch (resource.Type) {
+    case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(name);
+    case 'AWS::Lambda::Function': return name;
+    default: return name; // Tables and everything else: named after the logical id.
+  }
+}
+
+function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attribute: string): string {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`Unknown resource ${logicalId}`);
+  if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return localFunctionArn(logicalId);
+  if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') return localStateMachineArn(logicalId);
+  return `${logicalId}.${attribute}`;
+}
+
+function resourcesOfType(template: CloudFormationTemplate, type: string) {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The one state machine's definition, parsed, with every reference resolved to its local name. */
+export function stateMachineDefinition(template: CloudFormationTemplate): { logicalId: string; definition: any } {
+  const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+  if (machines.length !== 1) throw new Error(`Expected one state machine, found ${machines.length}`);
+  const [logicalId, resource] = machines[0];
+  const definitionString = resolveIntrinsics(template, resource.Properties!.DefinitionString);
+  return { logicalId, definition: JSON.parse(definitionString) };
+}
+
+export function lambdaFunctions(template: CloudFormationTemplate): Map<string, LocalFunction> {
+  const functions = new Map<string, LocalFunction>();
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const reference = resource.Metadata?.[HANDLER_METADATA_KEY] as { entry: string; handler: string } | undefined;
+    if (!reference) continue; // CDK's own helper functions (e.g. log retention) have no handler of ours.
+    const variables = resource.Properties?.Environment?.Variables ?? {};
+    functions.set(logicalId, {
+      logicalId,
+      entry: reference.entry,
+      handler: reference.handler,
+      environment: resolveIntrinsics(template, variables),
+    });
+  }
+  return functions;
+}
+
+export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
+}
+
+/** API routes with the function each one integrates (through its AWS_PROXY integration). */
+export function apiRoutes(template: CloudFormationTemplate): LocalRoute[] {
+  const integrations = new Map<string, string>();
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::ApiGatewayV2::Integration')) {
+    const uri = resource.Properties?.IntegrationUri;
+    const functionLogicalId = uri?.['Fn::GetAtt']?.[0] as string | undefined;
+    if (functionLogicalId) integrations.set(logicalId, functionLogicalId);
+  }
+  return resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, resource]) => {
+    const target = resource.Properties!.Target as { 'Fn::Join': [string, unknown[]] };
+    const integrationRef = target['Fn::Join'][1].find((p) => typeof p === 'object' && p !== null && 'Ref' in p) as { Ref: string };
+    const functionLogicalId = integrations.get(integrationRef.Ref);
+    if (!functionLogicalId) throw new Error(`Route ${resource.Properties!.RouteKey} has no Lambda integration`);
+    return {
+      routeKey: resource.Properties!.RouteKey as string,
+      functionLogicalId,
+      authorizationType: (resource.Properties!.AuthorizationType as string | undefined) ?? 'NONE',
+    };
+  });
+}

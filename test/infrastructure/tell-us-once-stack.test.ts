@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PROJECT_ROOT } from '../../lib/service-function';
+import { composeTellUsOnceApp } from '../../lib/tell-us-once-app';
+import { apiRoutes, lambdaFunctions, stateMachineDefinition } from '../../local/template-resources';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (sep?: string) => string };
+
+// One App per file (aws-cdk-lib cannot add a stack after synthesis). Bundling is skipped here:
+// it changes asset hashes only, never the resources asserted below.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = composeTellUsOnceApp(app);
+const template = Template.fromStack(stack);
+const json = template.toJSON() as any;
+const { definition } = stateMachineDefinition(json);
+
+function state(name: string): any {
+  const find = (states: Record<string, any>): any => {
+    for (const [key, value] of Object.entries(states)) {
+      if (key === name) return value;
+      const nested = value.ItemProcessor?.States ?? value.Iterator?.States;
+      const found = nested && find(nested);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = find(definition.States);
+  if (!found) throw new Error(`No state ${name}`);
+  return found;
+}
+
+describe('the notification workflow', () => {
+  it('is a Standard state machine', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
+  });
+
+  it('is valid Amazon States Language', () => {
+    const result = aslValidator(definition);
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('prepares the notifications, maps over the chosen departments, then finalises the submission', () => {
+    expect(definition.StartAt).toBe('PrepareNotifications');
+    expect(state('PrepareNotifications').Next).toBe('NotifyDepartments');
+    const map = state('NotifyDepartments');
+    expect(map.Type).toBe('Map');
+    expect(map.ItemsPath).toBe('$.notifications');
+    expect(map.Next).toBe('FinaliseSubmission');
+    expect(map.ItemProcessor.StartAt).toBe('DeliverNotification');
+    expect(state('FinaliseSubmission').End).toBe(true);
+  });
+
+  it('waits for each department with a task token, bounded by the department timeout, and expires on timeout', () => {
+    const wait = state('AwaitConfirmation');
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.TimeoutSecondsPath).toBe('$.Payload.timeoutSeconds');
+    expect(wait.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireNotification' })]);
+    expect(state('NotifyDepartments').ItemSelector.Payload['timeoutSeconds.$']).toBe('$$.Map.Item.Value.confirmationTimeoutSeconds');
+  });
+
+  it('hands the task token to no state but the waiting one', () => {
+    const tokenUsers: string[] = [];
+    const visit = (states: Record<string, any>) => {
+      for (const [name, value] of Object.entries(states)) {
+        if (JSON.stringify(value.Parameters ?? {}).includes('$$.Task.Token')) tokenUsers.push(name);
+        if (value.ItemProcessor) visit(value.ItemProcessor.States);
+      }
+    };
+    visit(definition.States);
+    expect(tokenUsers).toEqual(['AwaitConfirmation']);
+  });
+
+  it('retries deliveries by waiting until the time the delivery step chose', () => {
+    const choice = state('AfterDelivery');
+    expect(choice.Type).toBe('Choice');
+    expect(choice.Choices).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Variable: '$.delivery.next', StringEquals: 'RETRY', Next: 'WaitBeforeRetry' }),
+      expect.objectContaining({ Variable: '$.delivery.next', StringEquals: 'AWAIT', Next: 'AwaitConfirmation' }),
+    ]));
+    expect(state('WaitBeforeRetry')).toMatchObject({ Type: 'Wait', TimestampPath: '$.delivery.retryAt', Next: 'DeliverNotification' });
+  });
+
+  it('gives every Task a timeout (aws-local-stepfunctions would otherwise impose 60 s, AWS none)', () => {
+    for (const name of ['PrepareNotifications', 'DeliverNotification', 'ExpireNotification', 'FinaliseSubmission']) {
+      expect(state(name).TimeoutSeconds).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the data', () => {
+  it('lives in one on-demand table keyed by pk and sk, with point-in-time recovery and a listing index', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('the API', () => {
+  const routes = apiRoutes(json);
+
+  it('has the routes of CONTRACT sections 4 to 6 and a default route for everything else', () => {
+    expect(routes.map((r) => r.routeKey).sort()).toEqual([
+      '$default',
+      'GET /v1/departments',
+      'GET /v1/submissions/{submissionId}',
+      'POST /v1/departments/{departmentId}/signing-secrets',
+      'POST /v1/notifications/{notificationId}/confirmation',
+      'POST /v1/submissions',
+      'PUT /v1/departments/{departmentId}',
+    ]);
+  });
+
+  it('authorises operator routes with IAM', () => {
+    const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
+    expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/submissions']).toBe('NONE');
+  });
+
+  it('is an HTTP API', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+  });
+});
+
+describe('the functions', () => {
+  const functions = lambdaFunctions(json);
+
+  it('run on Node.js 22 or newer, on arm64', () => {
+    const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
+    expect(Object.keys(resources)).toHaveLength(9);
+    for (const resource of Object.values(resources) as any[]) {
+      expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+      expect(resource.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('each name a handler that exists, which the one-machine runtime loads', () => {
+    Object.assign(process.env, { TABLE_NAME: 'table', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test' });
+    for (const fn of functions.values()) {
+      expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = jest.requireActual(path.join(PROJECT_ROOT, fn.entry));
+      expect(typeof loaded[fn.handler]).toBe('function');
+    }
+  });
+
+  it('only the confirmation API may resume a waiting workflow, only the submissions API start one', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const grants = (action: string) => Object.entries(policies)
+      .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
+      .map(([id]) => id);
+    expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
+    expect(grants('states:StartExecution')).toEqual([expect.stringMatching(/SubmissionsFunction/)]);
+  });
+});
