@@ -1,4 +1,5 @@
 import { serviceSettings } from '../service-settings';
+import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
@@ -10,5 +11,8 @@ export function serviceRepositories() {
     departments: new DynamoDbDepartmentRepository(tableName),
     submissions: new DynamoDbSubmissionRepository(tableName),
     notifications: new DynamoDbNotificationRepository(tableName),
+    audit: new DynamoDbAuditTrail(tableName),
   };
 }
+
+export type ServiceRepositories = ReturnType<typeof serviceRepositories>;
