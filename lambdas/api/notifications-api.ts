@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import { departmentAnswerSchema } from '../domain/department-answer';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { answerNotification } from '../application/answer-notification';
 import { serviceRepositories } from '../store/service-repositories';
@@ -11,15 +11,9 @@ import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
 
-const answerSchema = z.strictObject({
-  outcome: z.enum(['CONFIRMED', 'REJECTED'], { error: 'Answer CONFIRMED or REJECTED.' }),
-  departmentReference: z.string().max(100, 'Keep departmentReference to 100 characters or fewer.').optional(),
-  reason: z.string().max(500, 'Keep reason to 500 characters or fewer.').optional(),
-});
-
 async function confirm(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
-  const parsed = answerSchema.safeParse(readJsonBody(event));
+  const parsed = departmentAnswerSchema.safeParse(readJsonBody(event));
   if (!parsed.success) return problemResponse(422, 'The answer needs correcting.', fieldErrorsFromZod(parsed.error));
 
   const outcome = await answerNotification(

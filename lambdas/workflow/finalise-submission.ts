@@ -1,4 +1,5 @@
 import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
+import { recordConfirmationTimes } from '../observability/service-metrics';
 import { serviceRepositories } from '../store/service-repositories';
 
 const repositories = serviceRepositories();
@@ -10,5 +11,6 @@ export async function handler(input: { submissionId: string }): Promise<{ submis
   const notifications = await repositories.notifications.getMany(submission.notificationIds);
   const status = aggregateSubmissionStatus(notifications);
   await repositories.submissions.setStatus(submission.id, status, new Date());
+  if (submission.status === 'IN_PROGRESS') recordConfirmationTimes(notifications); // once, not on a re-run
   return { submissionId: submission.id, status };
 }

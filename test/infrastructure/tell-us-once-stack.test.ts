@@ -111,6 +111,7 @@ describe('the API', () => {
   it('has the routes of CONTRACT sections 4 to 6 and a default route for everything else', () => {
     expect(routes.map((r) => r.routeKey).sort()).toEqual([
       '$default',
+      'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/submissions/{submissionId}',
       'POST /v1/departments/{departmentId}/signing-secrets',
@@ -124,7 +125,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
-    expect(authorisation['POST /v1/submissions']).toBe('NONE');
+    expect(authorisation['GET /v1/departments']).toBe('NONE');
   });
 
   it('is an HTTP API', () => {
@@ -137,7 +138,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(9);
+    expect(Object.keys(resources)).toHaveLength(10);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);

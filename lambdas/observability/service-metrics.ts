@@ -1,0 +1,86 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { NotificationRecord } from '../store/records';
+import type { NotificationRepository } from '../store/notification-repository';
+import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME } from './metric-names';
+
+/**
+ * The service's business metrics, as CloudWatch embedded metric format on stdout (Powertools).
+ * Each data point is published at once with two dimension sets: the service alone (what the
+ * alarms watch) and the service with the department (what the dashboard charts per department).
+ * Metrics carry department ids and counts only, never personal data. On one machine they are off
+ * (POWERTOOLS_METRICS_DISABLED, set by local/process-environment.ts).
+ */
+export class ServiceMetrics {
+  constructor(private readonly metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE_NAME })) {}
+
+  delivered(departmentId: string): void {
+    this.publish(departmentId, METRIC.delivered, MetricUnit.Count, 1);
+  }
+
+  failed(departmentId: string): void {
+    this.publish(departmentId, METRIC.failed, MetricUnit.Count, 1);
+  }
+
+  expired(departmentId: string): void {
+    this.publish(departmentId, METRIC.expired, MetricUnit.Count, 1);
+  }
+
+  /** Seconds from the first successful delivery to the department's answer. */
+  confirmationTime(departmentId: string, seconds: number): void {
+    this.publish(departmentId, METRIC.timeToConfirmation, MetricUnit.Seconds, seconds);
+  }
+
+  private publish(departmentId: string, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void {
+    const single = this.metrics.singleMetric();
+    single.addDimensions({ [DEPARTMENT_DIMENSION]: departmentId });
+    single.addMetric(name, unit, value);
+  }
+}
+
+export const serviceMetrics = new ServiceMetrics();
+
+/**
+ * The notification repository, counting each notification this call moved to DELIVERED, FAILED
+ * or EXPIRED. The delivery step calls markDelivered only after a 2xx to a notification not yet
+ * delivered, and markFailed/markExpired say whether they changed anything, so a step run again
+ * (a retry) counts nothing twice.
+ */
+export function countingOutcomes(notifications: NotificationRepository, metrics: ServiceMetrics = serviceMetrics): NotificationRepository {
+  const departmentOf = async (id: string) => (await notifications.get(id))?.departmentId;
+  const counted: Partial<NotificationRepository> = {
+    async markDelivered(id, now) {
+      const delivered = await notifications.markDelivered(id, now);
+      metrics.delivered(delivered.departmentId);
+      return delivered;
+    },
+    async markFailed(id, error, now) {
+      const changed = await notifications.markFailed(id, error, now);
+      const departmentId = changed ? await departmentOf(id) : undefined;
+      if (departmentId) metrics.failed(departmentId);
+      return changed;
+    },
+    async markExpired(id, now) {
+      const changed = await notifications.markExpired(id, now);
+      const departmentId = changed ? await departmentOf(id) : undefined;
+      if (departmentId) metrics.expired(departmentId);
+      return changed;
+    },
+  };
+  return new Proxy(notifications, {
+    get(target, property, receiver) {
+      if (property in counted) return counted[property as keyof NotificationRepository];
+      const member = Reflect.get(target, property, receiver);
+      return typeof member === 'function' ? member.bind(target) : member;
+    },
+  });
+}
+
+/** Records the time each answered notification took, once its submission is final. */
+export function recordConfirmationTimes(notifications: readonly NotificationRecord[], metrics: ServiceMetrics = serviceMetrics): void {
+  for (const n of notifications) {
+    if ((n.status === 'CONFIRMED' || n.status === 'REJECTED') && n.deliveredAt && n.respondedAt) {
+      // An answer may arrive before the delivery's 2xx is recorded: that counts as no wait.
+      metrics.confirmationTime(n.departmentId, Math.max(0, (Date.parse(n.respondedAt) - Date.parse(n.deliveredAt)) / 1000));
+    }
+  }
+}
