@@ -5,8 +5,8 @@ import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME }
 
 /**
  * The service's business metrics, as CloudWatch embedded metric format on stdout (Powertools).
- * Each data point is published at once with two dimension sets: the service alone (what the
- * alarms watch) and the service with the department (what the dashboard charts per department).
+ * Each data point is published at once, twice: for the service alone (what the alarms watch) and
+ * for the service and the department (what the dashboard charts per department).
  * Metrics carry department ids and counts only, never personal data. On one machine they are off
  * (POWERTOOLS_METRICS_DISABLED, set by local/process-environment.ts).
  */
@@ -31,9 +31,13 @@ export class ServiceMetrics {
   }
 
   private publish(departmentId: string, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void {
-    const single = this.metrics.singleMetric();
-    single.addDimensions({ [DEPARTMENT_DIMENSION]: departmentId });
-    single.addMetric(name, unit, value);
+    // Published at once (the workflow handlers need no end-of-invocation flush), as two data
+    // points: CloudWatch alarms cannot sum over a dimension, so the service total is its own.
+    this.metrics.addMetric(name, unit, value);
+    this.metrics.publishStoredMetrics();
+    this.metrics.addDimension(DEPARTMENT_DIMENSION, departmentId);
+    this.metrics.addMetric(name, unit, value);
+    this.metrics.publishStoredMetrics();
   }
 }
 
