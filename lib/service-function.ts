@@ -61,7 +61,7 @@ export class ServiceFunction extends NodejsFunction {
         sourceMap: true,
         target: 'node24',
         format: OutputFormat.CJS,
-        // The Node.js 22 runtime ships AWS SDK v3; leaving it out keeps bundles small.
+        // The Node.js Lambda runtime ships AWS SDK v3; leaving it out keeps bundles small.
         externalModules: ['@aws-sdk/*'],
       },
     });
