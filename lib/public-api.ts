@@ -1,33 +1,58 @@
+import { Validations } from 'aws-cdk-lib';
+import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function';
+import type { ServiceTable } from './service-table';
+import type { IdentityProviderSettings } from './tell-us-once-stack';
+
+export interface ApiThrottling {
+  /** Steady-state requests per second, across all clients, on every route of the stage. */
+  readonly rateLimit: number;
+  /** Requests the stage absorbs at once above the steady rate. */
+  readonly burstLimit: number;
+}
 
 export interface PublicApiProps {
-  readonly table: dynamodb.ITable;
+  readonly table: ServiceTable;
   readonly stateMachine: sfn.IStateMachine;
   readonly environment: Record<string, string>;
+  readonly encryptionKey: kms.IKey;
+  readonly identityProvider: IdentityProviderSettings;
+  readonly throttling: ApiThrottling;
 }
 
 type Access = 'public' | 'citizen' | 'department' | 'operator';
 
+/** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
+const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
+  public: 'Deliberately public (CONTRACT section 4): the list of departments a citizen may choose, and the OpenAPI document.',
+  department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
+};
+
 /**
- * The HTTP API of CONTRACT sections 4 to 6. Citizens and departments are authenticated by the
- * handlers themselves (JWT and hashed API key); operator routes use IAM. Anything else reaches
- * the fallback handler, so unknown routes and wrong methods answer problem+json too.
+ * The HTTP API of CONTRACT sections 4 to 6. Citizens' routes pass API Gateway's JWT authorizer
+ * (the OIDC issuer and audience) and the handler verifies the token again (signature, issuer,
+ * audience, expiry: the same code path as on one machine). Departments are authenticated by the
+ * handler (hashed API key); operator routes use IAM. Anything else reaches the fallback handler,
+ * so unknown routes and wrong methods answer problem+json too.
  */
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
-  private readonly functions: ServiceFunction[] = [];
+  readonly stage: apigw.HttpStage;
+  /** Every Lambda behind the API, for monitoring. */
+  readonly functions: ServiceFunction[] = [];
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
     const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string) => {
-      const created = new ServiceFunction(this, name, { entry, description, environment });
+    const fn = (name: string, entry: string, description: string, env: Record<string, string> = environment) => {
+      const created = new ServiceFunction(this, name, { entry, description, environment: env, encryptionKey: props.encryptionKey });
       this.functions.push(created);
       return created;
     };
@@ -35,15 +60,19 @@ export class PublicApi extends Construct {
     const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
     const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
     const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
+    const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
 
-    props.table.grantReadWriteData(submissions);
-    props.table.grantReadWriteData(departments);
-    props.table.grantReadWriteData(notifications);
+    props.table.grantItemAccess(submissions);
+    props.table.grantItemAccess(departments);
+    props.table.grantItemAccess(notifications);
     props.stateMachine.grantStartExecution(submissions);
     props.stateMachine.grantTaskResponse(notifications);
     props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
 
     const iam = new HttpIamAuthorizer();
+    const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
+      jwtAudience: [props.identityProvider.audience],
+    });
     const routes: Array<[apigw.HttpMethod, string, ServiceFunction, Access]> = [
       [apigw.HttpMethod.POST, '/v1/submissions', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
@@ -55,17 +84,42 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
+      [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
     ];
-    const fallback = new ServiceFunction(this, 'FallbackFunction', {
-      entry: 'lambdas/api/fallback-api.ts',
-      description: 'Answers unknown routes and wrong methods',
-      environment: { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) },
-    });
+    const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
+      { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Tell Us Once public API',
-      createDefaultStage: true,
+      createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', fallback),
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttling,
+      // Ids, routes, statuses and timings only: no addresses, tokens or bodies.
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: apigwv1.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          responseLatency: '$context.responseLatency',
+          integrationStatus: '$context.integrationStatus',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+        })),
+      },
+    });
+
+    Validations.of(this.httpApi.node.findChild('DefaultRoute')).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default route only answers 404 or 405 problem+json for unknown routes and wrong methods; it reads and changes nothing.',
     });
 
     const integrations = new Map<ServiceFunction, HttpLambdaIntegration>();
@@ -78,12 +132,14 @@ export class PublicApi extends Construct {
       return integration;
     };
     for (const [method, path, target, access] of routes) {
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path,
         methods: [method],
         integration: integrationFor(target),
-        authorizer: access === 'operator' ? iam : undefined,
+        authorizer: access === 'operator' ? iam : access === 'citizen' ? jwt : undefined,
       });
+      const reason = UNAUTHORISED_ROUTE_REASONS[access];
+      if (reason) for (const route of added) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
     }
   }
 

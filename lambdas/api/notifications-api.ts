@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { selectEntitledFields } from '../domain/entitlement';
@@ -16,12 +17,6 @@ import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
 
-const answerSchema = z.strictObject({
-  outcome: z.enum(['CONFIRMED', 'REJECTED'], { error: 'Answer CONFIRMED or REJECTED.' }),
-  departmentReference: z.string().max(100, 'Keep departmentReference to 100 characters or fewer.').optional(),
-  reason: z.string().max(500, 'Keep reason to 500 characters or fewer.').optional(),
-});
-
 const listingQuerySchema = z.object({
   status: z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }).default('DELIVERED'),
   limit: z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).int('limit is a whole number from 1 to 100.')
@@ -31,7 +26,7 @@ const listingQuerySchema = z.object({
 
 async function confirm(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
-  const parsed = answerSchema.safeParse(readJsonBody(event));
+  const parsed = departmentAnswerSchema.safeParse(readJsonBody(event));
   if (!parsed.success) return problemResponse(422, 'The answer needs correcting.', fieldErrorsFromZod(parsed.error));
 
   const outcome = await answerNotification(

@@ -119,6 +119,7 @@ describe('the API', () => {
     expect(routes.map((r) => r.routeKey).sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
+      'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
@@ -136,7 +137,7 @@ describe('the API', () => {
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
-    expect(authorisation['POST /v1/submissions']).toBe('NONE');
+    expect(authorisation['GET /v1/departments']).toBe('NONE');
   });
 
   it('is an HTTP API', () => {
@@ -149,7 +150,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(10);
+    expect(Object.keys(resources)).toHaveLength(11);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
