@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { answerNotification } from '../application/answer-notification';
 import { serviceRepositories } from '../store/service-repositories';
