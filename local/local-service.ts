@@ -7,8 +7,8 @@ import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
 import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
 import { LocalDynamoDb } from './local-dynamodb';
-import { LocalLambdaRuntime } from './local-lambda-runtime';
-import { LocalStepFunctions } from './local-step-functions';
+import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
+import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
 import {
   apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, stateMachineDefinition,
@@ -24,6 +24,11 @@ export interface LocalServiceOptions {
   readonly timeScale: number;
   readonly demoConfirmDelayMs?: number;
   readonly log?: (line: string) => void;
+  /** Observers of the runtime, for measurement (`npm run bench`); they change nothing. */
+  readonly observe?: {
+    readonly lambdaInvocation?: (invocation: LambdaInvocation) => void;
+    readonly workflowEvent?: WorkflowEventObserver;
+  };
 }
 
 export interface LocalService {
@@ -118,7 +123,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
 
-  const runtime = new LocalLambdaRuntime(functions);
+  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${machineId}`;
   // The engine normalises the object it is given (it adds default fields), so it gets its own copy.
@@ -127,7 +132,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const id = functionByArn.get(arn);
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
-  }, options.timeScale);
+  }, options.timeScale, options.observe?.workflowEvent);
   const sfnEndpoint = await stepFunctions.listen();
 
   identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);
