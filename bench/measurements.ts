@@ -63,8 +63,10 @@ export class DynamoDbMeter {
         const isWrite = WRITE_OPERATIONS.has(operation);
         const isRead = READ_OPERATIONS.has(operation);
         const request = args.request;
-        if (this.enabled && (isWrite || isRead) && typeof request?.body === 'string') {
-          const body = JSON.stringify({ ...JSON.parse(request.body), ReturnConsumedCapacity: 'TOTAL' });
+        // The JSON body is a string or (newer SDKs) its UTF-8 bytes.
+        const raw = typeof request?.body === 'string' ? request.body : request?.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : undefined;
+        if (this.enabled && (isWrite || isRead) && raw !== undefined) {
+          const body = JSON.stringify({ ...JSON.parse(raw), ReturnConsumedCapacity: 'TOTAL' });
           request.body = body;
           for (const name of Object.keys(request.headers)) if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(body));
         }
