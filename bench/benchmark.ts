@@ -29,11 +29,11 @@ export interface BenchmarkOptions {
 }
 
 export const DEFAULT_OPTIONS: BenchmarkOptions = {
-  submissions: 300,
+  submissions: 120,
   departments: 5,
   concurrency: 16,
   rate: 50,
-  rateSubmissions: 500,
+  rateSubmissions: 200,
   bundles: true,
   log: (line) => console.log(line),
 };
@@ -57,6 +57,8 @@ export interface PhaseResult {
   readonly count: number;
   readonly seconds: number;
   readonly throughput: number;
+  /** CPU time of this whole process (service or baseline, receivers and driver) per submission. */
+  readonly cpuMsPerSubmission: number;
   readonly delivered: LatencySummary;
   readonly completed: LatencySummary;
 }
@@ -143,6 +145,7 @@ const PHASE_TIMEOUT_MS = 90_000;
 async function driveClosed(target: Target, completions: Completions, count: number, concurrency: number, prefix: string) {
   const accepted: Accepted[] = [];
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -154,11 +157,12 @@ async function driveClosed(target: Target, completions: Completions, count: numb
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const finished = Math.max(...accepted.map((a) => completions.time(a.id)!));
-  return { accepted, seconds: (finished - started) / 1000 };
+  return { accepted, seconds: (finished - started) / 1000, cpuMs: cpuMs(process.cpuUsage(cpu)) };
 }
 
 /** Drives `count` submissions arriving at `rate` per second whatever the state of earlier ones (open loop). */
 async function driveAtRate(target: Target, completions: Completions, count: number, rate: number, prefix: string) {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const pending: Array<Promise<Accepted>> = [];
   for (let i = 0; i < count; i++) {
@@ -170,10 +174,12 @@ async function driveAtRate(target: Target, completions: Completions, count: numb
   const accepted = await Promise.all(pending);
   await Promise.all(accepted.map((a) => completions.wait(a.id, PHASE_TIMEOUT_MS)));
   const finished = Math.max(...accepted.map((a) => completions.time(a.id)!));
-  return { accepted, seconds: (finished - started) / 1000 };
+  return { accepted, seconds: (finished - started) / 1000, cpuMs: cpuMs(process.cpuUsage(cpu)) };
 }
 
-function phaseResult(run: { accepted: Accepted[]; seconds: number }, completions: Completions, departments: BenchDepartment[]): PhaseResult {
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+function phaseResult(run: { accepted: Accepted[]; seconds: number; cpuMs: number }, completions: Completions, departments: BenchDepartment[]): PhaseResult {
   const delivered: number[] = [];
   const completed: number[] = [];
   for (const a of run.accepted) {
@@ -191,6 +197,7 @@ function phaseResult(run: { accepted: Accepted[]; seconds: number }, completions
     count: run.accepted.length,
     seconds: run.seconds,
     throughput: run.accepted.length / run.seconds,
+    cpuMsPerSubmission: run.cpuMs / run.accepted.length,
     delivered: summarise(delivered),
     completed: summarise(completed),
   };
@@ -211,8 +218,11 @@ function acceptedFrom(response: { status: number; json: any }): Accepted {
 /** Counts what one phase of the service consumed, per Lambda function and in total. */
 class ServiceMeter {
   measuring = false;
+  /** Durations are taken while one submission at a time runs, as each Lambda has its own CPU on AWS. */
+  timing = false;
   transitions = 0;
   readonly invocations = new Map<string, { count: number; totalMs: number }>();
+  readonly durations = new Map<string, { count: number; totalMs: number }>();
   readonly dynamo = new DynamoDbMeter();
 
   reset(): void {
@@ -234,11 +244,12 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     log: () => undefined,
     observe: {
       lambdaInvocation: ({ logicalId, durationMs }) => {
-        if (!meter.measuring) return;
-        const entry = meter.invocations.get(logicalId) ?? { count: 0, totalMs: 0 };
+        const into = meter.measuring ? meter.invocations : meter.timing ? meter.durations : undefined;
+        if (!into) return;
+        const entry = into.get(logicalId) ?? { count: 0, totalMs: 0 };
         entry.count += 1;
         entry.totalMs += durationMs;
-        meter.invocations.set(logicalId, entry);
+        into.set(logicalId, entry);
       },
       workflowEvent: (executionName, event) => {
         if (meter.measuring && (event.type === 'StateEntered' || event.type === 'StateRetried')) meter.transitions += 1;
@@ -270,6 +281,9 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     };
 
     await driveClosed(target, completions, Math.min(20, options.submissions), 4, 'warm-up');
+    meter.timing = true;
+    await driveClosed(target, completions, Math.min(20, options.submissions), 1, 'one-at-a-time');
+    meter.timing = false;
     departments.forEach((d) => d.reset());
     const rss = new RssSampler().start();
     meter.reset();
@@ -290,9 +304,10 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
 }
 
 function snapshot(meter: ServiceMeter, submissions: number) {
-  const invocationsByFunction = [...meter.invocations].map(([logicalId, { count, totalMs }]) => ({
-    logicalId, perSubmission: count / submissions, meanDurationMs: totalMs / count,
-  })).sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+  const invocationsByFunction = [...meter.invocations].map(([logicalId, { count }]) => {
+    const timed = meter.durations.get(logicalId);
+    return { logicalId, perSubmission: count / submissions, meanDurationMs: timed ? timed.totalMs / timed.count : Number.NaN };
+  }).sort((a, b) => a.logicalId.localeCompare(b.logicalId));
   return {
     transitionsPerSubmission: meter.transitions / submissions,
     lambdaInvocationsPerSubmission: invocationsByFunction.reduce((sum, f) => sum + f.perSubmission, 0),

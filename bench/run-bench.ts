@@ -36,7 +36,7 @@ function table(headers: string[], rows: Array<Array<string>>): string {
 }
 
 function phaseRow(name: string, phase: PhaseResult): string[] {
-  return [name, String(phase.count), f(phase.throughput), f(phase.delivered.p50), f(phase.delivered.p95), f(phase.delivered.p99), f(phase.completed.p50), f(phase.completed.p95), f(phase.completed.p99)];
+  return [name, String(phase.count), f(phase.throughput), f(phase.cpuMsPerSubmission), f(phase.delivered.p50), f(phase.delivered.p95), f(phase.delivered.p99), f(phase.completed.p50), f(phase.completed.p95), f(phase.completed.p99)];
 }
 
 export function report(result: BenchmarkResult): string {
@@ -46,7 +46,7 @@ export function report(result: BenchmarkResult): string {
   out.push('The cores are shared with other work on this machine: treat the numbers as noisy.');
   out.push('');
   out.push(table(
-    ['phase', 'n', 'submissions/s', 'delivered p50', 'p95', 'p99', 'COMPLETED p50', 'p95', 'p99'],
+    ['phase', 'n', 'submissions/s', 'CPU ms/submission', 'delivered p50', 'p95', 'p99', 'COMPLETED p50', 'p95', 'p99'],
     [
       phaseRow(`service, ${options.concurrency} in flight`, service.throughputPhase),
       phaseRow(`baseline, ${options.concurrency} in flight`, baseline.throughputPhase),
@@ -60,7 +60,7 @@ export function report(result: BenchmarkResult): string {
   out.push(table(['per submission', 'measured'], [
     ['state transitions', f(counts.transitionsPerSubmission, 2)],
     ['Lambda invocations', f(counts.lambdaInvocationsPerSubmission, 2)],
-    ...counts.invocationsByFunction.map((fn) => [`  ${fn.logicalId} (mean ${f(fn.meanDurationMs)} ms)`, f(fn.perSubmission, 2)]),
+    ...counts.invocationsByFunction.map((fn) => [`  ${fn.logicalId} (mean ${f(fn.meanDurationMs)} ms, one submission at a time)`, f(fn.perSubmission, 2)]),
     ['DynamoDB write requests', f(counts.dynamoWritesPerSubmission, 2)],
     ['DynamoDB read requests', f(counts.dynamoReadsPerSubmission, 2)],
     ['DynamoDB write request units', f(counts.writeUnitsPerSubmission, 2)],
