@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';

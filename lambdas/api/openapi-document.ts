@@ -2,7 +2,7 @@ import { departmentAdapterSchema } from '../domain/department-adapter';
 // The OpenAPI 3.1 description of the public contract (CONTRACT sections 2 to 6), built from the
 // very zod schemas that validate requests, so the document cannot drift from the code.
 // `npm run openapi` writes it to docs/openapi.json; GET /openapi.json serves it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeOfAddressRequestSchema, DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES } from '../domain/change-of-address-request';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { departmentConfigurationSchema } from '../domain/department-configuration';

@@ -1,7 +1,7 @@
 // The body of PUT /v1/departments/{id} (CONTRACT section 4). Whether the webhook URL is an
 // acceptable target (https, not private or metadata) is policy and lives in
 // webhook-target-policy.ts; here it only has to be an http(s) URL.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES, rejectDuplicates } from './change-of-address-request';
 import { departmentAdapterSchema, entitlementNeededFor } from './department-adapter';
 import { ENTITLEABLE_FIELDS } from './entitlement';
