@@ -260,7 +260,12 @@ export class LocalStepFunctions {
 
   async close(): Promise<void> {
     for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
-    for (const token of [...this.waiting.keys()]) this.abandon(token);
+    // Settle every waiting task: the engine clears a task's timeout timer only once its task settles,
+    // and a department's timeout can be days long. The executions are aborted already.
+    for (const [token, task] of [...this.waiting]) {
+      this.abandon(token);
+      task.reject(new StepFunctionsError('States.Runtime', 'The workflow engine stopped'));
+    }
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
