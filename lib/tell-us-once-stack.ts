@@ -4,6 +4,7 @@ import { NotificationWorkflow } from './notification-workflow';
 import { PublicApi } from './public-api';
 import { RetentionSweeper } from './retention-sweeper';
 import { ServiceTable } from './service-table';
+import { SubmissionReconciler } from './submission-reconciler';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -24,7 +25,7 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly notifyFromAddress?: string;
 }
 
-/** Composes the service: one table, the notification workflow and the public API. */
+/** Composes the service: one table, the notification workflow, the public API and their upkeep. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
@@ -42,6 +43,7 @@ export class TellUsOnceStack extends Stack {
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table, environment });
+    new SubmissionReconciler(this, 'Recovery', { table, stateMachine: workflow.stateMachine, environment });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

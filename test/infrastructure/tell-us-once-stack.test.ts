@@ -149,7 +149,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(10);
+    expect(Object.keys(resources)).toHaveLength(11);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -166,12 +166,21 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API may resume a waiting workflow; only submissions and redelivery start one', () => {
+  it('only the confirmation API may resume a waiting workflow; only submissions, redelivery and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
-    expect(grants('states:StartExecution').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/SubmissionsFunction/)]);
+    expect(grants('states:StartExecution').sort()).toEqual([
+      expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/RecoveryReconcileSubmissionsFunction/), expect.stringMatching(/SubmissionsFunction/),
+    ]);
+    expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
+  });
+
+  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
   });
 });
