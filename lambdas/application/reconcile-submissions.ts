@@ -2,6 +2,7 @@ import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
 import { redeliveryExecutionName } from './redeliver-notification';
+import { recordSubmitted } from './submit-change-of-address';
 
 /** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
 export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';
@@ -74,7 +75,12 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   if (roundState === 'RUNNING') return false;
   if (roundState === 'MISSING') {
     // Never started (a crash before the start) or lost with the engine (one machine): start it under
-    // its own name, which a concurrent start of the same round also uses.
+    // its own name, which a concurrent start of the same round also uses. A submission stored just
+    // before a crash may lack its first audit entry too.
+    if (!submission.recoveryRounds) {
+      const notifications = await deps.notifications.getMany(submission.notificationIds);
+      await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
+    }
     await deps.startWorkflow(round, { submissionId: submission.id });
     await recordResumed(deps, submission, round);
     return true;

@@ -86,7 +86,8 @@ export async function submitChangeOfAddress(
   return { kind: 'accepted', submission, notifications: await deps.notifications.getMany(submission.notificationIds) };
 }
 
-function recordSubmitted(deps: SubmitDependencies, submission: SubmissionRecord, departmentIds: string[]) {
+/** The trail's first entry; recorded once however often a retry (or the reconciler) records it. */
+export function recordSubmitted(deps: Pick<SubmitDependencies, 'audit'>, submission: SubmissionRecord, departmentIds: string[]) {
   return deps.audit.record({
     submissionId: submission.id,
     key: 'SUBMITTED',
