@@ -1,6 +1,8 @@
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
-import type { ServiceRepositories } from '../store/service-repositories';
+import type { AuditTrail } from '../store/audit-trail';
+import type { NotificationRepository } from '../store/notification-repository';
+import type { SubmissionRepository } from '../store/submission-repository';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
 
@@ -12,7 +14,10 @@ export interface WorkflowInput {
   readonly notificationIds?: string[];
 }
 
-export interface ReconcileDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'audit'> {
+export interface ReconcileDependencies {
+  readonly submissions: Pick<SubmissionRepository, 'get' | 'listInProgress' | 'beginRecoveryRound'>;
+  readonly notifications: Pick<NotificationRepository, 'getMany'>;
+  readonly audit: Pick<AuditTrail, 'record'>;
   readonly executionState: (name: string) => Promise<ExecutionState>;
   /** Idempotent: a name already running is not started twice. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;

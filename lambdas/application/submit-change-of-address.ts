@@ -87,7 +87,7 @@ export async function submitChangeOfAddress(
 }
 
 /** The trail's first entry; recorded once however often a retry (or the reconciler) records it. */
-export function recordSubmitted(deps: Pick<SubmitDependencies, 'audit'>, submission: SubmissionRecord, departmentIds: string[]) {
+export function recordSubmitted(deps: { audit: Pick<AuditTrail, 'record'> }, submission: SubmissionRecord, departmentIds: string[]) {
   return deps.audit.record({
     submissionId: submission.id,
     key: 'SUBMITTED',
