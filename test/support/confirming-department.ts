@@ -44,7 +44,7 @@ export class ConfirmingDepartment {
       return;
     }
     if (!this.behaviour.confirmationRequired) return;
-    setTimeout(() => void this.confirm(delivery.payload.data.confirmationUrl), this.behaviour.confirmAfterMs ?? 50);
+    setTimeout(() => void this.confirm(delivery.payload.data.confirmationUrl), this.behaviour.confirmAfterMs ?? 50).unref();
   }
 
   private async confirm(url: string): Promise<void> {
