@@ -173,7 +173,7 @@ describe('the functions', () => {
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
     expect(grants('states:StartExecution').sort()).toEqual([
-      expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/RecoveryReconcileSubmissionsFunction/), expect.stringMatching(/SubmissionsFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
