@@ -189,8 +189,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // runs on AWS on a schedule (and here too, through the timers above).
   for (const fn of functions.values()) {
     if (fn.entry !== RECONCILER_ENTRY) continue;
-    const report = await runtime.invoke(fn.logicalId, { source: 'tell-us-once.start-up', 'detail-type': 'Start-up', detail: {} }) as { resumed: number; errors: number };
-    if (report.resumed > 0 || report.errors > 0) log(`Resumed the workflow of ${report.resumed} submission(s) not yet final${report.errors ? ` (${report.errors} to retry on schedule)` : ''}`);
+    try {
+      const report = await runtime.invoke(fn.logicalId, { source: 'tell-us-once.start-up', 'detail-type': 'Start-up', detail: {} }) as { resumed: number; errors: number };
+      if (report.resumed > 0 || report.errors > 0) log(`Resumed the workflow of ${report.resumed} submission(s) not yet final${report.errors ? ` (${report.errors} to retry on schedule)` : ''}`);
+    } catch (error) {
+      log(`Could not resume submissions at start-up (${(error as Error).name}); the schedule tries again within a minute`);
+    }
   }
   ready = true;
   log(`Tell Us Once is running at ${url} (data in ${options.dataDir})`);
