@@ -6,6 +6,7 @@ import { PublicApi, type ApiThrottling } from './public-api';
 import { RetentionSweeper } from './retention-sweeper';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
+import { SubmissionReconciler } from './submission-reconciler';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -34,7 +35,7 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly allowPrivateWebhooks?: boolean;
 }
 
-/** Composes the service: its key, one table, the notification workflow, the public API and its monitoring. */
+/** Composes the service: its key, one table, the notification workflow, the public API, their upkeep and monitoring. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
@@ -65,6 +66,7 @@ export class TellUsOnceStack extends Stack {
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
+    new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, environment, encryptionKey });
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,

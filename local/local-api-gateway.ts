@@ -52,7 +52,10 @@ export class LocalApiGateway {
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const body = await readBody(req);
-    if (body === undefined) return sendProblem(res, 413, 'The request body is too large.');
+    if (body === undefined) {
+      res.setHeader('connection', 'close'); // The rest of the body is not read: this connection is done.
+      return sendProblem(res, 413, 'The request body is too large.');
+    }
     const method = req.method ?? 'GET';
     let route: LocalRoute | undefined;
     let pathParameters: Record<string, string> | undefined;

@@ -14,6 +14,9 @@ import {
   apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
+/** The scheduled function that resumes submissions not yet final; also run at start-up here. */
+const RECONCILER_ENTRY = 'lambdas/maintenance/reconcile-submissions.ts';
+
 export interface LocalServiceOptions {
   readonly port: number;
   readonly host?: string;
@@ -185,6 +188,18 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   if (options.demo) {
     demo = new DemoDepartments(options.dataDir, options.demoConfirmDelayMs ?? 1000);
     await demo.seed(url, adminToken);
+  }
+  // Recovery: executions lived in the engine's memory, so after a crash (or any stop) the
+  // submissions not yet final get theirs again, before /healthz answers ok. The same function
+  // runs on AWS on a schedule (and here too, through the timers above).
+  for (const fn of functions.values()) {
+    if (fn.entry !== RECONCILER_ENTRY) continue;
+    try {
+      const report = await runtime.invoke(fn.logicalId, { source: 'tell-us-once.start-up', 'detail-type': 'Start-up', detail: {} }) as { resumed: number; errors: number };
+      if (report.resumed > 0 || report.errors > 0) log(`Resumed the workflow of ${report.resumed} submission(s) not yet final${report.errors ? ` (${report.errors} to retry on schedule)` : ''}`);
+    } catch (error) {
+      log(`Could not resume submissions at start-up (${(error as Error).name}); the schedule tries again within a minute`);
+    }
   }
   ready = true;
   log(`Tell Us Once is running at ${url} (data in ${options.dataDir})`);

@@ -87,7 +87,8 @@ export async function submitChangeOfAddress(
   return { kind: 'accepted', submission, notifications };
 }
 
-function recordSubmitted(deps: SubmitDependencies, submission: SubmissionRecord, departmentIds: string[]) {
+/** The trail's first entry; recorded once however often a retry (or the reconciler) records it. */
+export function recordSubmitted(deps: { audit: Pick<AuditTrail, 'record'> }, submission: SubmissionRecord, departmentIds: string[]) {
   return deps.audit.record({
     submissionId: submission.id,
     key: 'SUBMITTED',

@@ -13,6 +13,7 @@ export type AuditEventType =
   | 'FAILED'
   | 'EXPIRED'
   | 'REDELIVERY_REQUESTED'
+  | 'WORKFLOW_RESUMED'
   | 'COMPLETED'
   | 'COMPLETED_WITH_ISSUES'
   | 'CITIZEN_NOTIFIED'

@@ -37,6 +37,8 @@ export interface SubmissionRecord {
   readonly finalisedAt?: string;
   /** When the citizen's personal data was erased (after retention, or on request). */
   readonly erasedAt?: string;
+  /** How many fresh workflow executions the reconciler started for it; names the latest one. */
+  readonly recoveryRounds?: number;
 }
 
 /** The citizen's personal data, kept apart from the submission so it can be erased on its own. */

@@ -6,7 +6,15 @@ export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
   /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
   create(record: SubmissionRecord): Promise<'created' | 'exists'>;
+  /** Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not. */
   setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void>;
+  /** Every submission not yet final (what the reconciler makes sure has a workflow running). */
+  listInProgress(): Promise<SubmissionRecord[]>;
+  /**
+   * Counts a new recovery round (a fresh workflow execution the reconciler starts), unless another
+   * reconciler already did (`expectedRounds` is then stale): true when this caller owns the round.
+   */
+  beginRecoveryRound(id: string, expectedRounds: number, now: Date): Promise<boolean>;
 
   /** Stores the citizen's personal data for a submission (written before the submission itself). */
   putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void>;

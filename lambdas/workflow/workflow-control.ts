@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { traced } from '../observability/tracer';
 import { serviceSettings } from '../service-settings';
 
@@ -39,5 +39,24 @@ export async function resumeWaitingWorkflow(taskToken: string, output: unknown):
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
+  }
+}
+
+/** The ARN Step Functions gives the execution of this state machine with this name. */
+export const executionArnFor = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/**
+ * Whether the named execution is working (RUNNING, or PENDING_REDRIVE: about to), has ended
+ * (SUCCEEDED, FAILED, TIMED_OUT, ABORTED), or was never started (or, on one machine, was lost
+ * with the engine).
+ */
+export async function workflowExecutionState(name: string): Promise<'RUNNING' | 'FINISHED' | 'MISSING'> {
+  try {
+    const { status } = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArnFor(serviceSettings.stateMachineArn, name) }));
+    return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? 'RUNNING' : 'FINISHED';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'MISSING';
+    throw error;
   }
 }

@@ -167,12 +167,21 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API may resume a waiting workflow; only submissions and redelivery start one', () => {
+  it('only the confirmation API may resume a waiting workflow; only submissions, redelivery and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
-    expect(grants('states:StartExecution').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/SubmissionsFunction/)]);
+    expect(grants('states:StartExecution').sort()).toEqual([
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
+    ]);
+    expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
+  });
+
+  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
   });
 });

@@ -50,6 +50,12 @@ export class SpawnedService {
     throw new Error(`Not healthy within ${timeoutMs} ms:\n${this.output}`);
   }
 
+  /** The process group of the whole tree (npm started it detached, as its own group's leader). */
+  processGroup(): number {
+    if (!this.child?.pid) throw new Error('Not started');
+    return this.child.pid;
+  }
+
   /**
    * Sends a signal to the whole process tree, as a terminal's Ctrl-C does, and waits for it to end.
    * npm itself may end by the signal; the service reports its own clean stop on its output.

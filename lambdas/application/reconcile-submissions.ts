@@ -1,0 +1,136 @@
+import { isFinalNotificationStatus } from '../domain/notification-status';
+import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { AuditTrail } from '../store/audit-trail';
+import type { NotificationRepository } from '../store/notification-repository';
+import type { SubmissionRepository } from '../store/submission-repository';
+import { redeliveryExecutionName } from './redeliver-notification';
+import { recordSubmitted } from './submit-change-of-address';
+
+/** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
+export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';
+
+export interface WorkflowInput {
+  readonly submissionId: string;
+  readonly notificationIds?: string[];
+}
+
+export interface ReconcileDependencies {
+  readonly submissions: Pick<SubmissionRepository, 'get' | 'listInProgress' | 'beginRecoveryRound'>;
+  readonly notifications: Pick<NotificationRepository, 'getMany'>;
+  readonly audit: Pick<AuditTrail, 'record'>;
+  readonly executionState: (name: string) => Promise<ExecutionState>;
+  /** Idempotent: a name already running is not started twice. */
+  readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
+  readonly now: () => Date;
+  /** How many submissions are looked at in parallel (default 8). */
+  readonly concurrency?: number;
+}
+
+export interface ReconcileReport {
+  readonly inProgress: number;
+  /** Submissions whose workflow was (re)started by this pass. */
+  readonly resumed: number;
+  /** Submissions that could not be looked at this time (the next pass tries again). */
+  readonly errors: number;
+}
+
+/**
+ * The execution that carries a submission's current round: the first one is named after the
+ * submission, each recovery round after it `<submissionId>-resume-<n>`.
+ */
+export const roundExecutionName = (submission: Pick<SubmissionRecord, 'id' | 'recoveryRounds'>) =>
+  submission.recoveryRounds ? `${submission.id}-resume-${submission.recoveryRounds}` : submission.id;
+
+/**
+ * Makes sure every submission that is not final has a workflow execution working on it. Run at
+ * start-up on one machine (where executions live in memory and a crash loses them) and on a
+ * schedule on AWS (for executions that failed, timed out or were aborted).
+ *
+ * Nothing is sent twice because of it: every workflow step is idempotent (a notification already
+ * delivered or answered is not sent again, one delivered but unanswered waits again under a fresh
+ * task token), and every start is by a deterministic name, so two reconcilers, or a reconciler and
+ * the submission's own start, converge on one execution.
+ */
+export async function reconcileSubmissions(deps: ReconcileDependencies): Promise<ReconcileReport> {
+  const submissions = await deps.submissions.listInProgress();
+  let resumed = 0;
+  let errors = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < submissions.length) {
+      const submission = submissions[next++];
+      try {
+        if (await reconcileSubmission(deps, submission)) resumed++;
+      } catch {
+        errors++; // Storage or the workflow service briefly unavailable: the next pass tries again.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
+  return { inProgress: submissions.length, resumed, errors };
+}
+
+/** True when it started an execution. */
+async function reconcileSubmission(deps: ReconcileDependencies, listed: SubmissionRecord): Promise<boolean> {
+  const submission = await deps.submissions.get(listed.id);
+  if (!submission || submission.status !== 'IN_PROGRESS') return false;
+
+  const round = roundExecutionName(submission);
+  const roundState = await deps.executionState(round);
+  if (roundState === 'RUNNING') return false;
+  if (roundState === 'MISSING') {
+    // Never started (a crash before the start) or lost with the engine (one machine): start it under
+    // its own name, which a concurrent start of the same round also uses. A submission stored just
+    // before a crash may lack its first audit entry too.
+    if (!submission.recoveryRounds) {
+      const notifications = await deps.notifications.getMany(submission.notificationIds);
+      await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
+    }
+    await deps.startWorkflow(round, { submissionId: submission.id });
+    await recordResumed(deps, submission, round);
+    return true;
+  }
+
+  // The round has ended yet the submission is not final: a redelivery may be under way, or an
+  // execution failed, timed out or was aborted. (Or it has just finalised it: look again.)
+  const current = await deps.submissions.get(submission.id);
+  if (!current || current.status !== 'IN_PROGRESS') return false;
+  const notifications = await deps.notifications.getMany(submission.notificationIds);
+  const open = notifications.filter((n) => !isFinalNotificationStatus(n.status, n.confirmationRequired));
+  const uncovered: NotificationRecord[] = [];
+  for (const notification of open) {
+    if (!notification.redeliveries) {
+      uncovered.push(notification);
+      continue;
+    }
+    const name = redeliveryExecutionName(notification);
+    const state = await deps.executionState(name);
+    if (state === 'RUNNING') continue;
+    if (state === 'MISSING') {
+      await deps.startWorkflow(name, { submissionId: submission.id, notificationIds: [notification.id] });
+      await recordResumed(deps, submission, name);
+      return true;
+    }
+    uncovered.push(notification);
+  }
+  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries are under way.
+
+  // A fresh round for what is left (nothing left: it only finalises the submission).
+  const rounds = submission.recoveryRounds ?? 0;
+  if (!(await deps.submissions.beginRecoveryRound(submission.id, rounds, deps.now()))) return false; // Another reconciler did.
+  const fresh = roundExecutionName({ id: submission.id, recoveryRounds: rounds + 1 });
+  await deps.startWorkflow(fresh, { submissionId: submission.id, notificationIds: uncovered.map((n) => n.id) });
+  await recordResumed(deps, submission, fresh);
+  return true;
+}
+
+async function recordResumed(deps: ReconcileDependencies, submission: SubmissionRecord, executionName: string): Promise<void> {
+  await deps.audit.record({
+    submissionId: submission.id,
+    key: `RESUMED#${executionName}`,
+    at: deps.now().toISOString(),
+    type: 'WORKFLOW_RESUMED',
+    actor: 'service',
+    detail: 'The workflow was resumed after an interruption',
+  });
+}

@@ -1,0 +1,41 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function';
+import type { ServiceTable } from './service-table';
+
+export interface SubmissionReconcilerProps {
+  readonly table: ServiceTable;
+  readonly encryptionKey: kms.IKey;
+  readonly stateMachine: sfn.IStateMachine;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * Every five minutes, gives every submission not yet final a running workflow again: an execution
+ * that failed, timed out or was aborted is followed by a fresh one under a deterministic name
+ * (`<submissionId>-resume-<n>`); the steps are idempotent, so only what is missing runs. The
+ * one-machine runtime runs the same function at start-up and on the same schedule.
+ */
+export class SubmissionReconciler extends Construct {
+  constructor(scope: Construct, id: string, props: SubmissionReconcilerProps) {
+    super(scope, id);
+    const fn = new ServiceFunction(this, 'ReconcileSubmissionsFunction', {
+      entry: 'lambdas/maintenance/reconcile-submissions.ts',
+      description: 'Resumes the workflow of submissions whose execution ended before they were final',
+      environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      timeout: Duration.minutes(5),
+      encryptionKey: props.encryptionKey,
+    });
+    props.table.grantItemAccess(fn);
+    props.stateMachine.grantStartExecution(fn);
+    props.stateMachine.grantExecution(fn, 'states:DescribeExecution');
+    new events.Rule(this, 'EveryFiveMinutes', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(fn)],
+    });
+  }
+}

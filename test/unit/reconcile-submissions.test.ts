@@ -1,0 +1,128 @@
+import { reconcileSubmissions, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import type { AuditEvent } from '../../lambdas/domain/audit-event';
+import type { NotificationStatus } from '../../lambdas/domain/notification-status';
+import type { NotificationRecord, SubmissionRecord } from '../../lambdas/store/records';
+
+/** In memory: submissions, notifications, the trail, and the workflow service's executions by name. */
+function world() {
+  const submissions = new Map<string, SubmissionRecord>();
+  const notifications = new Map<string, NotificationRecord>();
+  const trail: AuditEvent[] = [];
+  const executions = new Map<string, { state: ExecutionState; input: WorkflowInput }>();
+  const started: string[] = [];
+  const deps: ReconcileDependencies = {
+    submissions: {
+      get: async (id) => submissions.get(id),
+      listInProgress: async () => [...submissions.values()].filter((s) => s.status === 'IN_PROGRESS'),
+      beginRecoveryRound: async (id, expected) => {
+        const s = submissions.get(id)!;
+        if ((s.recoveryRounds ?? 0) !== expected) return false;
+        submissions.set(id, { ...s, recoveryRounds: expected + 1 });
+        return true;
+      },
+    },
+    notifications: { getMany: async (ids) => ids.map((id) => notifications.get(id)!).filter(Boolean) },
+    audit: {
+      record: async (event) => {
+        if (trail.some((e) => e.key === event.key && e.submissionId === event.submissionId)) return 'already-recorded';
+        trail.push(event);
+        return 'recorded';
+      },
+    },
+    executionState: async (name) => executions.get(name)?.state ?? 'MISSING',
+    startWorkflow: async (name, input) => {
+      if (executions.has(name)) return; // ExecutionAlreadyExists: idempotent.
+      executions.set(name, { state: 'RUNNING', input });
+      started.push(name);
+    },
+    now: () => new Date('2026-11-29T10:00:00Z'),
+  };
+  const addSubmission = (id: string, statuses: NotificationStatus[], extra: Partial<SubmissionRecord> = {}, redeliveries: number[] = []) => {
+    const ids = statuses.map((_, i) => `${id}-n${i}`);
+    statuses.forEach((status, i) => notifications.set(ids[i], {
+      id: ids[i], submissionId: id, departmentId: `d${i}`, status, confirmationRequired: true, confirmationTimeoutSeconds: 60,
+      attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
+    }));
+    submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '', updatedAt: '', ...extra });
+  };
+  return { deps, submissions, notifications, trail, executions, started, addSubmission };
+}
+
+describe('the reconciler', () => {
+  it('leaves alone a submission whose workflow is running, and final submissions', async () => {
+    const w = world();
+    w.addSubmission('sub_running', ['PENDING']);
+    w.executions.set('sub_running', { state: 'RUNNING', input: { submissionId: 'sub_running' } });
+    w.addSubmission('sub_done', ['CONFIRMED'], { status: 'COMPLETED' });
+    expect(await reconcileSubmissions(w.deps)).toEqual({ inProgress: 1, resumed: 0, errors: 0 });
+    expect(w.started).toEqual([]);
+  });
+
+  it('starts a workflow never started (or lost with the engine) under the submission\'s own name, and records SUBMITTED if missing', async () => {
+    const w = world();
+    w.addSubmission('sub_lost', ['PENDING', 'DELIVERED']);
+    expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 1 });
+    expect(w.started).toEqual(['sub_lost']);
+    expect(w.executions.get('sub_lost')!.input).toEqual({ submissionId: 'sub_lost' });
+    expect(w.trail.map((e) => e.type)).toEqual(['SUBMITTED', 'WORKFLOW_RESUMED']);
+    // Run again (a second start-up, or the schedule): nothing new.
+    expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 0 });
+    expect(w.trail).toHaveLength(2);
+  });
+
+  it('follows a failed, timed-out or aborted execution with a fresh round for what is not final', async () => {
+    const w = world();
+    w.addSubmission('sub_failed', ['CONFIRMED', 'PENDING', 'DELIVERED']);
+    w.executions.set('sub_failed', { state: 'FINISHED', input: { submissionId: 'sub_failed' } });
+    expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 1 });
+    expect(w.started).toEqual(['sub_failed-resume-1']);
+    expect(w.executions.get('sub_failed-resume-1')!.input).toEqual({ submissionId: 'sub_failed', notificationIds: ['sub_failed-n1', 'sub_failed-n2'] });
+    expect(w.submissions.get('sub_failed')!.recoveryRounds).toBe(1);
+
+    // That round fails too: the next one is numbered on.
+    w.executions.get('sub_failed-resume-1')!.state = 'FINISHED';
+    await reconcileSubmissions(w.deps);
+    expect(w.started).toEqual(['sub_failed-resume-1', 'sub_failed-resume-2']);
+  });
+
+  it('starts a round that only finalises when every notification is final but the submission is not', async () => {
+    const w = world();
+    w.addSubmission('sub_unfinalised', ['CONFIRMED', 'REJECTED']);
+    w.executions.set('sub_unfinalised', { state: 'FINISHED', input: { submissionId: 'sub_unfinalised' } });
+    await reconcileSubmissions(w.deps);
+    expect(w.executions.get('sub_unfinalised-resume-1')!.input).toEqual({ submissionId: 'sub_unfinalised', notificationIds: [] });
+  });
+
+  it('lets a running redelivery be, and starts one that was asked for but never started', async () => {
+    const w = world();
+    w.addSubmission('sub_redelivering', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
+    w.executions.set('sub_redelivering', { state: 'FINISHED', input: { submissionId: 'sub_redelivering' } });
+    w.executions.set('sub_redelivering-n1-redelivery-1', { state: 'RUNNING', input: { submissionId: 'sub_redelivering' } });
+    await reconcileSubmissions(w.deps);
+    expect(w.started).toEqual([]);
+
+    w.addSubmission('sub_redelivery_lost', ['CONFIRMED', 'PENDING'], {}, [0, 2]);
+    w.executions.set('sub_redelivery_lost', { state: 'FINISHED', input: { submissionId: 'sub_redelivery_lost' } });
+    await reconcileSubmissions(w.deps);
+    expect(w.started).toEqual(['sub_redelivery_lost-n1-redelivery-2']);
+    expect(w.executions.get('sub_redelivery_lost-n1-redelivery-2')!.input).toEqual({ submissionId: 'sub_redelivery_lost', notificationIds: ['sub_redelivery_lost-n1'] });
+  });
+
+  it('run twice at once, starts one fresh round, not two', async () => {
+    const w = world();
+    w.addSubmission('sub_race', ['PENDING']);
+    w.executions.set('sub_race', { state: 'FINISHED', input: { submissionId: 'sub_race' } });
+    const [a, b] = await Promise.all([reconcileSubmissions(w.deps), reconcileSubmissions(w.deps)]);
+    expect(a.resumed + b.resumed).toBe(1);
+    expect(w.started).toEqual(['sub_race-resume-1']);
+  });
+
+  it('counts a submission it could not look at and goes on with the others', async () => {
+    const w = world();
+    w.addSubmission('sub_a', ['PENDING']);
+    w.addSubmission('sub_b', ['PENDING']);
+    const deps = { ...w.deps, executionState: async (name: string) => { if (name === 'sub_a') throw new Error('throttled'); return w.deps.executionState(name); } };
+    expect(await reconcileSubmissions(deps)).toEqual({ inProgress: 2, resumed: 1, errors: 1 });
+    expect(w.started).toEqual(['sub_b']);
+  });
+});
