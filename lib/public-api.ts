@@ -32,6 +32,24 @@ export class PublicApi extends Construct {
     const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
     const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
 
+    // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
+    const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
+    const webPages = new ServiceFunction(this, 'WebPagesFunction', {
+      entry: 'lambdas/web/web-pages.ts',
+      description: 'Web pages for citizens, departments and operators',
+      environment,
+      bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
+      // nunjucks loads chokidar only to watch templates, which a Lambda never does.
+      externalModules: ['chokidar', 'fsevents'],
+    });
+    const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
+      entry: 'lambdas/web/static-assets.ts',
+      description: 'GOV.UK Frontend assets and the pages\' script',
+      bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
+    });
+
+    props.table.grantReadWriteData(webPages);
+    props.stateMachine.grantStartExecution(webPages);
     props.table.grantReadWriteData(submissions);
     props.table.grantReadWriteData(departments);
     props.table.grantReadWriteData(notifications);
@@ -46,6 +64,17 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
+      [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'public'],
+      // Citizen pages: each handler verifies the citizen's token from the session cookie.
+      [apigw.HttpMethod.GET, '/', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/sign-out', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'public'],
     ];
     const fallback = new ServiceFunction(this, 'FallbackFunction', {
       entry: 'lambdas/api/fallback-api.ts',

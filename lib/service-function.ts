@@ -29,6 +29,13 @@ export interface ServiceFunctionProps {
   readonly environment?: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /**
+   * Files the handler reads at run time, copied into the bundle: `[from, to]`, `from` relative to
+   * the repository root, `to` relative to the bundle (next to the handler).
+   */
+  readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
+  /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides). */
+  readonly externalModules?: string[];
 }
 
 /** One place for the defaults every Lambda of the service shares (runtime, architecture, bundling, logs). */
@@ -56,7 +63,15 @@ export class ServiceFunction extends NodejsFunction {
         target: 'node22',
         format: OutputFormat.CJS,
         // The Node.js 22 runtime ships AWS SDK v3; leaving it out keeps bundles small.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
+        ...(props.bundleCopies?.length ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => props.bundleCopies!.map(([from, to]) =>
+              `mkdir -p "${path.posix.join(outputDir, to)}" && cp -R "${path.posix.join(inputDir, from)}/." "${path.posix.join(outputDir, to)}"`),
+          },
+        } : {}),
       },
     });
     const reference: HandlerReference = { entry: props.entry, handler };

@@ -1,5 +1,6 @@
 import { serviceSettings } from '../service-settings';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
+import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
 
@@ -10,5 +11,6 @@ export function serviceRepositories() {
     departments: new DynamoDbDepartmentRepository(tableName),
     submissions: new DynamoDbSubmissionRepository(tableName),
     notifications: new DynamoDbNotificationRepository(tableName),
+    journeys: new DynamoDbJourneyRepository(tableName),
   };
 }
