@@ -26,6 +26,11 @@ export const serviceSettings = {
   get allowLoopbackWebhooks() { return flag('TUO_ALLOW_LOOPBACK_WEBHOOKS'); },
   /** Explicit operator choice to allow webhook targets in private address ranges. */
   get allowPrivateWebhooks() { return flag('TUO_ALLOW_PRIVATE_WEBHOOKS'); },
+  /** How long personal data is kept after a submission is final (default 30 days). */
+  get retentionSeconds() {
+    const value = Number(process.env.RETENTION_SECONDS ?? String(30 * 24 * 3600));
+    return Number.isFinite(value) && value > 0 ? value : 30 * 24 * 3600;
+  },
   get oidcIssuer() { return required('OIDC_ISSUER'); },
   get oidcAudience() { return required('OIDC_AUDIENCE'); },
   get oidcJwksUrl() { return required('OIDC_JWKS_URL'); },

@@ -36,7 +36,7 @@ function retryTransientFailures(task: sfn.TaskStateBase): void {
   });
 }
 
-function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn.TaskInput, props: Partial<tasks.LambdaInvokeProps> = {}) {
+function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn.TaskInput | undefined, props: Partial<tasks.LambdaInvokeProps> = {}) {
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     payload,
@@ -64,9 +64,8 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn
  * Personal data never enters the execution's state: steps pass ids and read the table.
  */
 export function buildNotificationWorkflowDefinition(scope: Construct, fns: NotificationWorkflowFunctions): sfn.IChainable {
-  const prepare = invoke(scope, 'PrepareNotifications', fns.prepareNotifications, sfn.TaskInput.fromObject({
-    submissionId: sfn.JsonPath.stringAt('$.submissionId'),
-  }));
+  // The execution's input as it is: `{submissionId}`, or `{submissionId, notificationIds}` for a redelivery.
+  const prepare = invoke(scope, 'PrepareNotifications', fns.prepareNotifications, undefined);
 
   // Each iteration's state is `{Payload: {submissionId, notificationId, timeoutSeconds}}`: the same
   // path then names the timeout in the state input (where AWS reads TimeoutSecondsPath) and in the

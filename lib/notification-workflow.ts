@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,6 +10,8 @@ import { ServiceFunction } from './service-function';
 export interface NotificationWorkflowProps {
   readonly table: dynamodb.ITable;
   readonly environment: Record<string, string>;
+  /** A verified SES sender for the completion email; none means no email is sent. */
+  readonly notifyFromAddress?: string;
 }
 
 /** The Standard state machine that tells each chosen department and tracks its answer, with its Lambdas. */
@@ -30,8 +33,16 @@ export class NotificationWorkflow extends Construct {
       deliverNotification: step('DeliverNotificationFunction', 'lambdas/workflow/deliver-notification.ts', 'Sends one signed notification to a department', Duration.seconds(30)),
       awaitConfirmation: step('AwaitConfirmationFunction', 'lambdas/workflow/await-confirmation.ts', 'Parks the workflow until the department answers'),
       expireNotification: step('ExpireNotificationFunction', 'lambdas/workflow/expire-notification.ts', 'Marks a notification whose department did not answer in time'),
-      finaliseSubmission: step('FinaliseSubmissionFunction', 'lambdas/workflow/finalise-submission.ts', 'Sets the final status of a submission'),
+      finaliseSubmission: step('FinaliseSubmissionFunction', 'lambdas/workflow/finalise-submission.ts', 'Sets the final status of a submission and tells the citizen'),
     };
+    if (props.notifyFromAddress) {
+      functions.finaliseSubmission.addEnvironment('CITIZEN_NOTIFIER', 'ses');
+      functions.finaliseSubmission.addEnvironment('NOTIFY_FROM_ADDRESS', props.notifyFromAddress);
+      functions.finaliseSubmission.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.notifyFromAddress.split('@')[1] ?? props.notifyFromAddress })],
+      }));
+    }
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,

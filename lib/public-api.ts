@@ -21,12 +21,16 @@ type Access = 'public' | 'citizen' | 'department' | 'operator';
  */
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
+  private readonly functions: ServiceFunction[] = [];
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
     const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string) =>
-      new ServiceFunction(this, name, { entry, description, environment });
+    const fn = (name: string, entry: string, description: string) => {
+      const created = new ServiceFunction(this, name, { entry, description, environment });
+      this.functions.push(created);
+      return created;
+    };
 
     const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
     const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
@@ -48,22 +52,30 @@ export class PublicApi extends Construct {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
 
+    this.functions.push(webPages);
     props.table.grantReadWriteData(webPages);
+    // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
     props.stateMachine.grantStartExecution(webPages);
+    props.stateMachine.grantTaskResponse(webPages);
     props.table.grantReadWriteData(submissions);
     props.table.grantReadWriteData(departments);
     props.table.grantReadWriteData(notifications);
     props.stateMachine.grantStartExecution(submissions);
     props.stateMachine.grantTaskResponse(notifications);
+    props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
 
     const iam = new HttpIamAuthorizer();
     const routes: Array<[apigw.HttpMethod, string, ServiceFunction, Access]> = [
       [apigw.HttpMethod.POST, '/v1/submissions', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
+      [apigw.HttpMethod.DELETE, '/v1/submissions/{submissionId}', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
+      [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
       [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'public'],
       // Citizen pages: each handler verifies the citizen's token from the session cookie.
       [apigw.HttpMethod.GET, '/', webPages, 'public'],
@@ -105,5 +117,10 @@ export class PublicApi extends Construct {
         authorizer: access === 'operator' ? iam : undefined,
       });
     }
+  }
+
+  /** Where departments answer: confirmation URLs handed out by the API start with it. */
+  usePublicBaseUrl(url: string): void {
+    for (const fn of this.functions) fn.addEnvironment('PUBLIC_BASE_URL', url);
   }
 }

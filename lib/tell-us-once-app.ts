@@ -10,6 +10,8 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
   return new TellUsOnceStack(app, context('stackName', 'TellUsOnce'), {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     publicBaseUrl: app.node.tryGetContext('publicBaseUrl') as string | undefined,
+    retentionDays: app.node.tryGetContext('retentionDays') !== undefined ? Number(app.node.tryGetContext('retentionDays')) : undefined,
+    notifyFromAddress: app.node.tryGetContext('notifyFromAddress') as string | undefined,
     identityProvider: {
       // GOV.UK One Login by default; set the audience to the client id the service is registered under.
       issuer: context('oidcIssuer', 'https://oidc.account.gov.uk/'),

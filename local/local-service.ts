@@ -11,7 +11,7 @@ import { LocalLambdaRuntime } from './local-lambda-runtime';
 import { LocalStepFunctions } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
 import {
-  apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, stateMachineDefinition,
+  apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
 export interface LocalServiceOptions {
@@ -23,6 +23,10 @@ export interface LocalServiceOptions {
   readonly demo: boolean;
   readonly timeScale: number;
   readonly demoConfirmDelayMs?: number;
+  /** How long personal data is kept after a submission is final (default 30 days). */
+  readonly retentionSeconds?: number;
+  /** Scheduled functions (the template's rate rules) run at most this far apart here (default 60 s). */
+  readonly maxScheduleIntervalMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -152,9 +156,26 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     // The web pages' sign-in asks the development identity provider (one machine only).
     TUO_DEV_TOKEN_URL: `${url}/dev/token`,
     TUO_TIME_SCALE: String(options.timeScale),
+    CITIZEN_NOTIFIER: 'outbox',
+    OUTBOX_DIR: path.join(options.dataDir, 'outbox'),
+    ...(options.retentionSeconds ? { RETENTION_SECONDS: String(options.retentionSeconds) } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.TUO_LOG_LEVEL ?? 'WARN',
   });
   runtime.load();
+
+  // EventBridge schedules of the template (e.g. the retention sweeper), as timers.
+  const scheduleTimers = scheduledFunctions(template).map((schedule) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      runtime.invoke(schedule.functionLogicalId, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} })
+        .catch((error: Error) => log(`[schedule] ${schedule.ruleLogicalId} failed: ${error.name}`))
+        .finally(() => { running = false; });
+    }, Math.min(schedule.everyMs, options.maxScheduleIntervalMs ?? 60_000));
+    timer.unref();
+    return timer;
+  });
 
   gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken);
   serving = true;
@@ -173,6 +194,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       ready = false;
       serving = false;
       demo?.stop();
+      for (const timer of scheduleTimers) clearInterval(timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stepFunctions.close();

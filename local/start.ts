@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     demo: env.TUO_DEMO !== '0',
     timeScale,
     demoConfirmDelayMs: env.TUO_DEMO_CONFIRM_DELAY_MS ? Number(env.TUO_DEMO_CONFIRM_DELAY_MS) : undefined,
+    retentionSeconds: env.TUO_RETENTION_SECONDS ? Number(env.TUO_RETENTION_SECONDS)
+      : env.TUO_RETENTION_DAYS ? Number(env.TUO_RETENTION_DAYS) * 86_400 : undefined,
   });
   let stopping = false;
   const stop = (signal: string) => {

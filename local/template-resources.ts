@@ -141,3 +141,24 @@ export function apiRoutes(template: CloudFormationTemplate): LocalRoute[] {
     };
   });
 }
+
+export interface LocalSchedule {
+  readonly ruleLogicalId: string;
+  readonly functionLogicalId: string;
+  /** How often it runs on AWS, in milliseconds. */
+  readonly everyMs: number;
+}
+
+const RATE_UNITS_MS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+
+/** EventBridge rules with a `rate(...)` schedule and the functions they invoke. */
+export function scheduledFunctions(template: CloudFormationTemplate): LocalSchedule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([ruleLogicalId, rule]) => {
+    const match = /^rate\((\d+) (\w+)\)$/.exec(String(rule.Properties?.ScheduleExpression ?? ''));
+    if (!match || !RATE_UNITS_MS[match[2]]) return [];
+    return (rule.Properties?.Targets ?? []).flatMap((target: any) => {
+      const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
+      return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, everyMs: Number(match[1]) * RATE_UNITS_MS[match[2]] }] : [];
+    });
+  });
+}

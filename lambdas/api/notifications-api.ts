@@ -1,10 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { fieldErrorsFromZod } from '../domain/problem-details';
 import { answerNotification } from '../application/answer-notification';
+import { redeliverNotification } from '../application/redeliver-notification';
+import { selectEntitledFields } from '../domain/entitlement';
+import { NOTIFICATION_STATUSES } from '../domain/notification-status';
+import { fieldErrorsFromZod } from '../domain/problem-details';
+import { serviceSettings } from '../service-settings';
+import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { resumeWaitingWorkflow } from '../workflow/workflow-control';
-import { authenticateDepartment } from './authentication';
+import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
+import { authenticateDepartment, authenticateOperator } from './authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
@@ -17,13 +22,20 @@ const answerSchema = z.strictObject({
   reason: z.string().max(500, 'Keep reason to 500 characters or fewer.').optional(),
 });
 
+const listingQuerySchema = z.object({
+  status: z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }).default('DELIVERED'),
+  limit: z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).int('limit is a whole number from 1 to 100.')
+    .min(1, 'limit is a whole number from 1 to 100.').max(100, 'limit is a whole number from 1 to 100.').default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
 async function confirm(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
   const parsed = answerSchema.safeParse(readJsonBody(event));
   if (!parsed.success) return problemResponse(422, 'The answer needs correcting.', fieldErrorsFromZod(parsed.error));
 
   const outcome = await answerNotification(
-    { notifications: repositories.notifications, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
+    { ...repositories, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
     department.id, event.pathParameters?.notificationId ?? '', parsed.data,
   );
   switch (outcome.kind) {
@@ -33,6 +45,53 @@ async function confirm(event: APIGatewayProxyEventV2) {
   }
 }
 
+/** A department's own notifications by status (by default those awaiting its answer), oldest first. */
+async function listForDepartment(event: APIGatewayProxyEventV2) {
+  const department = await authenticateDepartment(event, repositories.departments);
+  if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
+  const query = listingQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  let page;
+  try {
+    page = await repositories.notifications.listForDepartment(department.id, query.data.status, { limit: query.data.limit, cursor: query.data.cursor });
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');
+    throw error;
+  }
+  const items = await Promise.all(page.items.map(async (n) => {
+    const [submission, personalData] = await Promise.all([repositories.submissions.get(n.submissionId), repositories.submissions.getPersonalData(n.submissionId)]);
+    return {
+      id: n.id,
+      reference: submission?.reference ?? null,
+      status: n.status,
+      createdAt: n.createdAt,
+      deliveredAt: n.deliveredAt ?? null,
+      respondedAt: n.respondedAt ?? null,
+      departmentReference: n.departmentReference ?? null,
+      reason: n.reason ?? null,
+      confirmationUrl: `${serviceSettings.publicBaseUrl}/v1/notifications/${n.id}/confirmation`,
+      // What this department was sent (only its entitled fields); null once the citizen's data is erased.
+      data: personalData ? selectEntitledFields(personalData.change, department.fields) : null,
+    };
+  }));
+  return json(200, { items, nextCursor: page.nextCursor ?? null });
+}
+
+async function redeliver(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const outcome = await redeliverNotification(
+    { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
+    event.pathParameters?.notificationId ?? '',
+  );
+  switch (outcome.kind) {
+    case 'not-found': return problemResponse(404, 'There is no notification with this id.');
+    case 'conflict': return problemResponse(409, outcome.detail);
+    case 'started': return json(202, { id: outcome.notification.id, status: outcome.notification.status });
+  }
+}
+
 export const handler = httpHandler({
   'POST /v1/notifications/{notificationId}/confirmation': confirm,
+  'GET /v1/departments/{departmentId}/notifications': listForDepartment,
+  'POST /v1/notifications/{notificationId}/redeliver': redeliver,
 });

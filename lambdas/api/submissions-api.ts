@@ -1,13 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseChangeOfAddressRequest } from '../domain/change-of-address-request';
 import { requestFingerprint } from '../domain/identifiers';
+import { erasePersonalData } from '../application/erase-personal-data';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
 import { startNotificationWorkflow } from '../workflow/workflow-control';
 import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
-import { json, problemResponse } from './http-responses';
+import { HttpProblem, json, problemResponse } from './http-responses';
 import { header, readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
@@ -22,6 +23,8 @@ function submissionView(submission: SubmissionRecord, notifications: Notificatio
     type: submission.type,
     status: submission.status,
     createdAt: submission.createdAt,
+    finalisedAt: submission.finalisedAt ?? null,
+    erasedAt: submission.erasedAt ?? null,
     notifications: notifications.map((n) => ({
       id: n.id,
       department: n.departmentId,
@@ -63,16 +66,43 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
   }
 }
 
-async function getSubmission(event: APIGatewayProxyEventV2) {
+/** The submission in the path, if the signed-in citizen made it; anyone else's is answered like a missing one. */
+async function ownSubmission(event: APIGatewayProxyEventV2) {
   const citizenId = await authenticateCitizen(event);
   const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
-  // Someone else's submission is answered exactly like a missing one.
-  if (!submission || submission.citizenId !== citizenId) return problemResponse(404, 'There is no submission with this id.');
+  if (!submission || submission.citizenId !== citizenId) throw HttpProblem.of(404, 'There is no submission with this id.');
+  return submission;
+}
+
+async function getSubmission(event: APIGatewayProxyEventV2) {
+  const submission = await ownSubmission(event);
   const notifications = await repositories.notifications.getMany(submission.notificationIds);
   return json(200, submissionView(submission, notifications));
+}
+
+/** The audit trail: who received which of the citizen's data, when, and what they answered. */
+async function getEvents(event: APIGatewayProxyEventV2) {
+  const submission = await ownSubmission(event);
+  const events = await repositories.audit.list(submission.id);
+  return json(200, {
+    submissionId: submission.id,
+    events: events.map(({ submissionId: _s, key: _k, ...rest }) => ({ ...rest, department: rest.departmentId ?? null })),
+  });
+}
+
+/** The citizen asks for their personal data to be erased now; only once the submission is final. */
+async function deleteSubmission(event: APIGatewayProxyEventV2) {
+  const submission = await ownSubmission(event);
+  if (submission.status === 'IN_PROGRESS') {
+    return problemResponse(409, 'Your personal data can be erased once every department has acted on this submission.');
+  }
+  await erasePersonalData({ ...repositories, now: () => new Date() }, submission.id, 'citizen', 'The citizen asked for their data to be erased');
+  return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 }
 
 export const handler = httpHandler({
   'POST /v1/submissions': createSubmission,
   'GET /v1/submissions/{submissionId}': getSubmission,
+  'GET /v1/submissions/{submissionId}/events': getEvents,
+  'DELETE /v1/submissions/{submissionId}': deleteSubmission,
 });

@@ -1,4 +1,5 @@
 import { evaluateDepartmentAnswer } from '../domain/notification-status';
+import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentAnswer, NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../store/records';
 
@@ -13,7 +14,7 @@ export type AnswerOutcome =
  * answer on again, in case the first hand-over to the workflow was lost.
  */
 export async function answerNotification(
-  deps: { notifications: NotificationRepository; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
+  deps: { notifications: NotificationRepository; audit: AuditTrail; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
   departmentId: string,
   notificationId: string,
   answer: DepartmentAnswer,
@@ -32,13 +33,25 @@ export async function answerNotification(
       if (notification.taskToken) await deps.resumeWorkflow(notification.taskToken, { outcome: notification.status });
       return { kind: 'repeated', notification };
     }
-    const result = await deps.notifications.recordAnswer(notificationId, answer, deps.now());
+    const result = await deps.notifications.recordAnswer(notification, answer, deps.now());
     if (!result.notification) return { kind: 'not-found' };
     if (!result.recorded) {
       notification = result.notification; // Someone else's write won: judge again against it.
       continue;
     }
-    if (result.notification.taskToken) await deps.resumeWorkflow(result.notification.taskToken, { outcome: answer.outcome });
-    return { kind: 'recorded', notification: result.notification };
+    const recorded = result.notification;
+    await deps.audit.record({
+      submissionId: recorded.submissionId,
+      key: `${recorded.id}#ANSWER`,
+      at: recorded.respondedAt!,
+      type: answer.outcome,
+      actor: `department:${departmentId}`,
+      departmentId,
+      notificationId: recorded.id,
+      departmentReference: answer.departmentReference,
+      reason: answer.reason,
+    });
+    if (recorded.taskToken) await deps.resumeWorkflow(recorded.taskToken, { outcome: answer.outcome });
+    return { kind: 'recorded', notification: recorded };
   }
 }

@@ -2,8 +2,10 @@ import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { buildNotificationEvent, type NotificationEvent } from '../domain/notification-event';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
+import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
+import type { NotificationRecord } from '../store/records';
 import type { SubmissionRepository } from '../store/submission-repository';
 import { activeSigningSecrets } from './register-department';
 
@@ -14,6 +16,7 @@ export interface DeliveryDependencies {
   readonly departments: DepartmentRepository;
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
+  readonly audit: AuditTrail;
   readonly send: (url: string, event: NotificationEvent, webhookId: string, secrets: readonly string[], now: Date) => Promise<AttemptResult>;
   readonly now: () => Date;
   readonly random: () => number;
@@ -33,23 +36,19 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     default: return { next: 'DONE' }; // Answered, failed or expired: nothing more to send.
   }
 
-  const [submission, department] = await Promise.all([
-    deps.submissions.get(submissionId),
+  const [personalData, department, submission] = await Promise.all([
+    deps.submissions.getPersonalData(submissionId),
     deps.departments.get(notification.departmentId),
+    deps.submissions.get(submissionId),
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
-  if (!department || !department.active) {
-    await deps.notifications.markFailed(notificationId, 'The department is not accepting notifications', deps.now());
-    return { next: 'DONE' };
-  }
+  if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
+  if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
   const target = checkWebhookTarget(department.webhookUrl, {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,
   });
-  if (!target.ok) {
-    await deps.notifications.markFailed(notificationId, `Refused to send: ${target.reason}`, deps.now());
-    return { next: 'DONE' };
-  }
+  if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
   const now = deps.now();
@@ -58,26 +57,36 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     notificationId,
     reference: submission.reference,
     confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
-    change: submission.change,
+    change: personalData.change,
     entitledFields: department.fields,
     now,
   });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
   const verdict = judgeAttempt(await deps.send(department.webhookUrl, event, notificationId, secrets, now), deps.now());
+  await deps.audit.record({
+    submissionId,
+    key: `${notificationId}#SENT#${started.attempts}`,
+    at: now.toISOString(),
+    type: 'SENT',
+    actor: 'service',
+    departmentId: department.id,
+    notificationId,
+    attempt: started.attempts,
+    fields: department.fields,
+    outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
+  });
 
   switch (verdict.kind) {
     case 'delivered': {
-      const delivered = await deps.notifications.markDelivered(notificationId, deps.now());
+      const delivered = await deps.notifications.markDelivered(started, deps.now());
       // An answer given inside the department's webhook handler has already settled it.
       return { next: delivered.status === 'DELIVERED' && delivered.confirmationRequired ? 'AWAIT' : 'DONE' };
     }
     case 'gone':
       await deps.departments.disable(department.id, verdict.error, deps.now());
-      await deps.notifications.markFailed(notificationId, verdict.error, deps.now());
-      return { next: 'DONE' };
+      return fail(deps, started, verdict.error);
     case 'failed':
-      await deps.notifications.markFailed(notificationId, verdict.error, deps.now());
-      return { next: 'DONE' };
+      return fail(deps, started, verdict.error);
     case 'retry': {
       const plan = planNextAttempt({
         failedAttempts: started.attempts,
@@ -87,12 +96,25 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
         random: deps.random,
         retryAfterSeconds: verdict.retryAfterSeconds,
       });
-      if (!plan.retry) {
-        await deps.notifications.markFailed(notificationId, `${verdict.error}; gave up after ${started.attempts} attempts`, deps.now());
-        return { next: 'DONE' };
-      }
+      if (!plan.retry) return fail(deps, started, `${verdict.error}; gave up after ${started.attempts} attempts`);
       await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now());
       return { next: 'RETRY', retryAt: plan.retryAt.toISOString() };
     }
   }
+}
+
+async function fail(deps: DeliveryDependencies, notification: NotificationRecord, error: string): Promise<DeliveryStep> {
+  if (await deps.notifications.markFailed(notification, error, deps.now())) {
+    await deps.audit.record({
+      submissionId: notification.submissionId,
+      key: `${notification.id}#FAILED#${notification.redeliveries ?? 0}`,
+      at: deps.now().toISOString(),
+      type: 'FAILED',
+      actor: 'service',
+      departmentId: notification.departmentId,
+      notificationId: notification.id,
+      detail: error,
+    });
+  }
+  return { next: 'DONE' };
 }

@@ -2,6 +2,7 @@ import { type ChangeOfAddressRequest } from '../domain/change-of-address-request
 import type { ChangeOfAddress } from '../domain/entitlement';
 import type { FieldError } from '../domain/problem-details';
 import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/identifiers';
+import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
@@ -11,6 +12,7 @@ export interface SubmitDependencies {
   readonly departments: DepartmentRepository;
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
+  readonly audit: AuditTrail;
   readonly startWorkflow: (submissionId: string) => Promise<void>;
   readonly now: () => Date;
 }
@@ -23,7 +25,7 @@ export type SubmitOutcome =
 /**
  * Stores a change of address and starts telling the chosen departments. Every id is derived from
  * the citizen and the Idempotency-Key, so a retry after any failure converges on the same
- * submission and notifications; the submission write is what acknowledges it.
+ * submission and notifications; the submission write, last, is what acknowledges it.
  */
 export async function submitChangeOfAddress(
   deps: SubmitDependencies,
@@ -67,27 +69,43 @@ export async function submitChangeOfAddress(
     type,
     citizenId,
     fingerprint,
-    change: change as ChangeOfAddress,
     notificationIds: notifications.map((n) => n.id),
     status: 'IN_PROGRESS',
     createdAt: now,
     updatedAt: now,
   };
-  // Notifications first, the submission last: a submission that exists is complete.
+  // Personal data and notifications first, the submission last: a submission that exists is complete.
+  await deps.submissions.putPersonalData(submissionId, change as ChangeOfAddress);
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
   if ((await deps.submissions.create(submission)) === 'exists') {
     const winner = await deps.submissions.get(submissionId);
     if (winner) return resume(deps, winner, fingerprint);
   }
+  await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
   await deps.startWorkflow(submissionId);
   return { kind: 'accepted', submission, notifications: await deps.notifications.getMany(submission.notificationIds) };
+}
+
+function recordSubmitted(deps: SubmitDependencies, submission: SubmissionRecord, departmentIds: string[]) {
+  return deps.audit.record({
+    submissionId: submission.id,
+    key: 'SUBMITTED',
+    at: submission.createdAt,
+    type: 'SUBMITTED',
+    actor: 'citizen',
+    detail: `Asked to tell: ${departmentIds.join(', ')}`,
+  });
 }
 
 async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fingerprint: string): Promise<SubmitOutcome> {
   if (existing.fingerprint !== fingerprint) {
     return { kind: 'key-reused', detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.' };
   }
-  // The earlier request may have stopped before the workflow started; starting it again is harmless.
-  if (existing.status === 'IN_PROGRESS') await deps.startWorkflow(existing.id);
-  return { kind: 'accepted', submission: existing, notifications: await deps.notifications.getMany(existing.notificationIds) };
+  const notifications = await deps.notifications.getMany(existing.notificationIds);
+  // The earlier request may have stopped before these steps; repeating them is harmless.
+  if (existing.status === 'IN_PROGRESS') {
+    await recordSubmitted(deps, existing, notifications.map((n) => n.departmentId));
+    await deps.startWorkflow(existing.id);
+  }
+  return { kind: 'accepted', submission: existing, notifications };
 }

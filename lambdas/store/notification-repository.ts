@@ -1,3 +1,4 @@
+import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord } from './records';
 
 export interface DepartmentAnswer {
@@ -6,6 +7,24 @@ export interface DepartmentAnswer {
   readonly reason?: string;
 }
 
+export interface NotificationPage {
+  readonly items: NotificationRecord[];
+  /** Opaque; pass it back to read the next page. Absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not one this service issued');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/**
+ * Notifications. Writes that change a status take the notification as last read, since the
+ * department's listing is keyed by department and status; each is conditional on the status it
+ * changes from, so racing writers leave exactly one outcome.
+ */
 export interface NotificationRepository {
   get(id: string): Promise<NotificationRecord | undefined>;
   /** In the order of `ids`; missing ones are left out. */
@@ -17,13 +36,17 @@ export interface NotificationRepository {
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date): Promise<void>;
   /** PENDING -> DELIVERED; an answer already recorded is kept, only `deliveredAt` is set. */
-  markDelivered(id: string, now: Date): Promise<NotificationRecord>;
+  markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord>;
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
-  markFailed(id: string, error: string, now: Date): Promise<boolean>;
+  markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */
-  recordAnswer(id: string, answer: DepartmentAnswer, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
+  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
   /** Keeps the workflow's task token; returns the notification as it now is. */
   storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord>;
   /** DELIVERED -> EXPIRED; returns false when an answer arrived first. */
-  markExpired(id: string, now: Date): Promise<boolean>;
+  markExpired(notification: NotificationRecord, now: Date): Promise<boolean>;
+  /** FAILED -> PENDING for an operator's redelivery, with a fresh retry window; undefined if not FAILED. */
+  reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined>;
+  /** A department's notifications in one status, oldest first. */
+  listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage>;
 }

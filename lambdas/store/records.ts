@@ -30,12 +30,21 @@ export interface SubmissionRecord {
   readonly citizenId: string;
   /** Fingerprint of the request body, to tell a retry from a different request under the same key. */
   readonly fingerprint: string;
-  readonly change: ChangeOfAddress;
   readonly notificationIds: string[];
   readonly status: SubmissionStatus;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly finalisedAt?: string;
+  /** When the citizen's personal data was erased (after retention, or on request). */
+  readonly erasedAt?: string;
+}
+
+/** The citizen's personal data, kept apart from the submission so it can be erased on its own. */
+export interface PersonalDataRecord {
+  readonly submissionId: string;
+  readonly change: ChangeOfAddress;
+  /** When it is to be erased, once the submission is final. */
+  readonly eraseAfter?: string;
 }
 
 export interface NotificationRecord {
@@ -56,6 +65,8 @@ export interface NotificationRecord {
   readonly reason?: string;
   /** The workflow's task token while it waits for the answer; never leaves the service. */
   readonly taskToken?: string;
+  /** How many times an operator asked for redelivery; names each redelivery's workflow. */
+  readonly redeliveries?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -1,4 +1,5 @@
 import { serviceSettings } from '../service-settings';
+import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
@@ -11,6 +12,9 @@ export function serviceRepositories() {
     departments: new DynamoDbDepartmentRepository(tableName),
     submissions: new DynamoDbSubmissionRepository(tableName),
     notifications: new DynamoDbNotificationRepository(tableName),
+    audit: new DynamoDbAuditTrail(tableName),
     journeys: new DynamoDbJourneyRepository(tableName),
   };
 }
+
+export type ServiceRepositories = ReturnType<typeof serviceRepositories>;

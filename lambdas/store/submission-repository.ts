@@ -1,9 +1,20 @@
 import type { SubmissionStatus } from '../domain/notification-status';
-import type { SubmissionRecord } from './records';
+import type { ChangeOfAddress } from '../domain/entitlement';
+import type { PersonalDataRecord, SubmissionRecord } from './records';
 
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
   /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
   create(record: SubmissionRecord): Promise<'created' | 'exists'>;
   setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void>;
+
+  /** Stores the citizen's personal data for a submission (written before the submission itself). */
+  putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void>;
+  getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined>;
+  /** Marks the personal data for erasure at `eraseAfter` (DynamoDB TTL on AWS, the sweeper on one machine). */
+  scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void>;
+  /** Submissions whose personal data is due for erasure at `now`, oldest first. */
+  listErasureDue(now: Date, limit: number): Promise<string[]>;
+  /** Deletes the personal data and records when; returns false if there was none left. */
+  erasePersonalData(submissionId: string, now: Date): Promise<boolean>;
 }

@@ -4,5 +4,19 @@ const repositories = serviceRepositories();
 
 /** Workflow step: the department did not answer within its timeout (an answer that won the race is kept). */
 export async function handler(input: { notificationId: string }): Promise<void> {
-  await repositories.notifications.markExpired(input.notificationId, new Date());
+  const notification = await repositories.notifications.get(input.notificationId);
+  if (!notification) return;
+  const now = new Date();
+  if (await repositories.notifications.markExpired(notification, now)) {
+    await repositories.audit.record({
+      submissionId: notification.submissionId,
+      key: `${notification.id}#EXPIRED`,
+      at: now.toISOString(),
+      type: 'EXPIRED',
+      actor: 'service',
+      departmentId: notification.departmentId,
+      notificationId: notification.id,
+      detail: `No answer within ${notification.confirmationTimeoutSeconds} seconds of delivery`,
+    });
+  }
 }

@@ -1,14 +1,17 @@
-import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
+import { finaliseSubmission } from '../application/finalise-submission';
+import type { SubmissionStatus } from '../domain/notification-status';
+import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
+import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 
 const repositories = serviceRepositories();
+const notifier = serviceCitizenNotifier();
 
-/** Workflow step: every notification has settled; the submission takes its final status. */
+/** Workflow step: every notification of this run has settled; the submission takes its status. */
 export async function handler(input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> {
-  const submission = await repositories.submissions.get(input.submissionId);
-  if (!submission) throw new Error(`Submission ${input.submissionId} does not exist`);
-  const notifications = await repositories.notifications.getMany(submission.notificationIds);
-  const status = aggregateSubmissionStatus(notifications);
-  await repositories.submissions.setStatus(submission.id, status, new Date());
-  return { submissionId: submission.id, status };
+  const status = await finaliseSubmission(
+    { ...repositories, notifier, retentionSeconds: serviceSettings.retentionSeconds, now: () => new Date() },
+    input.submissionId,
+  );
+  return { submissionId: input.submissionId, status };
 }

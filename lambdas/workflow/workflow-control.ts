@@ -9,11 +9,19 @@ const sfn = () => (client ??= new SFNClient({}));
  * so starting it twice never notifies anyone twice.
  */
 export async function startNotificationWorkflow(submissionId: string): Promise<void> {
+  await startWorkflowExecution(submissionId, { submissionId });
+}
+
+/**
+ * Starts a named execution; a name already used means the work is (or was) under way, which is
+ * what an idempotent start wants.
+ */
+export async function startWorkflowExecution(name: string, input: { submissionId: string; notificationIds?: string[] }): Promise<void> {
   try {
     await sfn().send(new StartExecutionCommand({
       stateMachineArn: serviceSettings.stateMachineArn,
-      name: submissionId,
-      input: JSON.stringify({ submissionId }),
+      name,
+      input: JSON.stringify(input),
     }));
   } catch (error) {
     if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;

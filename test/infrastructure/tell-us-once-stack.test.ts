@@ -91,6 +91,13 @@ describe('the notification workflow', () => {
   });
 });
 
+describe('retention', () => {
+  it('erases personal data hourly, with the table TTL as backstop', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+});
+
 describe('the data', () => {
   it('lives in one on-demand table keyed by pk and sk, with point-in-time recovery and a listing index', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -111,10 +118,14 @@ describe('the API', () => {
   it('has the routes of CONTRACT sections 4 to 6 and a default route for everything else', () => {
     expect(routes.map((r) => r.routeKey).sort()).toEqual([
       '$default',
+      'DELETE /v1/submissions/{submissionId}',
       'GET /v1/departments',
+      'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
+      'GET /v1/submissions/{submissionId}/events',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
+      'POST /v1/notifications/{notificationId}/redeliver',
       'POST /v1/submissions',
       'PUT /v1/departments/{departmentId}',
     ]);
@@ -124,6 +135,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/submissions']).toBe('NONE');
   });
 
@@ -137,7 +149,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(9);
+    expect(Object.keys(resources)).toHaveLength(10);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -154,12 +166,12 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API may resume a waiting workflow, only the submissions API start one', () => {
+  it('only the confirmation API may resume a waiting workflow; only submissions and redelivery start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
-    expect(grants('states:StartExecution')).toEqual([expect.stringMatching(/SubmissionsFunction/)]);
+    expect(grants('states:StartExecution').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/SubmissionsFunction/)]);
   });
 });

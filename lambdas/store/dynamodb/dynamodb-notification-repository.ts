@@ -1,10 +1,18 @@
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DepartmentAnswer, NotificationRepository } from '../notification-repository';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { NotificationStatus } from '../../domain/notification-status';
+import { InvalidCursorError, type DepartmentAnswer, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, isConditionFailure, withoutKeys } from './document-client';
 
-const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'NOTIFICATION' });
+const LISTING_INDEX = 'listing';
 const BATCH_GET_LIMIT = 100;
+const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'NOTIFICATION' });
+
+/** The department's listing: by department and status, oldest first. */
+const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>, status: NotificationStatus) => ({
+  ':gsi1pk': `DEPARTMENT#${n.departmentId}#${status}`,
+  ':gsi1sk': `${n.createdAt}#${n.id}`,
+});
 
 export class DynamoDbNotificationRepository implements NotificationRepository {
   constructor(private readonly tableName: string) {}
@@ -34,10 +42,11 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async createIfAbsent(record: NotificationRecord): Promise<void> {
+    const listing = listingKeys(record, record.status);
     try {
       await documentClient().send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...key(record.id), ...record },
+        Item: { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...record },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (error) {
@@ -46,124 +55,107 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord> {
-    const { Attributes } = await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(id),
-      UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
-        + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': now.toISOString() },
-      ReturnValues: 'ALL_NEW',
-    }));
-    return withoutKeys<NotificationRecord>(Attributes!);
+    return this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
+      + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString() });
   }
 
   async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
-    await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(id),
-      UpdateExpression: 'SET lastError = :error, updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':error': error, ':now': now.toISOString() },
-    }));
+    await this.update(id, 'SET lastError = :error, updatedAt = :now', { ':error': error, ':now': now.toISOString() });
   }
 
-  async markDelivered(id: string, now: Date): Promise<NotificationRecord> {
-    const values = { ':now': now.toISOString(), ':delivered': 'DELIVERED', ':pending': 'PENDING' };
-    try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET #status = :delivered, deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now REMOVE lastError',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
-      return withoutKeys<NotificationRecord>(Attributes!);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Already answered (or delivered before a restart): keep the status, record the delivery time.
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now REMOVE lastError',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':now': values[':now'] },
-        ReturnValues: 'ALL_NEW',
-      }));
-      return withoutKeys<NotificationRecord>(Attributes!);
-    }
+  async markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord> {
+    const changed = await this.transition(notification, ['PENDING'], 'DELIVERED', now,
+      'deliveredAt = if_not_exists(deliveredAt, :now)', {}, 'REMOVE lastError');
+    // Already answered (or delivered before a restart): keep the status, record the delivery time.
+    return changed ?? this.update(notification.id, 'SET deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now REMOVE lastError', { ':now': now.toISOString() });
   }
 
-  async markFailed(id: string, error: string, now: Date): Promise<boolean> {
-    return this.transition(id, 'PENDING', 'FAILED', now, { lastError: error });
+  async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {
+    return (await this.transition(notification, ['PENDING'], 'FAILED', now, 'lastError = :error', { ':error': error })) !== undefined;
   }
 
-  async markExpired(id: string, now: Date): Promise<boolean> {
-    return this.transition(id, 'DELIVERED', 'EXPIRED', now);
+  async markExpired(notification: NotificationRecord, now: Date): Promise<boolean> {
+    return (await this.transition(notification, ['DELIVERED'], 'EXPIRED', now)) !== undefined;
   }
 
-  async recordAnswer(id: string, answer: DepartmentAnswer, now: Date) {
-    try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET #status = :outcome, respondedAt = :now, updatedAt = :now'
-          + (answer.departmentReference !== undefined ? ', departmentReference = :departmentReference' : '')
-          + (answer.reason !== undefined ? ', reason = :reason' : ''),
-        ConditionExpression: '(#status = :pending OR #status = :delivered) AND confirmationRequired = :true AND attribute_exists(sentAt)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':outcome': answer.outcome,
-          ':now': now.toISOString(),
-          ':pending': 'PENDING',
-          ':delivered': 'DELIVERED',
-          ':true': true,
-          ...(answer.departmentReference !== undefined ? { ':departmentReference': answer.departmentReference } : {}),
-          ...(answer.reason !== undefined ? { ':reason': answer.reason } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }));
-      return { recorded: true, notification: withoutKeys<NotificationRecord>(Attributes!) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return { recorded: false, notification: await this.get(id) };
-    }
+  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date) {
+    const sets = ['respondedAt = :now'];
+    const values: Record<string, unknown> = { ':true': true };
+    if (answer.departmentReference !== undefined) { sets.push('departmentReference = :departmentReference'); values[':departmentReference'] = answer.departmentReference; }
+    if (answer.reason !== undefined) { sets.push('reason = :reason'); values[':reason'] = answer.reason; }
+    const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now, sets.join(', '), values,
+      '', 'confirmationRequired = :true AND attribute_exists(sentAt)');
+    if (updated) return { recorded: true, notification: updated };
+    return { recorded: false, notification: await this.get(notification.id) };
   }
 
   async storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord> {
+    return this.update(id, 'SET taskToken = :token, updatedAt = :now', { ':token': taskToken, ':now': now.toISOString() });
+  }
+
+  async reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined> {
+    return this.transition(notification, ['FAILED'], 'PENDING', now,
+      'redeliveries = if_not_exists(redeliveries, :zero) + :one', { ':zero': 0, ':one': 1 }, 'REMOVE firstAttemptAt');
+  }
+
+  async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
+    const result = await documentClient().send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}#${status}` },
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, `DEPARTMENT#${departmentId}#${status}`) : undefined,
+    }));
+    return {
+      items: (result.Items ?? []).map((item) => withoutKeys<NotificationRecord>(item)),
+      nextCursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  private async update(id: string, expression: string, values: Record<string, unknown>): Promise<NotificationRecord> {
     const { Attributes } = await documentClient().send(new UpdateCommand({
       TableName: this.tableName,
       Key: key(id),
-      UpdateExpression: 'SET taskToken = :token, updatedAt = :now',
+      UpdateExpression: expression,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':token': taskToken, ':now': now.toISOString() },
+      ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     }));
     return withoutKeys<NotificationRecord>(Attributes!);
   }
 
-  private async transition(id: string, from: string, to: string, now: Date, extra: Record<string, string> = {}): Promise<boolean> {
-    const extraNames = Object.keys(extra);
+  /** Moves the status (and the listing keys) on, only from one of `from`; undefined when the condition fails. */
+  private async transition(
+    notification: NotificationRecord, from: NotificationStatus[], to: NotificationStatus, now: Date,
+    extraSets = '', extraValues: Record<string, unknown> = {}, removes = '', extraCondition = '',
+  ): Promise<NotificationRecord | undefined> {
+    const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    const condition = `(${from.map((_, i) => `#status = :from${i}`).join(' OR ')})${extraCondition ? ` AND ${extraCondition}` : ''}`;
     try {
-      await documentClient().send(new UpdateCommand({
+      const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: ['SET #status = :to, updatedAt = :now', ...extraNames.map((name) => `${name} = :${name}`)].join(', '),
-        ConditionExpression: '#status = :from',
+        Key: key(notification.id),
+        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${extraSets ? `, ${extraSets}` : ''} ${removes}`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':to': to,
-          ':from': from,
-          ':now': now.toISOString(),
-          ...Object.fromEntries(extraNames.map((name) => [`:${name}`, extra[name]])),
-        },
+        ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ...listingKeys(notification, to), ...fromValues, ...extraValues },
+        ReturnValues: 'ALL_NEW',
       }));
-      return true;
+      return withoutKeys<NotificationRecord>(Attributes!);
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
+}
+
+function decodeCursor(cursor: string, expectedPartition: string): Record<string, unknown> {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (decoded && typeof decoded === 'object' && decoded.gsi1pk === expectedPartition) return decoded;
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
 }

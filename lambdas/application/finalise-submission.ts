@@ -1,0 +1,49 @@
+import { completionMessage } from '../domain/completion-message';
+import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
+import type { CitizenNotifier } from '../notifier/citizen-notifier';
+import type { ServiceRepositories } from '../store/service-repositories';
+
+export interface FinaliseDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {
+  readonly notifier?: CitizenNotifier;
+  readonly retentionSeconds: number;
+  readonly now: () => Date;
+}
+
+/**
+ * The submission takes the status its notifications add up to. When that is final (for the first
+ * time in this round), the trail records it, the citizen is told, and the erasure of their
+ * personal data is scheduled. A redelivery later opens a new round.
+ */
+export async function finaliseSubmission(deps: FinaliseDependencies, submissionId: string): Promise<SubmissionStatus> {
+  const submission = await deps.submissions.get(submissionId);
+  if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
+  const notifications = await deps.notifications.getMany(submission.notificationIds);
+  const status = aggregateSubmissionStatus(notifications);
+  const now = deps.now();
+  await deps.submissions.setStatus(submission.id, status, now);
+  if (status === 'IN_PROGRESS') return status; // Another round (a redelivery) is still under way.
+
+  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0), 0);
+  const recorded = await deps.audit.record({
+    submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
+  });
+  if (recorded === 'already-recorded') return status;
+
+  await deps.submissions.scheduleErasure(submissionId, new Date(now.getTime() + deps.retentionSeconds * 1000));
+  const personalData = await deps.submissions.getPersonalData(submissionId);
+  const email = personalData?.change.person.email;
+  if (deps.notifier && email) {
+    const departments = await Promise.all(notifications.map(async (n) => ({
+      name: (await deps.departments.get(n.departmentId))?.name ?? n.departmentId,
+      status: n.status,
+      departmentReference: n.departmentReference,
+      reason: n.reason,
+    })));
+    await deps.notifier.send(email, completionMessage({ reference: submission.reference, status, departments }));
+    await deps.audit.record({
+      submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',
+      detail: 'Sent the outcome to the email address given',
+    });
+  }
+  return status;
+}

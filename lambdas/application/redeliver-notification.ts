@@ -1,0 +1,52 @@
+import type { ServiceRepositories } from '../store/service-repositories';
+import type { NotificationRecord } from '../store/records';
+
+export type RedeliverOutcome =
+  | { kind: 'started'; notification: NotificationRecord }
+  | { kind: 'not-found' }
+  | { kind: 'conflict'; detail: string };
+
+/** The workflow run that redelivers one notification: named after it and its redelivery count. */
+export const redeliveryExecutionName = (n: NotificationRecord) => `${n.id}-redelivery-${n.redeliveries ?? 0}`;
+
+/**
+ * An operator sends a FAILED notification again, under the same `webhook-id`, through the same
+ * workflow (restricted to that notification). Asking again while it is under way changes nothing.
+ */
+export async function redeliverNotification(
+  deps: Pick<ServiceRepositories, 'notifications' | 'submissions' | 'departments' | 'audit'> & {
+    startWorkflow: (name: string, input: { submissionId: string; notificationIds: string[] }) => Promise<void>;
+    now: () => Date;
+  },
+  notificationId: string,
+): Promise<RedeliverOutcome> {
+  const notification = await deps.notifications.get(notificationId);
+  if (!notification) return { kind: 'not-found' };
+  const start = (n: NotificationRecord) => deps.startWorkflow(redeliveryExecutionName(n), { submissionId: n.submissionId, notificationIds: [n.id] });
+
+  if (notification.status === 'PENDING' && (notification.redeliveries ?? 0) > 0) {
+    await start(notification);
+    return { kind: 'started', notification };
+  }
+  if (notification.status !== 'FAILED') {
+    return { kind: 'conflict', detail: `Only a FAILED notification can be redelivered; this one is ${notification.status}.` };
+  }
+  const department = await deps.departments.get(notification.departmentId);
+  if (!department?.active) {
+    return { kind: 'conflict', detail: 'The department is disabled: re-enable it with PUT /v1/departments/{departmentId} first.' };
+  }
+  const reopened = await deps.notifications.reopenForRedelivery(notification, deps.now());
+  if (!reopened) return redeliverNotification(deps, notificationId); // Raced with another request: judge again.
+  await deps.submissions.setStatus(reopened.submissionId, 'IN_PROGRESS', deps.now());
+  await deps.audit.record({
+    submissionId: reopened.submissionId,
+    key: `${reopened.id}#REDELIVERY#${reopened.redeliveries}`,
+    at: deps.now().toISOString(),
+    type: 'REDELIVERY_REQUESTED',
+    actor: 'operator',
+    departmentId: reopened.departmentId,
+    notificationId: reopened.id,
+  });
+  await start(reopened);
+  return { kind: 'started', notification: reopened };
+}

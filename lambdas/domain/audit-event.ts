@@ -1,0 +1,47 @@
+import type { EntitleableField } from './entitlement';
+
+/**
+ * One entry of a submission's audit trail: who did what, when, to which department, and which of
+ * the citizen's data went where. Entries carry field names, never their values, so the trail stays
+ * once personal data is erased.
+ */
+export type AuditEventType =
+  | 'SUBMITTED'
+  | 'SENT'
+  | 'CONFIRMED'
+  | 'REJECTED'
+  | 'FAILED'
+  | 'EXPIRED'
+  | 'REDELIVERY_REQUESTED'
+  | 'COMPLETED'
+  | 'COMPLETED_WITH_ISSUES'
+  | 'CITIZEN_NOTIFIED'
+  | 'PERSONAL_DATA_ERASED';
+
+export type AuditActor = 'citizen' | 'service' | 'operator' | `department:${string}`;
+
+export interface AuditEvent {
+  readonly submissionId: string;
+  /**
+   * Unique within the submission for what happened once (`SUBMITTED`, `<notificationId>#SENT#3`):
+   * writing the same event twice, as a retried step does, records it once.
+   */
+  readonly key: string;
+  readonly at: string;
+  readonly type: AuditEventType;
+  readonly actor: AuditActor;
+  readonly departmentId?: string;
+  readonly notificationId?: string;
+  readonly attempt?: number;
+  /** The data that left with this event (SENT): field names only. */
+  readonly fields?: readonly EntitleableField[];
+  readonly outcome?: string;
+  readonly departmentReference?: string;
+  readonly reason?: string;
+  readonly detail?: string;
+}
+
+/** Oldest first; events at the same instant keep a stable order. */
+export function chronological(events: readonly AuditEvent[]): AuditEvent[] {
+  return [...events].sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}

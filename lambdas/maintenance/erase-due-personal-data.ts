@@ -1,0 +1,9 @@
+import { eraseDuePersonalData } from '../application/erase-personal-data';
+import { serviceRepositories } from '../store/service-repositories';
+
+const repositories = serviceRepositories();
+
+/** Scheduled: erases personal data whose retention period has ended. */
+export async function handler(): Promise<{ erased: number }> {
+  return { erased: await eraseDuePersonalData({ ...repositories, now: () => new Date() }) };
+}

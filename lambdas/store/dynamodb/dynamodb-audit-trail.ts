@@ -1,0 +1,40 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { chronological, type AuditEvent } from '../../domain/audit-event';
+import type { AuditTrail } from '../audit-trail';
+import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+
+/** Events live in the submission's partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`). */
+export class DynamoDbAuditTrail implements AuditTrail {
+  constructor(private readonly tableName: string) {}
+
+  async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
+    try {
+      await documentClient().send(new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `SUBMISSION#${event.submissionId}`, sk: `EVENT#${event.key}`, ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return 'recorded';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'already-recorded';
+      throw error;
+    }
+  }
+
+  async list(submissionId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `SUBMISSION#${submissionId}`, ':prefix': 'EVENT#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) events.push(withoutKeys<AuditEvent>(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return chronological(events);
+  }
+}

@@ -1,0 +1,32 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { ServiceFunction } from './service-function';
+
+export interface RetentionSweeperProps {
+  readonly table: dynamodb.ITable;
+  readonly environment: Record<string, string>;
+}
+
+/**
+ * Erases personal data whose retention period has ended, hourly, and records it in the audit
+ * trail. The table's TTL on `expiresAt` is the backstop (it gives no audit entry).
+ */
+export class RetentionSweeper extends Construct {
+  constructor(scope: Construct, id: string, props: RetentionSweeperProps) {
+    super(scope, id);
+    const fn = new ServiceFunction(this, 'EraseDuePersonalDataFunction', {
+      entry: 'lambdas/maintenance/erase-due-personal-data.ts',
+      description: 'Erases personal data after its retention period',
+      environment: props.environment,
+      timeout: Duration.minutes(5),
+    });
+    props.table.grantReadWriteData(fn);
+    new events.Rule(this, 'Hourly', {
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(fn)],
+    });
+  }
+}
