@@ -87,6 +87,18 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'public'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'public'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'public'],
+      // Department pages: the handler verifies the department's API key from its session cookie.
+      [apigw.HttpMethod.GET, '/department', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/department/sign-out', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/department/notifications/{notificationId}', webPages, 'public'],
+      // Operator pages: IAM, like the operator API (docs/web.md); signing in and out is public.
+      [apigw.HttpMethod.GET, '/operator', webPages, 'operator'],
+      [apigw.HttpMethod.POST, '/operator/notifications/{notificationId}/redeliver', webPages, 'operator'],
+      [apigw.HttpMethod.GET, '/operator/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'public'],
+      [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'public'],
     ];
     const fallback = new ServiceFunction(this, 'FallbackFunction', {
       entry: 'lambdas/api/fallback-api.ts',

@@ -4,6 +4,7 @@ import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { selectEntitledFields } from '../domain/entitlement';
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
+import { departmentAnswerSchema } from '../domain/department-answer';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
@@ -16,11 +17,6 @@ import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
 
-const answerSchema = z.strictObject({
-  outcome: z.enum(['CONFIRMED', 'REJECTED'], { error: 'Answer CONFIRMED or REJECTED.' }),
-  departmentReference: z.string().max(100, 'Keep departmentReference to 100 characters or fewer.').optional(),
-  reason: z.string().max(500, 'Keep reason to 500 characters or fewer.').optional(),
-});
 
 const listingQuerySchema = z.object({
   status: z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }).default('DELIVERED'),
@@ -31,7 +27,7 @@ const listingQuerySchema = z.object({
 
 async function confirm(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
-  const parsed = answerSchema.safeParse(readJsonBody(event));
+  const parsed = departmentAnswerSchema.safeParse(readJsonBody(event));
   if (!parsed.success) return problemResponse(422, 'The answer needs correcting.', fieldErrorsFromZod(parsed.error));
 
   const outcome = await answerNotification(

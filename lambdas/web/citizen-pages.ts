@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
-import { selectEntitledFields, type Address, type ChangeOfAddress, type EntitleableField } from '../domain/entitlement';
+import type { ChangeOfAddress } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
@@ -20,8 +20,9 @@ import {
 import {
   CITIZEN_COOKIE, developmentSignIn, developmentTokenUrl, journeyIdFor, signedInCitizen,
 } from './citizen-session';
+import { addressLines, entitledDataRows, formatDate, summaryRow } from './entitled-data-view';
 import { errorPage, page, trustedForm } from './html-handler';
-import { formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
+import { auditEventText, chronological, formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
 import { renderFragment } from './page-renderer';
 import { clearedCookie, cookie, field, redirect, safeLocalPath } from './web-request';
 
@@ -177,33 +178,6 @@ async function answerStep(event: APIGatewayProxyEventV2) {
 
 // --- check answers and send -------------------------------------------------------------------
 
-const formatDate = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
-const addressLines = (a: Address) => [a.line1, a.line2, a.town, a.postcode].filter(Boolean).join('\n');
-
-function valueOf(change: ChangeOfAddress, fieldName: EntitleableField): string | undefined {
-  const data = selectEntitledFields(change, [fieldName]);
-  switch (fieldName) {
-    case 'person.givenName': return data.person?.givenName;
-    case 'person.familyName': return data.person?.familyName;
-    case 'person.dateOfBirth': return data.person?.dateOfBirth && formatDate(data.person.dateOfBirth);
-    case 'person.nationalInsuranceNumber': return data.person?.nationalInsuranceNumber;
-    case 'person.email': return data.person?.email;
-    case 'previousAddress': return data.previousAddress && addressLines(data.previousAddress);
-    case 'newAddress': return data.newAddress && addressLines(data.newAddress);
-    case 'movedOn': return data.movedOn && formatDate(data.movedOn);
-  }
-}
-
-const summaryRow = (key: string, value: string, href?: string, hidden?: string) => ({
-  key: { text: key },
-  value: { html: value.split('\n').map(escapeHtml).join('<br>') },
-  ...(href ? { actions: { items: [{ href, text: 'Change', visuallyHiddenText: hidden ?? key.toLowerCase() }] } } : {}),
-});
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string, errors: ReturnType<typeof pageErrors> = []) {
   const journey = await journeyOf(citizenId);
   if (journey.submissionId) return redirect(`/submissions/${journey.submissionId}/confirmation`);
@@ -229,13 +203,7 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   const previews = chosen.map((id) => {
     const department = departments.find((d) => d.id === id);
     if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
-    return {
-      name: department.name,
-      rows: department.fields
-        .map((f) => [FIELD_LABELS[f], valueOf(change_, f)] as const)
-        .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
-        .map(([label, text]) => summaryRow(label, text)),
-    };
+    return { name: department.name, rows: entitledDataRows(change_, department.fields) };
   });
   return page(event, 'check-answers.njk', {
     title: 'Check your answers before telling the departments',
@@ -300,9 +268,10 @@ async function confirmationPage(event: APIGatewayProxyEventV2) {
 async function progressContext(event: APIGatewayProxyEventV2, citizenId: string) {
   const submission = await ownSubmission(event, citizenId);
   if (!submission) return undefined;
-  const [notifications, departments] = await Promise.all([
+  const [notifications, departments, events] = await Promise.all([
     repositories.notifications.getMany(submission.notificationIds),
     repositories.departments.list(),
+    repositories.audit.list(submission.id),
   ]);
   const names = new Map(departments.map((d) => [d.id, d.name]));
   const final = submission.status !== 'IN_PROGRESS'
@@ -314,7 +283,11 @@ async function progressContext(event: APIGatewayProxyEventV2, citizenId: string)
     statusText: submissionStatusText(submission, notifications),
     final,
     notifications: notifications.map((n) => notificationProgress(n, names.get(n.departmentId) ?? n.departmentId)),
-    submittedAt: formatDateTime(submission.createdAt),
+    events: chronological(events).map((e) => ({
+      at: e.at,
+      when: formatDateTime(e.at),
+      text: auditEventText(e, (id) => names.get(id) ?? id),
+    })),
   };
 }
 

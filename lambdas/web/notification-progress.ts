@@ -1,5 +1,9 @@
 // How a notification's status reads to a citizen: plain words and a GOV.UK tag colour.
+import { chronological, type AuditEvent } from '../domain/audit-event';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import { FIELD_LABELS } from './citizen-journey';
+
+export { chronological };
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' });
 
@@ -46,5 +50,23 @@ export function submissionStatusText(submission: SubmissionRecord, notifications
       const waiting = notifications.filter((n) => n.status === 'PENDING' || (n.status === 'DELIVERED' && n.confirmationRequired)).length;
       return `In progress: ${notifications.length - waiting} of ${notifications.length} departments have finished.`;
     }
+  }
+}
+
+/** One line of the audit trail, in plain words: what happened, and which of the citizen's details went where. */
+export function auditEventText(event: AuditEvent, departmentName: (id: string) => string): string {
+  const department = event.departmentId ? departmentName(event.departmentId) : 'A department';
+  switch (event.type) {
+    case 'SUBMITTED': return 'You sent your report.';
+    case 'SENT': return `${department} was sent: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
+    case 'CONFIRMED': return `${department} updated its records${event.departmentReference ? ` (their reference ${event.departmentReference})` : ''}.`;
+    case 'REJECTED': return `${department} could not update its records${event.reason ? `: ${event.reason}` : ''}.`;
+    case 'FAILED': return `We could not send your details to ${department}.`;
+    case 'EXPIRED': return `${department} did not answer in time.`;
+    case 'REDELIVERY_REQUESTED': return `We are sending your details to ${department} again.`;
+    case 'COMPLETED': return 'Every department has acted on your report.';
+    case 'COMPLETED_WITH_ISSUES': return 'Your report is finished, but not every department could act on it.';
+    case 'CITIZEN_NOTIFIED': return 'We sent you a message that your report is finished.';
+    case 'PERSONAL_DATA_ERASED': return 'Your personal details were deleted from this service.';
   }
 }
