@@ -124,5 +124,11 @@ describe('department and operator pages in the browser', () => {
     const deliveries = receiver.received.filter((r) => r.payload?.data?.reference === failed.reference);
     expect(deliveries.length).toBe(2);
     expect(new Set(deliveries.map((d) => d.webhookId)).size).toBe(1);
+
+    // The department answers, so no workflow is left waiting when the service stops.
+    const notificationId = deliveries[1].payload.data.notificationId as string;
+    const answered = await fixture.client.request('POST', `/v1/notifications/${notificationId}/confirmation`, { token: apiKey, body: { outcome: 'CONFIRMED' } });
+    expect(answered.status).toBe(200);
+    await fixture.client.waitForSubmission(citizenToken, failed.id, (s) => s.status === 'COMPLETED');
   });
 });

@@ -115,8 +115,9 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6 and a default route for everything else', () => {
-    expect(routes.map((r) => r.routeKey).sort()).toEqual([
+  it('has the routes of CONTRACT sections 4 to 6, the web pages, and a default route for everything else', () => {
+    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key.includes(' /v1/'));
+    expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
       'GET /v1/departments',
@@ -129,6 +130,14 @@ describe('the API', () => {
       'POST /v1/submissions',
       'PUT /v1/departments/{departmentId}',
     ]);
+    expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
+      'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
+      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /submissions/{submissionId}',
+      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
+      'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
+      'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
+      'POST /operator/sign-out', 'POST /sign-in', 'POST /sign-out',
+    ]);
   });
 
   it('authorises operator routes with IAM', () => {
@@ -136,6 +145,9 @@ describe('the API', () => {
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
+    expect(authorisation['GET /operator']).toBe('AWS_IAM');
+    expect(authorisation['POST /operator/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
+    expect(authorisation['GET /operator/sign-in']).toBe('NONE');
     expect(authorisation['POST /v1/submissions']).toBe('NONE');
   });
 
@@ -149,7 +161,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(10);
+    expect(Object.keys(resources)).toHaveLength(12);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -166,12 +178,14 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API may resume a waiting workflow; only submissions and redelivery start one', () => {
+  it('only the confirmation API and the department page may resume a waiting workflow; only submissions, redelivery and the web pages start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
-    expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
-    expect(grants('states:StartExecution').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/SubmissionsFunction/)]);
+    expect(grants('states:SendTaskSuccess').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/WebPagesFunction/)]);
+    expect(grants('states:StartExecution').sort()).toEqual([
+      expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/SubmissionsFunction/), expect.stringMatching(/WebPagesFunction/),
+    ]);
   });
 });
