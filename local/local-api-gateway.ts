@@ -64,6 +64,8 @@ export class LocalApiGateway {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     }
+    // API Gateway tells the function how the client connected; here it is always plain http.
+    headers['x-forwarded-proto'] ??= 'http';
     // Payload format 2.0 passes cookies as a list, not as a header.
     const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
     delete headers.cookie;

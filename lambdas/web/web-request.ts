@@ -27,10 +27,14 @@ export function cookiesOf(event: APIGatewayProxyEventV2): Record<string, string>
   return cookies;
 }
 
-/** https in front (API Gateway, a custom domain) makes every cookie Secure; http on loopback cannot. */
+/**
+ * Whether the browser connected over https, as API Gateway says in `x-forwarded-proto` (the local
+ * gateway says http). Without the header, assume https: a cookie then fails closed (not sent
+ * over http) rather than open.
+ */
 function isHttps(event: APIGatewayProxyEventV2): boolean {
   const forwarded = header(event, 'x-forwarded-proto');
-  return forwarded ? forwarded.split(',')[0].trim() === 'https' : !/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(event.requestContext.domainName ?? '');
+  return forwarded ? forwarded.split(',')[0].trim() === 'https' : true;
 }
 
 /** HttpOnly, SameSite=Lax and, over https, Secure: every cookie the pages set. */

@@ -171,4 +171,22 @@ describe('citizen journey in the browser', () => {
     await expect(page.locator('tr[data-department="dvla"]').getAttribute('data-status')).resolves.toBe('CONFIRMED');
     await context.close();
   });
+
+  it('accepts forms only with their CSRF token, from this site, and keeps every cookie HttpOnly and SameSite=Lax', async () => {
+    const start = await fetch(fixture.service.url);
+    const csrfCookie = start.headers.getSetCookie().find((c) => c.startsWith('tuo_csrf='))!;
+    expect(csrfCookie).toMatch(/; HttpOnly; SameSite=Lax$/); // No Secure over http on loopback.
+    const csrf = decodeURIComponent(/^tuo_csrf=([^;]+)/.exec(csrfCookie)![1]);
+    const signIn = (token: string, headers: Record<string, string> = {}) => fetch(`${fixture.service.url}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `tuo_csrf=${csrf}`, ...headers },
+      body: new URLSearchParams({ csrfToken: token, citizenId: 'citizen-csrf' }).toString(),
+    });
+    expect((await signIn('not-the-token')).status).toBe(403);
+    expect((await signIn(csrf, { origin: 'https://attacker.example' })).status).toBe(403);
+    const accepted = await signIn(csrf, { origin: fixture.service.url });
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.getSetCookie().find((c) => c.startsWith('tuo_citizen='))).toMatch(/; Max-Age=\d+; HttpOnly; SameSite=Lax$|; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+  });
 });
