@@ -77,6 +77,7 @@ describe('citizen journey in the browser', () => {
     await expectAccessible(page);
     await page.getByLabel(/National Insurance number/).fill('ab 12 34 56 c');
     await continueTo(page, /email address/);
+    await expectAccessible(page);
     await page.getByLabel(/email address/).fill('ada@example.org');
     await continueTo(page, 'What was your previous address?');
     await expectAccessible(page);
@@ -84,10 +85,12 @@ describe('citizen journey in the browser', () => {
     await page.getByLabel('Town or city').fill('Leeds');
     await page.getByLabel('Postcode').fill('ls11aa');
     await continueTo(page, 'What is your new address?');
+    await expectAccessible(page);
     await page.getByLabel('Address line 1').fill('2 New Road');
     await page.getByLabel('Town or city').fill('York');
     await page.getByLabel('Postcode').fill('YO1 7HH');
     await continueTo(page, 'When did you move?');
+    await expectAccessible(page);
     await page.getByLabel('Day').fill('20');
     await page.getByLabel('Month').fill('11');
     await page.getByLabel('Year').fill('2026');
@@ -135,6 +138,13 @@ describe('citizen journey in the browser', () => {
     const submissionId = new URL(page.url()).pathname.split('/')[2];
     const submission = await fixture.client.submission(token, submissionId);
     expect(submission.json.reference).toBe(reference);
+
+    // Pages for what went wrong are accessible too; another citizen's report is not found.
+    await page.goto(`${fixture.service.url}/journey/no-such-question`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await expectAccessible(page);
+    await page.goto(`${fixture.service.url}/submissions/sub_someone_else/confirmation`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await context.close();
   });
 
