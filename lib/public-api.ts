@@ -1,33 +1,60 @@
+import { Validations } from 'aws-cdk-lib';
+import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function';
+import type { ServiceTable } from './service-table';
+import type { IdentityProviderSettings } from './tell-us-once-stack';
 
-export interface PublicApiProps {
-  readonly table: dynamodb.ITable;
-  readonly stateMachine: sfn.IStateMachine;
-  readonly environment: Record<string, string>;
+export interface ApiThrottling {
+  /** Steady-state requests per second, across all clients, on every route of the stage. */
+  readonly rateLimit: number;
+  /** Requests the stage absorbs at once above the steady rate. */
+  readonly burstLimit: number;
 }
 
-type Access = 'public' | 'citizen' | 'department' | 'operator';
+export interface PublicApiProps {
+  readonly table: ServiceTable;
+  readonly stateMachine: sfn.IStateMachine;
+  readonly environment: Record<string, string>;
+  readonly encryptionKey: kms.IKey;
+  readonly identityProvider: IdentityProviderSettings;
+  readonly throttling: ApiThrottling;
+}
+
+/** `web`: the pages, which authenticate from their session cookie (docs/web.md). */
+type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
+
+/** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
+const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
+  public: 'Deliberately public (CONTRACT section 4): the list of departments a citizen may choose, and the OpenAPI document.',
+  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
+  department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
+};
 
 /**
- * The HTTP API of CONTRACT sections 4 to 6. Citizens and departments are authenticated by the
- * handlers themselves (JWT and hashed API key); operator routes use IAM. Anything else reaches
- * the fallback handler, so unknown routes and wrong methods answer problem+json too.
+ * The HTTP API of CONTRACT sections 4 to 6. Citizens' routes pass API Gateway's JWT authorizer
+ * (the OIDC issuer and audience) and the handler verifies the token again (signature, issuer,
+ * audience, expiry: the same code path as on one machine). Departments are authenticated by the
+ * handler (hashed API key); operator routes use IAM. Anything else reaches the fallback handler,
+ * so unknown routes and wrong methods answer problem+json too.
  */
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
-  private readonly functions: ServiceFunction[] = [];
+  readonly stage: apigw.HttpStage;
+  /** Every Lambda behind the API, for monitoring. */
+  readonly functions: ServiceFunction[] = [];
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
     const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string) => {
-      const created = new ServiceFunction(this, name, { entry, description, environment });
+    const fn = (name: string, entry: string, description: string, env: Record<string, string> = environment) => {
+      const created = new ServiceFunction(this, name, { entry, description, environment: env, encryptionKey: props.encryptionKey });
       this.functions.push(created);
       return created;
     };
@@ -35,6 +62,7 @@ export class PublicApi extends Construct {
     const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
     const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
     const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
+    const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
     const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
@@ -42,6 +70,7 @@ export class PublicApi extends Construct {
       entry: 'lambdas/web/web-pages.ts',
       description: 'Web pages for citizens, departments and operators',
       environment,
+      encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
       externalModules: ['chokidar', 'fsevents'],
@@ -49,22 +78,27 @@ export class PublicApi extends Construct {
     const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
       entry: 'lambdas/web/static-assets.ts',
       description: 'GOV.UK Frontend assets and the pages\' script',
+      encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
+    // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
+    // the pages' faults still count in the API's 5xx alarm.
 
-    this.functions.push(webPages);
-    props.table.grantReadWriteData(webPages);
+    props.table.grantItemAccess(webPages);
     // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
     props.stateMachine.grantStartExecution(webPages);
     props.stateMachine.grantTaskResponse(webPages);
-    props.table.grantReadWriteData(submissions);
-    props.table.grantReadWriteData(departments);
-    props.table.grantReadWriteData(notifications);
+    props.table.grantItemAccess(submissions);
+    props.table.grantItemAccess(departments);
+    props.table.grantItemAccess(notifications);
     props.stateMachine.grantStartExecution(submissions);
     props.stateMachine.grantTaskResponse(notifications);
     props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
 
     const iam = new HttpIamAuthorizer();
+    const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
+      jwtAudience: [props.identityProvider.audience],
+    });
     const routes: Array<[apigw.HttpMethod, string, ServiceFunction, Access]> = [
       [apigw.HttpMethod.POST, '/v1/submissions', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
@@ -76,40 +110,65 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
-      [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'public'],
+      [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
+      [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'web'],
       // Citizen pages: each handler verifies the citizen's token from the session cookie.
-      [apigw.HttpMethod.GET, '/', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/sign-out', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
       // Department pages: the handler verifies the department's API key from its session cookie.
-      [apigw.HttpMethod.GET, '/department', webPages, 'public'],
-      [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/department/sign-out', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/department/notifications/{notificationId}', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/department', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/notifications/{notificationId}', webPages, 'web'],
       // Operator pages: IAM, like the operator API (docs/web.md); signing in and out is public.
       [apigw.HttpMethod.GET, '/operator', webPages, 'operator'],
       [apigw.HttpMethod.POST, '/operator/notifications/{notificationId}/redeliver', webPages, 'operator'],
-      [apigw.HttpMethod.GET, '/operator/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'public'],
-      [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'public'],
+      [apigw.HttpMethod.GET, '/operator/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
-    const fallback = new ServiceFunction(this, 'FallbackFunction', {
-      entry: 'lambdas/api/fallback-api.ts',
-      description: 'Answers unknown routes and wrong methods',
-      environment: { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) },
-    });
+    const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
+      { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Tell Us Once public API',
-      createDefaultStage: true,
+      createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', fallback),
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttling,
+      // Ids, routes, statuses and timings only: no addresses, tokens or bodies.
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: apigwv1.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          responseLatency: '$context.responseLatency',
+          integrationStatus: '$context.integrationStatus',
+          integrationError: '$context.integrationErrorMessage',
+          authorizerError: '$context.authorizer.error',
+        })),
+      },
+    });
+
+    Validations.of(this.httpApi.node.findChild('DefaultRoute')).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default route only answers 404 or 405 problem+json for unknown routes and wrong methods; it reads and changes nothing.',
     });
 
     const integrations = new Map<ServiceFunction, HttpLambdaIntegration>();
@@ -122,12 +181,14 @@ export class PublicApi extends Construct {
       return integration;
     };
     for (const [method, path, target, access] of routes) {
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path,
         methods: [method],
         integration: integrationFor(target),
-        authorizer: access === 'operator' ? iam : undefined,
+        authorizer: access === 'operator' ? iam : access === 'citizen' ? jwt : undefined,
       });
+      const reason = UNAUTHORISED_ROUTE_REASONS[access];
+      if (reason) for (const route of added) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
     }
   }
 

@@ -1,13 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function';
+import type { ServiceTable } from './service-table';
 
 export interface RetentionSweeperProps {
-  readonly table: dynamodb.ITable;
+  readonly table: ServiceTable;
   readonly environment: Record<string, string>;
+  readonly encryptionKey: kms.IKey;
 }
 
 /**
@@ -15,6 +17,8 @@ export interface RetentionSweeperProps {
  * trail. The table's TTL on `expiresAt` is the backstop (it gives no audit entry).
  */
 export class RetentionSweeper extends Construct {
+  readonly function: ServiceFunction;
+
   constructor(scope: Construct, id: string, props: RetentionSweeperProps) {
     super(scope, id);
     const fn = new ServiceFunction(this, 'EraseDuePersonalDataFunction', {
@@ -22,8 +26,10 @@ export class RetentionSweeper extends Construct {
       description: 'Erases personal data after its retention period',
       environment: props.environment,
       timeout: Duration.minutes(5),
+      encryptionKey: props.encryptionKey,
     });
-    props.table.grantReadWriteData(fn);
+    props.table.grantItemAccess(fn);
+    this.function = fn;
     new events.Rule(this, 'Hourly', {
       schedule: events.Schedule.rate(Duration.hours(1)),
       targets: [new targets.LambdaFunction(fn)],

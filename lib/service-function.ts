@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -36,6 +37,10 @@ export interface ServiceFunctionProps {
   readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
   /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides). */
   readonly externalModules?: string[];
+  /** Encrypts the function's log group (the service's customer-managed key). */
+  readonly encryptionKey: kms.IKey;
+  /** Caps how many copies run at once; unset, the function shares the account's pool. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** One place for the defaults every Lambda of the service shares (runtime, architecture, bundling, logs). */
@@ -46,7 +51,7 @@ export class ServiceFunction extends NodejsFunction {
       entry: path.join(PROJECT_ROOT, props.entry),
       handler,
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -55,14 +60,15 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'tell-us-once',
         ...props.environment,
       },
-      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS }),
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey }),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       bundling: {
         minify: true,
         sourceMap: true,
-        target: 'node22',
+        target: 'node24',
         format: OutputFormat.CJS,
-        // The Node.js 22 runtime ships AWS SDK v3; leaving it out keeps bundles small.
+        // The Node.js Lambda runtime ships AWS SDK v3; leaving it out keeps bundles small.
         externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
         ...(props.bundleCopies?.length ? {
           commandHooks: {
@@ -76,5 +82,16 @@ export class ServiceFunction extends NodejsFunction {
     });
     const reference: HandlerReference = { entry: props.entry, handler };
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, reference);
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS-managed basic execution role grants only CreateLogGroup, CreateLogStream and PutLogEvents, which every function needs for its own (KMS-encrypted) log group.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+      },
+    );
   }
 }

@@ -1,12 +1,27 @@
 import { App } from 'aws-cdk-lib';
 import { TellUsOnceStack } from './tell-us-once-stack';
 
+/** Defaults of the numeric context parameters (docs/deploy.md explains each). */
+export const DEFAULT_LIMITS = {
+  /** Requests per second, steady, across all clients. */
+  apiThrottleRateLimit: 50,
+  /** Requests absorbed at once above the steady rate. */
+  apiThrottleBurstLimit: 100,
+  /** Deliveries to departments in flight at once, across all submissions. */
+  deliveryConcurrency: 10,
+} as const;
+
 /**
  * Composes the app from its context. `bin/` (cdk synth/deploy) and the one-machine runtime both
  * call this, so they synthesize the same stack and the same state machine.
  */
 export function composeTellUsOnceApp(app: App): TellUsOnceStack {
   const context = (key: string, fallback: string) => (app.node.tryGetContext(key) as string | undefined) ?? fallback;
+  const positiveInteger = (key: keyof typeof DEFAULT_LIMITS) => {
+    const value = Number(context(key, String(DEFAULT_LIMITS[key])));
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Context ${key} must be a whole number of at least 1, not ${context(key, '')}`);
+    return value;
+  };
   return new TellUsOnceStack(app, context('stackName', 'TellUsOnce'), {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     publicBaseUrl: app.node.tryGetContext('publicBaseUrl') as string | undefined,
@@ -18,5 +33,8 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
       audience: context('oidcAudience', 'tell-us-once'),
       jwksUrl: context('oidcJwksUrl', 'https://oidc.account.gov.uk/.well-known/jwks.json'),
     },
+    apiThrottling: { rateLimit: positiveInteger('apiThrottleRateLimit'), burstLimit: positiveInteger('apiThrottleBurstLimit') },
+    deliveryConcurrency: positiveInteger('deliveryConcurrency'),
+    alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
   });
 }

@@ -1,8 +1,10 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
-import { PublicApi } from './public-api';
+import { PublicApi, type ApiThrottling } from './public-api';
 import { RetentionSweeper } from './retention-sweeper';
+import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 
 export interface IdentityProviderSettings {
@@ -18,32 +20,59 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly identityProvider: IdentityProviderSettings;
   /** The API's public address (a custom domain); the API Gateway endpoint when not given. */
   readonly publicBaseUrl?: string;
+  /** The API stage's default throttling. */
+  readonly apiThrottling: ApiThrottling;
+  /** How many deliveries to departments may run at once (reserved concurrency of the delivery Lambda). */
+  readonly deliveryConcurrency: number;
+  /** Where alarms are emailed (an SNS email subscription); alarms go to the SNS topic either way. */
+  readonly alarmEmail?: string;
   /** Days personal data is kept after a submission is final (default 30). */
   readonly retentionDays?: number;
   /** A verified SES sender; when given, citizens are emailed the outcome of their report. */
   readonly notifyFromAddress?: string;
 }
 
-/** Composes the service: one table, the notification workflow and the public API. */
+/** Composes the service: its key, one table, the notification workflow, the public API and its monitoring. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
-    const { table } = new ServiceTable(this, 'Data');
+    const { key: encryptionKey } = new ServiceEncryptionKey(this, 'EncryptionKey');
+    const data = new ServiceTable(this, 'Data', { encryptionKey });
+    // No secret is ever put in the environment: departments' signing secrets live in the
+    // (CMK-encrypted) table and are read when a notification is signed.
     const environment: Record<string, string> = {
-      TABLE_NAME: table.tableName,
+      TABLE_NAME: data.table.tableName,
       RETENTION_SECONDS: String((props.retentionDays ?? 30) * 24 * 3600),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,
     };
-    const workflow = new NotificationWorkflow(this, 'Workflow', { table, environment, notifyFromAddress: props.notifyFromAddress });
-    const api = new PublicApi(this, 'Api', { table, stateMachine: workflow.stateMachine, environment });
+    const workflow = new NotificationWorkflow(this, 'Workflow', {
+      table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
+    });
+    const api = new PublicApi(this, 'Api', {
+      table: data,
+      stateMachine: workflow.stateMachine,
+      environment,
+      encryptionKey,
+      identityProvider: props.identityProvider,
+      throttling: props.apiThrottling,
+    });
     const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
-    new RetentionSweeper(this, 'Retention', { table, environment });
+    new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      httpApi: api.httpApi,
+      stateMachine: workflow.stateMachine,
+      functions: [...api.functions, ...workflow.functions],
+      encryptionKey,
+      alarmEmail: props.alarmEmail,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
   }
 }

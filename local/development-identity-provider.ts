@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldErrorsFromZod } from '../lambdas/domain/problem-details';
 
 export const DEVELOPMENT_AUDIENCE = 'tell-us-once-local';

@@ -30,15 +30,28 @@ function compile(route: LocalRoute): CompiledRoute | undefined {
 export type Invoke = (functionLogicalId: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
 
 /**
+ * The route authorisation types this gateway knows. NONE: the handler decides. AWS_IAM: the admin
+ * token stands for an operator's IAM identity. JWT: API Gateway's JWT authorizer on AWS; here the
+ * handler's own verification (signature, issuer, audience, expiry, the same code) is the check,
+ * against the development identity provider. Any other type is refused at start, never ignored.
+ */
+const HANDLED_AUTHORIZATION_TYPES = new Set(['NONE', 'AWS_IAM', 'JWT']);
+
+/**
  * Plays API Gateway (HTTP API, payload format 2.0) for the routes of the synthesized template:
  * matches the route, turns the request into the event API Gateway would send, and the handler's
- * result into the response. Routes with IAM authorisation are authorised by the admin token.
+ * result into the response. Routes with IAM authorisation are authorised by the admin token;
+ * JWT routes are verified by their handler.
  */
 export class LocalApiGateway {
   private readonly routes: CompiledRoute[];
   private readonly defaultRoute?: LocalRoute;
 
   constructor(routes: LocalRoute[], private readonly invoke: Invoke, private readonly adminToken: string) {
+    const unknown = routes.filter((r) => !HANDLED_AUTHORIZATION_TYPES.has(r.authorizationType));
+    if (unknown.length > 0) {
+      throw new Error(`The local gateway cannot authorise ${unknown.map((r) => `${r.routeKey} (${r.authorizationType})`).join(', ')}`);
+    }
     this.routes = routes.map(compile).filter((r): r is CompiledRoute => r !== undefined);
     this.defaultRoute = routes.find((r) => r.routeKey === '$default');
   }

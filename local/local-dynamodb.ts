@@ -1,25 +1,38 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import type { LocalTable } from './template-resources';
 
+// Runs in a worker thread: dynalite's request handling and LevelDB then use a core of their own
+// instead of sharing the event loop with the handlers and the workflow engine.
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalite);
+const server = dynalite({ path: workerData.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message === 'stop') server.close(() => parentPort.postMessage({ stopped: true }));
+});
+`;
+
 /**
- * dynalite (the DynamoDB wire protocol on LevelDB) on disk under the data directory, with the
- * tables of the synthesized template created as CloudFormation would.
+ * dynalite (the DynamoDB wire protocol on LevelDB) on disk under the data directory, in a worker
+ * thread of this process, with the tables of the synthesized template created as CloudFormation would.
  */
 export class LocalDynamoDb {
-  private server?: Server;
+  private worker?: Worker;
   endpoint = '';
 
   constructor(private readonly directory: string) {}
 
   async start(): Promise<string> {
     mkdirSync(this.directory, { recursive: true });
-    this.server = dynalite({ path: this.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { dynalite: require.resolve('dynalite'), directory: this.directory } });
+    const port = await new Promise<number>((resolve, reject) => {
+      this.worker!.once('message', (message: { port: number }) => resolve(message.port));
+      this.worker!.once('error', reject);
+    });
+    this.endpoint = `http://127.0.0.1:${port}`;
     return this.endpoint;
   }
 
@@ -51,7 +64,15 @@ export class LocalDynamoDb {
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    // Close the server (LevelDB flushes and closes with it), then end the thread.
+    await new Promise<void>((resolve) => {
+      worker.once('message', () => resolve());
+      worker.once('exit', () => resolve());
+      worker.postMessage('stop');
+    });
+    await worker.terminate();
   }
 }

@@ -6,6 +6,13 @@ import type { LocalFunction } from './template-resources';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** One finished invocation, for observers such as the benchmark (`npm run bench`). */
+export interface LambdaInvocation {
+  readonly logicalId: string;
+  readonly durationMs: number;
+  readonly failed: boolean;
+}
+
 /**
  * Runs the service's Lambda handlers in this process: the same source files the deployed
  * functions are bundled from, called with an event and a Lambda-like context.
@@ -13,7 +20,10 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<unknow
 export class LocalLambdaRuntime {
   private readonly handlers = new Map<string, LambdaHandler>();
 
-  constructor(private readonly functions: Map<string, LocalFunction>) {}
+  constructor(
+    private readonly functions: Map<string, LocalFunction>,
+    private readonly onInvoke?: (invocation: LambdaInvocation) => void,
+  ) {}
 
   /** Loads every handler; call once the environment the handlers read is in place. */
   load(): void {
@@ -45,7 +55,16 @@ export class LocalLambdaRuntime {
       succeed: () => undefined,
     } as Context;
     // Events and results cross a JSON boundary on AWS; so they do here.
-    return jsonRoundTrip(await handler(jsonRoundTrip(event), context));
+    if (!this.onInvoke) return jsonRoundTrip(await handler(jsonRoundTrip(event), context));
+    const started = performance.now();
+    let failed = true;
+    try {
+      const result = jsonRoundTrip(await handler(jsonRoundTrip(event), context));
+      failed = false;
+      return result;
+    } finally {
+      this.onInvoke({ logicalId, durationMs: performance.now() - started, failed });
+    }
   }
 }
 

@@ -7,8 +7,8 @@ import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
 import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
 import { LocalDynamoDb } from './local-dynamodb';
-import { LocalLambdaRuntime } from './local-lambda-runtime';
-import { LocalStepFunctions } from './local-step-functions';
+import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
+import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
 import {
   apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
@@ -28,6 +28,11 @@ export interface LocalServiceOptions {
   /** Scheduled functions (the template's rate rules) run at most this far apart here (default 60 s). */
   readonly maxScheduleIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** Observers of the runtime, for measurement (`npm run bench`); they change nothing. */
+  readonly observe?: {
+    readonly lambdaInvocation?: (invocation: LambdaInvocation) => void;
+    readonly workflowEvent?: WorkflowEventObserver;
+  };
 }
 
 export interface LocalService {
@@ -122,7 +127,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
 
-  const runtime = new LocalLambdaRuntime(functions);
+  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${machineId}`;
   // The engine normalises the object it is given (it adds default fields), so it gets its own copy.
@@ -131,7 +136,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     const id = functionByArn.get(arn);
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
-  }, options.timeScale);
+  }, options.timeScale, options.observe?.workflowEvent);
   const sfnEndpoint = await stepFunctions.listen();
 
   identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);

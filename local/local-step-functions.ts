@@ -7,6 +7,12 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
 type TaskInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
 
+/** An execution event of the engine (the library does not export its type). */
+export type WorkflowEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** Sees every event of every execution (StateEntered, ExecutionSucceeded, ...), e.g. to count state transitions. */
+export type WorkflowEventObserver = (executionName: string, event: WorkflowEvent) => void;
+
 interface Execution {
   readonly arn: string;
   readonly input: string;
@@ -79,6 +85,7 @@ export class LocalStepFunctions {
     definition: any,
     invoke: TaskInvoker,
     timeScale: number,
+    private readonly onEvent?: WorkflowEventObserver,
   ) {
     this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
     for (const [name, state] of taskStates(definition)) {
@@ -144,6 +151,7 @@ export class LocalStepFunctions {
     });
     const execution: Execution = { arn, input, startDate: new Date(), status: 'RUNNING', abort: run.abort };
     this.executions.set(name, execution);
+    if (this.onEvent) void this.forwardEvents(name, run.eventLogs, this.onEvent);
     run.result.then(
       (output) => this.finish(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
       (error: Error & { cause?: Error }) => {
@@ -152,6 +160,10 @@ export class LocalStepFunctions {
       },
     );
     return { executionArn: arn, startDate: execution.startDate };
+  }
+
+  private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, observer: WorkflowEventObserver): Promise<void> {
+    for await (const event of events) observer(name, event);
   }
 
   private finish(execution: Execution, status: Execution['status'], result: { output?: string; error?: string }): void {

@@ -2,4 +2,6 @@
 // The SDK warns on Node 20 at load time; the service supports Node 20 on one machine.
 process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Metrics are CloudWatch embedded-metric lines on stdout: nothing reads them on one machine.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 export {};

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { departmentIdSchema, parseDepartmentConfiguration } from '../domain/department-configuration';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
+import { checkResolvedWebhookHost } from '../delivery/resolve-webhook-host';
 import { registerDepartment, rotateSigningSecret } from '../application/register-department';
 import type { DepartmentRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
@@ -29,6 +30,7 @@ function configurationView(department: DepartmentRecord) {
     events: department.events,
     fields: department.fields,
     confirmation: department.confirmation,
+    adapter: department.adapter ?? { type: 'standard-webhooks' },
     active: department.active,
     ...(department.disabledReason ? { disabledReason: department.disabledReason, disabledAt: department.disabledAt } : {}),
   };
@@ -39,10 +41,9 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
   const id = departmentIdFrom(event);
   const parsed = parseDepartmentConfiguration(readJsonBody(event));
   if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
-  const target = checkWebhookTarget(parsed.value.webhookUrl, {
-    allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks,
-    allowPrivateTargets: serviceSettings.allowPrivateWebhooks,
-  });
+  const policy = { allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks, allowPrivateTargets: serviceSettings.allowPrivateWebhooks };
+  let target = checkWebhookTarget(parsed.value.webhookUrl, policy);
+  if (target.ok) target = await checkResolvedWebhookHost(parsed.value.webhookUrl, policy);
   if (!target.ok) {
     return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
   }

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { selectEntitledFields } from '../domain/entitlement';
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
-import { departmentAnswerSchema } from '../domain/department-answer';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
@@ -16,7 +16,6 @@ import { json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
-
 
 const listingQuerySchema = z.object({
   status: z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }).default('DELIVERED'),

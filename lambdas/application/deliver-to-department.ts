@@ -1,7 +1,8 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
-import { buildNotificationEvent, type NotificationEvent } from '../domain/notification-event';
-import { checkWebhookTarget } from '../domain/webhook-target-policy';
+import { renderForDepartment } from '../domain/department-adapter';
+import { buildNotificationEvent } from '../domain/notification-event';
+import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
@@ -17,7 +18,7 @@ export interface DeliveryDependencies {
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
   readonly audit: AuditTrail;
-  readonly send: (url: string, event: NotificationEvent, webhookId: string, secrets: readonly string[], now: Date) => Promise<AttemptResult>;
+  readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
   readonly now: () => Date;
   readonly random: () => number;
   readonly settings: { publicBaseUrl: string; timeScale: number; allowLoopbackWebhooks: boolean; allowPrivateWebhooks: boolean };
@@ -44,10 +45,11 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
   if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
-  const target = checkWebhookTarget(department.webhookUrl, {
+  const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,
-  });
+  };
+  const target = checkWebhookTarget(department.webhookUrl, policy);
   if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
@@ -62,7 +64,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     now,
   });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
-  const verdict = judgeAttempt(await deps.send(department.webhookUrl, event, notificationId, secrets, now), deps.now());
+  // The department's adapter shapes the request; the event it starts from holds only entitled fields.
+  const body = renderForDepartment(event, department.adapter);
+  const verdict = judgeAttempt(await deps.send(department.webhookUrl, body, notificationId, secrets, now, policy), deps.now());
   await deps.audit.record({
     submissionId,
     key: `${notificationId}#SENT#${started.attempts}`,

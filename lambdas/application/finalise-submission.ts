@@ -1,12 +1,15 @@
 import { completionMessage } from '../domain/completion-message';
 import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
 import type { CitizenNotifier } from '../notifier/citizen-notifier';
+import type { NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
 
 export interface FinaliseDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {
   readonly notifier?: CitizenNotifier;
   readonly retentionSeconds: number;
   readonly now: () => Date;
+  /** Called once per round when the submission becomes final (e.g. to record confirmation times). */
+  readonly onFinal?: (notifications: NotificationRecord[]) => void;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
     submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
   });
   if (recorded === 'already-recorded') return status;
+  deps.onFinal?.(notifications);
 
   await deps.submissions.scheduleErasure(submissionId, new Date(now.getTime() + deps.retentionSeconds * 1000));
   const personalData = await deps.submissions.getPersonalData(submissionId);

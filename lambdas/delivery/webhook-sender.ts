@@ -1,6 +1,10 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { AttemptResult } from '../domain/delivery-outcome';
-import type { NotificationEvent } from '../domain/notification-event';
+import { checkTargetAddress, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 
 /** How long a department has to answer one delivery. */
 export const RESPONSE_TIMEOUT_SECONDS = 15;
@@ -20,23 +24,65 @@ export function signedHeaders(webhookId: string, body: string, secrets: readonly
   };
 }
 
-/** One signed POST to the department; redirects are not followed. */
-export async function sendWebhook(url: string, event: NotificationEvent, webhookId: string, secrets: readonly string[], now: Date): Promise<AttemptResult> {
-  const body = JSON.stringify(event);
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: signedHeaders(webhookId, body, secrets, now),
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(RESPONSE_TIMEOUT_SECONDS * 1000),
-    });
-    await response.body?.cancel().catch(() => undefined);
-    return { kind: 'response', status: response.status, retryAfter: response.headers.get('retry-after') };
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', seconds: RESPONSE_TIMEOUT_SECONDS };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { kind: 'network-error', description: cause?.code ?? cause?.message ?? 'network error' };
+class RefusedTargetError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'RefusedTargetError';
   }
+}
+
+/**
+ * Resolves the webhook host and refuses it if any address it resolves to is refused by the
+ * policy. The connection then goes to the very addresses checked, so a DNS answer that changes
+ * between check and connect (rebinding) cannot slip through.
+ */
+function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return (callback as (e: Error) => void)(error);
+      const list = addresses as unknown as LookupAddress[];
+      for (const { address } of list) {
+        const check = checkTargetAddress(address, policy);
+        if (!check.ok) return (callback as (e: Error) => void)(new RefusedTargetError(check.reason));
+      }
+      if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
+      (callback as (e: null, a: string, f: number) => void)(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+/** One signed POST to the department; redirects are not followed (a 3xx is an answer like any other). */
+export function sendWebhook(
+  url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy,
+): Promise<AttemptResult> {
+  const target = new URL(url);
+  const transport = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result: AttemptResult) => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+      }
+    };
+    const request = transport.request(target, {
+      method: 'POST',
+      headers: { ...signedHeaders(webhookId, body, secrets, now), 'content-length': String(Buffer.byteLength(body)) },
+      lookup: guardedLookup(policy),
+      timeout: RESPONSE_TIMEOUT_SECONDS * 1000,
+      agent: false,
+    }, (response) => {
+      response.resume(); // The body is not needed; drain it.
+      settle({ kind: 'response', status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? null });
+    });
+    request.on('timeout', () => {
+      settle({ kind: 'timeout', seconds: RESPONSE_TIMEOUT_SECONDS });
+      request.destroy();
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error instanceof RefusedTargetError) settle({ kind: 'refused-target', reason: error.reason });
+      else settle({ kind: 'network-error', description: error.code ?? error.message });
+    });
+    request.end(body);
+  });
 }

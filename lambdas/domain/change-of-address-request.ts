@@ -1,7 +1,7 @@
 // The body of POST /v1/submissions (CONTRACT section 5), validated and normalised before
 // anything is stored: a citizen learns about every mistake at once, in plain words, and
 // departments only ever see clean values (normalised postcode and NINO, trimmed text).
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseNationalInsuranceNumber } from './national-insurance-number';
 import { normalisePostcode } from './postcode';
 import { parseWith, type ParseResult } from './problem-details';

@@ -11,6 +11,8 @@ export type AttemptVerdict =
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfter?: string | null }
   | { kind: 'network-error'; description: string }
+  /** The host resolved to an address the target policy refuses (SSRF guard, checked at every delivery). */
+  | { kind: 'refused-target'; reason: string }
   | { kind: 'timeout'; seconds: number };
 
 /** Retry-After as seconds from `now`: either delta-seconds or an HTTP date. */
@@ -27,6 +29,7 @@ export function judgeAttempt(result: AttemptResult, now: Date): AttemptVerdict {
   switch (result.kind) {
     case 'timeout': return { kind: 'retry', error: `No answer within ${result.seconds} seconds` };
     case 'network-error': return { kind: 'retry', error: `Could not connect: ${result.description}` };
+    case 'refused-target': return { kind: 'failed', error: `Refused to send: ${result.reason}` };
     case 'response': {
       const { status } = result;
       if (status >= 200 && status < 300) return { kind: 'delivered' };

@@ -1,6 +1,6 @@
-// The body of POST /v1/notifications/{id}/confirmation (CONTRACT section 6): shared by the API
-// and the department's web page, so both accept exactly the same answers.
-import { z } from 'zod';
+// The body of POST /v1/notifications/{id}/confirmation (CONTRACT section 6): a department's
+// answer to a notification it received.
+import * as z from 'zod';
 
 export const departmentAnswerSchema = z.strictObject({
   outcome: z.enum(['CONFIRMED', 'REJECTED'], { error: 'Answer CONFIRMED or REJECTED.' }),

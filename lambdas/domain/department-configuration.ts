@@ -1,8 +1,9 @@
 // The body of PUT /v1/departments/{id} (CONTRACT section 4). Whether the webhook URL is an
 // acceptable target (https, not private or metadata) is policy and lives in
 // webhook-target-policy.ts; here it only has to be an http(s) URL.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES, rejectDuplicates } from './change-of-address-request';
+import { departmentAdapterSchema, entitlementNeededFor } from './department-adapter';
 import { ENTITLEABLE_FIELDS } from './entitlement';
 import { parseWith, type ParseResult } from './problem-details';
 
@@ -39,6 +40,16 @@ export const departmentConfigurationSchema = z.strictObject({
         .default(DEFAULT_CONFIRMATION_TIMEOUT_SECONDS),
     })
     .prefault({}), // a missing object gets the same defaults as an empty one
+  adapter: departmentAdapterSchema.default({ type: 'standard-webhooks' }),
+}).superRefine((configuration, context) => {
+  // A mapping may only carry what the department is entitled to receive.
+  if (configuration.adapter.type !== 'field-mapping') return;
+  configuration.adapter.fields.forEach((field, index) => {
+    const needed = entitlementNeededFor(field.from);
+    if (needed && !configuration.fields.includes(needed)) {
+      context.addIssue({ code: 'custom', path: ['adapter', 'fields', index, 'from'], message: `${field.from} needs the department to be entitled to ${needed}.` });
+    }
+  });
 });
 
 export type DepartmentConfiguration = z.output<typeof departmentConfigurationSchema>;

@@ -1,5 +1,6 @@
 import { deliverToDepartment, type DeliveryStep } from '../application/deliver-to-department';
 import { sendWebhook } from '../delivery/webhook-sender';
+import { countingOutcomes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 
@@ -9,6 +10,7 @@ const repositories = serviceRepositories();
 export async function handler(input: { submissionId: string; notificationId: string }): Promise<DeliveryStep> {
   return deliverToDepartment({
     ...repositories,
+    notifications: countingOutcomes(repositories.notifications),
     send: sendWebhook,
     now: () => new Date(),
     random: Math.random,

@@ -1,13 +1,15 @@
+import { countingOutcomes } from '../observability/service-metrics';
 import { serviceRepositories } from '../store/service-repositories';
 
 const repositories = serviceRepositories();
+const notifications = countingOutcomes(repositories.notifications);
 
 /** Workflow step: the department did not answer within its timeout (an answer that won the race is kept). */
 export async function handler(input: { notificationId: string }): Promise<void> {
-  const notification = await repositories.notifications.get(input.notificationId);
+  const notification = await notifications.get(input.notificationId);
   if (!notification) return;
   const now = new Date();
-  if (await repositories.notifications.markExpired(notification, now)) {
+  if (await notifications.markExpired(notification, now)) {
     await repositories.audit.record({
       submissionId: notification.submissionId,
       key: `${notification.id}#EXPIRED`,

@@ -1,6 +1,7 @@
 import { finaliseSubmission } from '../application/finalise-submission';
 import type { SubmissionStatus } from '../domain/notification-status';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
+import { recordConfirmationTimes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 
@@ -10,7 +11,13 @@ const notifier = serviceCitizenNotifier();
 /** Workflow step: every notification of this run has settled; the submission takes its status. */
 export async function handler(input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> {
   const status = await finaliseSubmission(
-    { ...repositories, notifier, retentionSeconds: serviceSettings.retentionSeconds, now: () => new Date() },
+    {
+      ...repositories,
+      notifier,
+      retentionSeconds: serviceSettings.retentionSeconds,
+      now: () => new Date(),
+      onFinal: recordConfirmationTimes,
+    },
     input.submissionId,
   );
   return { submissionId: input.submissionId, status };

@@ -1,8 +1,9 @@
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { traced } from '../observability/tracer';
 import { serviceSettings } from '../service-settings';
 
 let client: SFNClient | undefined;
-const sfn = () => (client ??= new SFNClient({}));
+const sfn = () => (client ??= traced(new SFNClient({})));
 
 /**
  * Starts the notification workflow of a submission. The execution is named after the submission,

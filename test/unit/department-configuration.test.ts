@@ -31,7 +31,8 @@ describe('departmentIdSchema', () => {
 
 describe('department configuration', () => {
   it('accepts the contract example unchanged', () => {
-    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: hmrc() });
+    // The contract example plus the default adapter (Standard Webhooks JSON).
+    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), adapter: { type: 'standard-webhooks' } } });
   });
 
   it('fills in defaults: empty description, confirmation required within 7 days', () => {

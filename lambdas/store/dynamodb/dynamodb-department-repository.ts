@@ -35,11 +35,11 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
         TableName: this.tableName,
         Key: key(id),
         UpdateExpression: 'SET #name = :name, #description = :description, #webhookUrl = :webhookUrl, #events = :events, '
-          + '#fields = :fields, #confirmation = :confirmation, #active = :true, #updatedAt = :now REMOVE #disabledAt, #disabledReason',
+          + '#fields = :fields, #confirmation = :confirmation, #adapter = :adapter, #active = :true, #updatedAt = :now REMOVE #disabledAt, #disabledReason',
         ConditionExpression: 'attribute_exists(pk)',
         // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
         ExpressionAttributeNames: Object.fromEntries(
-          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
+          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'adapter', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
             .map((attribute) => [`#${attribute}`, attribute]),
         ),
         ExpressionAttributeValues: {
@@ -49,6 +49,7 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
           ':events': configuration.events,
           ':fields': configuration.fields,
           ':confirmation': configuration.confirmation,
+          ':adapter': configuration.adapter,
           ':true': true,
           ':now': now.toISOString(),
         },

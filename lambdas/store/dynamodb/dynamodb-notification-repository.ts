@@ -65,9 +65,9 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord> {
     const changed = await this.transition(notification, ['PENDING'], 'DELIVERED', now,
-      'deliveredAt = if_not_exists(deliveredAt, :now)', {}, 'REMOVE lastError');
+      'deliveredAt = if_not_exists(deliveredAt, :now)');
     // Already answered (or delivered before a restart): keep the status, record the delivery time.
-    return changed ?? this.update(notification.id, 'SET deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now REMOVE lastError', { ':now': now.toISOString() });
+    return changed ?? this.update(notification.id, 'SET deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now', { ':now': now.toISOString() });
   }
 
   async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {

@@ -1,0 +1,104 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The p-th percentile (nearest rank) of a list of numbers; NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export function summarise(values: readonly number[]): LatencySummary {
+  return { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: percentile(values, 100) };
+}
+
+/** Samples this process's resident set size while running, keeping the peak. */
+export class RssSampler {
+  peakBytes = 0;
+  private timer?: NodeJS.Timeout;
+
+  start(intervalMs = 50): this {
+    this.peakBytes = process.memoryUsage.rss();
+    this.timer = setInterval(() => {
+      this.peakBytes = Math.max(this.peakBytes, process.memoryUsage.rss());
+    }, intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.peakBytes = Math.max(this.peakBytes, process.memoryUsage.rss());
+    return this.peakBytes;
+  }
+}
+
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+/**
+ * Counts the DynamoDB requests of the handlers and the request units they consume, by observing
+ * their SDK client (a middleware added here, in the benchmark only). Each request asks for its
+ * consumed capacity, which dynalite computes as DynamoDB does from the item sizes; a conditional
+ * write that fails consumes one write unit (as DynamoDB charges it).
+ */
+export class DynamoDbMeter {
+  writes = 0;
+  reads = 0;
+  writeUnits = 0;
+  readUnits = 0;
+  enabled = true;
+
+  attach(client: DynamoDBDocumentClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args: any) => {
+        const operation = String(context.commandName ?? '').replace(/Command$/, '');
+        const isWrite = WRITE_OPERATIONS.has(operation);
+        const isRead = READ_OPERATIONS.has(operation);
+        const request = args.request;
+        // The JSON body is a string or (newer SDKs) its UTF-8 bytes.
+        const raw = typeof request?.body === 'string' ? request.body : request?.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : undefined;
+        if (this.enabled && (isWrite || isRead) && raw !== undefined) {
+          const body = JSON.stringify({ ...JSON.parse(raw), ReturnConsumedCapacity: 'TOTAL' });
+          request.body = body;
+          for (const name of Object.keys(request.headers)) if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(body));
+        }
+        try {
+          const result: any = await next(args);
+          if (this.enabled) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
+          return result;
+        } catch (error) {
+          if (this.enabled && isWrite) this.record(true, false, [{ CapacityUnits: 1 }]);
+          throw error;
+        }
+      },
+      { step: 'build', priority: 'low', name: 'benchDynamoDbMeter' },
+    );
+  }
+
+  private record(isWrite: boolean, isRead: boolean, consumed: unknown): void {
+    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+      .reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+    if (isWrite) {
+      this.writes += 1;
+      this.writeUnits += units;
+    } else if (isRead) {
+      this.reads += 1;
+      this.readUnits += units;
+    }
+  }
+
+  reset(): void {
+    this.writes = 0;
+    this.reads = 0;
+    this.writeUnits = 0;
+    this.readUnits = 0;
+  }
+}

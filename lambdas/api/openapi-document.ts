@@ -1,0 +1,394 @@
+import { departmentAdapterSchema } from '../domain/department-adapter';
+// The OpenAPI 3.1 description of the public contract (CONTRACT sections 2 to 6), built from the
+// very zod schemas that validate requests, so the document cannot drift from the code.
+// `npm run openapi` writes it to docs/openapi.json; GET /openapi.json serves it.
+import * as z from 'zod';
+import { changeOfAddressRequestSchema, DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES } from '../domain/change-of-address-request';
+import { departmentAnswerSchema } from '../domain/department-answer';
+import { departmentConfigurationSchema } from '../domain/department-configuration';
+import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
+import { NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
+
+type JsonSchema = Record<string, unknown>;
+
+/** A request schema as a client must send it (transforms and defaults seen from the input side). */
+function requestSchema(schema: z.ZodType, formats: Record<string, JsonSchema> = {}): JsonSchema {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema; // OpenAPI 3.1 documents default to JSON Schema 2020-12 already.
+  // Rules zod checks in code (refinements, transforms) that JSON Schema can state as a format.
+  for (const [path, extra] of Object.entries(formats)) Object.assign(at(json, path), extra);
+  return json;
+}
+
+function at(schema: JsonSchema, path: string): JsonSchema {
+  return path.split('.').reduce<JsonSchema>((node, key) => (node.properties as Record<string, JsonSchema>)[key], schema);
+}
+
+function responseSchema(schema: z.ZodType): JsonSchema {
+  const json = z.toJSONSchema(schema, { io: 'output' }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+const departmentId = z.string().regex(DEPARTMENT_ID_PATTERN);
+const nullableText = z.string().nullable();
+
+const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({
+    pointer: z.string().describe('JSON Pointer into the request body'),
+    detail: z.string(),
+  })).optional(),
+}).describe('RFC 9457 problem details');
+
+const notificationSummary = z.object({ id: z.string(), department: departmentId, status: z.enum(NOTIFICATION_STATUSES) });
+const acceptedSubmission = z.object({
+  id: z.string(),
+  reference: z.string().describe('Short and human-friendly, for example TUO-7F3K-9QX2'),
+  status: z.literal('IN_PROGRESS'),
+  notifications: z.array(notificationSummary),
+});
+const submission = z.object({
+  id: z.string(),
+  reference: z.string(),
+  type: z.enum(SUPPORTED_EVENT_TYPES),
+  status: z.enum(SUBMISSION_STATUSES),
+  createdAt: z.string().describe('RFC 3339 timestamp'),
+  finalisedAt: nullableText.describe('When every notification reached a final status'),
+  erasedAt: nullableText.describe('When the citizen\'s personal data was erased'),
+  notifications: z.array(notificationSummary.extend({
+    attempts: z.number().int(),
+    lastError: nullableText,
+    deliveredAt: nullableText,
+    respondedAt: nullableText,
+    departmentReference: nullableText,
+    reason: nullableText,
+  })),
+});
+const publicDepartment = z.object({
+  id: departmentId,
+  name: z.string(),
+  description: z.string(),
+  events: z.array(z.enum(SUPPORTED_EVENT_TYPES)),
+  fields: z.array(z.enum(ENTITLEABLE_FIELDS)),
+});
+const departmentView = publicDepartment.extend({
+  webhookUrl: z.string(),
+  confirmation: z.object({ required: z.boolean(), timeoutSeconds: z.number().int() }),
+  adapter: departmentAdapterSchema,
+  active: z.boolean(),
+  disabledReason: z.string().optional(),
+  disabledAt: z.string().optional(),
+});
+const createdDepartment = departmentView.extend({
+  signingSecret: z.string().describe('whsec_..., shown once'),
+  apiKey: z.string().describe('The department\'s API key, shown once; only its hash is stored'),
+});
+const issuedSecret = z.object({ id: departmentId, signingSecret: z.string(), previousSecretsRetireAt: z.string() });
+const auditTrail = z.object({
+  submissionId: z.string(),
+  events: z.array(z.object({
+    at: z.string(),
+    type: z.enum(['SUBMITTED', 'SENT', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'REDELIVERY_REQUESTED', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'CITIZEN_NOTIFIED', 'PERSONAL_DATA_ERASED']),
+    actor: z.string().describe('citizen, service, operator or department:<id>'),
+    department: departmentId.nullable(),
+    notificationId: z.string().optional(),
+    attempt: z.number().int().optional(),
+    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left: field names, never values'),
+    outcome: z.string().optional(),
+    departmentReference: z.string().optional(),
+    reason: z.string().optional(),
+    detail: z.string().optional(),
+  })),
+});
+const departmentNotifications = z.object({
+  items: z.array(z.object({
+    id: z.string(),
+    reference: nullableText,
+    status: z.enum(NOTIFICATION_STATUSES),
+    createdAt: z.string(),
+    deliveredAt: nullableText,
+    respondedAt: nullableText,
+    departmentReference: nullableText,
+    reason: nullableText,
+    confirmationUrl: z.string(),
+    data: z.record(z.string(), z.unknown()).nullable().describe('The entitled fields this department was sent; null once erased'),
+  })),
+  nextCursor: nullableText.describe('Pass as `cursor` for the next page; null on the last'),
+});
+const answerAccepted = z.object({ id: z.string(), status: z.enum(NOTIFICATION_STATUSES) });
+const tokenRequest = z.strictObject({ sub: z.string().min(1).max(255) });
+const tokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
+const notificationEvent = z.object({
+  type: z.enum(SUPPORTED_EVENT_TYPES),
+  timestamp: z.string(),
+  data: z.object({
+    notificationId: z.string(),
+    reference: z.string(),
+    confirmationUrl: z.string(),
+  }).catchall(z.unknown()).describe('Only the fields the department is entitled to, besides these'),
+});
+
+const json = (schema: string | JsonSchema) => ({ 'application/json': { schema: typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const ok = (description: string, schema: string | JsonSchema, headers?: JsonSchema) => ({ description, content: json(schema), ...(headers ? { headers } : {}) });
+const body = (schema: string) => ({ required: true, content: json(schema) });
+const pathParameter = (name: string, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'path', required: true, schema });
+
+const BAD_INPUT = {
+  400: problem('Malformed JSON, or a malformed path parameter or header'),
+  413: problem('The body is over 64 KiB'),
+  415: problem('The body is not JSON'),
+  422: problem('The body breaks a rule; `errors` names each field at fault'),
+};
+
+/** The whole document. Pure: the same schemas always give the same document. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tell Us Once',
+      version: '1.0.0',
+      summary: 'Report a change of address once; every department the citizen chooses is told.',
+      description: 'Every 4xx and 5xx answer is application/problem+json (RFC 9457). Unknown routes answer 404, wrong methods 405. Notifications to departments are signed per Standard Webhooks v1 (see the `notification` webhook).',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    tags: [
+      { name: 'citizen', description: 'Citizens report a change and follow it (OIDC bearer token)' },
+      { name: 'department', description: 'Departments answer notifications (API key)' },
+      { name: 'operator', description: 'Operators register departments (IAM on AWS, admin token on one machine)' },
+      { name: 'public', description: 'No authentication' },
+      { name: 'one-machine', description: 'Only when running on one machine (`npm start`)' },
+    ],
+    paths: {
+      '/v1/submissions': {
+        post: {
+          tags: ['citizen'],
+          operationId: 'submitChangeOfAddress',
+          summary: 'Report a change of address once, choosing the departments to tell',
+          security: [{ citizen: [] }],
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[\\x20-\\x7e]{1,255}$' }, description: 'New for each submission; the same key and body answer the same submission again' }],
+          requestBody: body('ChangeOfAddressRequest'),
+          responses: {
+            202: ok('Stored; the departments are being told', 'AcceptedSubmission', { Location: { schema: { type: 'string' }, description: '/v1/submissions/{id}' } }),
+            ...BAD_INPUT,
+            401: problem('No valid citizen token'),
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}': {
+        get: {
+          tags: ['citizen'],
+          operationId: 'getSubmission',
+          summary: 'Follow a submission, department by department',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          responses: {
+            200: ok('The submission and each notification\'s progress', 'Submission'),
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+          },
+        },
+        delete: {
+          tags: ['citizen'],
+          operationId: 'erasePersonalData',
+          summary: 'Erase the citizen\'s personal data now (once the submission is final); the anonymised trail stays',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          responses: {
+            204: { description: 'Erased' },
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+            409: problem('Not final yet'),
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/events': {
+        get: {
+          tags: ['citizen'],
+          operationId: 'getAuditTrail',
+          summary: 'Who received which of the citizen\'s data, when, and what they answered',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          responses: {
+            200: ok('The audit trail, oldest first', 'AuditTrail'),
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+          },
+        },
+      },
+      '/v1/departments/{departmentId}/notifications': {
+        get: {
+          tags: ['department'],
+          operationId: 'listDepartmentNotifications',
+          summary: 'A department\'s notifications by status (by default those awaiting its answer)',
+          security: [{ department: [] }],
+          parameters: [
+            pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source }),
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...NOTIFICATION_STATUSES], default: 'DELIVERED' } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 } },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            200: ok('One page, oldest first', 'DepartmentNotifications'),
+            400: problem('A query parameter or the cursor is not valid'),
+            401: problem('No or a wrong API key'),
+            404: problem('Not the department of this key'),
+          },
+        },
+      },
+      '/v1/notifications/{notificationId}/redeliver': {
+        post: {
+          tags: ['operator'],
+          operationId: 'redeliverNotification',
+          summary: 'Send a FAILED notification again, under the same webhook-id',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('notificationId')],
+          responses: {
+            202: ok('Redelivery started (or already under way)', 'AnswerAccepted'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such notification'),
+            409: problem('The notification is not FAILED, or its department is disabled'),
+          },
+        },
+      },
+      '/v1/departments': {
+        get: {
+          tags: ['public'],
+          operationId: 'listDepartments',
+          summary: 'The active departments, and what each would receive',
+          security: [],
+          responses: { 200: ok('Every active department', { type: 'array', items: { $ref: '#/components/schemas/PublicDepartment' } }) },
+        },
+      },
+      '/v1/departments/{departmentId}': {
+        put: {
+          tags: ['operator'],
+          operationId: 'putDepartment',
+          summary: 'Create or replace a department',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          requestBody: body('DepartmentConfiguration'),
+          responses: {
+            200: ok('Replaced; the signing secrets and API key are kept', 'Department'),
+            201: ok('Created; the signing secret and API key are shown once', 'CreatedDepartment'),
+            ...BAD_INPUT,
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+          },
+        },
+      },
+      '/v1/departments/{departmentId}/signing-secrets': {
+        post: {
+          tags: ['operator'],
+          operationId: 'rotateSigningSecret',
+          summary: 'Issue a new signing secret; for 24 hours both secrets sign every delivery',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          responses: {
+            201: ok('The new secret, shown once', 'IssuedSigningSecret'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such department'),
+          },
+        },
+      },
+      '/v1/notifications/{notificationId}/confirmation': {
+        post: {
+          tags: ['department'],
+          operationId: 'answerNotification',
+          summary: 'A department confirms or rejects a notification it received',
+          security: [{ department: [] }],
+          parameters: [pathParameter('notificationId')],
+          requestBody: body('DepartmentAnswer'),
+          responses: {
+            200: ok('Recorded (or the same answer again: no change)', 'AnswerAccepted'),
+            ...BAD_INPUT,
+            401: problem('No or a wrong API key'),
+            404: problem('Another department\'s notification, or an unknown one'),
+            409: problem('A different answer was given, the notification no longer awaits one, or none is required'),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          tags: ['public'],
+          operationId: 'getOpenApiDocument',
+          summary: 'This document',
+          security: [],
+          responses: { 200: ok('The OpenAPI 3.1 document', { type: 'object' }) },
+        },
+      },
+      '/healthz': {
+        get: {
+          tags: ['one-machine'],
+          operationId: 'health',
+          summary: 'Ready once every part can serve',
+          security: [],
+          responses: { 200: ok('Ready', responseSchema(z.object({ status: z.literal('ok') }))), 503: problem('Starting up') },
+        },
+      },
+      '/dev/token': {
+        post: {
+          tags: ['one-machine'],
+          operationId: 'issueDevelopmentToken',
+          summary: 'The development identity provider: a citizen token for any `sub`',
+          security: [],
+          requestBody: { required: true, content: json(responseSchema(tokenRequest)) },
+          responses: { 200: ok('A token the API verifies like a real one', responseSchema(tokenResponse)), 400: problem('Malformed JSON'), 422: problem('No `sub`') },
+        },
+      },
+    },
+    webhooks: {
+      notification: {
+        post: {
+          summary: 'What a department receives at its webhookUrl',
+          description: 'Signed per Standard Webhooks v1 (symmetric). 2xx: delivered. 410: the endpoint is disabled and the notification FAILED. Other 4xx but 408/429: FAILED at once. 408, 429, 5xx, timeouts and network errors: retried with exponential backoff and jitter over at least 72 hours.',
+          parameters: [
+            { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' }, description: 'The notification id, the same on every retry' },
+            { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' } },
+            { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' }, description: 'v1,<base64>; space-separated during a secret rotation' },
+          ],
+          requestBody: body('NotificationEvent'),
+          responses: { 200: { description: 'Delivered (any 2xx)' }, 410: { description: 'The department\'s endpoint is disabled' } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        citizen: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OpenID Connect token (GOV.UK One Login on AWS; POST /dev/token on one machine). Its `sub` identifies the citizen.' },
+        department: { type: 'http', scheme: 'bearer', description: 'The API key returned once when the department was registered' },
+        operator: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS Signature Version 4 (IAM) on AWS; `Bearer <admin token>` on one machine' },
+      },
+      schemas: {
+        ChangeOfAddressRequest: requestSchema(changeOfAddressRequestSchema, {
+          'person.dateOfBirth': { format: 'date' },
+          'person.email': { format: 'email' },
+          'person.nationalInsuranceNumber': { description: 'HMRC format, spaces ignored, e.g. QQ 12 34 56 C' },
+          'previousAddress.postcode': { description: 'A UK postcode, normalised to upper case with one space' },
+          'newAddress.postcode': { description: 'A UK postcode, normalised to upper case with one space' },
+          movedOn: { format: 'date' },
+        }),
+        DepartmentConfiguration: requestSchema(departmentConfigurationSchema, {
+          webhookUrl: { format: 'uri', description: 'https (http to loopback on one machine); private, link-local and metadata addresses are refused unless allowed' },
+        }),
+        DepartmentAnswer: requestSchema(departmentAnswerSchema),
+        Problem: responseSchema(problemSchema),
+        AcceptedSubmission: responseSchema(acceptedSubmission),
+        Submission: responseSchema(submission),
+        PublicDepartment: responseSchema(publicDepartment),
+        Department: responseSchema(departmentView),
+        CreatedDepartment: responseSchema(createdDepartment),
+        IssuedSigningSecret: responseSchema(issuedSecret),
+        AnswerAccepted: responseSchema(answerAccepted),
+        AuditTrail: responseSchema(auditTrail),
+        DepartmentNotifications: responseSchema(departmentNotifications),
+        NotificationEvent: responseSchema(notificationEvent),
+      },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// The service's own CloudWatch metrics: emitted by the workflow handlers (service-metrics.ts),
+// alarmed on and charted by the CDK app (lib/service-monitoring.ts). One list, so both agree.
+
+/** CloudWatch namespace of every metric the service emits. */
+export const METRICS_NAMESPACE = 'TellUsOnce';
+/** Powertools' `service` dimension, present on every metric. */
+export const METRICS_SERVICE_NAME = 'tell-us-once';
+/** The second dimension set: which department a notification was for. */
+export const DEPARTMENT_DIMENSION = 'department';
+
+export const METRIC = {
+  /** A notification reached its department's endpoint (2xx). */
+  delivered: 'NotificationDelivered',
+  /** A notification could not be delivered: refused, gone, or retries exhausted. */
+  failed: 'NotificationFailed',
+  /** A department did not answer within its confirmation timeout. */
+  expired: 'NotificationExpired',
+  /** Seconds from the first successful delivery to the department's answer. */
+  timeToConfirmation: 'TimeToConfirmation',
+} as const;

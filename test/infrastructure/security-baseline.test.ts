@@ -1,0 +1,172 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_LIMITS, composeTellUsOnceApp } from '../../lib/tell-us-once-app';
+import { LocalApiGateway } from '../../local/local-api-gateway';
+import { apiRoutes } from '../../local/template-resources';
+import { METRIC, METRICS_NAMESPACE } from '../../lambdas/observability/metric-names';
+
+// One App per file. Context as an operator would pass it with -c, to see it reach the template.
+const app = new App({
+  context: {
+    'aws:cdk:bundling-stacks': [],
+    oidcIssuer: 'https://issuer.example/',
+    oidcAudience: 'client-123',
+    apiThrottleRateLimit: '25',
+    deliveryConcurrency: '7',
+    alarmEmail: 'ops@example.org',
+  },
+});
+const stack = composeTellUsOnceApp(app);
+const template = Template.fromStack(stack);
+const json = template.toJSON() as { Resources: Record<string, any> };
+const resources = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
+const [keyId] = resources('AWS::KMS::Key').map(([id]) => id);
+const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('finds nothing that is not acknowledged, with a reason, next to its resource', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('data protection', () => {
+  it('has one customer-managed key, rotated yearly, kept when the stack goes', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  });
+
+  it('encrypts the table with it, with point-in-time recovery, deletion protection and a TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('encrypts every log group, the workflow and the alarm topic with it', () => {
+    const logGroups = resources('AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThanOrEqual(12); // 10 functions, API access logs, workflow
+    for (const [, group] of logGroups) expect(group.Properties.KmsKeyId).toEqual(keyArn);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: keyArn },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+  });
+
+  it('lets CloudWatch Logs use the key only for this account\'s log groups', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'CloudWatchLogsEncryptsLogGroups',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+      })]) },
+    });
+  });
+
+  it('puts no secret in any function\'s environment', () => {
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      const variables = Object.entries(fn.Properties.Environment?.Variables ?? {});
+      const secrets = variables.filter(([name, value]) => /SECRET|TOKEN|PASSWORD|API_?KEY$/i.test(name) || /whsec_/.test(JSON.stringify(value)));
+      expect({ id, secrets }).toEqual({ id, secrets: [] });
+    }
+  });
+});
+
+describe('authentication', () => {
+  const routes = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+
+  it('puts a JWT authorizer with the configured OIDC issuer and audience in front of citizens\' routes', () => {
+    const authorizers = resources('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://issuer.example/', Audience: ['client-123'] },
+    });
+    for (const key of ['POST /v1/submissions', 'GET /v1/submissions/{submissionId}']) {
+      expect(routes[key]).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it('keeps the handlers\' own token check too (issuer and audience in their environment)', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OIDC_ISSUER: 'https://issuer.example/', OIDC_AUDIENCE: 'client-123' }) },
+      Description: Match.stringLikeRegexp('Citizens'),
+    });
+  });
+
+  it('authorises operators with IAM, and leaves departments\' and public routes to the handlers', () => {
+    expect(routes['PUT /v1/departments/{departmentId}'].AuthorizationType).toBe('AWS_IAM');
+    expect(routes['POST /v1/departments/{departmentId}/signing-secrets'].AuthorizationType).toBe('AWS_IAM');
+    for (const key of ['POST /v1/notifications/{notificationId}/confirmation', 'GET /v1/departments', 'GET /openapi.json']) {
+      expect(routes[key].AuthorizationType ?? 'NONE').toBe('NONE');
+    }
+  });
+
+  it('has routes the one-machine gateway can serve (JWT routes verified by their handlers)', () => {
+    expect(() => new LocalApiGateway(apiRoutes(json as any), async () => ({}), 'token')).not.toThrow();
+  });
+});
+
+describe('limits', () => {
+  it('throttles the API stage by default, from context', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 25, ThrottlingBurstLimit: DEFAULT_LIMITS.apiThrottleBurstLimit },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  it('reserves concurrency for the delivery function only, so departments see bounded load', () => {
+    const reserved = resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined);
+    expect(reserved.map(([id, fn]) => [id, fn.Properties.ReservedConcurrentExecutions])).toEqual([[expect.stringMatching(/DeliverNotification/), 7]]);
+  });
+
+  it('refuses a limit that is not a positive whole number', () => {
+    const bad = new App({ context: { 'aws:cdk:bundling-stacks': [], deliveryConcurrency: '0' } });
+    expect(() => composeTellUsOnceApp(bad)).toThrow(/deliveryConcurrency/);
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const [topicId] = resources('AWS::SNS::Topic').map(([id]) => id);
+  const metricsOf = (alarm: any): any[] => alarm.Metrics ?? [alarm];
+
+  it('sends every alarm to the alarm topic, which emails the configured address', () => {
+    expect(alarms.length).toBeGreaterThanOrEqual(5);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org', TopicArn: { Ref: topicId } });
+  });
+
+  it('alarms on failed workflow executions', () => {
+    expect(alarms.some((a) => metricsOf(a).some((m: any) => m.MetricStat?.Metric.MetricName === 'ExecutionsFailed'))).toBe(true);
+  });
+
+  it('alarms on the share of failed deliveries, from the service\'s own metrics', () => {
+    const rate = alarms.find((a) => metricsOf(a).some((m: any) => /failed \/ \(delivered \+ failed\)/.test(m.Expression ?? '')));
+    expect(rate).toBeDefined();
+    const names = metricsOf(rate).map((m: any) => m.MetricStat?.Metric).filter(Boolean);
+    expect(names).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Namespace: METRICS_NAMESPACE, MetricName: METRIC.delivered }),
+      expect.objectContaining({ Namespace: METRICS_NAMESPACE, MetricName: METRIC.failed }),
+    ]));
+  });
+
+  it('alarms on API 5xx answers and on throttling', () => {
+    expect(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
+    expect(alarms.some((a) => metricsOf(a).filter((m: any) => m.MetricStat?.Metric.MetricName === 'Throttles').length >= 10)).toBe(true);
+    expect(alarms.some((a) => a.MetricName === 'ExecutionThrottled')).toBe(true);
+  });
+
+  it('has a dashboard charting deliveries per department', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(resources('AWS::CloudWatch::Dashboard')[0][1].Properties.DashboardBody);
+    expect(body).toContain(`SEARCH('{${METRICS_NAMESPACE},department,service} MetricName=\\\\\\"${METRIC.delivered}\\\\\\"`);
+  });
+});

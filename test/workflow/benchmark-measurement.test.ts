@@ -1,0 +1,43 @@
+import { runBenchmark } from '../../bench/benchmark';
+
+/**
+ * The benchmark's measurement code on a tiny run (3 submissions to 2 departments): the JSON
+ * line has every key issue 7 names, with values that fit the workflow. No timing assertions.
+ */
+describe('npm run bench measures what it claims to', () => {
+  it('reports throughput, latency, memory, event counts and cost from a real run', async () => {
+    const result = await runBenchmark({ submissions: 3, departments: 2, concurrency: 2, rate: 20, rateSubmissions: 3, bundles: false, log: () => undefined });
+    const { summary } = result;
+    expect(Object.keys(summary)).toEqual([
+      'throughput', 'baselineThroughput', 'ratio', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMb',
+      'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'usdPerMillionSubmissions',
+    ]);
+    for (const value of Object.values(summary)) expect(Number.isFinite(value)).toBe(true);
+    expect(summary.throughput).toBeGreaterThan(0);
+    expect(summary.baselineThroughput).toBeGreaterThan(0);
+    expect(summary.ratio).toBeCloseTo(summary.throughput / summary.baselineThroughput, 1);
+    expect(summary.p50Ms).toBeLessThanOrEqual(summary.p95Ms);
+    expect(summary.p95Ms).toBeLessThanOrEqual(summary.p99Ms);
+    expect(summary.rssMb).toBeGreaterThan(20);
+
+    // Each department's iteration enters at least Deliver, AfterDelivery and AwaitConfirmation;
+    // the submission at least Prepare, the Map and Finalise.
+    expect(summary.transitionsPerSubmission).toBeGreaterThanOrEqual(3 + 3 * 2);
+    expect(summary.transitionsPerSubmission).toBeLessThanOrEqual(6 + 3 * 2);
+    // Submission API, Prepare, Finalise; per department Deliver, AwaitConfirmation and its confirmation.
+    expect(summary.lambdaInvocationsPerSubmission).toBe(3 + 3 * 2);
+    // At least the submission, its notifications, each delivery and each answer are written.
+    expect(summary.dynamoWritesPerSubmission).toBeGreaterThanOrEqual(1 + 2 * 3);
+    expect(result.counts.writeUnitsPerSubmission).toBeGreaterThanOrEqual(summary.dynamoWritesPerSubmission);
+    expect(result.counts.readUnitsPerSubmission).toBeGreaterThan(0);
+    expect(summary.usdPerMillionSubmissions).toBeCloseTo(result.cost.reduce((sum, line) => sum + line.usdPerMillion, 0), 1);
+    expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(summary.transitionsPerSubmission * 1e6, -3);
+
+    // Every delivery of both the service and the baseline arrived and was timed.
+    for (const phase of [result.service.throughputPhase, result.service.ratePhase, result.baseline.throughputPhase, result.baseline.ratePhase]) {
+      expect(phase.count).toBe(3);
+      expect(phase.delivered.p50).toBeGreaterThanOrEqual(0);
+      expect(phase.completed.p99).toBeGreaterThanOrEqual(phase.delivered.p50);
+    }
+  }, 120_000);
+});
