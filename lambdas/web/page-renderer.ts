@@ -16,7 +16,8 @@ export function webResourceDirectories(): { templates: string; govukFrontend: st
     ? { templates: path.join(__dirname, 'templates'), govukFrontend: bundled }
     : {
       templates: path.join(__dirname, 'templates'),
-      govukFrontend: path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist'),
+      // lambdas/web -> the project's node_modules (a path, not require.resolve, which esbuild would try to bundle).
+      govukFrontend: path.join(__dirname, '..', '..', 'node_modules', 'govuk-frontend', 'dist'),
     };
 }
 
