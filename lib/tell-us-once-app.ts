@@ -27,6 +27,7 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
     publicBaseUrl: app.node.tryGetContext('publicBaseUrl') as string | undefined,
     retentionDays: app.node.tryGetContext('retentionDays') !== undefined ? Number(app.node.tryGetContext('retentionDays')) : undefined,
     notifyFromAddress: app.node.tryGetContext('notifyFromAddress') as string | undefined,
+    allowPrivateWebhooks: ['true', true].includes(app.node.tryGetContext('allowPrivateWebhooks')),
     identityProvider: {
       // GOV.UK One Login by default; set the audience to the client id the service is registered under.
       issuer: context('oidcIssuer', 'https://oidc.account.gov.uk/'),

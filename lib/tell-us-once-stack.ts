@@ -30,6 +30,8 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly retentionDays?: number;
   /** A verified SES sender; when given, citizens are emailed the outcome of their report. */
   readonly notifyFromAddress?: string;
+  /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
+  readonly allowPrivateWebhooks?: boolean;
 }
 
 /** Composes the service: its key, one table, the notification workflow, the public API and its monitoring. */
@@ -43,6 +45,7 @@ export class TellUsOnceStack extends Stack {
     const environment: Record<string, string> = {
       TABLE_NAME: data.table.tableName,
       RETENTION_SECONDS: String((props.retentionDays ?? 30) * 24 * 3600),
+      ...(props.allowPrivateWebhooks ? { TUO_ALLOW_PRIVATE_WEBHOOKS: 'true' } : {}),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,

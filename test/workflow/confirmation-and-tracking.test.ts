@@ -83,8 +83,15 @@ describe('confirmation and tracking', () => {
     const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
     expect(final.status).toBe('COMPLETED');
 
-    const { status, json: trail } = await client.request('GET', `/v1/submissions/${json.id}/events`, { token });
-    expect(status).toBe(200);
+    // The citizen is told just after the status is set: wait for the trail to say so.
+    let trail: any;
+    for (let i = 0; i < 100; i++) {
+      const response = await client.request('GET', `/v1/submissions/${json.id}/events`, { token });
+      expect(response.status).toBe(200);
+      trail = response.json;
+      if (trail.events.some((e: any) => e.type === 'CITIZEN_NOTIFIED')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const types = trail.events.map((e: any) => `${e.type}${e.department ? `:${e.department}` : ''}`);
     expect(types[0]).toBe('SUBMITTED');
     expect(types).toEqual(expect.arrayContaining(['SENT:waits', 'SENT:no-answer-needed', 'CONFIRMED:waits', 'COMPLETED', 'CITIZEN_NOTIFIED']));

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { traced } from '../../observability/tracer';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -23,4 +23,23 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   const record: Record<string, unknown> = { ...item };
   for (const key of KEY_ATTRIBUTES) delete record[key];
   return record as T;
+}
+
+type Key = { pk: string; sk: string };
+
+/** One item by key, read consistently, without its key attributes. */
+export async function getRecord<T>(tableName: string, key: Key): Promise<T | undefined> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return Item ? withoutKeys<T>(Item) : undefined;
+}
+
+/** Writes the item unless one with its key exists. */
+export async function putIfAbsent(tableName: string, item: Key & Record<string, unknown>): Promise<'created' | 'exists'> {
+  try {
+    await documentClient().send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return 'created';
+  } catch (error) {
+    if (isConditionFailure(error)) return 'exists';
+    throw error;
+  }
 }

@@ -1,24 +1,15 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
-import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+import { documentClient, putIfAbsent, withoutKeys } from './document-client';
 
 /** Events live in the submission's partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`). */
 export class DynamoDbAuditTrail implements AuditTrail {
   constructor(private readonly tableName: string) {}
 
   async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
-    try {
-      await documentClient().send(new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `SUBMISSION#${event.submissionId}`, sk: `EVENT#${event.key}`, ...event },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-      return 'recorded';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'already-recorded';
-      throw error;
-    }
+    const written = await putIfAbsent(this.tableName, { pk: `SUBMISSION#${event.submissionId}`, sk: `EVENT#${event.key}`, ...event });
+    return written === 'created' ? 'recorded' : 'already-recorded';
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {

@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
 import type { DepartmentRecord, SigningSecret } from '../records';
-import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 
 const LISTING_INDEX = 'listing';
 const key = (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'DEPARTMENT' });
@@ -10,23 +10,12 @@ const key = (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'DEPARTMENT' });
 export class DynamoDbDepartmentRepository implements DepartmentRepository {
   constructor(private readonly tableName: string) {}
 
-  async get(id: string): Promise<DepartmentRecord | undefined> {
-    const { Item } = await documentClient().send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
-    return Item ? withoutKeys<DepartmentRecord>(Item) : undefined;
+  get(id: string): Promise<DepartmentRecord | undefined> {
+    return getRecord<DepartmentRecord>(this.tableName, key(id));
   }
 
-  async create(record: DepartmentRecord): Promise<'created' | 'exists'> {
-    try {
-      await documentClient().send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key(record.id), gsi1pk: 'DEPARTMENTS', gsi1sk: record.id, ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-      return 'created';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'exists';
-      throw error;
-    }
+  create(record: DepartmentRecord): Promise<'created' | 'exists'> {
+    return putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: 'DEPARTMENTS', gsi1sk: record.id, ...record });
   }
 
   async replaceConfiguration(id: string, configuration: DepartmentConfiguration, now: Date): Promise<DepartmentRecord | undefined> {

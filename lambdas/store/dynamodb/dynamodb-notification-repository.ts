@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NotificationStatus } from '../../domain/notification-status';
 import { InvalidCursorError, type DepartmentAnswer, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
-import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 
 const LISTING_INDEX = 'listing';
 const BATCH_GET_LIMIT = 100;
@@ -17,9 +17,8 @@ const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'create
 export class DynamoDbNotificationRepository implements NotificationRepository {
   constructor(private readonly tableName: string) {}
 
-  async get(id: string): Promise<NotificationRecord | undefined> {
-    const { Item } = await documentClient().send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
-    return Item ? withoutKeys<NotificationRecord>(Item) : undefined;
+  get(id: string): Promise<NotificationRecord | undefined> {
+    return getRecord<NotificationRecord>(this.tableName, key(id));
   }
 
   async getMany(ids: readonly string[]): Promise<NotificationRecord[]> {
@@ -43,15 +42,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async createIfAbsent(record: NotificationRecord): Promise<void> {
     const listing = listingKeys(record, record.status);
-    try {
-      await documentClient().send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...record });
   }
 
   async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord> {

@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeOfAddress } from '../../domain/entitlement';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { PersonalDataRecord, SubmissionRecord } from '../records';
 import type { SubmissionRepository } from '../submission-repository';
-import { documentClient, isConditionFailure, withoutKeys } from './document-client';
+import { documentClient, getRecord, isConditionFailure, putIfAbsent } from './document-client';
 
 const LISTING_INDEX = 'listing';
 const ERASURE_DUE = 'ERASURE_DUE';
@@ -13,23 +13,12 @@ const personalDataKey = (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'PERSONAL
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
 
-  async get(id: string): Promise<SubmissionRecord | undefined> {
-    const { Item } = await documentClient().send(new GetCommand({ TableName: this.tableName, Key: key(id), ConsistentRead: true }));
-    return Item ? withoutKeys<SubmissionRecord>(Item) : undefined;
+  get(id: string): Promise<SubmissionRecord | undefined> {
+    return getRecord<SubmissionRecord>(this.tableName, key(id));
   }
 
-  async create(record: SubmissionRecord): Promise<'created' | 'exists'> {
-    try {
-      await documentClient().send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...key(record.id), ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-      return 'created';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'exists';
-      throw error;
-    }
+  create(record: SubmissionRecord): Promise<'created' | 'exists'> {
+    return putIfAbsent(this.tableName, { ...key(record.id), ...record });
   }
 
   async setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void> {
@@ -51,9 +40,8 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     await documentClient().send(new PutCommand({ TableName: this.tableName, Item: { ...personalDataKey(submissionId), ...record } }));
   }
 
-  async getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {
-    const { Item } = await documentClient().send(new GetCommand({ TableName: this.tableName, Key: personalDataKey(submissionId), ConsistentRead: true }));
-    return Item ? withoutKeys<PersonalDataRecord>(Item) : undefined;
+  getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {
+    return getRecord<PersonalDataRecord>(this.tableName, personalDataKey(submissionId));
   }
 
   async scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void> {
