@@ -27,11 +27,13 @@ export interface PublicApiProps {
   readonly throttling: ApiThrottling;
 }
 
-type Access = 'public' | 'citizen' | 'department' | 'operator';
+/** `web`: the pages, which authenticate from their session cookie (docs/web.md). */
+type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
 
 /** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
   public: 'Deliberately public (CONTRACT section 4): the list of departments a citizen may choose, and the OpenAPI document.',
+  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
   department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
 };
 
@@ -62,6 +64,30 @@ export class PublicApi extends Construct {
     const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
     const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
 
+    // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
+    const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
+    const webPages = new ServiceFunction(this, 'WebPagesFunction', {
+      entry: 'lambdas/web/web-pages.ts',
+      description: 'Web pages for citizens, departments and operators',
+      environment,
+      encryptionKey: props.encryptionKey,
+      bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
+      // nunjucks loads chokidar only to watch templates, which a Lambda never does.
+      externalModules: ['chokidar', 'fsevents'],
+    });
+    const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
+      entry: 'lambdas/web/static-assets.ts',
+      description: 'GOV.UK Frontend assets and the pages\' script',
+      encryptionKey: props.encryptionKey,
+      bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
+    });
+    // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
+    // the pages' faults still count in the API's 5xx alarm.
+
+    props.table.grantItemAccess(webPages);
+    // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
+    props.stateMachine.grantStartExecution(webPages);
+    props.stateMachine.grantTaskResponse(webPages);
     props.table.grantItemAccess(submissions);
     props.table.grantItemAccess(departments);
     props.table.grantItemAccess(notifications);
@@ -85,6 +111,29 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
       [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
+      [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'web'],
+      // Citizen pages: each handler verifies the citizen's token from the session cookie.
+      [apigw.HttpMethod.GET, '/', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
+      // Department pages: the handler verifies the department's API key from its session cookie.
+      [apigw.HttpMethod.GET, '/department', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/department/notifications/{notificationId}', webPages, 'web'],
+      // Operator pages: IAM, like the operator API (docs/web.md); signing in and out is public.
+      [apigw.HttpMethod.GET, '/operator', webPages, 'operator'],
+      [apigw.HttpMethod.POST, '/operator/notifications/{notificationId}/redeliver', webPages, 'operator'],
+      [apigw.HttpMethod.GET, '/operator/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
     const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
       { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });

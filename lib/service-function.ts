@@ -30,6 +30,13 @@ export interface ServiceFunctionProps {
   readonly environment?: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /**
+   * Files the handler reads at run time, copied into the bundle: `[from, to]`, `from` relative to
+   * the repository root, `to` relative to the bundle (next to the handler).
+   */
+  readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
+  /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides). */
+  readonly externalModules?: string[];
   /** Encrypts the function's log group (the service's customer-managed key). */
   readonly encryptionKey: kms.IKey;
   /** Caps how many copies run at once; unset, the function shares the account's pool. */
@@ -62,7 +69,15 @@ export class ServiceFunction extends NodejsFunction {
         target: 'node24',
         format: OutputFormat.CJS,
         // The Node.js Lambda runtime ships AWS SDK v3; leaving it out keeps bundles small.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
+        ...(props.bundleCopies?.length ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => props.bundleCopies!.map(([from, to]) =>
+              `mkdir -p "${path.posix.join(outputDir, to)}" && cp -R "${path.posix.join(inputDir, from)}/." "${path.posix.join(outputDir, to)}"`),
+          },
+        } : {}),
       },
     });
     const reference: HandlerReference = { entry: props.entry, handler };

@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem, type FieldError } from '../lambdas/domain/problem-details';
+import { OPERATOR_COOKIE } from '../lambdas/web/web-request';
 import type { LocalRoute } from './template-resources';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers enforce the contract's 64 KiB. */
@@ -17,7 +18,12 @@ function compile(route: LocalRoute): CompiledRoute | undefined {
   if (route.routeKey === '$default') return undefined;
   const [method, path] = route.routeKey.split(' ');
   const parameterNames: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, name: string) => { parameterNames.push(name); return '([^/]+)'; })}$`);
+  // `{name+}` is API Gateway's greedy parameter: it spans slashes and is passed on as `name`.
+  const pattern = new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const greedy = name.endsWith('+');
+    parameterNames.push(greedy ? name.slice(0, -1) : name);
+    return greedy ? '(.+)' : '([^/]+)';
+  })}$`);
   return { ...route, method, pattern, parameterNames };
 }
 
@@ -74,6 +80,11 @@ export class LocalApiGateway {
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     }
+    // API Gateway tells the function how the client connected; here it is always plain http.
+    headers['x-forwarded-proto'] ??= 'http';
+    // Payload format 2.0 passes cookies as a list, not as a header.
+    const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+    delete headers.cookie;
     const requestContext: Record<string, unknown> = {
       accountId: 'local',
       apiId: 'local',
@@ -86,7 +97,7 @@ export class LocalApiGateway {
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     };
-    if (route.authorizationType === 'AWS_IAM' && this.isAdmin(headers.authorization)) {
+    if (route.authorizationType === 'AWS_IAM' && (this.isAdmin(headers.authorization) || this.isAdminCookie(cookies))) {
       requestContext.authorizer = { iam: { accessKey: 'local', accountId: 'local', callerId: 'operator', principalOrgId: null, userArn: 'arn:aws:iam::local:user/operator', userId: 'operator' } };
     }
     const isText = body.length === 0 || /json|text|xml|urlencoded/i.test(headers['content-type'] ?? 'application/json');
@@ -96,6 +107,7 @@ export class LocalApiGateway {
       rawPath: url.pathname,
       rawQueryString: url.search.replace(/^\?/, ''),
       headers,
+      ...(cookies?.length ? { cookies } : {}),
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
       pathParameters,
       requestContext,
@@ -115,6 +127,20 @@ export class LocalApiGateway {
     const responseBody = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
     res.writeHead(result.statusCode ?? 200, responseHeaders);
     res.end(responseBody);
+  }
+
+  /**
+   * The operator pages keep the admin token in an HttpOnly cookie (browsers cannot sign requests
+   * with IAM); on one machine that cookie authorises IAM routes as the header does.
+   */
+  private isAdminCookie(cookies: string[] | undefined): boolean {
+    const value = cookies?.find((c) => c.startsWith(`${OPERATOR_COOKIE}=`))?.slice(OPERATOR_COOKIE.length + 1);
+    if (!value) return false;
+    try {
+      return this.isAdmin(`Bearer ${decodeURIComponent(value)}`);
+    } catch {
+      return false;
+    }
   }
 
   private isAdmin(authorization: string | undefined): boolean {

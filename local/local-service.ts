@@ -161,6 +161,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     OIDC_AUDIENCE: DEVELOPMENT_AUDIENCE,
     OIDC_JWKS_URL: identityProvider.jwksUrl,
     TUO_ALLOW_LOOPBACK_WEBHOOKS: '1',
+    // The web pages' sign-in asks the development identity provider (one machine only).
+    TUO_DEV_TOKEN_URL: `${url}/dev/token`,
     TUO_TIME_SCALE: String(options.timeScale),
     CITIZEN_NOTIFIER: 'outbox',
     OUTBOX_DIR: path.join(options.dataDir, 'outbox'),

@@ -1,6 +1,7 @@
 import { serviceSettings } from '../service-settings';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
+import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
 
@@ -12,6 +13,7 @@ export function serviceRepositories() {
     submissions: new DynamoDbSubmissionRepository(tableName),
     notifications: new DynamoDbNotificationRepository(tableName),
     audit: new DynamoDbAuditTrail(tableName),
+    journeys: new DynamoDbJourneyRepository(tableName),
   };
 }
 

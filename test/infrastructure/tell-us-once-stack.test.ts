@@ -115,8 +115,9 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6 and a default route for everything else', () => {
-    expect(routes.map((r) => r.routeKey).sort()).toEqual([
+  it('has the routes of CONTRACT sections 4 to 6, the web pages, and a default route for everything else', () => {
+    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/'));
+    expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
       'GET /openapi.json',
@@ -130,6 +131,14 @@ describe('the API', () => {
       'POST /v1/submissions',
       'PUT /v1/departments/{departmentId}',
     ]);
+    expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
+      'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
+      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /submissions/{submissionId}',
+      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
+      'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
+      'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
+      'POST /operator/sign-out', 'POST /sign-in', 'POST /sign-out',
+    ]);
   });
 
   it('authorises operator routes with IAM', () => {
@@ -138,6 +147,9 @@ describe('the API', () => {
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
+    expect(authorisation['GET /operator']).toBe('AWS_IAM');
+    expect(authorisation['POST /operator/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
+    expect(authorisation['GET /operator/sign-in']).toBe('NONE');
   });
 
   it('is an HTTP API', () => {
@@ -150,7 +162,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(12);
+    expect(Object.keys(resources)).toHaveLength(14);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -167,14 +179,14 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API may resume a waiting workflow; only submissions, redelivery and the reconciler start one', () => {
+  it('only the confirmation API and the department page may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
-    expect(grants('states:SendTaskSuccess')).toEqual([expect.stringMatching(/NotificationsFunction/)]);
+    expect(grants('states:SendTaskSuccess').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/WebPagesFunction/)]);
     expect(grants('states:StartExecution').sort()).toEqual([
-      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });

@@ -1,0 +1,325 @@
+// The citizen's pages: sign in, one question per page, choose departments with a preview of what
+// each receives, check answers, send (through submitChangeOfAddress, as the API does), then follow
+// each department's progress.
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { HttpResponse } from '../api/http-responses';
+import { json } from '../api/http-responses';
+import { submitChangeOfAddress } from '../application/submit-change-of-address';
+import type { ChangeOfAddress } from '../domain/entitlement';
+import { requestFingerprint } from '../domain/identifiers';
+import { isFinalNotificationStatus } from '../domain/notification-status';
+import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
+import type { DepartmentRecord } from '../store/records';
+import { serviceRepositories } from '../store/service-repositories';
+import { startNotificationWorkflow } from '../workflow/workflow-control';
+import {
+  firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
+  validateJourney, validateStep, type JourneyStep,
+} from './citizen-journey';
+import {
+  CITIZEN_COOKIE, developmentSignIn, developmentTokenUrl, journeyIdFor, signedInCitizen,
+} from './citizen-session';
+import { addressLines, entitledDataRows, formatDate, summaryRow } from './entitled-data-view';
+import { errorPage, page, trustedForm } from './html-handler';
+import { auditEventText, chronological, formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
+import { renderFragment } from './page-renderer';
+import { clearedCookie, cookie, field, redirect, safeLocalPath } from './web-request';
+
+const repositories = serviceRepositories();
+
+/** A journey left alone this long is forgotten (the table's TTL deletes it). */
+const JOURNEY_TTL_SECONDS = 24 * 60 * 60;
+const CHECK_ANSWERS = '/journey/check-answers';
+
+const stepPath = (step: JourneyStep) => `/journey/${step.slug}`;
+
+async function requireCitizen(event: APIGatewayProxyEventV2): Promise<string | HttpResponse> {
+  const citizenId = await signedInCitizen(event);
+  return citizenId ?? redirect(`/sign-in?next=${encodeURIComponent(event.rawPath)}`);
+}
+
+async function journeyOf(citizenId: string): Promise<JourneyRecord> {
+  const id = journeyIdFor(citizenId);
+  return (await repositories.journeys.get(id))
+    ?? { id, citizenId, answers: {}, idempotencyKey: `web-${randomUUID()}`, updatedAt: new Date().toISOString() };
+}
+
+async function activeDepartments(): Promise<DepartmentRecord[]> {
+  return (await repositories.departments.list()).filter((d) => d.active && d.events.includes('address.changed'));
+}
+
+function signOutContext(citizenId: string) {
+  return { signOut: '/sign-out', signedInAs: citizenId };
+}
+
+// --- start and sign-in ------------------------------------------------------------------------
+
+async function startPage(event: APIGatewayProxyEventV2) {
+  const citizenId = await signedInCitizen(event);
+  const journey = citizenId ? await repositories.journeys.get(journeyIdFor(citizenId)) : undefined;
+  return page(event, 'start.njk', {
+    title: 'Tell government you have moved',
+    startHref: stepPath(JOURNEY_STEPS[0]),
+    latestSubmission: journey?.submissionId ?? journey?.lastSubmissionId,
+    ...(citizenId ? signOutContext(citizenId) : {}),
+  });
+}
+
+function signInPage(event: APIGatewayProxyEventV2, errors: Array<{ inputId: string; text: string }> = [], value = '') {
+  const next = safeLocalPath(event.queryStringParameters?.next, stepPath(JOURNEY_STEPS[0]));
+  if (!developmentTokenUrl()) {
+    return page(event, 'sign-in.njk', {
+      title: 'Sign in with GOV.UK One Login',
+      unavailable: 'Signing in with GOV.UK One Login is not available in this version of the service yet.',
+    }, { status: 503 });
+  }
+  return page(event, 'sign-in.njk', {
+    title: 'What is your citizen id?',
+    hint: 'This is the development sign-in of this machine: any id signs you in as that citizen. On GOV.UK you would sign in with GOV.UK One Login.',
+    fieldName: 'citizenId',
+    value,
+    action: `/sign-in?next=${encodeURIComponent(next)}`,
+    errors,
+  });
+}
+
+async function signIn(event: APIGatewayProxyEventV2) {
+  const form = trustedForm(event);
+  const citizenId = field(form, 'citizenId').trim();
+  if (!citizenId) return signInPage(event, [{ inputId: 'citizenId', text: 'Enter your citizen id.' }]);
+  const issued = await developmentSignIn(citizenId);
+  if ('error' in issued) return signInPage(event, [{ inputId: 'citizenId', text: issued.error }], citizenId);
+  const next = safeLocalPath(event.queryStringParameters?.next, stepPath(JOURNEY_STEPS[0]));
+  return redirect(next, [cookie(event, CITIZEN_COOKIE, issued.accessToken, issued.expiresIn)]);
+}
+
+async function signOut(event: APIGatewayProxyEventV2) {
+  trustedForm(event);
+  return redirect('/', [clearedCookie(event, CITIZEN_COOKIE)]);
+}
+
+// --- one question per page --------------------------------------------------------------------
+
+function departmentItems(departments: DepartmentRecord[], chosen: string[]) {
+  return departments.map((d) => ({
+    value: d.id,
+    text: d.name,
+    checked: chosen.includes(d.id),
+    hint: { text: `${d.description ? `${d.description}. ` : ''}Receives: ${d.fields.map((f) => FIELD_LABELS[f]).join(', ')}.` },
+  }));
+}
+
+async function renderStep(event: APIGatewayProxyEventV2, citizenId: string, step: JourneyStep, answers: JourneyAnswers, errors: ReturnType<typeof validateStep> = []) {
+  const returning = event.queryStringParameters?.return === 'check';
+  const previous = previousStep(step);
+  const chosen = answers.departments === undefined ? [] : ([] as string[]).concat(answers.departments);
+  return page(event, 'question.njk', {
+    title: step.question,
+    step,
+    values: answers,
+    errors,
+    action: `${stepPath(step)}${returning ? '?return=check' : ''}`,
+    backLink: returning ? CHECK_ANSWERS : previous ? stepPath(previous) : '/',
+    departmentItems: step.kind === 'departments' ? departmentItems(await activeDepartments(), chosen) : [],
+    ...signOutContext(citizenId),
+  });
+}
+
+async function journeyPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const slug = event.pathParameters?.step ?? '';
+  if (slug === 'check-answers') return checkAnswersPage(event, citizen);
+  if (slug === 'new') return newJourney(citizen);
+  const step = stepBySlug(slug);
+  if (!step) return errorPage(event, 404, 'Page not found', 'If you typed the web address, check it is correct.');
+  const journey = await journeyOf(citizen);
+  if (journey.submissionId) return redirect(`/submissions/${journey.submissionId}`);
+  return renderStep(event, citizen, step, journey.answers);
+}
+
+/** Starts again once the last report was sent; an unsent journey is kept as it is. */
+async function newJourney(citizenId: string) {
+  const journey = await journeyOf(citizenId);
+  if (journey.submissionId) {
+    await repositories.journeys.put({
+      id: journey.id, citizenId, answers: {}, idempotencyKey: `web-${randomUUID()}`,
+      lastSubmissionId: journey.submissionId, updatedAt: new Date().toISOString(),
+    }, JOURNEY_TTL_SECONDS);
+  }
+  return redirect(stepPath(JOURNEY_STEPS[0]));
+}
+
+async function answerStep(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const form = trustedForm(event);
+  const slug = event.pathParameters?.step ?? '';
+  if (slug === 'check-answers') return send(event, citizen);
+  const step = stepBySlug(slug);
+  if (!step) return errorPage(event, 404, 'Page not found', 'If you typed the web address, check it is correct.');
+  const journey = await journeyOf(citizen);
+  if (journey.submissionId) return redirect(`/submissions/${journey.submissionId}`);
+
+  const answers: JourneyAnswers = { ...journey.answers };
+  for (const name of formFieldsOf(step)) {
+    const value = form[name];
+    if (value === undefined) delete answers[name];
+    else answers[name] = name === 'departments' ? ([] as string[]).concat(value) : field(form, name);
+  }
+  await repositories.journeys.put({ ...journey, answers, updatedAt: new Date().toISOString() }, JOURNEY_TTL_SECONDS);
+
+  const errors = validateStep(step, answers);
+  if (errors.length > 0) return renderStep(event, citizen, step, answers, errors);
+  const next = nextStep(step);
+  return redirect(event.queryStringParameters?.return === 'check' || !next ? CHECK_ANSWERS : stepPath(next));
+}
+
+// --- check answers and send -------------------------------------------------------------------
+
+async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string, errors: ReturnType<typeof pageErrors> = []) {
+  const journey = await journeyOf(citizenId);
+  if (journey.submissionId) return redirect(`/submissions/${journey.submissionId}/confirmation`);
+  const validated = validateJourney(journey.answers);
+  if (!validated.ok) {
+    const step = firstStepWithErrors(validated.errors) ?? JOURNEY_STEPS[0];
+    return redirect(stepPath(step));
+  }
+  const { value } = validated;
+  const { departments: chosen, type: _type, ...change } = value;
+  const departments = await activeDepartments();
+  const change_ = change as ChangeOfAddress;
+  const change$ = (slug: string) => `/journey/${slug}?return=check`;
+  const rows = [
+    summaryRow('Name', `${value.person.givenName} ${value.person.familyName}`, change$('name'), 'name'),
+    summaryRow('Date of birth', formatDate(value.person.dateOfBirth), change$('date-of-birth')),
+    summaryRow('National Insurance number', value.person.nationalInsuranceNumber ?? 'Not given', change$('national-insurance-number')),
+    summaryRow('Email address', value.person.email ?? 'Not given', change$('email')),
+    summaryRow('Previous address', addressLines(value.previousAddress), change$('previous-address')),
+    summaryRow('New address', addressLines(value.newAddress), change$('new-address')),
+    summaryRow('Date you moved', formatDate(value.movedOn), change$('moved-on')),
+  ];
+  const previews = chosen.map((id) => {
+    const department = departments.find((d) => d.id === id);
+    if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
+    return { name: department.name, rows: entitledDataRows(change_, department.fields) };
+  });
+  return page(event, 'check-answers.njk', {
+    title: 'Check your answers before telling the departments',
+    rows, previews, errors,
+    backLink: stepPath(JOURNEY_STEPS[JOURNEY_STEPS.length - 1]),
+    ...signOutContext(citizenId),
+  });
+}
+
+/**
+ * Sends the report through the same use case as POST /v1/submissions, with this journey's
+ * Idempotency-Key: a second click, or a retried request, finds the same submission.
+ */
+async function send(event: APIGatewayProxyEventV2, citizenId: string) {
+  const journey = await journeyOf(citizenId);
+  if (journey.submissionId) return redirect(`/submissions/${journey.submissionId}/confirmation`);
+  const validated = validateJourney(journey.answers);
+  if (!validated.ok) return redirect(stepPath(firstStepWithErrors(validated.errors) ?? JOURNEY_STEPS[0]));
+  const outcome = await submitChangeOfAddress(
+    { ...repositories, startWorkflow: startNotificationWorkflow, now: () => new Date() },
+    citizenId, journey.idempotencyKey, validated.value, requestFingerprint(validated.body),
+  );
+  switch (outcome.kind) {
+    case 'accepted':
+      // The answers now live in the submission; the journey keeps only where to find it.
+      await repositories.journeys.put({
+        id: journey.id, citizenId, answers: {}, idempotencyKey: journey.idempotencyKey,
+        submissionId: outcome.submission.id, updatedAt: new Date().toISOString(),
+      }, JOURNEY_TTL_SECONDS);
+      return redirect(`/submissions/${outcome.submission.id}/confirmation`);
+    case 'invalid':
+      return checkAnswersPage(event, citizenId, pageErrors(outcome.errors).map((e) => ({ ...e, inputId: e.inputId === 'departments' ? 'main-content' : e.inputId })));
+    case 'key-reused':
+      // Only when the answers changed after an interrupted send: start over with a new key.
+      await repositories.journeys.put({ ...journey, idempotencyKey: `web-${randomUUID()}`, updatedAt: new Date().toISOString() }, JOURNEY_TTL_SECONDS);
+      return checkAnswersPage(event, citizenId, [{ inputId: 'main-content', text: 'Your answers changed while they were being sent. Check them and send again.' }]);
+  }
+}
+
+// --- after sending ----------------------------------------------------------------------------
+
+async function ownSubmission(event: APIGatewayProxyEventV2, citizenId: string) {
+  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  // Someone else's submission is answered exactly like a missing one, as the API does.
+  return submission && submission.citizenId === citizenId ? submission : undefined;
+}
+
+async function confirmationPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const submission = await ownSubmission(event, citizen);
+  if (!submission) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  return page(event, 'confirmation.njk', {
+    title: 'Report sent',
+    reference: submission.reference,
+    submissionId: submission.id,
+    departmentCount: submission.notificationIds.length,
+    ...signOutContext(citizen),
+  });
+}
+
+async function progressContext(event: APIGatewayProxyEventV2, citizenId: string) {
+  const submission = await ownSubmission(event, citizenId);
+  if (!submission) return undefined;
+  const [notifications, departments, events] = await Promise.all([
+    repositories.notifications.getMany(submission.notificationIds),
+    repositories.departments.list(),
+    repositories.audit.list(submission.id),
+  ]);
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  const final = submission.status !== 'IN_PROGRESS'
+    && notifications.every((n) => isFinalNotificationStatus(n.status, n.confirmationRequired));
+  return {
+    submissionId: submission.id,
+    reference: submission.reference,
+    status: submission.status,
+    statusText: submissionStatusText(submission, notifications),
+    final,
+    notifications: notifications.map((n) => notificationProgress(n, names.get(n.departmentId) ?? n.departmentId)),
+    events: chronological(events).map((e) => ({
+      at: e.at,
+      when: formatDateTime(e.at),
+      text: auditEventText(e, (id) => names.get(id) ?? id),
+    })),
+  };
+}
+
+async function statusPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const context = await progressContext(event, citizen);
+  if (!context) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  return page(event, 'status.njk', { title: 'Progress of your change of address', ...context, ...signOutContext(citizen) });
+}
+
+/** The status table alone, for the page's script to swap in while the citizen watches. */
+async function progressFragment(event: APIGatewayProxyEventV2) {
+  const citizen = await signedInCitizen(event);
+  const context = citizen ? await progressContext(event, citizen) : undefined;
+  if (!context) return json(404, { detail: 'There is no report at this address.' });
+  return json(200, {
+    status: context.status,
+    final: context.final,
+    statusText: context.statusText,
+    html: renderFragment('status-table.njk', context),
+  });
+}
+
+export const citizenRoutes = {
+  'GET /': startPage,
+  'GET /sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
+  'POST /sign-in': signIn,
+  'POST /sign-out': signOut,
+  'GET /journey/{step}': journeyPage,
+  'POST /journey/{step}': answerStep,
+  'GET /submissions/{submissionId}': statusPage,
+  'GET /submissions/{submissionId}/confirmation': confirmationPage,
+  'GET /submissions/{submissionId}/progress': progressFragment,
+};

@@ -1,0 +1,167 @@
+// A department's page: sign in with its API key, see the changes of address awaiting its answer
+// (with exactly what it received), and confirm or reject each through answerNotification, as the
+// confirmation API does.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { authenticateDepartment } from '../api/authentication';
+import { HttpProblem } from '../api/http-responses';
+import { answerNotification } from '../application/answer-notification';
+import { departmentAnswerSchema } from '../domain/department-answer';
+import { fieldErrorsFromZod } from '../domain/problem-details';
+import type { DepartmentRecord } from '../store/records';
+import { InvalidCursorError } from '../store/notification-repository';
+import { serviceRepositories } from '../store/service-repositories';
+import { resumeWaitingWorkflow } from '../workflow/workflow-control';
+import { withBearer } from './citizen-session';
+import { entitledDataRows } from './entitled-data-view';
+import { page, trustedForm } from './html-handler';
+import { formatDateTime } from './notification-progress';
+import { clearedCookie, cookie, cookiesOf, field, redirect, type FormFields } from './web-request';
+
+const repositories = serviceRepositories();
+
+export const DEPARTMENT_COOKIE = 'tuo_department';
+const PAGE_SIZE = 20;
+/** A department's session lasts a working day. */
+const SESSION_SECONDS = 8 * 60 * 60;
+
+async function signedInDepartment(event: APIGatewayProxyEventV2): Promise<DepartmentRecord | undefined> {
+  const apiKey = cookiesOf(event)[DEPARTMENT_COOKIE];
+  if (!apiKey) return undefined;
+  try {
+    return await authenticateDepartment(withBearer(event, apiKey), repositories.departments);
+  } catch (error) {
+    if (error instanceof HttpProblem) return undefined;
+    throw error;
+  }
+}
+
+function signInPage(event: APIGatewayProxyEventV2, error?: string) {
+  return page(event, 'sign-in.njk', {
+    title: 'Sign in as a department',
+    secret: true,
+    label: 'Your department’s API key',
+    hint: 'The key you were given when your department was registered. It starts with tuo.',
+    fieldName: 'apiKey',
+    action: '/department/sign-in',
+    errors: error ? [{ inputId: 'apiKey', text: error }] : [],
+    serviceName: 'Tell Us Once for departments',
+    serviceUrl: '/department',
+  });
+}
+
+async function signIn(event: APIGatewayProxyEventV2) {
+  const form = trustedForm(event);
+  const apiKey = field(form, 'apiKey').trim();
+  if (!apiKey) return signInPage(event, 'Enter your department’s API key.');
+  try {
+    await authenticateDepartment(withBearer(event, apiKey), repositories.departments);
+  } catch (error) {
+    if (error instanceof HttpProblem) return signInPage(event, 'That API key is not right. Check it and try again.');
+    throw error;
+  }
+  return redirect('/department', [cookie(event, DEPARTMENT_COOKIE, apiKey, SESSION_SECONDS)]);
+}
+
+async function signOut(event: APIGatewayProxyEventV2) {
+  trustedForm(event);
+  return redirect('/department/sign-in', [clearedCookie(event, DEPARTMENT_COOKIE)]);
+}
+
+type ItemErrors = Partial<Record<'outcome' | 'departmentReference' | 'reason', string>>;
+
+async function awaitingPage(
+  event: APIGatewayProxyEventV2,
+  department: DepartmentRecord,
+  problem?: { notificationId: string; errors: ItemErrors; values: FormFields },
+) {
+  const cursor = event.queryStringParameters?.cursor;
+  let listing;
+  try {
+    listing = await repositories.notifications.listForDepartment(department.id, 'DELIVERED', { limit: PAGE_SIZE, cursor });
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return redirect('/department');
+    throw error;
+  }
+  const items = await Promise.all(listing.items.map(async (n) => {
+    const [submission, personalData] = await Promise.all([
+      repositories.submissions.get(n.submissionId),
+      repositories.submissions.getPersonalData(n.submissionId),
+    ]);
+    const mine = problem?.notificationId === n.id;
+    return {
+      id: n.id,
+      reference: submission?.reference ?? n.id,
+      receivedAt: formatDateTime(n.deliveredAt),
+      rows: personalData ? entitledDataRows(personalData.change, department.fields) : [],
+      errors: mine ? problem.errors : {},
+      values: mine ? problem.values : {},
+    };
+  }));
+  const errors = problem
+    ? Object.entries(problem.errors).map(([name, text]) => ({
+      inputId: name === 'outcome' ? `${problem.notificationId}-outcome` : `${problem.notificationId}-${name}`,
+      text: text!,
+    }))
+    : [];
+  const answered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(event.queryStringParameters?.answered ?? '')?.[0];
+  return page(event, 'department.njk', {
+    title: 'Changes of address awaiting your answer',
+    departmentName: department.name,
+    items,
+    errors,
+    answered: answered ? `Your answer for ${answered} has been recorded.` : undefined,
+    nextPage: listing.nextCursor ? `/department?cursor=${encodeURIComponent(listing.nextCursor)}` : undefined,
+    signOut: '/department/sign-out',
+    signedInAs: department.name,
+    serviceName: 'Tell Us Once for departments',
+    serviceUrl: '/department',
+  });
+}
+
+async function listPage(event: APIGatewayProxyEventV2) {
+  const department = await signedInDepartment(event);
+  return department ? awaitingPage(event, department) : signInPage(event);
+}
+
+async function answer(event: APIGatewayProxyEventV2) {
+  const department = await signedInDepartment(event);
+  if (!department) return redirect('/department/sign-in');
+  const form = trustedForm(event);
+  const notificationId = event.pathParameters?.notificationId ?? '';
+  const outcome = field(form, 'outcome');
+  // Only the box that goes with the chosen answer is sent, as a department's system would.
+  const body = {
+    outcome: outcome || undefined,
+    ...(outcome === 'CONFIRMED' && field(form, 'departmentReference').trim() ? { departmentReference: field(form, 'departmentReference').trim() } : {}),
+    ...(outcome === 'REJECTED' && field(form, 'reason').trim() ? { reason: field(form, 'reason').trim() } : {}),
+  };
+  const parsed = departmentAnswerSchema.safeParse(body);
+  if (!parsed.success) {
+    const errors: ItemErrors = {};
+    for (const e of fieldErrorsFromZod(parsed.error)) {
+      const name = e.pointer.slice(1) as keyof ItemErrors;
+      errors[name] ??= name === 'outcome' ? 'Select whether you have updated your records.' : e.detail;
+    }
+    return awaitingPage(event, department, { notificationId, errors, values: form });
+  }
+  const result = await answerNotification(
+    { ...repositories, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
+    department.id, notificationId, parsed.data,
+  );
+  if (result.kind === 'not-found' || result.kind === 'conflict') {
+    return awaitingPage(event, department, {
+      notificationId, values: form,
+      errors: { outcome: result.kind === 'conflict' ? `This change of address is ${result.notification.status.toLowerCase()} and no longer awaits an answer.` : 'This change of address is not one of yours.' },
+    });
+  }
+  const submission = await repositories.submissions.get(result.notification.submissionId);
+  return redirect(`/department?answered=${encodeURIComponent(submission?.reference ?? notificationId)}`);
+}
+
+export const departmentRoutes = {
+  'GET /department': listPage,
+  'GET /department/sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
+  'POST /department/sign-in': signIn,
+  'POST /department/sign-out': signOut,
+  'POST /department/notifications/{notificationId}': answer,
+};

@@ -1,0 +1,134 @@
+// The operator's page: departments and the health of their endpoints, failed notifications and
+// redelivery (through redeliverNotification, as POST /v1/notifications/{id}/redeliver does).
+// Operator routes are IAM-authorised: on one machine the gateway accepts the admin token from the
+// operator cookie; on AWS see docs/web.md.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { authenticateOperator } from '../api/authentication';
+import { HttpProblem } from '../api/http-responses';
+import { redeliverNotification } from '../application/redeliver-notification';
+import { serviceRepositories } from '../store/service-repositories';
+import { startWorkflowExecution } from '../workflow/workflow-control';
+import { page, trustedForm } from './html-handler';
+import { formatDateTime } from './notification-progress';
+import { clearedCookie, cookie, cookiesOf, field, OPERATOR_COOKIE, redirect } from './web-request';
+
+const repositories = serviceRepositories();
+const SESSION_SECONDS = 8 * 60 * 60;
+/** How many failed (and retrying) notifications per department the page reads. */
+const PER_DEPARTMENT = 100;
+const OPERATOR_SERVICE = { serviceName: 'Tell Us Once operations', serviceUrl: '/operator' };
+
+function isOperator(event: APIGatewayProxyEventV2): boolean {
+  try {
+    authenticateOperator(event);
+    return true;
+  } catch (error) {
+    if (error instanceof HttpProblem) return false;
+    throw error;
+  }
+}
+
+function signInPage(event: APIGatewayProxyEventV2, error?: string) {
+  return page(event, 'sign-in.njk', {
+    title: 'Sign in as an operator',
+    secret: true,
+    label: 'Admin token',
+    hint: 'On one machine it is printed at start and kept in the data directory, in the file admin-token.',
+    fieldName: 'adminToken',
+    action: '/operator/sign-in',
+    errors: error ? [{ inputId: 'adminToken', text: error }] : [],
+    ...OPERATOR_SERVICE,
+  });
+}
+
+async function signInForm(event: APIGatewayProxyEventV2) {
+  const tried = event.queryStringParameters?.failed === '1';
+  return signInPage(event, tried ? 'That admin token is not right. Check it and try again.' : undefined);
+}
+
+/**
+ * The token is checked where operator routes are authorised (the gateway), not here: the page it
+ * redirects to is one of them, and sends the browser back here if the token was not right.
+ */
+async function signIn(event: APIGatewayProxyEventV2) {
+  const form = trustedForm(event);
+  const token = field(form, 'adminToken').trim();
+  if (!token) return signInPage(event, 'Enter the admin token.');
+  return redirect('/operator?signed-in=1', [cookie(event, OPERATOR_COOKIE, token, SESSION_SECONDS)]);
+}
+
+async function signOut(event: APIGatewayProxyEventV2) {
+  trustedForm(event);
+  return redirect('/operator/sign-in', [clearedCookie(event, OPERATOR_COOKIE)]);
+}
+
+async function dashboard(event: APIGatewayProxyEventV2) {
+  if (!isOperator(event)) {
+    const tried = event.queryStringParameters?.['signed-in'] === '1' && cookiesOf(event)[OPERATOR_COOKIE];
+    return redirect(tried ? '/operator/sign-in?failed=1' : '/operator/sign-in', tried ? [clearedCookie(event, OPERATOR_COOKIE)] : []);
+  }
+  const departments = await repositories.departments.list();
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  const health = await Promise.all(departments.map(async (d) => {
+    const [failed, pending] = await Promise.all([
+      repositories.notifications.listForDepartment(d.id, 'FAILED', { limit: PER_DEPARTMENT }),
+      repositories.notifications.listForDepartment(d.id, 'PENDING', { limit: PER_DEPARTMENT }),
+    ]);
+    const retrying = pending.items.filter((n) => n.lastError);
+    const recent = [...failed.items, ...retrying].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    const more = (page: { nextCursor?: string }) => (page.nextCursor ? '+' : '');
+    const [healthLabel, healthClass, healthDetail] = !d.active
+      ? ['Disabled', 'govuk-tag--red', `${d.disabledReason ?? 'Disabled'} (${formatDateTime(d.disabledAt)})`]
+      : recent
+        ? ['Failing', 'govuk-tag--yellow', `Last error: ${recent.lastError ?? 'unknown'} (${formatDateTime(recent.updatedAt)})`]
+        : ['Healthy', 'govuk-tag--green', ''];
+    return {
+      row: {
+        id: d.id, name: d.name, webhookUrl: d.webhookUrl, healthLabel, healthClass, healthDetail,
+        retrying: `${retrying.length}${more(pending)}`, failed: `${failed.items.length}${more(failed)}`,
+      },
+      failed: failed.items,
+    };
+  }));
+  const failed = await Promise.all(health.flatMap((h) => h.failed).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).map(async (n) => ({
+    id: n.id,
+    reference: (await repositories.submissions.get(n.submissionId))?.reference ?? n.submissionId,
+    departmentName: names.get(n.departmentId) ?? n.departmentId,
+    lastError: n.lastError ?? 'Unknown error',
+    attempts: n.attempts,
+    updatedAt: formatDateTime(n.updatedAt),
+  })));
+  const query = event.queryStringParameters ?? {};
+  const redelivered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(query.redelivered ?? '')?.[0];
+  const banner = redelivered
+    ? { type: 'success', text: `Redelivery of ${redelivered} has started.` }
+    : query.refused ? { type: undefined, text: 'That notification could not be redelivered: it is no longer failed, or its department is disabled.' } : undefined;
+  return page(event, 'operator.njk', {
+    title: 'Operations',
+    departments: health.map((h) => h.row),
+    failed,
+    banner,
+    signOut: '/operator/sign-out',
+    ...OPERATOR_SERVICE,
+  });
+}
+
+async function redeliver(event: APIGatewayProxyEventV2) {
+  if (!isOperator(event)) return redirect('/operator/sign-in');
+  trustedForm(event);
+  const outcome = await redeliverNotification(
+    { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
+    event.pathParameters?.notificationId ?? '',
+  );
+  if (outcome.kind !== 'started') return redirect('/operator?refused=1');
+  const submission = await repositories.submissions.get(outcome.notification.submissionId);
+  return redirect(`/operator?redelivered=${encodeURIComponent(submission?.reference ?? outcome.notification.id)}`);
+}
+
+export const operatorRoutes = {
+  'GET /operator': dashboard,
+  'GET /operator/sign-in': signInForm,
+  'POST /operator/sign-in': signIn,
+  'POST /operator/sign-out': signOut,
+  'POST /operator/notifications/{notificationId}/redeliver': redeliver,
+};

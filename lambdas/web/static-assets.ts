@@ -1,0 +1,58 @@
+// Serves GOV.UK Frontend's assets (CSS, JavaScript, fonts, images) and the service's own script
+// from the function itself: no CDN, and the same files on AWS (copied into the bundle) and locally.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { problemResponse } from '../api/http-responses';
+import { webResourceDirectories } from './page-renderer';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.css': 'text/css; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/** Where `/assets/<name>` is read from: our own script, GOV.UK Frontend's assets folder, or its dist root. */
+function candidates(name: string): string[] {
+  const { govukFrontend } = webResourceDirectories();
+  return [
+    path.join(__dirname, 'static', name),
+    path.join(govukFrontend, 'govuk', 'assets', name),
+    path.join(govukFrontend, 'govuk', name),
+  ];
+}
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const name = path.posix.normalize(event.pathParameters?.proxy ?? '');
+  const type = CONTENT_TYPES[path.extname(name)];
+  // Only known file types, and never a path that climbs out of the asset folders.
+  if (!type || name.startsWith('..') || name.startsWith('/') || name.includes('\0')) {
+    return problemResponse(404, 'There is nothing at this address.');
+  }
+  for (const file of candidates(name)) {
+    try {
+      const content = await readFile(file);
+      const versioned = !name.startsWith('tell-us-once');
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': type,
+          'cache-control': versioned ? 'public, max-age=86400' : 'no-cache',
+          'x-content-type-options': 'nosniff',
+        },
+        body: content.toString('base64'),
+        isBase64Encoded: true,
+      };
+    } catch {
+      // Not in this folder: try the next.
+    }
+  }
+  return problemResponse(404, 'There is nothing at this address.');
+}

@@ -1,0 +1,11 @@
+import { citizenRoutes } from './citizen-pages';
+import { departmentRoutes } from './department-pages';
+import { htmlHandler } from './html-handler';
+import { operatorRoutes } from './operator-pages';
+
+/** The service's web pages (citizen, department, operator), server-rendered with GOV.UK Frontend. */
+export const handler = htmlHandler({
+  ...citizenRoutes,
+  ...departmentRoutes,
+  ...operatorRoutes,
+});
