@@ -92,7 +92,7 @@ const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
     at: z.string(),
-    type: z.enum(['SUBMITTED', 'SENT', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'REDELIVERY_REQUESTED', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'CITIZEN_NOTIFIED', 'PERSONAL_DATA_ERASED']),
+    type: z.enum(['SUBMITTED', 'SENT', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'REDELIVERY_REQUESTED', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'CITIZEN_NOTIFIED', 'PERSONAL_DATA_ERASED', 'WORKFLOW_RESUMED']),
     actor: z.string().describe('citizen, service, operator or department:<id>'),
     department: departmentId.nullable(),
     notificationId: z.string().optional(),
