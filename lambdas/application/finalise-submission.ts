@@ -23,31 +23,40 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
   const notifications = await deps.notifications.getMany(submission.notificationIds);
   const status = aggregateSubmissionStatus(notifications);
   const now = deps.now();
-  await deps.submissions.setStatus(submission.id, status, now);
-  if (status === 'IN_PROGRESS') return status; // Another round (a redelivery) is still under way.
+  if (status === 'IN_PROGRESS') {
+    await deps.submissions.setStatus(submission.id, status, now); // Another round (a redelivery) is still under way.
+    return status;
+  }
 
   const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0), 0);
   const recorded = await deps.audit.record({
     submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
   });
-  if (recorded === 'already-recorded') return status;
-  deps.onFinal?.(notifications);
+  if (recorded === 'recorded') {
+    deps.onFinal?.(notifications);
+    await deps.submissions.scheduleErasure(submissionId, new Date(now.getTime() + deps.retentionSeconds * 1000));
+    await notifyCitizen(deps, submission.reference, submissionId, status, notifications, round);
+  }
+  // Last: once the citizen sees the final status, everything that goes with it has been done.
+  await deps.submissions.setStatus(submission.id, status, now);
+  return status;
+}
 
-  await deps.submissions.scheduleErasure(submissionId, new Date(now.getTime() + deps.retentionSeconds * 1000));
+async function notifyCitizen(
+  deps: FinaliseDependencies, reference: string, submissionId: string, status: SubmissionStatus, notifications: NotificationRecord[], round: number,
+): Promise<void> {
   const personalData = await deps.submissions.getPersonalData(submissionId);
   const email = personalData?.change.person.email;
-  if (deps.notifier && email) {
-    const departments = await Promise.all(notifications.map(async (n) => ({
-      name: (await deps.departments.get(n.departmentId))?.name ?? n.departmentId,
-      status: n.status,
-      departmentReference: n.departmentReference,
-      reason: n.reason,
-    })));
-    await deps.notifier.send(email, completionMessage({ reference: submission.reference, status, departments }));
-    await deps.audit.record({
-      submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',
-      detail: 'Sent the outcome to the email address given',
-    });
-  }
-  return status;
+  if (!deps.notifier || !email) return;
+  const departments = await Promise.all(notifications.map(async (n) => ({
+    name: (await deps.departments.get(n.departmentId))?.name ?? n.departmentId,
+    status: n.status,
+    departmentReference: n.departmentReference,
+    reason: n.reason,
+  })));
+  await deps.notifier.send(email, completionMessage({ reference, status, departments }));
+  await deps.audit.record({
+    submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',
+    detail: 'Sent the outcome to the email address given',
+  });
 }
