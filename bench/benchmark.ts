@@ -11,6 +11,7 @@ import { BenchDepartment, type DepartmentCredentials } from './bench-departments
 import { costPerMillion, functionMemory, totalUsd, type CostLine } from './cost-model';
 import { measureLambdaBundles, type LambdaBundle } from './lambda-bundles';
 import { DynamoDbMeter, RssSampler, summarise, type LatencySummary } from './measurements';
+import { changeOfAddress } from '../test/support/service-client';
 
 export interface BenchmarkOptions {
   /** Submissions driven as fast as the system completes them (throughput). */
@@ -83,16 +84,6 @@ export interface BenchmarkResult {
 
 const DEPARTMENT_FIELDS: EntitleableField[] = ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'];
 
-function changeOfAddress(departments: string[]) {
-  return {
-    type: 'address.changed',
-    person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
-    previousAddress: { line1: '1 Old Street', line2: '', town: 'Leeds', postcode: 'LS1 1AA' },
-    newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
-    movedOn: '2026-11-20',
-    departments,
-  };
-}
 
 interface Accepted {
   readonly id: string;
