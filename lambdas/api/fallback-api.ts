@@ -1,17 +1,22 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from './http-responses';
 
+let compiledPaths: Array<[RegExp, string[]]> | undefined;
+
 /**
  * The API's routes as API Gateway route keys ("POST /v1/submissions"), set by the API construct
- * from its own route table, so a known path with another method answers 405.
+ * from its own route table, so a known path with another method answers 405. Compiled once per
+ * container: the route table does not change while it runs.
  */
 function knownPaths(): Array<[RegExp, string[]]> {
+  if (compiledPaths) return compiledPaths;
   const byPath = new Map<string, string[]>();
   for (const routeKey of JSON.parse(process.env.API_ROUTE_KEYS ?? '[]') as string[]) {
     const [method, path] = routeKey.split(' ');
     byPath.set(path, [...(byPath.get(path) ?? []), method]);
   }
-  return [...byPath].map(([path, methods]) => [new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), methods]);
+  compiledPaths = [...byPath].map(([path, methods]) => [new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), methods]);
+  return compiledPaths;
 }
 
 /** API Gateway's `$default` route: whatever no other route took. */
