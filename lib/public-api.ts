@@ -7,7 +7,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ServiceFunction } from './service-function';
+import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
+import { ServiceFunction, type ServiceFunctionProps, type ServiceSettingValues } from './service-function';
 import type { ServiceTable } from './service-table';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
 
@@ -21,7 +23,7 @@ export interface ApiThrottling {
 export interface PublicApiProps {
   readonly table: ServiceTable;
   readonly stateMachine: sfn.IStateMachine;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
   readonly encryptionKey: kms.IKey;
   readonly identityProvider: IdentityProviderSettings;
   readonly throttling: ApiThrottling;
@@ -52,48 +54,36 @@ export class PublicApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string, env: Record<string, string> = environment) => {
-      const created = new ServiceFunction(this, name, { entry, description, environment: env, encryptionKey: props.encryptionKey });
+    const settings: ServiceSettingValues = { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const resources = { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine };
+    const fn = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
+      const created = new ServiceFunction(this, name, { declaration, settings, encryptionKey: props.encryptionKey, ...more });
+      grantDeclaredAccess(created, resources);
+      return created;
+    };
+    const api = (name: string, declaration: FunctionDeclaration) => {
+      const created = fn(name, declaration);
       this.functions.push(created);
       return created;
     };
 
-    const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
-    const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
-    const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
-    const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
+    const submissions = api('SubmissionsFunction', FUNCTIONS.submissionsApi);
+    const departments = api('DepartmentsFunction', FUNCTIONS.departmentsApi);
+    const notifications = api('NotificationsFunction', FUNCTIONS.notificationsApi);
+    const openApi = api('OpenApiFunction', FUNCTIONS.openApi);
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
     const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
-    const webPages = new ServiceFunction(this, 'WebPagesFunction', {
-      entry: 'lambdas/web/web-pages.ts',
-      description: 'Web pages for citizens, departments and operators',
-      environment,
-      encryptionKey: props.encryptionKey,
+    const webPages = fn('WebPagesFunction', FUNCTIONS.webPages, {
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
       externalModules: ['chokidar', 'fsevents'],
     });
-    const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
-      entry: 'lambdas/web/static-assets.ts',
-      description: 'GOV.UK Frontend assets and the pages\' script',
-      encryptionKey: props.encryptionKey,
+    const webAssets = fn('WebAssetsFunction', FUNCTIONS.webAssets, {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
-
-    props.table.grantItemAccess(webPages);
-    // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
-    props.stateMachine.grantStartExecution(webPages);
-    props.stateMachine.grantTaskResponse(webPages);
-    props.table.grantItemAccess(submissions);
-    props.table.grantItemAccess(departments);
-    props.table.grantItemAccess(notifications);
-    props.stateMachine.grantStartExecution(submissions);
-    props.stateMachine.grantTaskResponse(notifications);
-    props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
@@ -135,8 +125,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
-    const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
-      { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
+    const fallback = api('FallbackFunction', FUNCTIONS.fallback);
+    fallback.useSettings({ API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Tell Us Once public API',
@@ -194,6 +184,6 @@ export class PublicApi extends Construct {
 
   /** Where departments answer: confirmation URLs handed out by the API start with it. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of this.functions) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of this.functions) fn.useSettings({ PUBLIC_BASE_URL: url });
   }
 }

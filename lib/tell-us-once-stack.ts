@@ -1,9 +1,11 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DEFAULT_RETENTION_DAYS } from '../lambdas/function-declarations';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
 import { PublicApi, type ApiThrottling } from './public-api';
 import { RetentionSweeper } from './retention-sweeper';
+import type { ServiceSettingValues } from './service-function';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 import { SubmissionReconciler } from './submission-reconciler';
@@ -27,7 +29,7 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly deliveryConcurrency: number;
   /** Where alarms are emailed (an SNS email subscription); alarms go to the SNS topic either way. */
   readonly alarmEmail?: string;
-  /** Days personal data is kept after a submission is final (default 30). */
+  /** Days personal data is kept after a submission is final (default DEFAULT_RETENTION_DAYS). */
   readonly retentionDays?: number;
   /** A verified SES sender; when given, citizens are emailed the outcome of their report. */
   readonly notifyFromAddress?: string;
@@ -43,21 +45,22 @@ export class TellUsOnceStack extends Stack {
     const data = new ServiceTable(this, 'Data', { encryptionKey });
     // No secret is ever put in the environment: departments' signing secrets live in the
     // (CMK-encrypted) table and are read when a notification is signed.
-    const environment: Record<string, string> = {
+    // Each function is given the settings it declares (lambdas/function-declarations.ts).
+    const settings: ServiceSettingValues = {
       TABLE_NAME: data.table.tableName,
-      RETENTION_SECONDS: String((props.retentionDays ?? 30) * 24 * 3600),
+      RETENTION_SECONDS: String((props.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 3600),
       ...(props.allowPrivateWebhooks ? { TUO_ALLOW_PRIVATE_WEBHOOKS: 'true' } : {}),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,
     };
     const workflow = new NotificationWorkflow(this, 'Workflow', {
-      table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
+      table: data, settings, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
     const api = new PublicApi(this, 'Api', {
       table: data,
       stateMachine: workflow.stateMachine,
-      environment,
+      settings,
       encryptionKey,
       identityProvider: props.identityProvider,
       throttling: props.apiThrottling,
@@ -65,8 +68,8 @@ export class TellUsOnceStack extends Stack {
     const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
-    new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
-    new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, environment, encryptionKey });
+    new RetentionSweeper(this, 'Retention', { table: data, settings, encryptionKey });
+    new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, settings, encryptionKey });
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,

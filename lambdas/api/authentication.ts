@@ -20,8 +20,16 @@ let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
 let keySetUrl: string | undefined;
 
 /**
+ * Claims only an OpenID Connect ID token carries: an ID token says who signed in to the client, it
+ * is not an access token for this API, even when signed by the same issuer for the same audience.
+ */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'];
+
+/**
  * The citizen's id (`sub`) from an OpenID Connect access token, verified for signature, issuer,
- * audience and expiry. Development tokens on one machine take exactly this path.
+ * audience and expiry, as the API Gateway JWT authorizer sees it: RS256 only (the authorizer takes
+ * RSA keys only), `exp` and `sub` required, ID tokens refused. Development tokens on one machine
+ * take exactly this path.
  */
 export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promise<string> {
   const token = bearerToken(event);
@@ -31,12 +39,16 @@ export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promis
     keySet = createRemoteJWKSet(new URL(keySetUrl));
   }
   try {
-    const { payload } = await jwtVerify(token, keySet, {
+    const { payload, protectedHeader } = await jwtVerify(token, keySet, {
       issuer: serviceSettings.oidcIssuer,
       audience: serviceSettings.oidcAudience,
-      algorithms: ['RS256', 'ES256', 'PS256'],
+      algorithms: ['RS256'],
+      requiredClaims: ['exp', 'sub'],
     });
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new Error('no subject');
+    const isIdToken = ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id'
+      || String(protectedHeader.typ ?? '').toLowerCase() === 'id_token';
+    if (isIdToken) throw new Error('an ID token, not an access token');
     return payload.sub;
   } catch {
     throw unauthorised('The access token is not valid or has expired.');

@@ -10,6 +10,9 @@ import { authenticateOperator, hashApiKey } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.departmentsApi);
 
 const repositories = serviceRepositories();
 

@@ -14,6 +14,9 @@ import { authenticateDepartment, authenticateOperator } from './authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.notificationsApi);
 
 const repositories = serviceRepositories();
 

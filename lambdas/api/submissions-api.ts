@@ -10,6 +10,9 @@ import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
 import { header, readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.submissionsApi);
 
 const repositories = serviceRepositories();
 

@@ -2,6 +2,9 @@ import { reconcileSubmissions, type ReconcileReport } from '../application/recon
 import { logger } from '../observability/logger';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution, workflowExecutionState } from '../workflow/workflow-control';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.reconcileSubmissions);
 
 const repositories = serviceRepositories();
 
