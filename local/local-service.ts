@@ -7,6 +7,7 @@ import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
 import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
 import { LocalDynamoDb } from './local-dynamodb';
+import { LocalIam, type Principal } from './local-iam';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
@@ -43,6 +44,10 @@ export interface LocalService {
   readonly adminToken: string;
   /** The state-machine definition this machine runs, as resolved from the synthesized template. */
   readonly workflowDefinition: unknown;
+  /** IAM as enforced on this machine: the grants each function and the state machine used, and the calls refused. */
+  readonly iam: LocalIam;
+  /** Every principal of the template: each function's role and the state machine's. */
+  readonly principals: readonly Principal[];
   stop(): Promise<void>;
 }
 
@@ -123,23 +128,30 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const url = `http://127.0.0.1:${port}`;
 
   const template = synthesizeTemplate();
-  const { logicalId: machineId, definition } = stateMachineDefinition(template);
+  const machine = stateMachineDefinition(template);
+  const { definition } = machine;
   const functions = lambdaFunctions(template);
+  const stateMachineArn = machine.arn;
+  const iam = new LocalIam(template, stateMachineArn);
+  const machinePrincipal = { name: machine.logicalId, roleLogicalId: machine.roleLogicalId };
+  const principals: Principal[] = [...[...functions.values()].map((fn) => ({ name: fn.logicalId, roleLogicalId: fn.roleLogicalId })), machinePrincipal];
 
   const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'));
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
 
-  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
+  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation, iam);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${machineId}`;
   // The engine normalises the object it is given (it adds default fields), so it gets its own copy.
   // (A JSON copy: structuredClone makes objects of another realm under jest, which the engine misreads.)
   const stepFunctions = new LocalStepFunctions(stateMachineArn, JSON.parse(JSON.stringify(definition)), (arn, payload) => {
     const id = functionByArn.get(arn);
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
-  }, options.timeScale, options.observe?.workflowEvent);
+  }, options.timeScale, options.observe?.workflowEvent, {
+    authorise: (request) => iam.authorise(machinePrincipal, [request]),
+    kmsKeyArn: machine.kmsKeyArn,
+  });
   const sfnEndpoint = await stepFunctions.listen();
 
   identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);
@@ -210,6 +222,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     url,
     adminToken,
     workflowDefinition: definition,
+    iam,
+    principals,
     async stop() {
       ready = false;
       serving = false;
@@ -218,6 +232,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stepFunctions.close();
+      iam.writeUsage(principals);
       await dynamo.stop();
     },
   };
