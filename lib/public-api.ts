@@ -38,6 +38,28 @@ const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
 };
 
 /**
+ * Each route's own throttle (API Gateway route settings), so a flood on one route (junk tokens at
+ * the citizens' routes, say) answers 429 there and leaves every other route serving. Per client
+ * limits are the edge firewall's (lib/edge-firewall.ts); these cap what all clients together send.
+ */
+const ROUTE_LIMITS: Record<Access, ApiThrottling> = {
+  public: { rateLimit: 25, burstLimit: 50 },
+  citizen: { rateLimit: 25, burstLimit: 50 },
+  department: { rateLimit: 50, burstLimit: 100 },
+  operator: { rateLimit: 10, burstLimit: 20 },
+  web: { rateLimit: 25, burstLimit: 50 },
+};
+/** Reporting a move starts a workflow, and signing in is where credentials get guessed: both lower. */
+const REPORT_LIMIT: ApiThrottling = { rateLimit: 10, burstLimit: 20 };
+const SIGN_IN_LIMIT: ApiThrottling = { rateLimit: 5, burstLimit: 10 };
+
+function routeLimit(method: string, path: string, access: Access): ApiThrottling {
+  if (method === 'POST' && path.endsWith('/sign-in')) return SIGN_IN_LIMIT;
+  if (method === 'POST' && path === '/v1/submissions') return REPORT_LIMIT;
+  return ROUTE_LIMITS[access];
+}
+
+/**
  * The HTTP API of CONTRACT sections 4 to 6. Citizens' routes pass API Gateway's JWT authorizer
  * (the OIDC issuer and audience) and the handler verifies the token again (signature, issuer,
  * audience, expiry: the same code path as on one machine). Departments are authenticated by the
@@ -180,6 +202,9 @@ export class PublicApi extends Construct {
       }
       return integration;
     };
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    // A JSON map in CloudFormation's own spelling: CDK passes it through unconverted.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [method, path, target, access] of routes) {
       const added = this.httpApi.addRoutes({
         path,
@@ -189,7 +214,12 @@ export class PublicApi extends Construct {
       });
       const reason = UNAUTHORISED_ROUTE_REASONS[access];
       if (reason) for (const route of added) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      const { rateLimit, burstLimit } = routeLimit(method, path, access);
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      // Route settings name routes by key: the stage must come after them, or the deployment fails.
+      for (const route of added) stage.node.addDependency(route);
     }
+    stage.routeSettings = routeSettings;
   }
 
   /** Where departments answer: confirmation URLs handed out by the API start with it. */

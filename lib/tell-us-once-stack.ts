@@ -1,8 +1,10 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
+import { EDGE_FIREWALL_REGION } from './edge-firewall';
 import { PublicApi, type ApiThrottling } from './public-api';
+import { PublicDistribution } from './public-distribution';
 import { RetentionSweeper } from './retention-sweeper';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
@@ -33,6 +35,12 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly notifyFromAddress?: string;
   /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
   readonly allowPrivateWebhooks?: boolean;
+  /**
+   * CloudFront and AWS WAF in front of the API (default). The web ACL lives in us-east-1 (the edge
+   * firewall stack), so its ARN reaches this stack as the `WebAclArn` parameter at deployment.
+   * Off only for a quick trial: then clients call API Gateway directly.
+   */
+  readonly edgeProtection?: boolean;
 }
 
 /** Composes the service: its key, one table, the notification workflow, the public API, their upkeep and monitoring. */
@@ -62,7 +70,18 @@ export class TellUsOnceStack extends Stack {
       identityProvider: props.identityProvider,
       throttling: props.apiThrottling,
     });
-    const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
+    let edge: PublicDistribution | undefined;
+    if (props.edgeProtection ?? true) {
+      const webAclArn = new CfnParameter(this, 'WebAclArn', {
+        type: 'String',
+        description: 'The WebAclArn output of the edge firewall stack (AWS WAF for CloudFront lives in us-east-1)',
+        allowedPattern: `^arn:aws:wafv2:${EDGE_FIREWALL_REGION}:[0-9]{12}:global/webacl/.+$`,
+        constraintDescription: 'must be the ARN of a CloudFront-scope AWS WAF web ACL (in us-east-1)',
+      });
+      edge = new PublicDistribution(this, 'Edge', { httpApi: api.httpApi, webAclArn: webAclArn.valueAsString });
+    }
+    const publicBaseUrl = props.publicBaseUrl
+      ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
@@ -76,6 +95,7 @@ export class TellUsOnceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Where citizens, departments and operators reach the service' });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
