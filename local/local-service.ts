@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
-import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
+import { LocalApiGateway, readBody, sendBodyTooLarge, sendJson, sendProblem } from './local-api-gateway';
+import { LOCAL_CREDENTIALS } from './local-credentials';
 import { LocalDynamoDb } from './local-dynamodb';
+import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposure';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
@@ -14,12 +16,20 @@ import {
   apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
+/** `{"sub": ...}` is all /dev/token takes. */
+const MAX_DEV_TOKEN_REQUEST_BYTES = 4 * 1024;
+/** A webhook of the service carries one submission (64 KiB at most) and its envelope. */
+const MAX_DEMO_DELIVERY_BYTES = 256 * 1024;
+
 /** The scheduled function that resumes submissions not yet final; also run at start-up here. */
 const RECONCILER_ENTRY = 'lambdas/maintenance/reconcile-submissions.ts';
 
 export interface LocalServiceOptions {
   readonly port: number;
+  /** The address to listen on (default 127.0.0.1); beyond loopback it needs `allowedHosts`. */
   readonly host?: string;
+  /** Host names besides loopback ones the server answers to (`TUO_ALLOWED_HOSTS`). */
+  readonly allowedHosts?: readonly string[];
   readonly dataDir: string;
   /** Generated (and written to the data directory) when not given. */
   readonly adminToken?: string;
@@ -63,6 +73,8 @@ function adminTokenFor(options: LocalServiceOptions, log: (line: string) => void
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const allowedHosts = options.allowedHosts ?? [];
+  checkBindAddress({ bindAddress: options.host ?? '127.0.0.1', allowedHosts });
   mkdirSync(options.dataDir, { recursive: true });
   const adminToken = adminTokenFor(options, log);
 
@@ -80,16 +92,22 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!answersHost(req.headers.host, allowedHosts)) {
+      return sendProblem(res, 421, 'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.');
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       return ready ? sendJson(res, 200, { status: 'ok' }) : sendProblem(res, 503, 'Starting up.');
     }
     if (!serving || !gateway || !identityProvider) return sendProblem(res, 503, 'Starting up: try again in a moment.');
-    if (url.pathname === '/dev/token') {
+    // Anyone who reaches /dev/token is any citizen they like: this machine's own users only.
+    if (url.pathname === '/dev/token' && isFromThisMachine(req)) {
       if (req.method !== 'POST') return sendProblem(res, 405, 'Use POST at this address.');
+      const text = await readText(req, MAX_DEV_TOKEN_REQUEST_BYTES);
+      if (text === undefined) return sendBodyTooLarge(res);
       let body: unknown;
       try {
-        body = JSON.parse((await readText(req)) || 'null');
+        body = JSON.parse(text || 'null');
       } catch {
         return sendProblem(res, 400, 'The request body is not valid JSON.');
       }
@@ -102,7 +120,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       const [, id, what] = demoMatch;
       if (what === 'webhook' && req.method === 'POST') {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const status = demo.receive(id, headers, await readText(req));
+        const text = await readText(req, MAX_DEMO_DELIVERY_BYTES);
+        if (text === undefined) return sendBodyTooLarge(res);
+        const status = demo.receive(id, headers, text);
         res.writeHead(status).end();
         return;
       }
@@ -126,7 +146,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const { logicalId: machineId, definition } = stateMachineDefinition(template);
   const functions = lambdaFunctions(template);
 
-  const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'));
+  const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'), LOCAL_CREDENTIALS);
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
 
@@ -140,7 +160,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
   }, options.timeScale, options.observe?.workflowEvent);
-  const sfnEndpoint = await stepFunctions.listen();
+  const sfnEndpoint = await stepFunctions.listen(LOCAL_CREDENTIALS.accessKeyId);
 
   identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);
 
@@ -150,8 +170,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   }
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
@@ -223,8 +243,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   };
 }
 
-async function readText(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** The body as text, or undefined if it is larger than the limit (the rest is not read). */
+async function readText(req: http.IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return (await readBody(req, maxBytes))?.toString('utf8');
 }
