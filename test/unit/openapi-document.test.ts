@@ -54,6 +54,8 @@ describe('the OpenAPI document', () => {
       'POST /v1/departments/{departmentId}/signing-secrets': [{ operator: [] }],
       'POST /v1/notifications/{notificationId}/confirmation': [{ department: [] }],
       'GET /openapi.json': [],
+      'GET /v1/submissions/{submissionId}/receipt': [{ citizen: [] }],
+      'GET /.well-known/jwks.json': [],
     });
   });
 
