@@ -1,5 +1,5 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
-import type { ChangeOfAddress } from '../domain/entitlement';
+import type { ChangeOfAddress, EntitleableField } from '../domain/entitlement';
 import type { NotificationKind, NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
 export interface SigningSecret {
@@ -58,6 +58,11 @@ export interface NotificationRecord {
   readonly status: NotificationStatus;
   readonly confirmationRequired: boolean;
   readonly confirmationTimeoutSeconds: number;
+  /**
+   * The citizen's consent: the fields the department was entitled to when the submission was
+   * accepted. It is only ever served intersected with the department's current fields.
+   */
+  readonly entitledFields: EntitleableField[];
   readonly attempts: number;
   readonly lastError?: string;
   readonly firstAttemptAt?: string;
