@@ -34,4 +34,6 @@ export const serviceSettings = {
   get oidcIssuer() { return required('OIDC_ISSUER'); },
   get oidcAudience() { return required('OIDC_AUDIENCE'); },
   get oidcJwksUrl() { return required('OIDC_JWKS_URL'); },
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs proofs of notification. */
+  get receiptSigningKeyArn() { return required('RECEIPT_SIGNING_KEY_ARN'); },
 };

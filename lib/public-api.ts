@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ReceiptSigningKey } from './receipt-signing-key';
 import { ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
@@ -23,6 +24,8 @@ export interface PublicApiProps {
   readonly stateMachine: sfn.IStateMachine;
   readonly environment: Record<string, string>;
   readonly encryptionKey: kms.IKey;
+  /** Signs proofs of notification, for the API and the web pages; its public key is the JWKS. */
+  readonly receiptSigningKey: ReceiptSigningKey;
   readonly identityProvider: IdentityProviderSettings;
   readonly throttling: ApiThrottling;
 }
@@ -32,7 +35,7 @@ type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
 
 /** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
-  public: 'Deliberately public (CONTRACT section 4): the list of departments a citizen may choose, and the OpenAPI document.',
+  public: 'Deliberately public (CONTRACT sections 4 and 11): the list of departments a citizen may choose, the OpenAPI document, and the public key (JWKS) anyone verifies receipts with.',
   web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
   department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
 };
@@ -71,6 +74,7 @@ export class PublicApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
+  private readonly webPages: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
@@ -103,8 +107,14 @@ export class PublicApi extends Construct {
       encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
+    const receiptKeys = new ServiceFunction(this, 'ReceiptKeysFunction', {
+      entry: 'lambdas/api/receipt-keys-api.ts',
+      description: 'Publishes the public key that verifies receipts (JWKS)',
+      encryptionKey: props.encryptionKey,
+    });
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
+    this.webPages = webPages;
 
     props.table.grantItemAccess(webPages);
     // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
@@ -116,6 +126,10 @@ export class PublicApi extends Construct {
     props.stateMachine.grantStartExecution(submissions);
     props.stateMachine.grantTaskResponse(notifications);
     props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
+    // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
+    props.receiptSigningKey.grantSigning(submissions);
+    props.receiptSigningKey.grantSigning(webPages);
+    props.receiptSigningKey.grantPublishing(receiptKeys);
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
@@ -126,6 +140,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.DELETE, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/receipt', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/.well-known/jwks.json', receiptKeys, 'public'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
@@ -222,8 +238,8 @@ export class PublicApi extends Construct {
     stage.routeSettings = routeSettings;
   }
 
-  /** Where departments answer: confirmation URLs handed out by the API start with it. */
+  /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of this.functions) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of [...this.functions, this.webPages]) fn.addEnvironment('PUBLIC_BASE_URL', url);
   }
 }

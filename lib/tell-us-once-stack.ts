@@ -5,6 +5,7 @@ import { NotificationWorkflow } from './notification-workflow';
 import { EDGE_FIREWALL_REGION } from './edge-firewall';
 import { PublicApi, type ApiThrottling } from './public-api';
 import { PublicDistribution } from './public-distribution';
+import { ReceiptSigningKey } from './receipt-signing-key';
 import { RetentionSweeper } from './retention-sweeper';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
@@ -43,7 +44,7 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly edgeProtection?: boolean;
 }
 
-/** Composes the service: its key, one table, the notification workflow, the public API, their upkeep and monitoring. */
+/** Composes the service: its keys, one table, the notification workflow, the public API, their upkeep and monitoring. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
@@ -62,8 +63,10 @@ export class TellUsOnceStack extends Stack {
     const workflow = new NotificationWorkflow(this, 'Workflow', {
       table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
+    const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
     const api = new PublicApi(this, 'Api', {
       table: data,
+      receiptSigningKey,
       stateMachine: workflow.stateMachine,
       environment,
       encryptionKey,

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { refuseUnlessLocalClient } from './local-endpoint-guard';
+import { withScaledRetrySchedules } from './retry-schedule';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
 type TaskInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
@@ -54,17 +55,6 @@ function taskStates(definition: any): Array<[string, any]> {
   return found;
 }
 
-function statesWithRetry(definition: any): Array<[string, any]> {
-  const found: Array<[string, any]> = [];
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Retry) found.push([name, state]);
-    for (const nested of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
-      if (nested) found.push(...statesWithRetry(nested));
-    }
-  }
-  return found;
-}
-
 /**
  * Runs the synthesized state machine with aws-local-stepfunctions and offers the subset of the
  * Step Functions API the handlers use (StartExecution, SendTaskSuccess/Failure, DescribeExecution)
@@ -78,7 +68,6 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Execution>();
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly overrides: Record<string, (input: any) => Promise<any>> = {};
-  private readonly retryIntervalOverrides: Record<string, number[]> = {};
   private server?: http.Server;
 
   constructor(
@@ -88,13 +77,11 @@ export class LocalStepFunctions {
     timeScale: number,
     private readonly onEvent?: WorkflowEventObserver,
   ) {
-    this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    // Validated as synthesized, run with each Retry's schedule scaled by TUO_TIME_SCALE.
+    new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(withScaledRetrySchedules(definition, timeScale), { validationOptions: { noValidate: true } });
     for (const [name, state] of taskStates(definition)) {
       this.overrides[name] = (input) => this.runTask(state, input, invoke);
-    }
-    // TUO_TIME_SCALE shrinks every Retry pause (the library takes a fixed pause per retrier).
-    for (const [name, state] of statesWithRetry(definition)) {
-      this.retryIntervalOverrides[name] = state.Retry.map((r: any) => (r.IntervalSeconds ?? 1) * 1000 * timeScale);
     }
   }
 
@@ -142,7 +129,7 @@ export class LocalStepFunctions {
     }
     const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
     const run = this.machine.run(JSON.parse(input), {
-      overrides: { taskResourceLocalHandlers: this.overrides, retryIntervalOverrides: this.retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: this.overrides },
       context: {
         Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() },
         StateMachine: { Id: this.stateMachineArn },

@@ -58,6 +58,7 @@ export async function submitChangeOfAddress(
     status: 'PENDING',
     confirmationRequired: department!.confirmation.required,
     confirmationTimeoutSeconds: department!.confirmation.timeoutSeconds,
+    entitledFields: [...department!.fields],
     attempts: 0,
     createdAt: now,
     updatedAt: now,

@@ -1,6 +1,6 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
-import type { ChangeOfAddress } from '../domain/entitlement';
-import type { NotificationStatus, SubmissionStatus } from '../domain/notification-status';
+import type { ChangeOfAddress, EntitleableField } from '../domain/entitlement';
+import type { NotificationKind, NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
 export interface SigningSecret {
   /** `whsec_...`, as Standard Webhooks defines it. */
@@ -53,9 +53,16 @@ export interface NotificationRecord {
   readonly id: string;
   readonly submissionId: string;
   readonly departmentId: string;
+  /** Absent on the original report's notifications: `change`. */
+  readonly kind?: NotificationKind;
   readonly status: NotificationStatus;
   readonly confirmationRequired: boolean;
   readonly confirmationTimeoutSeconds: number;
+  /**
+   * The citizen's consent: the fields the department was entitled to when the submission was
+   * accepted. It is only ever served intersected with the department's current fields.
+   */
+  readonly entitledFields: EntitleableField[];
   readonly attempts: number;
   readonly lastError?: string;
   readonly firstAttemptAt?: string;

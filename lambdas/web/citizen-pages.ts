@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
-import type { ChangeOfAddress } from '../domain/entitlement';
+import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
@@ -203,7 +203,7 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   const previews = chosen.map((id) => {
     const department = departments.find((d) => d.id === id);
     if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
-    return { name: department.name, rows: entitledDataRows(change_, department.fields) };
+    return { name: department.name, rows: entitledDataRows(selectEntitledFields(change_, department.fields)) };
   });
   return page(event, 'check-answers.njk', {
     title: 'Check your answers before telling the departments',

@@ -115,16 +115,18 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6, the web pages, and a default route for everything else', () => {
-    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/'));
+  it('has the routes of CONTRACT sections 4 to 6 and 11, the web pages, and a default route for everything else', () => {
+    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
     expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
+      'GET /.well-known/jwks.json',
       'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
+      'GET /v1/submissions/{submissionId}/receipt',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -162,7 +164,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(14);
+    expect(Object.keys(resources)).toHaveLength(15);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);

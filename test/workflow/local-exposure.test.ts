@@ -29,16 +29,19 @@ describe('one machine: nothing reachable from a browser page', () => {
   let fixture: Awaited<ReturnType<typeof startTestService>>;
   let dynamoEndpoint: string;
   let sfnEndpoint: string;
+  let kmsEndpoint: string;
   beforeAll(async () => {
     fixture = await startTestService({ demo: true, demoConfirmDelayMs: 100_000, allowedHosts: ['tuo.test'] });
     dynamoEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB!;
     sfnEndpoint = process.env.AWS_ENDPOINT_URL_SFN!;
+    kmsEndpoint = process.env.AWS_ENDPOINT_URL_KMS!;
   }, 120_000);
   afterAll(() => fixture?.stop());
 
   describe.each([
     ['dynalite', () => dynamoEndpoint, 'dynamodb', 'DynamoDB_20120810.ListTables', '{}'],
     ['the Step Functions endpoint', () => sfnEndpoint, 'states', 'AWSStepFunctions.DescribeExecution', '{"executionArn":"arn:aws:states:eu-west-2:000000000000:execution:x:y"}'],
+    ['the KMS endpoint (receipt signing)', () => kmsEndpoint, 'kms', 'TrentService.GetPublicKey', '{"KeyId":"alias/none"}'],
   ])('%s', (_name, endpoint, service, target, body) => {
     it('answers a request signed with this run\'s access key id', async () => {
       const answer = await rawRequest(endpoint(), { method: 'POST', headers: sdkLikeHeaders(service, LOCAL_CREDENTIALS.accessKeyId, target), body });
