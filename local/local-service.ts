@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,9 +12,10 @@ import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposu
 import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
-import { synthesizeTemplate } from './synthesized-template';
+import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
-  apiRoutes, dynamoDbTables, kmsKeys, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
+  apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
+  scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -143,7 +144,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  const template = synthesizeTemplate();
+  const template = await loadSynthesizedTemplate(options.dataDir);
   const { logicalId: machineId, definition } = stateMachineDefinition(template);
   const functions = lambdaFunctions(template);
 
@@ -209,6 +210,26 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     }, Math.min(schedule.everyMs, options.maxScheduleIntervalMs ?? 60_000));
     timer.unref();
     return timer;
+  });
+
+  // The template's event rules, played for the engine's execution status changes as EventBridge
+  // would: asynchronously, and (as Lambda does for an asynchronous invocation that fails) retried
+  // twice, 1 and 2 minutes later, scaled by TUO_TIME_SCALE.
+  const rules = eventRules(template);
+  stepFunctions.onExecutionStatusChange((detail) => {
+    const event = {
+      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+      account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [detail.executionArn], detail,
+    };
+    for (const rule of rules.filter((r) => matchesEventPattern(r.pattern, event))) {
+      const attempt = (retriesLeft: number) => {
+        runtime.invoke(rule.functionLogicalId, event).catch((error: Error) => {
+          if (retriesLeft === 0) return log(`[event rule] ${rule.ruleLogicalId} failed: ${error.name}; the sweep tries again`);
+          setTimeout(() => attempt(retriesLeft - 1), (3 - retriesLeft) * 60_000 * options.timeScale).unref();
+        });
+      };
+      setImmediate(() => attempt(2));
+    }
   });
 
   gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken);

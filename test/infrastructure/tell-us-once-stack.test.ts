@@ -193,9 +193,16 @@ describe('the functions', () => {
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
-  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
-    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    const onEvent = rules.find((r) => r.Properties.EventPattern);
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(onEvent.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
   });
 });
