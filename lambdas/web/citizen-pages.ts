@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
+import { isActiveDepartment } from '../domain/department-configuration';
 import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
@@ -46,7 +47,7 @@ async function journeyOf(citizenId: string): Promise<JourneyRecord> {
 }
 
 async function activeDepartments(): Promise<DepartmentRecord[]> {
-  return (await repositories.departments.list()).filter((d) => d.active && d.events.includes('address.changed'));
+  return (await repositories.departments.list()).filter((d) => isActiveDepartment(d) && d.events.includes('address.changed'));
 }
 
 function signOutContext(citizenId: string) {

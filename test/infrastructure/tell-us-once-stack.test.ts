@@ -127,6 +127,7 @@ describe('the API', () => {
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
       'GET /v1/submissions/{submissionId}/receipt',
+      'POST /v1/departments/{departmentId}/api-keys',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -147,6 +148,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/api-keys']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
     expect(authorisation['GET /operator']).toBe('AWS_IAM');
