@@ -7,11 +7,12 @@ import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
 import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
 import { LocalDynamoDb } from './local-dynamodb';
+import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
 import { synthesizeTemplate } from './synthesized-template';
 import {
-  apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
+  apiRoutes, dynamoDbTables, kmsKeys, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
 /** The scheduled function that resumes submissions not yet final; also run at start-up here. */
@@ -130,6 +131,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
 
+  // The template's asymmetric KMS keys, their private material generated once into the data directory.
+  const kms = new LocalKms(path.join(options.dataDir, 'kms'), kmsKeys(template));
+  const kmsEndpoint = await kms.listen();
+
   const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${machineId}`;
@@ -154,6 +159,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    AWS_ENDPOINT_URL_KMS: kmsEndpoint,
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
     STATE_MACHINE_ARN: stateMachineArn,
     PUBLIC_BASE_URL: url,
@@ -218,6 +224,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stepFunctions.close();
+      await kms.close();
       await dynamo.stop();
     },
   };
