@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CitizenSignInKey } from './citizen-sign-in-key';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
 import { PublicApi, type ApiThrottling } from './public-api';
@@ -15,6 +16,10 @@ export interface IdentityProviderSettings {
   readonly audience: string;
   /** Where the issuer publishes its signing keys. */
   readonly jwksUrl: string;
+  /** The client id the web pages sign citizens in with (authorization code flow). */
+  readonly clientId: string;
+  /** Where the provider sends citizens back; `<publicBaseUrl>/sign-in/callback` when not given. */
+  readonly redirectUri?: string;
 }
 
 export interface TellUsOnceStackProps extends StackProps {
@@ -54,12 +59,14 @@ export class TellUsOnceStack extends Stack {
     const workflow = new NotificationWorkflow(this, 'Workflow', {
       table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
+    const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
     const api = new PublicApi(this, 'Api', {
       table: data,
       stateMachine: workflow.stateMachine,
       environment,
       encryptionKey,
       identityProvider: props.identityProvider,
+      signInKey,
       throttling: props.apiThrottling,
     });
     const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
@@ -76,6 +83,8 @@ export class TellUsOnceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    // Its public key is what the service registers with GOV.UK One Login (docs/deploy.md).
+    new CfnOutput(this, 'CitizenSignInKeyArn', { value: signInKey.key.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
