@@ -30,6 +30,15 @@ export const ENVIRONMENT_VARIABLES = {
   TUO_ALLOW_PRIVATE_WEBHOOKS: flag,
   /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
   API_ROUTE_KEYS: z.string().default('[]'),
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts; set by lib/receipt-signing-key.ts. */
+  RECEIPT_SIGNING_KEY_ARN: z.string().min(1),
+  /** Web sign-in (authorization code flow, docs/web.md): the client, its KMS signing key, where the provider returns. */
+  OIDC_CLIENT_ID: z.string().min(1),
+  OIDC_CLIENT_KEY_ID: z.string().min(1),
+  OIDC_REDIRECT_URI: z.url(),
+  OIDC_POST_LOGOUT_REDIRECT_URI: z.url(),
+  OIDC_VTR: z.string().min(1),
+  OIDC_SCOPES: z.string().min(1),
   CITIZEN_NOTIFIER: z.enum(['ses', 'outbox']).optional(),
   NOTIFY_FROM_ADDRESS: z.email().optional(),
   // One machine only (never set on AWS):
@@ -38,6 +47,8 @@ export const ENVIRONMENT_VARIABLES = {
   TUO_ALLOW_LOOPBACK_WEBHOOKS: flag,
   TUO_DEV_TOKEN_URL: z.url().optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
+  /** SHA-256 of the admin token, with which an operator signs in to the pages. */
+  TUO_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
@@ -74,14 +85,16 @@ export interface FunctionDeclaration {
   readonly access: readonly AccessDeclaration[];
 }
 
-const { department, submission, notification, journey } = PARTITIONS;
+const { department, submission, notification, journey, webSession } = PARTITIONS;
 const OIDC: EnvironmentVariable[] = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
 
 export const FUNCTIONS = {
   submissionsApi: {
     entry: 'lambdas/api/submissions-api.ts',
     description: 'Citizens report a change and follow its progress',
-    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', ...OIDC],
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
+    // Set with the receipt key's grant (lib/receipt-signing-key.ts), which also grants kms:Sign.
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
@@ -116,13 +129,24 @@ export const FUNCTIONS = {
   webPages: {
     entry: 'lambdas/web/web-pages.ts',
     description: 'Web pages for citizens, departments and operators',
-    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', ...OIDC],
-    optionalEnvironment: ['TUO_DEV_TOKEN_URL'],
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
+    optionalEnvironment: [
+      'TUO_DEV_TOKEN_URL', 'TUO_OPERATOR_TOKEN_SHA256', 'RECEIPT_SIGNING_KEY_ARN', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_KEY_ID',
+      'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI', 'OIDC_VTR', 'OIDC_SCOPES',
+    ],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], partitions: [journey, submission, notification, department] },
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [journey, webSession, submission, notification, department] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
     ],
+  },
+  receiptKeys: {
+    entry: 'lambdas/api/receipt-keys-api.ts',
+    description: 'Publishes the public key that verifies receipts (JWKS)',
+    environment: [],
+    // Set with the key's grant (lib/receipt-signing-key.ts), which grants kms:GetPublicKey.
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
+    access: [],
   },
   webAssets: {
     entry: 'lambdas/web/static-assets.ts',

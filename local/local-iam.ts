@@ -7,7 +7,7 @@ import { authorisationRequests, type LocalResourceDirectory } from './aws-reques
 import { allowingStatements, evaluatePolicies, type AuthorisationRequest, type PolicyStatement } from './iam-policy-evaluator';
 import type { CloudFormationTemplate } from './synthesized-template';
 import {
-  keyPolicyStatements, kmsKeys, LOCAL_ACCOUNT, localKeyArn, localRoleArn, rolePolicyStatements, tableKeys,
+  keyPolicyStatements, kmsKeyArns, LOCAL_ACCOUNT, localKeyArn, localRoleArn, rolePolicyStatements, tableKeys,
 } from './template-resources';
 
 /** Whose permissions a call is made with: a function's execution role, or another role of the template. */
@@ -96,7 +96,7 @@ export class LocalIam {
 
   constructor(private readonly template: CloudFormationTemplate, stateMachineArn: string) {
     installSendGuard();
-    const keys = kmsKeys(template);
+    const keys = kmsKeyArns(template);
     for (const [arn, logicalId] of keys) this.keyPolicies.set(arn, keyPolicyStatements(template, logicalId));
     this.directory = {
       tables: tableKeys(template),

@@ -18,6 +18,8 @@ function stateMachineName(template: CloudFormationTemplate, logicalId: string): 
   const name = template.Resources[logicalId]?.Properties?.StateMachineName;
   return typeof name === 'string' ? name : logicalId;
 }
+/** A KMS key's id on one machine is its logical id (a UUID on AWS). */
+export const localKmsKeyArn = localKeyArn;
 
 export interface LocalFunction {
   readonly logicalId: string;
@@ -107,6 +109,7 @@ function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attr
     }
   }
   if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(template, logicalId);
+  if (resource.Type === 'AWS::KMS::Key' && attribute === 'KeyId') return logicalId;
   return `${logicalId}.${attribute}`;
 }
 
@@ -184,7 +187,7 @@ export function tableKeys(template: CloudFormationTemplate): Map<string, LocalTa
 }
 
 /** KMS keys by local ARN, with their logical ids. */
-export function kmsKeys(template: CloudFormationTemplate): Map<string, string> {
+export function kmsKeyArns(template: CloudFormationTemplate): Map<string, string> {
   return new Map(resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId]) => [localKeyArn(logicalId), logicalId]));
 }
 
@@ -207,6 +210,30 @@ export function lambdaFunctions(template: CloudFormationTemplate): Map<string, L
 
 export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
   return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
+}
+
+export interface LocalKmsKey {
+  readonly logicalId: string;
+  /** `SYMMETRIC_DEFAULT` (CloudFormation's default), `ECC_NIST_P256`, `RSA_2048`, ... */
+  readonly keySpec: string;
+  /** `ENCRYPT_DECRYPT` (the default) or `SIGN_VERIFY`. */
+  readonly keyUsage: string;
+  /** Its aliases, e.g. `alias/receipts`. */
+  readonly aliases: string[];
+}
+
+/** Every KMS key of the template, with its spec, usage and aliases. */
+export function kmsKeys(template: CloudFormationTemplate): LocalKmsKey[] {
+  const aliases = resourcesOfType(template, 'AWS::KMS::Alias').map(([, r]) => ({
+    name: String(resolveIntrinsics(template, r.Properties?.AliasName)),
+    target: String(resolveIntrinsics(template, r.Properties?.TargetKeyId)),
+  }));
+  return resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId, r]) => ({
+    logicalId,
+    keySpec: r.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT',
+    keyUsage: r.Properties?.KeyUsage ?? 'ENCRYPT_DECRYPT',
+    aliases: aliases.filter((a) => a.target === logicalId || a.target === localKmsKeyArn(logicalId)).map((a) => a.name),
+  }));
 }
 
 /** API routes with the function each one integrates (through its AWS_PROXY integration). */
@@ -248,5 +275,42 @@ export function scheduledFunctions(template: CloudFormationTemplate): LocalSched
       const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
       return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, everyMs: Number(match[1]) * RATE_UNITS_MS[match[2]] }] : [];
     });
+  });
+}
+
+export interface LocalEventRule {
+  readonly ruleLogicalId: string;
+  readonly functionLogicalId: string;
+  /** The rule's EventBridge event pattern, intrinsics resolved to local names. */
+  readonly pattern: Record<string, unknown>;
+}
+
+/** EventBridge rules with an event pattern and the functions they invoke. */
+export function eventRules(template: CloudFormationTemplate): LocalEventRule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([ruleLogicalId, rule]) => {
+    if (!rule.Properties?.EventPattern) return [];
+    const pattern = resolveIntrinsics(template, rule.Properties.EventPattern) as Record<string, unknown>;
+    return (rule.Properties.Targets ?? []).flatMap((target: any) => {
+      const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
+      return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, pattern }] : [];
+    });
+  });
+}
+
+/**
+ * Whether an event matches an EventBridge pattern: every field the pattern names must be present,
+ * an array lists the values allowed (an array in the event matches if any element is allowed), an
+ * object matches the event's object field by field. Content filters (prefix, numeric, …) are not
+ * used by the template and are refused rather than misread.
+ */
+export function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  if (event === null || typeof event !== 'object') return false;
+  return Object.entries(pattern).every(([field, expected]) => {
+    const actual = (event as Record<string, unknown>)[field];
+    if (Array.isArray(expected)) {
+      if (expected.some((value) => value !== null && typeof value === 'object')) throw new Error(`Event pattern content filters are not supported on one machine (${field})`);
+      return (Array.isArray(actual) ? actual : [actual]).some((value) => expected.includes(value));
+    }
+    return expected !== null && typeof expected === 'object' && matchesEventPattern(expected as Record<string, unknown>, actual);
   });
 }

@@ -13,4 +13,5 @@ export const PARTITIONS = {
   submission: 'SUBMISSION#',
   notification: 'NOTIFICATION#',
   journey: 'JOURNEY#',
+  webSession: 'SESSION#',
 } as const;
