@@ -7,6 +7,7 @@ import { RetentionSweeper } from './retention-sweeper';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 import { SubmissionReconciler } from './submission-reconciler';
+import { TraceSampling } from './trace-sampling';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -67,6 +68,7 @@ export class TellUsOnceStack extends Stack {
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
     new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, environment, encryptionKey });
+    new TraceSampling(this, 'Tracing');
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   ];
   let peakRssMb = 0;
   let sampler: NodeJS.Timeout | undefined;
+  let tokenRefreshTimer: NodeJS.Timeout | undefined;
   try {
     const readyIn = await service.start(120_000);
     const client = new ServiceClient(service.url, 'load-admin-token');
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     const rssAtStartMb = treeRssMb(group);
     const rssAtThousands: number[] = [];
 
-    const token = await client.citizenToken('citizen-load');
+    // A citizen's token expires; a long run signs in again every 10 minutes, as a client would.
+    let token = await client.citizenToken('citizen-load');
+    tokenRefreshTimer = setInterval(() => { client.citizenToken('citizen-load').then((t) => { token = t; }, () => undefined); }, 10 * 60_000);
     const started = Date.now();
     const acknowledged = new Map<number, string>();
     let fiveHundreds = 0;
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     if (sampler) clearInterval(sampler);
+    clearInterval(tokenRefreshTimer);
     await service.stop('SIGTERM');
     await Promise.all(departments.map((d) => d.stop()));
     rmSync(dataDir, { recursive: true, force: true });
