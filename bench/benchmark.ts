@@ -196,8 +196,21 @@ function phaseResult(run: { accepted: Accepted[]; seconds: number; cpuMs: number
   };
 }
 
+/** Connections reset under load and retried (only requests with an Idempotency-Key, which a retry cannot duplicate). */
+export const droppedConnections = { retried: 0 };
+
 async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  let response: Response;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await send();
+      break;
+    } catch (error) {
+      if (!headers['idempotency-key'] || attempt === 3) throw error;
+      droppedConnections.retried++;
+    }
+  }
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }

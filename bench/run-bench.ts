@@ -1,6 +1,6 @@
 import '../local/process-environment';
 import { BUNDLE_LIMIT_BYTES } from './lambda-bundles';
-import { DEFAULT_OPTIONS, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type PhaseResult } from './benchmark';
+import { DEFAULT_OPTIONS, droppedConnections, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type PhaseResult } from './benchmark';
 import { EU_WEST_2_PRICES, reconcilerCostPerDay } from './cost-model';
 
 /**
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const result = await runBenchmark(optionsFromEnvironment());
   console.log(report(result));
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; connections reset and retried under the same Idempotency-Key: ${droppedConnections.retried})`);
   console.log(JSON.stringify(result.summary));
 }
 
