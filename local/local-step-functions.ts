@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { refuseUnlessLocalClient } from './local-endpoint-guard';
 import { withScaledRetrySchedules } from './retry-schedule';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
@@ -260,9 +261,13 @@ export class LocalStepFunctions {
     return this.running.size;
   }
 
-  /** The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. */
-  async listen(): Promise<string> {
+  /**
+   * The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. It answers only
+   * requests signed with this access key id, and none from a web page.
+   */
+  async listen(accessKeyId: string): Promise<string> {
     this.server = http.createServer((req, res) => {
+      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

@@ -8,6 +8,8 @@ const HANDLER_METADATA_KEY = 'TellUsOnce:Handler';
 
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 export const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+/** A KMS key's id on one machine is its logical id (a UUID on AWS). */
+export const localKmsKeyArn = (logicalId: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${logicalId}`;
 
 export interface LocalFunction {
   readonly logicalId: string;
@@ -85,6 +87,8 @@ function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attr
   if (!resource) throw new Error(`Unknown resource ${logicalId}`);
   if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return localFunctionArn(logicalId);
   if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') return localStateMachineArn(logicalId);
+  if (resource.Type === 'AWS::KMS::Key' && attribute === 'Arn') return localKmsKeyArn(logicalId);
+  if (resource.Type === 'AWS::KMS::Key' && attribute === 'KeyId') return logicalId;
   return `${logicalId}.${attribute}`;
 }
 
@@ -119,6 +123,30 @@ export function lambdaFunctions(template: CloudFormationTemplate): Map<string, L
 
 export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
   return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
+}
+
+export interface LocalKmsKey {
+  readonly logicalId: string;
+  /** `SYMMETRIC_DEFAULT` (CloudFormation's default), `ECC_NIST_P256`, `RSA_2048`, ... */
+  readonly keySpec: string;
+  /** `ENCRYPT_DECRYPT` (the default) or `SIGN_VERIFY`. */
+  readonly keyUsage: string;
+  /** Its aliases, e.g. `alias/receipts`. */
+  readonly aliases: string[];
+}
+
+/** Every KMS key of the template, with its spec, usage and aliases. */
+export function kmsKeys(template: CloudFormationTemplate): LocalKmsKey[] {
+  const aliases = resourcesOfType(template, 'AWS::KMS::Alias').map(([, r]) => ({
+    name: String(resolveIntrinsics(template, r.Properties?.AliasName)),
+    target: String(resolveIntrinsics(template, r.Properties?.TargetKeyId)),
+  }));
+  return resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId, r]) => ({
+    logicalId,
+    keySpec: r.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT',
+    keyUsage: r.Properties?.KeyUsage ?? 'ENCRYPT_DECRYPT',
+    aliases: aliases.filter((a) => a.target === logicalId || a.target === localKmsKeyArn(logicalId)).map((a) => a.name),
+  }));
 }
 
 /** API routes with the function each one integrates (through its AWS_PROXY integration). */

@@ -46,7 +46,7 @@ function world() {
     const ids = statuses.map((_, i) => `${id}-n${i}`);
     statuses.forEach((status, i) => notifications.set(ids[i], {
       id: ids[i], submissionId: id, departmentId: `d${i}`, status, confirmationRequired: true, confirmationTimeoutSeconds: 60,
-      attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
+      entitledFields: ['newAddress'], attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
     }));
     submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '2026-11-29T08:00:00.000Z', updatedAt: '', ...extra });
   };
