@@ -13,6 +13,7 @@ import type { ServiceSettingValues } from './service-function';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 import { SubmissionReconciler } from './submission-reconciler';
+import { TraceSampling } from './trace-sampling';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -99,6 +100,7 @@ export class TellUsOnceStack extends Stack {
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, settings, encryptionKey });
     new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, settings, encryptionKey });
+    new TraceSampling(this, 'Tracing');
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,

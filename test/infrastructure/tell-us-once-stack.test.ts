@@ -205,6 +205,10 @@ describe('the functions', () => {
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
+  it('record an explicit share of traces (the cost model prices 5 %), not the account default', () => {
+    template.hasResourceProperties('AWS::XRay::SamplingRule', { SamplingRule: Match.objectLike({ FixedRate: 0.05, ReservoirSize: 0 }) });
+  });
+
   it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
     const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
       .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
