@@ -4,6 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { CitizenSignInKey } from './citizen-sign-in-key';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -27,6 +28,8 @@ export interface PublicApiProps {
   /** Signs proofs of notification, for the API and the web pages; its public key is the JWKS. */
   readonly receiptSigningKey: ReceiptSigningKey;
   readonly identityProvider: IdentityProviderSettings;
+  /** Signs the web pages' private_key_jwt assertions at the provider's token endpoint. */
+  readonly signInKey: CitizenSignInKey;
   readonly throttling: ApiThrottling;
 }
 
@@ -36,7 +39,7 @@ type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
 /** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
   public: 'Deliberately public (CONTRACT sections 4 and 11): the list of departments a citizen may choose, the OpenAPI document, and the public key (JWKS) anyone verifies receipts with.',
-  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
+  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie, which names a server-side session with an expiry (created once the OpenID provider signed the citizen in, or the department\'s API key was checked against its hash); sign-in pages, the sign-in callback (checked by state, PKCE and the ID token) and GOV.UK Frontend assets are public by nature.',
   department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
 };
 
@@ -95,7 +98,13 @@ export class PublicApi extends Construct {
     const webPages = new ServiceFunction(this, 'WebPagesFunction', {
       entry: 'lambdas/web/web-pages.ts',
       description: 'Web pages for citizens, departments and operators',
-      environment,
+      // Citizens sign in with the authorization code flow (docs/web.md); the key is a KMS key id, not a secret.
+      environment: {
+        ...environment,
+        OIDC_CLIENT_ID: props.identityProvider.clientId,
+        OIDC_CLIENT_KEY_ID: props.signInKey.key.keyArn,
+        ...(props.identityProvider.redirectUri ? { OIDC_REDIRECT_URI: props.identityProvider.redirectUri } : {}),
+      },
       encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
@@ -117,6 +126,7 @@ export class PublicApi extends Construct {
     this.webPages = webPages;
 
     props.table.grantItemAccess(webPages);
+    props.signInKey.grantSign(webPages);
     // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
     props.stateMachine.grantStartExecution(webPages);
     props.stateMachine.grantTaskResponse(webPages);
@@ -145,22 +155,24 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
+      [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
       [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
       [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'web'],
-      // Citizen pages: each handler verifies the citizen's token from the session cookie.
+      // Citizen pages: each handler finds the citizen's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/', webPages, 'web'],
       [apigw.HttpMethod.GET, '/sign-in', webPages, 'web'],
-      [apigw.HttpMethod.POST, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/sign-in/callback', webPages, 'web'],
       [apigw.HttpMethod.POST, '/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/signed-out', webPages, 'web'],
       [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
-      // Department pages: the handler verifies the department's API key from its session cookie.
+      // Department pages: the handler finds the department's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'web'],

@@ -46,6 +46,9 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
       issuer: context('oidcIssuer', 'https://oidc.account.gov.uk/'),
       audience: context('oidcAudience', 'tell-us-once'),
       jwksUrl: context('oidcJwksUrl', 'https://oidc.account.gov.uk/.well-known/jwks.json'),
+      // The web pages' client id at One Login: the audience of its ID tokens, so the same by default.
+      clientId: context('oidcClientId', context('oidcAudience', 'tell-us-once')),
+      redirectUri: app.node.tryGetContext('oidcRedirectUri') as string | undefined,
     },
     apiThrottling: { rateLimit: positiveInteger('apiThrottleRateLimit'), burstLimit: positiveInteger('apiThrottleBurstLimit') },
     deliveryConcurrency: positiveInteger('deliveryConcurrency'),

@@ -1,5 +1,6 @@
 import { CfnOutput, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CitizenSignInKey } from './citizen-sign-in-key';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
 import { EDGE_FIREWALL_REGION } from './edge-firewall';
@@ -18,6 +19,10 @@ export interface IdentityProviderSettings {
   readonly audience: string;
   /** Where the issuer publishes its signing keys. */
   readonly jwksUrl: string;
+  /** The client id the web pages sign citizens in with (authorization code flow). */
+  readonly clientId: string;
+  /** Where the provider sends citizens back; `<publicBaseUrl>/sign-in/callback` when not given. */
+  readonly redirectUri?: string;
 }
 
 export interface TellUsOnceStackProps extends StackProps {
@@ -64,6 +69,7 @@ export class TellUsOnceStack extends Stack {
       table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
     const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
+    const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
     const api = new PublicApi(this, 'Api', {
       table: data,
       receiptSigningKey,
@@ -71,6 +77,7 @@ export class TellUsOnceStack extends Stack {
       environment,
       encryptionKey,
       identityProvider: props.identityProvider,
+      signInKey,
       throttling: props.apiThrottling,
     });
     let edge: PublicDistribution | undefined;
@@ -99,6 +106,8 @@ export class TellUsOnceStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
     new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Where citizens, departments and operators reach the service' });
+    // Its public key is what the service registers with GOV.UK One Login (docs/deploy.md).
+    new CfnOutput(this, 'CitizenSignInKeyArn', { value: signInKey.key.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });

@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { JWK } from 'jose';
+import { DynamoDbWebSessionRepository } from '../lambdas/store/dynamodb/dynamodb-web-session-repository';
 import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
 import { LocalApiGateway, readBody, sendBodyTooLarge, sendJson, sendProblem } from './local-api-gateway';
@@ -12,9 +14,10 @@ import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposu
 import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
-import { synthesizeTemplate } from './synthesized-template';
+import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
-  apiRoutes, dynamoDbTables, kmsKeys, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
+  apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
+  scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -115,7 +118,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       const issued = await identityProvider.issue(body);
       return issued.ok ? sendJson(res, 200, issued.token) : sendProblem(res, 422, 'Give the citizen id as sub.', issued.errors);
     }
-    if (url.pathname === '/dev/jwks.json') return sendJson(res, 200, identityProvider.jwks());
+    // The OpenID provider (discovery, JWKS, authorize, token, logout and its sign-in page).
+    if (url.pathname.startsWith('/dev/')) return identityProvider.handle(req, res, url);
     const demoMatch = /^\/demo\/departments\/([a-z0-9-]+)\/(webhook|deliveries)$/.exec(url.pathname);
     if (demoMatch && demo?.isDemoDepartment(demoMatch[1])) {
       const [, id, what] = demoMatch;
@@ -143,7 +147,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  const template = synthesizeTemplate();
+  const template = await loadSynthesizedTemplate(options.dataDir);
   const { logicalId: machineId, definition } = stateMachineDefinition(template);
   const functions = lambdaFunctions(template);
 
@@ -167,7 +171,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   }, options.timeScale, options.observe?.workflowEvent);
   const sfnEndpoint = await stepFunctions.listen(LOCAL_CREDENTIALS.accessKeyId);
 
-  identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);
+  const issuer = `${url}/dev`;
 
   // The handlers read the same variables CDK gives them on AWS, resolved to this machine.
   for (const fn of functions.values()) {
@@ -183,17 +187,31 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
     STATE_MACHINE_ARN: stateMachineArn,
     PUBLIC_BASE_URL: url,
-    OIDC_ISSUER: identityProvider.issuer,
+    OIDC_ISSUER: issuer,
     OIDC_AUDIENCE: DEVELOPMENT_AUDIENCE,
-    OIDC_JWKS_URL: identityProvider.jwksUrl,
+    OIDC_JWKS_URL: `${issuer}/jwks.json`,
+    // The web pages are the provider's registered client, as on AWS they are One Login's.
+    OIDC_CLIENT_ID: DEVELOPMENT_AUDIENCE,
+    OIDC_REDIRECT_URI: `${url}/sign-in/callback`,
+    OIDC_POST_LOGOUT_REDIRECT_URI: `${url}/signed-out`,
+    // The operator pages' sign-in compares the admin token by hash (one machine only; IAM on AWS).
+    TUO_OPERATOR_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex'),
     TUO_ALLOW_LOOPBACK_WEBHOOKS: '1',
-    // The web pages' sign-in asks the development identity provider (one machine only).
-    TUO_DEV_TOKEN_URL: `${url}/dev/token`,
     TUO_TIME_SCALE: String(options.timeScale),
     CITIZEN_NOTIFIER: 'outbox',
     OUTBOX_DIR: path.join(options.dataDir, 'outbox'),
     ...(options.retentionSeconds ? { RETENTION_SECONDS: String(options.retentionSeconds) } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.TUO_LOG_LEVEL ?? 'WARN',
+  });
+  // The client's public key is the one of its KMS key (the template's), served by the local KMS.
+  const clientKeyId = process.env.OIDC_CLIENT_KEY_ID;
+  if (!clientKeyId) throw new Error('The template gives the web pages no OIDC_CLIENT_KEY_ID');
+  const clientPublicKey = Buffer.from(kms.getPublicKey({ KeyId: clientKeyId }).PublicKey, 'base64');
+  identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, issuer, {
+    clientId: DEVELOPMENT_AUDIENCE,
+    publicJwk: createPublicKey({ key: clientPublicKey, format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK,
+    redirectUri: `${url}/sign-in/callback`,
+    postLogoutRedirectUri: `${url}/signed-out`,
   });
   runtime.load();
 
@@ -211,7 +229,30 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     return timer;
   });
 
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken);
+  // The template's event rules, played for the engine's execution status changes as EventBridge
+  // would: asynchronously, and (as Lambda does for an asynchronous invocation that fails) retried
+  // twice, 1 and 2 minutes later, scaled by TUO_TIME_SCALE.
+  const rules = eventRules(template);
+  stepFunctions.onExecutionStatusChange((detail) => {
+    const event = {
+      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+      account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [detail.executionArn], detail,
+    };
+    for (const rule of rules.filter((r) => matchesEventPattern(r.pattern, event))) {
+      const attempt = (retriesLeft: number) => {
+        runtime.invoke(rule.functionLogicalId, event).catch((error: Error) => {
+          if (retriesLeft === 0) return log(`[event rule] ${rule.ruleLogicalId} failed: ${error.name}; the sweep tries again`);
+          setTimeout(() => attempt(retriesLeft - 1), (3 - retriesLeft) * 60_000 * options.timeScale).unref();
+        });
+      };
+      setImmediate(() => attempt(2));
+    }
+  });
+
+  // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
+  const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
+  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken,
+    async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
   serving = true;
   if (options.demo) {
     demo = new DemoDepartments(options.dataDir, options.demoConfirmDelayMs ?? 1000);

@@ -190,3 +190,40 @@ export function scheduledFunctions(template: CloudFormationTemplate): LocalSched
     });
   });
 }
+
+export interface LocalEventRule {
+  readonly ruleLogicalId: string;
+  readonly functionLogicalId: string;
+  /** The rule's EventBridge event pattern, intrinsics resolved to local names. */
+  readonly pattern: Record<string, unknown>;
+}
+
+/** EventBridge rules with an event pattern and the functions they invoke. */
+export function eventRules(template: CloudFormationTemplate): LocalEventRule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([ruleLogicalId, rule]) => {
+    if (!rule.Properties?.EventPattern) return [];
+    const pattern = resolveIntrinsics(template, rule.Properties.EventPattern) as Record<string, unknown>;
+    return (rule.Properties.Targets ?? []).flatMap((target: any) => {
+      const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
+      return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, pattern }] : [];
+    });
+  });
+}
+
+/**
+ * Whether an event matches an EventBridge pattern: every field the pattern names must be present,
+ * an array lists the values allowed (an array in the event matches if any element is allowed), an
+ * object matches the event's object field by field. Content filters (prefix, numeric, …) are not
+ * used by the template and are refused rather than misread.
+ */
+export function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  if (event === null || typeof event !== 'object') return false;
+  return Object.entries(pattern).every(([field, expected]) => {
+    const actual = (event as Record<string, unknown>)[field];
+    if (Array.isArray(expected)) {
+      if (expected.some((value) => value !== null && typeof value === 'object')) throw new Error(`Event pattern content filters are not supported on one machine (${field})`);
+      return (Array.isArray(actual) ? actual : [actual]).some((value) => expected.includes(value));
+    }
+    return expected !== null && typeof expected === 'object' && matchesEventPattern(expected as Record<string, unknown>, actual);
+  });
+}

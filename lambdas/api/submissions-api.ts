@@ -89,7 +89,7 @@ async function getEvents(event: APIGatewayProxyEventV2) {
   const events = await repositories.audit.list(submission.id);
   return json(200, {
     submissionId: submission.id,
-    events: events.map(({ submissionId: _s, key: _k, ...rest }) => ({ ...rest, department: rest.departmentId ?? null })),
+    events: events.map(({ submissionId: _s, key: _k, departmentId, ...rest }) => ({ ...rest, department: departmentId ?? null })),
   });
 }
 

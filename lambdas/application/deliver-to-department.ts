@@ -1,6 +1,7 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { renderForDepartment } from '../domain/department-adapter';
+import { isActiveDepartment } from '../domain/department-configuration';
 import { fieldsToServe } from '../domain/entitlement';
 import { buildNotificationEvent } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
@@ -45,7 +46,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
-  if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
+  if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,

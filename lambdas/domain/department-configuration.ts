@@ -45,6 +45,8 @@ export const departmentConfigurationSchema = z.strictObject({
     })
     .prefault({}), // a missing object gets the same defaults as an empty one
   adapter: departmentAdapterSchema.default({ type: 'standard-webhooks' }),
+  /** An operator's pause: not choosable, not listed, every API key refused (CONTRACT section 4). */
+  suspended: z.boolean().default(false),
 }).superRefine((configuration, context) => {
   // A mapping may only carry what the department is entitled to receive.
   if (configuration.adapter.type !== 'field-mapping') return;
@@ -57,6 +59,14 @@ export const departmentConfigurationSchema = z.strictObject({
 });
 
 export type DepartmentConfiguration = z.output<typeof departmentConfigurationSchema>;
+
+/**
+ * Whether a department takes part: not disabled (its endpoint answered 410) and not suspended.
+ * Only an active department can be chosen, is listed, is sent to, and may use its API keys.
+ */
+export function isActiveDepartment(department: { readonly active: boolean; readonly suspended?: boolean }): boolean {
+  return department.active && department.suspended !== true;
+}
 
 export function parseDepartmentConfiguration(body: unknown): ParseResult<DepartmentConfiguration> {
   return parseWith(departmentConfigurationSchema, body);

@@ -127,6 +127,7 @@ describe('the API', () => {
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
       'GET /v1/submissions/{submissionId}/receipt',
+      'POST /v1/departments/{departmentId}/api-keys',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -147,6 +148,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/api-keys']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
     expect(authorisation['GET /operator']).toBe('AWS_IAM');
@@ -193,9 +195,16 @@ describe('the functions', () => {
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
-  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
-    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    const onEvent = rules.find((r) => r.Properties.EventPattern);
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(onEvent.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
   });
 });

@@ -52,6 +52,7 @@ describe('the OpenAPI document', () => {
       'GET /v1/departments': [],
       'PUT /v1/departments/{departmentId}': [{ operator: [] }],
       'POST /v1/departments/{departmentId}/signing-secrets': [{ operator: [] }],
+      'POST /v1/departments/{departmentId}/api-keys': [{ operator: [] }],
       'POST /v1/notifications/{notificationId}/confirmation': [{ department: [] }],
       'GET /openapi.json': [],
       'GET /v1/submissions/{submissionId}/receipt': [{ citizen: [] }],
