@@ -107,7 +107,7 @@ describe('route throttling', () => {
     for (const key of routeKeys) expect(settings[key]).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
     expect(settings['POST /v1/submissions'].ThrottlingRateLimit).toBeLessThan(settings['GET /v1/submissions/{submissionId}'].ThrottlingRateLimit);
     expect(settings['POST /department/sign-in'].ThrottlingRateLimit).toBeLessThan(settings['GET /v1/departments/{departmentId}/notifications'].ThrottlingRateLimit);
-    expect(settings['POST /operator/sign-in']).toEqual(settings['POST /sign-in']);
+    expect(settings['POST /operator/sign-in']).toEqual(settings['POST /department/sign-in']);
   });
 
   it('deploys the stage after the routes its settings name', () => {
