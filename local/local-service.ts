@@ -110,7 +110,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     }
     if (!serving || !gateway || !identityProvider) return sendProblem(res, 503, 'Starting up: try again in a moment.');
     // Anyone who reaches /dev/token is any citizen they like: this machine's own users only.
-    if (url.pathname === '/dev/token' && isFromThisMachine(req)) {
+    if (url.pathname === '/dev/token') {
+      if (!isFromThisMachine(req)) return sendProblem(res, 404, 'There is nothing at this address.');
       if (req.method !== 'POST') return sendProblem(res, 405, 'Use POST at this address.');
       const text = await readText(req, MAX_DEV_TOKEN_REQUEST_BYTES);
       if (text === undefined) return sendBodyTooLarge(res);
