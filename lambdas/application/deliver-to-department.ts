@@ -1,7 +1,7 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { renderForDepartment } from '../domain/department-adapter';
-import { buildNotificationEvent } from '../domain/notification-event';
+import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
@@ -34,7 +34,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   switch (notification.status) {
     case 'DELIVERED': return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
     case 'PENDING': break;
-    default: return { next: 'DONE' }; // Answered, failed or expired: nothing more to send.
+    default: return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
   }
 
   const [personalData, department, submission] = await Promise.all([
@@ -43,7 +43,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     deps.submissions.get(submissionId),
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
-  if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
+  const subject = subjectOf(notification);
+  // A withdrawal notice carries no personal data, so it can go even once that is erased.
+  if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
   if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
@@ -53,14 +55,16 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
+  if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
   const now = deps.now();
   const event = buildNotificationEvent({
     type: submission.type,
     notificationId,
     reference: submission.reference,
     confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
-    change: personalData.change,
+    change: personalData?.change,
     entitledFields: department.fields,
+    subject,
     now,
   });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
@@ -75,8 +79,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     actor: 'service',
     departmentId: department.id,
     notificationId,
+    kind: subject.kind,
     attempt: started.attempts,
-    fields: department.fields,
+    fields: subject.kind === 'withdrawal' ? [] : department.fields,
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
 

@@ -1,4 +1,5 @@
 import type { EntitleableField } from './entitlement';
+import type { NotificationKind } from './notification-status';
 
 /**
  * One entry of a submission's audit trail: who did what, when, to which department, and which of
@@ -14,6 +15,8 @@ export type AuditEventType =
   | 'EXPIRED'
   | 'REDELIVERY_REQUESTED'
   | 'WORKFLOW_RESUMED'
+  | 'CORRECTED'
+  | 'WITHDRAWN'
   | 'COMPLETED'
   | 'COMPLETED_WITH_ISSUES'
   | 'CITIZEN_NOTIFIED'
@@ -33,8 +36,10 @@ export interface AuditEvent {
   readonly actor: AuditActor;
   readonly departmentId?: string;
   readonly notificationId?: string;
+  /** What the notification is (SENT): the change, a correction or a withdrawal notice. */
+  readonly kind?: NotificationKind;
   readonly attempt?: number;
-  /** The data that left with this event (SENT): field names only. */
+  /** The data that left with this event (SENT), or that a correction changed (CORRECTED): field names only. */
   readonly fields?: readonly EntitleableField[];
   readonly outcome?: string;
   readonly departmentReference?: string;

@@ -39,6 +39,8 @@ export function notificationProgress(n: NotificationRecord, departmentName: stri
       return { ...base, statusLabel: 'Not told', tagClass: 'govuk-tag--red', detail: 'We could not send them your details. Contact them directly.' };
     case 'EXPIRED':
       return { ...base, statusLabel: 'No answer', tagClass: 'govuk-tag--orange', detail: 'They received your details but did not answer in time. Contact them directly.' };
+    case 'WITHDRAWN':
+      return { ...base, statusLabel: 'Withdrawn', tagClass: 'govuk-tag--grey', detail: 'You withdrew your report before it reached them, so they were not sent anything.' };
   }
 }
 
@@ -58,7 +60,9 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
   const department = event.departmentId ? departmentName(event.departmentId) : 'A department';
   switch (event.type) {
     case 'SUBMITTED': return 'You sent your report.';
-    case 'SENT': return `${department} was sent: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
+    case 'SENT':
+      if (event.kind === 'withdrawal') return `${department} was told you withdrew your report.`;
+      return `${department} was sent${event.kind === 'correction' ? ' your correction' : ''}: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
     case 'CONFIRMED': return `${department} updated its records${event.departmentReference ? ` (their reference ${event.departmentReference})` : ''}.`;
     case 'REJECTED': return `${department} could not update its records${event.reason ? `: ${event.reason}` : ''}.`;
     case 'FAILED': return `We could not send your details to ${department}.`;
@@ -69,5 +73,9 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
     case 'CITIZEN_NOTIFIED': return 'We sent you a message that your report is finished.';
     case 'PERSONAL_DATA_ERASED': return 'Your personal details were deleted from this service.';
     case 'WORKFLOW_RESUMED': return 'We picked your report up again after an interruption on our side.';
+    case 'CORRECTED': return `You corrected: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ') || 'nothing that had changed'}.`;
+    case 'WITHDRAWN': return event.departmentId
+      ? `Your report was not sent to ${department}, as you withdrew it.`
+      : 'You told us you reported this by mistake, and withdrew it.';
   }
 }
