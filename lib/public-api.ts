@@ -104,6 +104,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.DELETE, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
+      [apigw.HttpMethod.POST, '/v1/submissions/{submissionId}/corrections', submissions, 'citizen'],
+      [apigw.HttpMethod.POST, '/v1/submissions/{submissionId}/withdrawal', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],

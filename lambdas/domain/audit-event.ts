@@ -6,21 +6,24 @@ import type { NotificationKind } from './notification-status';
  * the citizen's data went where. Entries carry field names, never their values, so the trail stays
  * once personal data is erased.
  */
-export type AuditEventType =
-  | 'SUBMITTED'
-  | 'SENT'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'REDELIVERY_REQUESTED'
-  | 'WORKFLOW_RESUMED'
-  | 'CORRECTED'
-  | 'WITHDRAWN'
-  | 'COMPLETED'
-  | 'COMPLETED_WITH_ISSUES'
-  | 'CITIZEN_NOTIFIED'
-  | 'PERSONAL_DATA_ERASED';
+export const AUDIT_EVENT_TYPES = [
+  'SUBMITTED',
+  'SENT',
+  'CONFIRMED',
+  'REJECTED',
+  'FAILED',
+  'EXPIRED',
+  'REDELIVERY_REQUESTED',
+  'WORKFLOW_RESUMED',
+  'COMPLETED',
+  'COMPLETED_WITH_ISSUES',
+  'CITIZEN_NOTIFIED',
+  'PERSONAL_DATA_ERASED',
+  // The citizen corrected what they sent; withdrew it (and, per notification, what was not sent).
+  'CORRECTED',
+  'WITHDRAWN',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export type AuditActor = 'citizen' | 'service' | 'operator' | `department:${string}`;
 
