@@ -124,6 +124,12 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/correct', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/correct', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/correct/{step}', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/correct/{step}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/withdraw', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/withdraw', webPages, 'web'],
       // Department pages: the handler verifies the department's API key from its session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],

@@ -2,7 +2,8 @@ import { applyCorrection, changedFields, crossPartErrors, type CorrectionRequest
 import { correctionIdFor, correctionNotificationIdFor } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
 import type { FieldError } from '../domain/problem-details';
-import type { CorrectionRecord, NotificationRecord, SubmissionRecord } from '../store/records';
+import type { EntitleableField } from '../domain/entitlement';
+import type { CorrectionRecord, DepartmentRecord, NotificationRecord, SubmissionRecord } from '../store/records';
 import { followUpNotification, startFollowUps, type FollowUpDependencies } from './follow-up-notifications';
 
 export type CorrectOutcome =
@@ -43,22 +44,14 @@ export async function correctSubmission(
   if (errors.length > 0) return { kind: 'invalid', errors };
   const changed = changedFields(personalData.change, corrected);
 
-  // Who is told: each department already delivered the change, for the changed fields it may see.
   const now = deps.now();
-  const originals = (await deps.notifications.getMany(submission.notificationIds)).filter((n) => (n.kind ?? 'change') === 'change');
-  const notifications: NotificationRecord[] = [];
-  for (const original of originals.filter(wasDelivered)) {
-    const department = await deps.departments.get(original.departmentId);
-    const entitled = changed.filter((field) => department?.fields.includes(field));
-    if (!department || entitled.length === 0) continue;
-    notifications.push(followUpNotification({
-      id: correctionNotificationIdFor(correctionId, department.id),
-      submissionId,
-      kind: 'correction',
-      corrects: original.id,
-      changed: entitled,
-    }, department, now));
-  }
+  const notifications = (await correctionRecipients(deps, submission, changed)).map(({ original, department, entitled }) => followUpNotification({
+    id: correctionNotificationIdFor(correctionId, department.id),
+    submissionId,
+    kind: 'correction',
+    corrects: original.id,
+    changed: entitled,
+  }, department, now));
   // Notifications first (invisible until the submission lists them), then the correction itself.
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
   const correction: CorrectionRecord = {
@@ -69,6 +62,20 @@ export async function correctSubmission(
     if (winner) return resume(deps, submission, winner, request, fingerprint);
   }
   return apply(deps, submission, correction, request);
+}
+
+/** Who is told of a correction: each department already delivered the change, for the changed fields it may see. */
+export async function correctionRecipients(
+  deps: Pick<FollowUpDependencies, 'notifications' | 'departments'>, submission: SubmissionRecord, changed: readonly EntitleableField[],
+): Promise<Array<{ original: NotificationRecord; department: DepartmentRecord; entitled: EntitleableField[] }>> {
+  const originals = (await deps.notifications.getMany(submission.notificationIds)).filter((n) => (n.kind ?? 'change') === 'change');
+  const recipients = [];
+  for (const original of originals.filter(wasDelivered)) {
+    const department = await deps.departments.get(original.departmentId);
+    const entitled = changed.filter((field) => department?.fields.includes(field));
+    if (department && entitled.length > 0) recipients.push({ original, department, entitled });
+  }
+  return recipients;
 }
 
 async function resume(

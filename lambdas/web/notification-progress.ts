@@ -1,5 +1,6 @@
 // How a notification's status reads to a citizen: plain words and a GOV.UK tag colour.
 import { chronological, type AuditEvent } from '../domain/audit-event';
+import type { NotificationKind } from '../domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import { FIELD_LABELS } from './citizen-journey';
 
@@ -14,14 +15,24 @@ export function formatDateTime(iso: string | undefined): string {
 export interface NotificationProgress {
   readonly departmentId: string;
   readonly departmentName: string;
+  /** What was (or is being) sent: the report, a correction of it, or the notice that it was withdrawn. */
+  readonly kind: string;
+  readonly kindLabel: string;
   readonly status: string;
   readonly statusLabel: string;
   readonly tagClass: string;
   readonly detail: string;
 }
 
+const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  change: 'Your report',
+  correction: 'Your correction',
+  withdrawal: 'That you withdrew your report',
+};
+
 export function notificationProgress(n: NotificationRecord, departmentName: string): NotificationProgress {
-  const base = { departmentId: n.departmentId, departmentName, status: n.status };
+  const kind = n.kind ?? 'change';
+  const base = { departmentId: n.departmentId, departmentName, status: n.status, kind, kindLabel: KIND_LABELS[kind] };
   switch (n.status) {
     case 'PENDING':
       return n.lastError
@@ -47,7 +58,10 @@ export function notificationProgress(n: NotificationRecord, departmentName: stri
 export function submissionStatusText(submission: SubmissionRecord, notifications: readonly NotificationRecord[]): string {
   switch (submission.status) {
     case 'COMPLETED': return 'Finished: every department has your new address.';
-    case 'COMPLETED_WITH_ISSUES': return 'Finished, but not every department could update its records. See what to do below.';
+    case 'COMPLETED_WITH_ISSUES':
+      return submission.withdrawnAt
+        ? 'Finished: you withdrew this report.'
+        : 'Finished, but not every department could update its records. See what to do below.';
     default: {
       const waiting = notifications.filter((n) => n.status === 'PENDING' || (n.status === 'DELIVERED' && n.confirmationRequired)).length;
       return `In progress: ${notifications.length - waiting} of ${notifications.length} departments have finished.`;

@@ -1,3 +1,4 @@
+import { afterSendingRoutes } from './after-sending-pages';
 import { citizenRoutes } from './citizen-pages';
 import { departmentRoutes } from './department-pages';
 import { htmlHandler } from './html-handler';
@@ -6,6 +7,7 @@ import { operatorRoutes } from './operator-pages';
 /** The service's web pages (citizen, department, operator), server-rendered with GOV.UK Frontend. */
 export const handler = htmlHandler({
   ...citizenRoutes,
+  ...afterSendingRoutes,
   ...departmentRoutes,
   ...operatorRoutes,
 });
