@@ -60,7 +60,7 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
     const sent = personalData || subject.kind === 'withdrawal'
       ? buildNotificationEvent({
         type: submission?.type ?? 'address.changed', notificationId: n.id, reference: '', confirmationUrl: '',
-        change: personalData?.change, entitledFields: department.fields, subject, now: new Date(n.createdAt),
+        change: personalData?.change, consentedFields: n.entitledFields, currentFields: department.fields, subject, now: new Date(n.createdAt),
       })
       : undefined;
     const { notificationId: _id, reference: _reference, confirmationUrl: _url, ...data } = sent?.data ?? { notificationId: '', reference: '', confirmationUrl: '' };
@@ -76,7 +76,7 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
       departmentReference: n.departmentReference ?? null,
       reason: n.reason ?? null,
       confirmationUrl: `${serviceSettings.publicBaseUrl}/v1/notifications/${n.id}/confirmation`,
-      // What this department was sent (only its entitled fields); null once the citizen's data is erased.
+      // What this department may see (consented and still entitled); null once the citizen's data is erased.
       data: sent ? data : null,
     };
   }));

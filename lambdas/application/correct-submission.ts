@@ -2,7 +2,7 @@ import { applyCorrection, changedFields, crossPartErrors, type CorrectionRequest
 import { correctionIdFor, correctionNotificationIdFor } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
 import type { FieldError } from '../domain/problem-details';
-import type { EntitleableField } from '../domain/entitlement';
+import { fieldsToServe, type EntitleableField } from '../domain/entitlement';
 import type { CorrectionRecord, DepartmentRecord, NotificationRecord, SubmissionRecord } from '../store/records';
 import { followUpNotification, startFollowUps, type FollowUpDependencies } from './follow-up-notifications';
 
@@ -51,6 +51,7 @@ export async function correctSubmission(
     kind: 'correction',
     corrects: original.id,
     changed: entitled,
+    entitledFields: original.entitledFields,
   }, department, now));
   // Notifications first (invisible until the submission lists them), then the correction itself.
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
@@ -72,7 +73,8 @@ export async function correctionRecipients(
   const recipients = [];
   for (const original of originals.filter(wasDelivered)) {
     const department = await deps.departments.get(original.departmentId);
-    const entitled = changed.filter((field) => department?.fields.includes(field));
+    // Consent as given for the change, narrowed by the department's fields now (as every delivery is).
+    const entitled = department ? changed.filter((field) => fieldsToServe(original.entitledFields, department.fields).includes(field)) : [];
     if (department && entitled.length > 0) recipients.push({ original, department, entitled });
   }
   return recipients;

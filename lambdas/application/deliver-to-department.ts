@@ -1,6 +1,8 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { renderForDepartment } from '../domain/department-adapter';
+import { isActiveDepartment } from '../domain/department-configuration';
+import { fieldsToServe } from '../domain/entitlement';
 import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
@@ -46,7 +48,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   const subject = subjectOf(notification);
   // A withdrawal notice carries no personal data, so it can go even once that is erased.
   if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
-  if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
+  if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,
@@ -63,7 +65,8 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     reference: submission.reference,
     confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
     change: personalData?.change,
-    entitledFields: department.fields,
+    consentedFields: notification.entitledFields,
+    currentFields: department.fields,
     subject,
     now,
   });
@@ -81,7 +84,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     notificationId,
     kind: subject.kind,
     attempt: started.attempts,
-    fields: subject.kind === 'withdrawal' ? [] : department.fields,
+    fields: subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
 

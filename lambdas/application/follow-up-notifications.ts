@@ -14,9 +14,12 @@ export interface FollowUpDependencies extends Pick<ServiceRepositories, 'submiss
  */
 export const followUpExecutionName = (n: Pick<NotificationRecord, 'id'>) => n.id;
 
-/** A new notification to a department already told, tracked like the change itself. */
+/**
+ * A new notification to a department already told, tracked like the change itself. Its
+ * `entitledFields` is the consent of the notification it follows (none for a withdrawal notice).
+ */
 export function followUpNotification(
-  fields: Pick<NotificationRecord, 'id' | 'submissionId' | 'kind' | 'corrects' | 'changed' | 'withdraws'>,
+  fields: Pick<NotificationRecord, 'id' | 'submissionId' | 'kind' | 'corrects' | 'changed' | 'withdraws' | 'entitledFields'>,
   department: DepartmentRecord,
   now: Date,
 ): NotificationRecord {

@@ -44,7 +44,7 @@ export async function withdrawSubmission(
     const department = await deps.departments.get(notification.departmentId);
     if (!department) continue; // A department removed since has nobody left to tell.
     notices.push(followUpNotification({
-      id: withdrawalNotificationIdFor(notification.id), submissionId, kind: 'withdrawal', withdraws: notification.id,
+      id: withdrawalNotificationIdFor(notification.id), submissionId, kind: 'withdrawal', withdraws: notification.id, entitledFields: [],
     }, department, now));
   }
   await Promise.all(notices.map((n) => deps.notifications.createIfAbsent(n)));

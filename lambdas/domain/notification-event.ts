@@ -1,4 +1,4 @@
-import { selectEntitledFields, type ChangeOfAddress, type EntitleableField } from './entitlement';
+import { fieldsToServe, notificationData, type ChangeOfAddress, type EntitleableField } from './entitlement';
 
 /** The canonical event one department is told about: only what it is entitled to, and how to answer. */
 export interface NotificationEvent {
@@ -30,7 +30,10 @@ export function buildNotificationEvent(input: {
   reference: string;
   confirmationUrl: string;
   change: ChangeOfAddress | undefined;
-  entitledFields: readonly EntitleableField[];
+  /** The department's fields when the citizen consented (stored on the notification). */
+  consentedFields: readonly EntitleableField[] | undefined;
+  /** The department's fields now. */
+  currentFields: readonly EntitleableField[];
   subject?: NotificationSubject;
   now: Date;
 }): NotificationEvent {
@@ -41,9 +44,9 @@ export function buildNotificationEvent(input: {
     return { type: WITHDRAWN_EVENT_TYPE, timestamp, data: { ...base, withdraws: subject.withdraws } };
   }
   if (!input.change) throw new Error('A change or correction needs the citizen\'s data');
-  const fields = selectEntitledFields(input.change, input.entitledFields);
+  const fields = notificationData(input.change, input);
   if (subject.kind === 'correction') {
-    const entitled = new Set(input.entitledFields);
+    const entitled = new Set(fieldsToServe(input.consentedFields, input.currentFields));
     return {
       type: CORRECTED_EVENT_TYPE,
       timestamp,

@@ -85,8 +85,8 @@ export function evaluateDepartmentAnswer(
 }
 
 /**
- * Why a notification exists (CONTRACT section 10): the change itself, a correction of it sent to
- * a department already told, or the notice that the citizen withdrew it.
+ * What a notification tells its department (CONTRACT section 10): the original report, a
+ * correction of it sent to a department already told, or the notice that the citizen withdrew it.
  */
 export const NOTIFICATION_KINDS = ['change', 'correction', 'withdrawal'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -28,8 +28,11 @@ export interface SubmissionRepository {
    * submission is in progress again); false when it has already been erased.
    */
   replacePersonalData(submissionId: string, change: ChangeOfAddress): Promise<boolean>;
-  /** Every submission not yet final (what the reconciler makes sure has a workflow running). */
-  listInProgress(): Promise<SubmissionRecord[]>;
+  /**
+   * Every submission not yet final (what the reconciler makes sure has a workflow running), or only
+   * those created before `createdBefore` (the stale ones a sweep looks at).
+   */
+  listInProgress(scope?: { readonly createdBefore?: Date }): Promise<SubmissionRecord[]>;
   /**
    * Counts a new recovery round (a fresh workflow execution the reconciler starts), unless another
    * reconciler already did (`expectedRounds` is then stale): true when this caller owns the round.

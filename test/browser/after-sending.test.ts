@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { startTestService } from '../support/local-service-fixture';
-import { accessibilityViolations, launchBrowser } from '../support/browser';
+import { accessibilityViolations, launchBrowser, signInAtProvider } from '../support/browser';
 import { changeOfAddress } from '../support/service-client';
 
 const FINAL = ['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'WITHDRAWN'];
@@ -46,9 +46,8 @@ describe('correcting and withdrawing in the browser', () => {
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${fixture.service.url}/sign-in?next=${encodeURIComponent(`/submissions/${submitted.id}`)}`);
-    await page.getByLabel('What is your citizen id?').fill('citizen-after');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${fixture.service.url}/submissions/${submitted.id}`);
+    await signInAtProvider(page, 'citizen-after');
     await page.getByRole('heading', { name: 'Progress of your change of address' }).waitFor();
 
     // Correct something you sent: every answer with a Change link; nothing to send until one changes.
