@@ -47,6 +47,9 @@ describe('correcting and withdrawing in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${fixture.service.url}/submissions/${submitted.id}`);
+    await page.getByLabel('Citizen id').waitFor({ timeout: 90_000 }).catch(async (error) => {
+      throw new Error(`No sign-in page at ${page.url()}: ${(await page.title())} ${String(error)}`);
+    });
     await signInAtProvider(page, 'citizen-after');
     await page.getByRole('heading', { name: 'Progress of your change of address' }).waitFor();
 
