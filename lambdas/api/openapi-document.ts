@@ -7,8 +7,12 @@ import { changeOfAddressRequestSchema, DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TY
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { departmentConfigurationSchema } from '../domain/department-configuration';
 import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
+import { AUDIT_EVENT_TYPES } from '../domain/audit-event';
+import { correctionRequestSchema } from '../domain/correction-request';
+import { CORRECTED_EVENT_TYPE, WITHDRAWN_EVENT_TYPE } from '../domain/notification-event';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
+import { withdrawalRequestSchema } from '../domain/withdrawal-request';
 import { RECEIPT_TYPE } from '../domain/notification-receipt';
-import { NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -45,7 +49,23 @@ const problemSchema = z.object({
   })).optional(),
 }).describe('RFC 9457 problem details');
 
-const notificationSummary = z.object({ id: z.string(), department: departmentId, status: z.enum(NOTIFICATION_STATUSES) });
+const notificationSummary = z.object({
+  id: z.string(),
+  department: departmentId,
+  kind: z.enum(NOTIFICATION_KINDS).describe('change: the report itself; correction: address.corrected; withdrawal: address.withdrawn'),
+  status: z.enum(NOTIFICATION_STATUSES),
+});
+const acceptedCorrection = z.object({
+  id: z.string().describe('The correction\'s id; the same for the same Idempotency-Key'),
+  changed: z.array(z.enum(ENTITLEABLE_FIELDS)).describe('The field names whose values the correction changed'),
+  notifications: z.array(notificationSummary).describe('The address.corrected notifications, one per department already delivered to and entitled to a changed field'),
+});
+const acceptedWithdrawal = z.object({
+  id: z.string().describe('The submission\'s id'),
+  status: z.enum(SUBMISSION_STATUSES),
+  withdrawnAt: z.string(),
+  notifications: z.array(notificationSummary).describe('Every notification of the submission: those not yet delivered WITHDRAWN, and an address.withdrawn notice for each department already delivered to'),
+});
 const acceptedSubmission = z.object({
   id: z.string(),
   reference: z.string().describe('Short and human-friendly, for example TUO-7F3K-9QX2'),
@@ -61,6 +81,8 @@ const submission = z.object({
   finalisedAt: nullableText.describe('When every notification reached a final status'),
   erasedAt: nullableText.describe('When the citizen\'s personal data was erased'),
   notifications: z.array(notificationSummary.extend({
+    corrects: z.string().optional().describe('A correction: the notification it corrects'),
+    withdraws: z.string().optional().describe('A withdrawal notice: the notification it withdraws'),
     attempts: z.number().int(),
     lastError: nullableText,
     deliveredAt: nullableText,
@@ -102,12 +124,13 @@ const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
     at: z.string(),
-    type: z.enum(['SUBMITTED', 'SENT', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'REDELIVERY_REQUESTED', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'CITIZEN_NOTIFIED', 'PERSONAL_DATA_ERASED', 'WORKFLOW_RESUMED']),
+    type: z.enum(AUDIT_EVENT_TYPES),
     actor: z.string().describe('citizen, service, operator or department:<id>'),
     department: departmentId.nullable(),
     notificationId: z.string().optional(),
+    kind: z.enum(NOTIFICATION_KINDS).optional().describe('SENT: what was sent'),
     attempt: z.number().int().optional(),
-    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left: field names, never values'),
+    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left (SENT) or that a correction changed (CORRECTED): field names, never values'),
     outcome: z.string().optional(),
     departmentReference: z.string().optional(),
     reason: z.string().optional(),
@@ -117,6 +140,8 @@ const auditTrail = z.object({
 const departmentNotifications = z.object({
   items: z.array(z.object({
     id: z.string(),
+    type: nullableText.describe('address.changed, address.corrected or address.withdrawn; null once erased'),
+    kind: z.enum(NOTIFICATION_KINDS),
     reference: nullableText,
     status: z.enum(NOTIFICATION_STATUSES),
     createdAt: z.string(),
@@ -140,7 +165,7 @@ const receiptClaims = z.object({
   type: z.enum(SUPPORTED_EVENT_TYPES),
   notifications: z.array(z.object({
     department: departmentId,
-    kind: z.enum(['change', 'correction', 'withdrawal']),
+    kind: z.enum(NOTIFICATION_KINDS),
     status: z.enum(NOTIFICATION_STATUSES),
     deliveredAt: nullableText,
     respondedAt: nullableText,
@@ -158,13 +183,16 @@ const answerAccepted = z.object({ id: z.string(), status: z.enum(NOTIFICATION_ST
 const tokenRequest = z.strictObject({ sub: z.string().min(1).max(255) });
 const tokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
 const notificationEvent = z.object({
-  type: z.enum(SUPPORTED_EVENT_TYPES),
+  type: z.enum([...SUPPORTED_EVENT_TYPES, CORRECTED_EVENT_TYPE, WITHDRAWN_EVENT_TYPE]),
   timestamp: z.string(),
   data: z.object({
     notificationId: z.string(),
     reference: z.string(),
     confirmationUrl: z.string(),
-  }).catchall(z.unknown()).describe('Only the fields the department is entitled to, besides these'),
+    corrects: z.string().optional().describe('address.corrected: the notification it corrects'),
+    changed: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('address.corrected: the entitled field names whose values changed'),
+    withdraws: z.string().optional().describe('address.withdrawn: the notification the citizen withdrew (no personal data)'),
+  }).catchall(z.unknown()).describe('Only the fields the department is entitled to, besides these (address.corrected: all of them, as corrected)'),
 });
 
 const json = (schema: string | JsonSchema) => ({ 'application/json': { schema: typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema } });
@@ -252,6 +280,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             200: ok('The audit trail, oldest first', 'AuditTrail'),
             401: problem('No valid citizen token'),
             404: problem('No such submission, or another citizen\'s'),
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/corrections': {
+        post: {
+          tags: ['citizen'],
+          operationId: 'correctSubmission',
+          summary: 'Correct parts of what was sent; departments already told get an address.corrected notification',
+          description: 'Each of person, previousAddress, newAddress and movedOn given replaces that part whole, validated as on submission. A department not yet delivered to receives the corrected data in its first delivery; one entitled to none of the changed fields is not told. The submission is IN_PROGRESS again until the corrections are final.',
+          security: [{ citizen: [] }],
+          parameters: [
+            pathParameter('submissionId'),
+            { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[\\x20-\\x7e]{1,255}$' }, description: 'New for each correction; the same key and body answer the same correction again' },
+          ],
+          requestBody: body('CorrectionRequest'),
+          responses: {
+            202: ok('Stored; the departments already told are being told of the correction', 'AcceptedCorrection'),
+            ...BAD_INPUT,
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+            409: problem('The personal data was erased, or the submission was withdrawn'),
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/withdrawal': {
+        post: {
+          tags: ['citizen'],
+          operationId: 'withdrawSubmission',
+          summary: 'Withdraw a report made by mistake: what is not yet delivered is never sent; departments already told get address.withdrawn',
+          description: 'Safe to repeat: withdrawing again changes nothing. WITHDRAWN is final.',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          requestBody: { required: false, content: json('WithdrawalRequest') },
+          responses: {
+            202: ok('Withdrawn; the departments already told are being told', 'AcceptedWithdrawal'),
+            ...BAD_INPUT,
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+            409: problem('The personal data was erased'),
           },
         },
       },
@@ -452,6 +519,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           webhookUrl: { format: 'uri', description: 'https (http to loopback on one machine); private, link-local and metadata addresses are refused unless allowed' },
         }),
         DepartmentAnswer: requestSchema(departmentAnswerSchema),
+        CorrectionRequest: requestSchema(correctionRequestSchema, {
+          'person.dateOfBirth': { format: 'date' },
+          'person.email': { format: 'email' },
+          movedOn: { format: 'date' },
+        }),
+        WithdrawalRequest: requestSchema(withdrawalRequestSchema),
+        AcceptedCorrection: responseSchema(acceptedCorrection),
+        AcceptedWithdrawal: responseSchema(acceptedWithdrawal),
         Problem: responseSchema(problemSchema),
         AcceptedSubmission: responseSchema(acceptedSubmission),
         Submission: responseSchema(submission),

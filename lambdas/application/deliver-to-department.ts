@@ -3,7 +3,7 @@ import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { renderForDepartment } from '../domain/department-adapter';
 import { isActiveDepartment } from '../domain/department-configuration';
 import { fieldsToServe } from '../domain/entitlement';
-import { buildNotificationEvent } from '../domain/notification-event';
+import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
@@ -36,7 +36,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   switch (notification.status) {
     case 'DELIVERED': return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
     case 'PENDING': break;
-    default: return { next: 'DONE' }; // Answered, failed or expired: nothing more to send.
+    default: return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
   }
 
   const [personalData, department, submission] = await Promise.all([
@@ -45,7 +45,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     deps.submissions.get(submissionId),
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
-  if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
+  const subject = subjectOf(notification);
+  // A withdrawal notice carries no personal data, so it can go even once that is erased.
+  if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
   if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
@@ -55,15 +57,17 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
+  if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
   const now = deps.now();
   const event = buildNotificationEvent({
     type: submission.type,
     notificationId,
     reference: submission.reference,
     confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
-    change: personalData.change,
+    change: personalData?.change,
     consentedFields: notification.entitledFields,
     currentFields: department.fields,
+    subject,
     now,
   });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
@@ -78,8 +82,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     actor: 'service',
     departmentId: department.id,
     notificationId,
+    kind: subject.kind,
     attempt: started.attempts,
-    fields: fieldsToServe(notification.entitledFields, department.fields),
+    fields: subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
 

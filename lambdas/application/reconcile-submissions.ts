@@ -3,6 +3,7 @@ import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
+import { followUpExecutionName } from './follow-up-notifications';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
 
@@ -84,8 +85,10 @@ export interface ExecutionEnded {
   readonly input?: string | null;
 }
 
-const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+)?$/;
-const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)-redelivery-\d+$/;
+// A round (`-resume-<n>`) or a withdrawal's finalising run; a redelivery, or a correction or
+// withdrawal notice's own run (named after the notification).
+const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+|-withdrawal)?$/;
+const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)(?:-redelivery-\d+)?$/;
 
 /** The submission an execution worked on: its input says, else its name does. */
 async function submissionOfExecution(deps: ReconcileDependencies, execution: ExecutionEnded): Promise<string | undefined> {
@@ -135,19 +138,21 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     return true;
   }
 
-  // The round has ended yet the submission is not final: a redelivery may be under way, or an
-  // execution failed, timed out or was aborted. (Or it has just finalised it: look again.)
+  // The round has ended yet the submission is not final: a redelivery, correction or withdrawal may
+  // be under way, or an execution failed, timed out or was aborted. (Or it has just finalised it: look again.)
   const current = await deps.submissions.get(submission.id);
   if (!current || current.status !== 'IN_PROGRESS') return false;
   const notifications = await deps.notifications.getMany(submission.notificationIds);
   const open = notifications.filter((n) => !isFinalNotificationStatus(n.status, n.confirmationRequired));
   const uncovered: NotificationRecord[] = [];
   for (const notification of open) {
-    if (!notification.redeliveries) {
+    const followUp = (notification.kind ?? 'change') !== 'change';
+    if (!notification.redeliveries && !followUp) {
       uncovered.push(notification);
       continue;
     }
-    const name = redeliveryExecutionName(notification);
+    // A redelivery's run, else the run a correction or withdrawal started for this notification.
+    const name = notification.redeliveries ? redeliveryExecutionName(notification) : followUpExecutionName(notification);
     const state = await deps.executionState(name);
     if (state === 'RUNNING') continue;
     if (state === 'MISSING') {
@@ -157,7 +162,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     }
     uncovered.push(notification);
   }
-  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries are under way.
+  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries or follow-ups are under way.
 
   // A fresh round for what is left (nothing left: it only finalises the submission).
   const rounds = submission.recoveryRounds ?? 0;

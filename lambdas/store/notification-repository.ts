@@ -31,12 +31,17 @@ export interface NotificationRepository {
   getMany(ids: readonly string[]): Promise<NotificationRecord[]>;
   /** Stores the notification unless it exists (retried submissions converge on the same ids). */
   createIfAbsent(record: NotificationRecord): Promise<void>;
-  /** Counts an attempt and marks the notification sent; returns the notification as it now is. */
-  recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord>;
+  /**
+   * Counts an attempt and marks the notification sent; returns the notification as it now is, or
+   * undefined when it is no longer PENDING (withdrawn meanwhile: it must not be sent).
+   */
+  recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined>;
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date): Promise<void>;
   /** PENDING -> DELIVERED; an answer already recorded is kept, only `deliveredAt` is set. */
   markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord>;
+  /** PENDING -> WITHDRAWN (the citizen withdrew it before delivery); false when it had already moved on. */
+  markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean>;
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
   markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */

@@ -314,6 +314,8 @@ async function progressContext(event: APIGatewayProxyEventV2, citizenId: string)
     status: submission.status,
     statusText: submissionStatusText(submission, notifications),
     final,
+    withdrawnAt: submission.withdrawnAt ? formatDateTime(submission.withdrawnAt) : undefined,
+    canChange: !submission.withdrawnAt && !submission.erasedAt,
     notifications: notifications.map((n) => notificationProgress(n, names.get(n.departmentId) ?? n.departmentId)),
     events: chronological(events).map((e) => ({
       at: e.at,
@@ -328,7 +330,11 @@ async function statusPage(event: APIGatewayProxyEventV2) {
   if (typeof citizen !== 'string') return citizen;
   const context = await progressContext(event, citizen);
   if (!context) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
-  return page(event, 'status.njk', { title: 'Progress of your change of address', ...context, ...signOutContext(citizen) });
+  const done = event.queryStringParameters?.done;
+  return page(event, 'status.njk', {
+    title: 'Progress of your change of address', ...context, ...signOutContext(citizen),
+    done: done === 'corrected' || done === 'withdrawn' ? done : undefined,
+  });
 }
 
 /** The status table alone, for the page's script to swap in while the citizen watches. */

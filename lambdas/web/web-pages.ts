@@ -1,3 +1,4 @@
+import { afterSendingRoutes } from './after-sending-pages';
 import { citizenRoutes } from './citizen-pages';
 import { departmentRoutes } from './department-pages';
 import { htmlHandler } from './html-handler';
@@ -9,6 +10,7 @@ checkEnvironment(FUNCTIONS.webPages);
 /** The service's web pages (citizen, department, operator), server-rendered with GOV.UK Frontend. */
 export const handler = htmlHandler({
   ...citizenRoutes,
+  ...afterSendingRoutes,
   ...departmentRoutes,
   ...operatorRoutes,
 });

@@ -45,9 +45,19 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...record });
   }
 
-  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord> {
-    return this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
-      + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString() });
+  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined> {
+    try {
+      return await this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
+        + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':pending': 'PENDING' },
+      'attribute_exists(pk) AND #status = :pending');
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean> {
+    return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, '', {}, '', 'attribute_not_exists(deliveredAt)')) !== undefined;
   }
 
   async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
@@ -104,12 +114,13 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     };
   }
 
-  private async update(id: string, expression: string, values: Record<string, unknown>): Promise<NotificationRecord> {
+  private async update(id: string, expression: string, values: Record<string, unknown>, condition = 'attribute_exists(pk)'): Promise<NotificationRecord> {
     const { Attributes } = await documentClient().send(new UpdateCommand({
       TableName: this.tableName,
       Key: key(id),
       UpdateExpression: expression,
-      ConditionExpression: 'attribute_exists(pk)',
+      ConditionExpression: condition,
+      ...(condition.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     }));
