@@ -80,7 +80,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendProblem(res, 400, 'The request target is not a valid URL.');
+    }
     if (url.pathname === '/healthz') {
       return ready ? sendJson(res, 200, { status: 'ok' }) : sendProblem(res, 503, 'Starting up.');
     }

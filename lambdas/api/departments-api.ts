@@ -15,10 +15,16 @@ import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
 
-function departmentIdFrom(event: APIGatewayProxyEventV2): string {
+/**
+ * The department id in the path. Naming a new department with a malformed id is a bad request
+ * (400); looking one up that cannot exist answers 404 without touching storage.
+ */
+function departmentIdFrom(event: APIGatewayProxyEventV2, purpose: 'create' | 'lookup' = 'lookup'): string {
   const id = event.pathParameters?.departmentId ?? '';
   if (!departmentIdSchema.safeParse(id).success) {
-    throw HttpProblem.of(400, 'The departmentId in the path must be 2 to 40 characters of a-z, 0-9 and -.');
+    throw purpose === 'create'
+      ? HttpProblem.of(400, 'The departmentId in the path must be 2 to 40 characters of a-z, 0-9 and -.')
+      : HttpProblem.of(404, 'There is no department with this id.');
   }
   return id;
 }
@@ -41,7 +47,7 @@ function configurationView(department: DepartmentRecord) {
 
 async function putDepartment(event: APIGatewayProxyEventV2) {
   authenticateOperator(event);
-  const id = departmentIdFrom(event);
+  const id = departmentIdFrom(event, 'create');
   const parsed = parseDepartmentConfiguration(readJsonBody(event));
   if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
   const policy = { allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks, allowPrivateTargets: serviceSettings.allowPrivateWebhooks };
