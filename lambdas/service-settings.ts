@@ -31,6 +31,8 @@ export const serviceSettings = {
     const value = Number(process.env.RETENTION_SECONDS ?? String(30 * 24 * 3600));
     return Number.isFinite(value) && value > 0 ? value : 30 * 24 * 3600;
   },
+  /** IAM roles whose sessions are operators (AWS only); empty: any caller IAM authorised. */
+  get operatorRoleArns() { return (process.env.OPERATOR_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean); },
   get oidcIssuer() { return required('OIDC_ISSUER'); },
   get oidcAudience() { return required('OIDC_AUDIENCE'); },
   get oidcJwksUrl() { return required('OIDC_JWKS_URL'); },

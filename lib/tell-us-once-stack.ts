@@ -33,6 +33,11 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly notifyFromAddress?: string;
   /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
   readonly allowPrivateWebhooks?: boolean;
+  /**
+   * The IAM roles whose sessions are operators. IAM lets any principal with execute-api:Invoke
+   * call the operator routes; the handlers then refuse every caller whose role is not listed.
+   */
+  readonly operatorRoleArns?: string[];
 }
 
 /** Composes the service: its key, one table, the notification workflow, the public API, their upkeep and monitoring. */
@@ -47,6 +52,7 @@ export class TellUsOnceStack extends Stack {
       TABLE_NAME: data.table.tableName,
       RETENTION_SECONDS: String((props.retentionDays ?? 30) * 24 * 3600),
       ...(props.allowPrivateWebhooks ? { TUO_ALLOW_PRIVATE_WEBHOOKS: 'true' } : {}),
+      ...(props.operatorRoleArns?.length ? { OPERATOR_ROLE_ARNS: props.operatorRoleArns.join(',') } : {}),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,

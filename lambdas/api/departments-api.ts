@@ -14,6 +14,7 @@ import { HttpProblem, json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
 
 const repositories = serviceRepositories();
+const changes = (actor: string) => ({ trail: repositories.departmentChanges, actor });
 
 /**
  * The department id in the path. Naming a new department with a malformed id is a bad request
@@ -46,7 +47,7 @@ function configurationView(department: DepartmentRecord) {
 }
 
 async function putDepartment(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
+  const operator = authenticateOperator(event);
   const id = departmentIdFrom(event, 'create');
   const parsed = parseDepartmentConfiguration(readJsonBody(event));
   if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
@@ -56,7 +57,7 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
   if (!target.ok) {
     return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
   }
-  const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date());
+  const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date(), changes(operator));
   if (outcome.kind === 'replaced') return json(200, configurationView(outcome.department));
   return json(201, { ...configurationView(outcome.department), signingSecret: outcome.signingSecret, apiKey: outcome.apiKey },
     { location: `/v1/departments/${id}` });
@@ -70,9 +71,9 @@ async function listDepartments() {
 }
 
 async function issueSigningSecret(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
+  const operator = authenticateOperator(event);
   const id = departmentIdFrom(event);
-  const rotated = await rotateSigningSecret(repositories.departments, id, new Date());
+  const rotated = await rotateSigningSecret(repositories.departments, id, new Date(), changes(operator));
   if (!rotated) return problemResponse(404, 'There is no department with this id.');
   return json(201, { id, signingSecret: rotated.signingSecret, previousSecretsRetireAt: rotated.previousSecretsRetireAt });
 }
@@ -82,15 +83,24 @@ const apiKeyRequestSchema = z.strictObject({
 });
 
 async function issueDepartmentApiKey(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
+  const operator = authenticateOperator(event);
   const id = departmentIdFrom(event);
   // The body is optional: none keeps the earlier keys working for 24 hours, as {} does.
   const hasBody = (event.body ?? '').length > 0;
   const parsed = apiKeyRequestSchema.safeParse(hasBody ? readJsonBody(event) : {});
   if (!parsed.success) return problemResponse(422, 'The request needs correcting.', fieldErrorsFromZod(parsed.error));
-  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date());
+  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date(), changes(operator));
   if (!issued) return problemResponse(404, 'There is no department with this id.');
   return json(201, { id, apiKey: issued.apiKey, previousKeysRetireAt: issued.previousKeysRetireAt });
+}
+
+/** Every change to the department's configuration and credentials: who, when, which fields. */
+async function listDepartmentChanges(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  const [department, changes] = await Promise.all([repositories.departments.get(id), repositories.departmentChanges.list(id)]);
+  if (!department && changes.length === 0) return problemResponse(404, 'There is no department with this id.');
+  return json(200, { departmentId: id, changes: changes.map(({ at, actor, action, changedFields }) => ({ at, actor, action, changedFields })) });
 }
 
 export const handler = httpHandler({
@@ -98,4 +108,5 @@ export const handler = httpHandler({
   'PUT /v1/departments/{departmentId}': putDepartment,
   'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
   'POST /v1/departments/{departmentId}/api-keys': issueDepartmentApiKey,
+  'GET /v1/departments/{departmentId}/changes': listDepartmentChanges,
 });

@@ -122,6 +122,7 @@ describe('the API', () => {
       'DELETE /v1/submissions/{submissionId}',
       'GET /openapi.json',
       'GET /v1/departments',
+      'GET /v1/departments/{departmentId}/changes',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
