@@ -1,6 +1,6 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
 import type { ChangeOfAddress, EntitleableField } from '../domain/entitlement';
-import type { NotificationStatus, SubmissionStatus } from '../domain/notification-status';
+import type { NotificationKind, NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
 export interface SigningSecret {
   /** `whsec_...`, as Standard Webhooks defines it. */
@@ -61,6 +61,8 @@ export interface NotificationRecord {
   readonly id: string;
   readonly submissionId: string;
   readonly departmentId: string;
+  /** Absent on the original report's notifications: `change`. */
+  readonly kind?: NotificationKind;
   readonly status: NotificationStatus;
   readonly confirmationRequired: boolean;
   readonly confirmationTimeoutSeconds: number;

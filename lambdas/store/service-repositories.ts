@@ -5,6 +5,7 @@ import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-rep
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
+import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
 
 /** The repositories handlers use, on the service's table. */
 export function serviceRepositories() {
@@ -16,6 +17,7 @@ export function serviceRepositories() {
     audit: new DynamoDbAuditTrail(tableName),
     journeys: new DynamoDbJourneyRepository(tableName),
     departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
+    webSessions: new DynamoDbWebSessionRepository(tableName),
   };
 }
 
