@@ -28,6 +28,8 @@ export const ENVIRONMENT_VARIABLES = {
   OIDC_JWKS_URL: z.url(),
   /** The operator's explicit choice to allow webhook targets in private address ranges. */
   TUO_ALLOW_PRIVATE_WEBHOOKS: flag,
+  /** IAM roles whose sessions are operators (context `operatorRoleArns`); unset: any IAM-authorised caller. */
+  OPERATOR_ROLE_ARNS: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
   /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
   API_ROUTE_KEYS: z.string().default('[]'),
   /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts; set by lib/receipt-signing-key.ts. */
@@ -104,9 +106,10 @@ export const FUNCTIONS = {
     entry: 'lambdas/api/departments-api.ts',
     description: 'Operators register departments; anyone lists them',
     environment: ['TABLE_NAME'],
-    optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS'],
+    optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'OPERATOR_ROLE_ARNS'],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department] },
+      // Query: the department's change trail (GET /v1/departments/{id}/changes), in its own partition.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], partitions: [department] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
     ],
   },
@@ -114,6 +117,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/api/notifications-api.ts',
     description: 'Departments answer notifications',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
+    optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
@@ -132,7 +136,7 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
     optionalEnvironment: [
       'TUO_DEV_TOKEN_URL', 'TUO_OPERATOR_TOKEN_SHA256', 'RECEIPT_SIGNING_KEY_ARN', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_KEY_ID',
-      'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI', 'OIDC_VTR', 'OIDC_SCOPES',
+      'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI', 'OIDC_VTR', 'OIDC_SCOPES', 'OPERATOR_ROLE_ARNS',
     ],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [journey, webSession, submission, notification, department] },

@@ -24,6 +24,8 @@ export const serviceSettings = {
   get allowPrivateWebhooks() { return read('TUO_ALLOW_PRIVATE_WEBHOOKS') as boolean; },
   /** How long personal data is kept after a submission is final. */
   get retentionSeconds() { return read('RETENTION_SECONDS') as number; },
+  /** IAM roles whose sessions are operators (AWS only); empty: any caller IAM authorised. */
+  get operatorRoleArns() { return read('OPERATOR_ROLE_ARNS') as string[]; },
   /**
    * One machine only: the SHA-256 (hex) of the admin token, with which an operator signs in to the
    * pages. Unset on AWS, where operators are IAM principals.

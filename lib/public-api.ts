@@ -146,6 +146,7 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/changes', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],

@@ -45,6 +45,11 @@ export interface TellUsOnceStackProps extends StackProps {
   /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
   readonly allowPrivateWebhooks?: boolean;
   /**
+   * The IAM roles whose sessions are operators. IAM lets any principal with execute-api:Invoke
+   * call the operator routes; the handlers then refuse every caller whose role is not listed.
+   */
+  readonly operatorRoleArns?: string[];
+  /**
    * CloudFront and AWS WAF in front of the API (default). The web ACL lives in us-east-1 (the edge
    * firewall stack), so its ARN reaches this stack as the `WebAclArn` parameter at deployment.
    * Off only for a quick trial: then clients call API Gateway directly.
@@ -65,6 +70,7 @@ export class TellUsOnceStack extends Stack {
       TABLE_NAME: data.table.tableName,
       RETENTION_SECONDS: String((props.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 3600),
       ...(props.allowPrivateWebhooks ? { TUO_ALLOW_PRIVATE_WEBHOOKS: 'true' } : {}),
+      ...(props.operatorRoleArns?.length ? { OPERATOR_ROLE_ARNS: props.operatorRoleArns.join(',') } : {}),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,

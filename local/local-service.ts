@@ -104,7 +104,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!answersHost(req.headers.host, allowedHosts)) {
       return sendProblem(res, 421, 'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.');
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendProblem(res, 400, 'The request target is not a valid URL.');
+    }
     if (url.pathname === '/healthz') {
       return ready ? sendJson(res, 200, { status: 'ok' }) : sendProblem(res, 503, 'Starting up.');
     }

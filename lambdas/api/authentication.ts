@@ -85,11 +85,29 @@ export async function authenticateDepartment(event: APIGatewayProxyEventV2, depa
   return department;
 }
 
+/** `account/role-name` of an IAM role ARN, or of the role behind an assumed-role session ARN. */
+export function roleOf(arn: string): string | undefined {
+  const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+  if (session) return `${session[1]}/${session[2]}`;
+  const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return role ? `${role[1]}/${role[2]}` : undefined;
+}
+
 /**
  * Operator routes are authorised by API Gateway with IAM on AWS; the one-machine gateway sets the
  * same context when the admin token is presented. No IAM context means the route was not authorised.
+ * IAM lets through any principal allowed execute-api:Invoke, so where operator roles are listed
+ * (context `operatorRoleArns`) a caller not acting in one of them is refused. Returns who it is.
  */
-export function authenticateOperator(event: APIGatewayProxyEventV2): void {
-  const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
+export function authenticateOperator(event: APIGatewayProxyEventV2, allowedRoleArns: readonly string[] = serviceSettings.operatorRoleArns): string {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
   if (!authorizer?.iam) throw unauthorised('This route is for operators.');
+  const caller = authorizer.iam.userArn ?? 'unknown';
+  if (allowedRoleArns.length > 0) {
+    const role = roleOf(caller);
+    if (!role || !allowedRoleArns.some((arn) => roleOf(arn) === role)) {
+      throw HttpProblem.of(403, 'This route is for operators: your IAM role is not one of the operator roles.');
+    }
+  }
+  return caller;
 }

@@ -120,6 +120,15 @@ const issuedApiKey = z.object({
   apiKey: z.string().describe('Shown once; only its hash is stored'),
   previousKeysRetireAt: nullableText.describe('Until when the earlier keys still work; null when none does'),
 });
+const departmentChanges = z.object({
+  departmentId,
+  changes: z.array(z.object({
+    at: z.string(),
+    actor: z.string().describe('The operator: the IAM caller ARN on AWS, `arn:aws:iam::local:user/operator` on one machine'),
+    action: z.enum(['CREATED', 'REPLACED', 'SIGNING_SECRET_ISSUED', 'API_KEY_ISSUED']),
+    changedFields: z.array(z.string()).describe('Names only: never a value, secret or key'),
+  })),
+});
 const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
@@ -439,6 +448,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/changes': {
+        get: {
+          tags: ['operator'],
+          operationId: 'listDepartmentChanges',
+          summary: 'Every change to a department\'s configuration and credentials: who, when, which fields (never a value or secret)',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          responses: {
+            200: ok('Oldest first', 'DepartmentChanges'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS), or not in an operator role'),
+            404: problem('No such department'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/confirmation': {
         post: {
           tags: ['department'],
@@ -536,6 +560,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         IssuedSigningSecret: responseSchema(issuedSecret),
         ApiKeyRequest: requestSchema(apiKeyRequest),
         IssuedApiKey: responseSchema(issuedApiKey),
+        DepartmentChanges: responseSchema(departmentChanges),
         AnswerAccepted: responseSchema(answerAccepted),
         Receipt: responseSchema(receipt),
         ReceiptClaims: responseSchema(receiptClaims),

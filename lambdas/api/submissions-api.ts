@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseChangeOfAddressRequest } from '../domain/change-of-address-request';
-import { requestFingerprint } from '../domain/identifiers';
+import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { correctSubmission } from '../application/correct-submission';
 import { erasePersonalData } from '../application/erase-personal-data';
 import { withdrawSubmission } from '../application/withdraw-submission';
@@ -90,7 +90,8 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
 /** The submission in the path, if the signed-in citizen made it; anyone else's is answered like a missing one. */
 async function ownSubmission(event: APIGatewayProxyEventV2) {
   const citizenId = await authenticateCitizen(event);
-  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  const submissionId = event.pathParameters?.submissionId ?? '';
+  const submission = isSubmissionId(submissionId) ? await repositories.submissions.get(submissionId) : undefined;
   if (!submission || submission.citizenId !== citizenId) throw HttpProblem.of(404, 'There is no submission with this id.');
   return submission;
 }

@@ -53,6 +53,14 @@ export function withdrawalNotificationIdFor(notificationId: string): string {
   return 'ntf_' + base32(digest('withdrawal-notification', notificationId), ID_LENGTH).toLowerCase();
 }
 
+const SUBMISSION_ID = /^sub_[0-9a-hjkmnp-tv-z]{26}$/;
+const NOTIFICATION_ID = /^ntf_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** Whether the text could be a submission id at all: anything else is answered 404 without a lookup. */
+export const isSubmissionId = (text: string): boolean => SUBMISSION_ID.test(text);
+/** Whether the text could be a notification id at all: anything else is answered 404 without a lookup. */
+export const isNotificationId = (text: string): boolean => NOTIFICATION_ID.test(text);
+
 /**
  * A short reference a citizen can read out on the phone, e.g. "TUO-7F3K-9QX2". It carries 40
  * bits, so it is for people, not a key: look submissions up by id.

@@ -17,4 +17,9 @@ export const METRIC = {
   expired: 'NotificationExpired',
   /** Seconds from the first successful delivery to the department's answer. */
   timeToConfirmation: 'TimeToConfirmation',
+  /** A request answered 500: a fault of ours, counted from the logs by a metric filter. */
+  unexpectedErrors: 'UnexpectedErrors',
 } as const;
+
+/** The log message of every 500 an API handler answers; the UnexpectedErrors metric filter matches it. */
+export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error answered 500';

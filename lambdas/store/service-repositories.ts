@@ -1,5 +1,6 @@
 import { serviceSettings } from '../service-settings';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
+import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
@@ -15,6 +16,7 @@ export function serviceRepositories() {
     notifications: new DynamoDbNotificationRepository(tableName),
     audit: new DynamoDbAuditTrail(tableName),
     journeys: new DynamoDbJourneyRepository(tableName),
+    departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
     webSessions: new DynamoDbWebSessionRepository(tableName),
   };
 }

@@ -8,7 +8,7 @@ import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';
 import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
-import { requestFingerprint } from '../domain/identifiers';
+import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
 import type { DepartmentRecord } from '../store/records';
@@ -278,7 +278,8 @@ async function send(event: APIGatewayProxyEventV2, citizenId: string) {
 // --- after sending ----------------------------------------------------------------------------
 
 async function ownSubmission(event: APIGatewayProxyEventV2, citizenId: string) {
-  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  const submissionId = event.pathParameters?.submissionId ?? '';
+  const submission = isSubmissionId(submissionId) ? await repositories.submissions.get(submissionId) : undefined;
   // Someone else's submission is answered exactly like a missing one, as the API does.
   return submission && submission.citizenId === citizenId ? submission : undefined;
 }

@@ -123,6 +123,7 @@ describe('the API', () => {
       'GET /.well-known/jwks.json',
       'GET /openapi.json',
       'GET /v1/departments',
+      'GET /v1/departments/{departmentId}/changes',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
