@@ -133,11 +133,11 @@ describe('the API', () => {
     ]);
     expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
-      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /submissions/{submissionId}',
+      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
       'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
-      'POST /operator/sign-out', 'POST /sign-in', 'POST /sign-out',
+      'POST /operator/sign-out', 'POST /sign-out',
     ]);
   });
 
