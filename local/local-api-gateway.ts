@@ -68,11 +68,8 @@ export class LocalApiGateway {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const body = await readBody(req);
-    if (body === undefined) {
-      res.setHeader('connection', 'close'); // The rest of the body is not read: this connection is done.
-      return sendProblem(res, 413, 'The request body is too large.');
-    }
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    if (body === undefined) return sendBodyTooLarge(res);
     const method = req.method ?? 'GET';
     let route: LocalRoute | undefined;
     let pathParameters: Record<string, string> | undefined;
@@ -160,15 +157,21 @@ export class LocalApiGateway {
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+/** The request body, or undefined as soon as it grows beyond the limit (the rest is not read). */
+export async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    if (size > maxBytes) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+export function sendBodyTooLarge(res: http.ServerResponse): void {
+  res.setHeader('connection', 'close'); // The rest of the body is not read: this connection is done.
+  sendProblem(res, 413, 'The request body is too large.');
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {

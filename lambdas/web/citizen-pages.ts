@@ -6,7 +6,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
-import type { ChangeOfAddress } from '../domain/entitlement';
+import { isActiveDepartment } from '../domain/department-configuration';
+import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
@@ -48,7 +49,7 @@ async function journeyOf(citizenId: string): Promise<JourneyRecord> {
 }
 
 async function activeDepartments(): Promise<DepartmentRecord[]> {
-  return (await repositories.departments.list()).filter((d) => d.active && d.events.includes('address.changed'));
+  return (await repositories.departments.list()).filter((d) => isActiveDepartment(d) && d.events.includes('address.changed'));
 }
 
 function signOutContext(citizenId: string) {
@@ -234,7 +235,7 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   const previews = chosen.map((id) => {
     const department = departments.find((d) => d.id === id);
     if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
-    return { name: department.name, rows: entitledDataRows(change_, department.fields) };
+    return { name: department.name, rows: entitledDataRows(selectEntitledFields(change_, department.fields)) };
   });
   return page(event, 'check-answers.njk', {
     title: 'Check your answers before telling the departments',

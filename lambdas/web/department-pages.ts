@@ -6,6 +6,7 @@ import { authenticateDepartment } from '../api/authentication';
 import { HttpProblem } from '../api/http-responses';
 import { answerNotification } from '../application/answer-notification';
 import { departmentAnswerSchema } from '../domain/department-answer';
+import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import type { DepartmentRecord } from '../store/records';
 import { InvalidCursorError } from '../store/notification-repository';
@@ -86,7 +87,7 @@ async function awaitingPage(
       id: n.id,
       reference: submission?.reference ?? n.id,
       receivedAt: formatDateTime(n.deliveredAt),
-      rows: personalData ? entitledDataRows(personalData.change, department.fields) : [],
+      rows: personalData ? entitledDataRows(notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields })) : [],
       errors: mine ? problem.errors : {},
       values: mine ? problem.values : {},
     };

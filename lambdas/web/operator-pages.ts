@@ -85,7 +85,9 @@ async function dashboard(event: APIGatewayProxyEventV2) {
     const retrying = pending.items.filter((n) => n.lastError);
     const recent = [...failed.items, ...retrying].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     const more = (page: { nextCursor?: string }) => (page.nextCursor ? '+' : '');
-    const [healthLabel, healthClass, healthDetail] = !d.active
+    const [healthLabel, healthClass, healthDetail] = d.suspended
+      ? ['Suspended', 'govuk-tag--grey', 'Suspended by an operator: not choosable, API keys refused']
+      : !d.active
       ? ['Disabled', 'govuk-tag--red', `${d.disabledReason ?? 'Disabled'} (${formatDateTime(d.disabledAt)})`]
       : recent
         ? ['Failing', 'govuk-tag--yellow', `Last error: ${recent.lastError ?? 'unknown'} (${formatDateTime(recent.updatedAt)})`]

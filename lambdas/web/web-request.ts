@@ -82,7 +82,8 @@ export function csrfTokenOf(event: APIGatewayProxyEventV2): { token: string; set
 export function isCsrfSafe(event: APIGatewayProxyEventV2, form: FormFields): boolean {
   const origin = header(event, 'origin');
   if (origin && origin !== 'null') {
-    const host = header(event, 'host') ?? event.requestContext.domainName;
+    // Behind CloudFront the API sees its own name as Host; the edge passes the browser's on (lib/public-distribution.ts).
+    const host = header(event, 'x-forwarded-host') ?? header(event, 'host') ?? event.requestContext.domainName;
     try {
       if (new URL(origin).host !== host) return false;
     } catch {

@@ -115,16 +115,19 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6, the web pages, and a default route for everything else', () => {
-    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/'));
+  it('has the routes of CONTRACT sections 4 to 6 and 11, the web pages, and a default route for everything else', () => {
+    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
     expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
+      'GET /.well-known/jwks.json',
       'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
+      'GET /v1/submissions/{submissionId}/receipt',
+      'POST /v1/departments/{departmentId}/api-keys',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -145,6 +148,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/api-keys']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
     expect(authorisation['GET /operator']).toBe('AWS_IAM');
@@ -162,7 +166,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(14);
+    expect(Object.keys(resources)).toHaveLength(15);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -170,7 +174,15 @@ describe('the functions', () => {
   });
 
   it('each name a handler that exists, which the one-machine runtime loads', () => {
-    Object.assign(process.env, { TABLE_NAME: 'table', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test' });
+    // Each handler checks its declared environment at cold start (lambdas/function-declarations.ts).
+    Object.assign(process.env, {
+      TABLE_NAME: 'table',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test',
+      PUBLIC_BASE_URL: 'https://tell-us-once.example',
+      OIDC_ISSUER: 'https://issuer.example',
+      OIDC_AUDIENCE: 'tell-us-once',
+      OIDC_JWKS_URL: 'https://issuer.example/jwks.json',
+    });
     for (const fn of functions.values()) {
       expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -179,21 +191,34 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API and the department page may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
+  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
-    expect(grants('states:SendTaskSuccess').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/WebPagesFunction/)]);
+    expect(grants('states:SendTaskSuccess').sort()).toEqual([
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowAwaitConfirmationFunction/),
+    ]);
     expect(grants('states:StartExecution').sort()).toEqual([
       expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
-  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
-    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  it('record an explicit share of traces (the cost model prices 5 %), not the account default', () => {
+    template.hasResourceProperties('AWS::XRay::SamplingRule', { SamplingRule: Match.objectLike({ FixedRate: 0.05, ReservoirSize: 0 }) });
+  });
+
+  it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    const onEvent = rules.find((r) => r.Properties.EventPattern);
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(onEvent.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
   });
 });
