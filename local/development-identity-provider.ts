@@ -141,6 +141,7 @@ export class DevelopmentIdentityProvider {
         id_token_signed_response_alg: 'RS256',
         jwks: { keys: [client.publicJwk as never] },
       }],
+      adapter: MemoryAdapter,
       clientAuthMethods: ['private_key_jwt'],
       responseTypes: ['code'],
       jwks: { keys: [this.privateJwk as never] },
@@ -198,6 +199,58 @@ export class DevelopmentIdentityProvider {
       // One Login's lifetimes: a 3-minute ID token, a short code.
       ttl: { IdToken: 180, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 180 },
     };
+  }
+}
+
+/**
+ * Where the provider keeps sign-ins under way, codes and grants: this process's memory, each item
+ * until it expires. A restart forgets sign-ins under way (the service's own sessions are in the
+ * table); nothing else shares them.
+ */
+class MemoryAdapter {
+  private static readonly items = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
+
+  constructor(private readonly model: string) {}
+
+  private key(id: string) {
+    return `${this.model}:${id}`;
+  }
+
+  async upsert(id: string, payload: Record<string, unknown>, expiresIn: number): Promise<void> {
+    MemoryAdapter.items.set(this.key(id), { payload, expiresAt: Date.now() + expiresIn * 1000 });
+  }
+
+  async find(id: string): Promise<Record<string, unknown> | undefined> {
+    const item = MemoryAdapter.items.get(this.key(id));
+    if (!item || item.expiresAt <= Date.now()) {
+      MemoryAdapter.items.delete(this.key(id));
+      return undefined;
+    }
+    return item.payload;
+  }
+
+  async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
+    for (const [key, item] of MemoryAdapter.items) {
+      if (key.startsWith(`${this.model}:`) && item.payload.uid === uid) return this.find(key.slice(this.model.length + 1));
+    }
+    return undefined;
+  }
+
+  async findByUserCode(): Promise<undefined> {
+    return undefined; // No device flow.
+  }
+
+  async consume(id: string): Promise<void> {
+    const item = MemoryAdapter.items.get(this.key(id));
+    if (item) item.payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id: string): Promise<void> {
+    MemoryAdapter.items.delete(this.key(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    for (const [key, item] of MemoryAdapter.items) if (item.payload.grantId === grantId) MemoryAdapter.items.delete(key);
   }
 }
 

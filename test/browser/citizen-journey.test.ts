@@ -186,6 +186,27 @@ describe('citizen journey in the browser', () => {
     await context.close();
   });
 
+  it('signs out here and at the provider, whose sign-out pages are accessible too', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${fixture.service.url}/journey/name`);
+    await signInAtProvider(page, 'citizen-signing-out');
+    const [session] = (await context.cookies()).filter((c) => c.name === 'tuo_citizen');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign out' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/dev/logout');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Yes, sign out' }).click();
+    await page.getByRole('heading', { name: 'You have signed out' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signed-out');
+    await expectAccessible(page);
+    // The session ended on the server: its id, put back in the browser, opens nothing.
+    await context.addCookies([session]);
+    await page.goto(`${fixture.service.url}/journey/name`);
+    await page.getByLabel('Citizen id').waitFor();
+    await context.close();
+  });
+
   it('accepts forms only with their CSRF token, from this site, and keeps every cookie HttpOnly and SameSite=Lax', async () => {
     const start = await fetch(fixture.service.url);
     const csrfCookie = start.headers.getSetCookie().find((c) => c.startsWith('tuo_csrf='))!;

@@ -12,6 +12,8 @@ const app = new App({
     'aws:cdk:bundling-stacks': [],
     oidcIssuer: 'https://issuer.example/',
     oidcAudience: 'client-123',
+    oidcClientId: 'web-client-456',
+    oidcRedirectUri: 'https://tell-us-once.example/sign-in/callback',
     apiThrottleRateLimit: '25',
     deliveryConcurrency: '7',
     alarmEmail: 'ops@example.org',
@@ -106,6 +108,25 @@ describe('authentication', () => {
     for (const key of ['POST /v1/notifications/{notificationId}/confirmation', 'GET /v1/departments', 'GET /openapi.json']) {
       expect(routes[key].AuthorizationType ?? 'NONE').toBe('NONE');
     }
+  });
+
+  it('signs citizens in on the web as the configured client, with a KMS key only the web pages may sign with', () => {
+    const signing = resources('AWS::KMS::Key').filter(([, r]) => r.Properties.KeySpec === 'RSA_2048');
+    expect(signing).toHaveLength(1);
+    const [signingKeyId, signingKey] = signing[0];
+    expect(signingKey.Properties.KeyUsage).toBe('SIGN_VERIFY');
+    const pages = resources('AWS::Lambda::Function').find(([, r]) => r.Properties.Description === 'Web pages for citizens, departments and operators')!;
+    expect(pages[1].Properties.Environment.Variables).toMatchObject({
+      OIDC_ISSUER: 'https://issuer.example/',
+      OIDC_CLIENT_ID: 'web-client-456',
+      OIDC_REDIRECT_URI: 'https://tell-us-once.example/sign-in/callback',
+      OIDC_CLIENT_KEY_ID: { 'Fn::GetAtt': [signingKeyId, 'Arn'] },
+    });
+    // Who may use the key, and for what: kms:Sign, by the web pages' role alone.
+    const grants = resources('AWS::IAM::Policy').flatMap(([, policy]) => (policy.Properties.PolicyDocument.Statement as any[])
+      .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [signingKeyId, 'Arn'] }))
+      .map((statement) => ({ roles: policy.Properties.Roles, action: statement.Action })));
+    expect(grants).toEqual([{ roles: [{ Ref: pages[1].Properties.Role['Fn::GetAtt'][0] }], action: 'kms:Sign' }]);
   });
 
   it('has routes the one-machine gateway can serve (JWT routes verified by their handlers)', () => {
