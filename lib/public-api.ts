@@ -138,6 +138,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof/receipt', webPages, 'web'],
       // Department pages: the handler verifies the department's API key from its session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
