@@ -40,7 +40,7 @@ describe('proof of notification (receipts)', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('application/json');
     receipt = answer.json.receipt;
-  });
+  }, 180_000);
   afterAll(async () => {
     await confirming?.stop();
     await council.stop();
