@@ -4,11 +4,14 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { CitizenSignInKey } from './citizen-sign-in-key';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
+import { ServiceFunction, type ServiceFunctionProps, type ServiceSettingValues } from './service-function';
 import type { ReceiptSigningKey } from './receipt-signing-key';
-import { ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
 
@@ -22,11 +25,13 @@ export interface ApiThrottling {
 export interface PublicApiProps {
   readonly table: ServiceTable;
   readonly stateMachine: sfn.IStateMachine;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
   readonly encryptionKey: kms.IKey;
   /** Signs proofs of notification, for the API and the web pages; its public key is the JWKS. */
   readonly receiptSigningKey: ReceiptSigningKey;
   readonly identityProvider: IdentityProviderSettings;
+  /** Signs the web pages' private_key_jwt assertions at the provider's token endpoint. */
+  readonly signInKey: CitizenSignInKey;
   readonly throttling: ApiThrottling;
 }
 
@@ -36,9 +41,31 @@ type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
 /** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
   public: 'Deliberately public (CONTRACT sections 4 and 11): the list of departments a citizen may choose, the OpenAPI document, and the public key (JWKS) anyone verifies receipts with.',
-  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
+  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie, which names a server-side session with an expiry (created once the OpenID provider signed the citizen in, or the department\'s API key was checked against its hash); sign-in pages, the sign-in callback (checked by state, PKCE and the ID token) and GOV.UK Frontend assets are public by nature.',
   department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
 };
+
+/**
+ * Each route's own throttle (API Gateway route settings), so a flood on one route (junk tokens at
+ * the citizens' routes, say) answers 429 there and leaves every other route serving. Per client
+ * limits are the edge firewall's (lib/edge-firewall.ts); these cap what all clients together send.
+ */
+const ROUTE_LIMITS: Record<Access, ApiThrottling> = {
+  public: { rateLimit: 25, burstLimit: 50 },
+  citizen: { rateLimit: 25, burstLimit: 50 },
+  department: { rateLimit: 50, burstLimit: 100 },
+  operator: { rateLimit: 10, burstLimit: 20 },
+  web: { rateLimit: 25, burstLimit: 50 },
+};
+/** Reporting a move starts a workflow, and signing in is where credentials get guessed: both lower. */
+const REPORT_LIMIT: ApiThrottling = { rateLimit: 10, burstLimit: 20 };
+const SIGN_IN_LIMIT: ApiThrottling = { rateLimit: 5, burstLimit: 10 };
+
+function routeLimit(method: string, path: string, access: Access): ApiThrottling {
+  if (method === 'POST' && path.endsWith('/sign-in')) return SIGN_IN_LIMIT;
+  if (method === 'POST' && path === '/v1/submissions') return REPORT_LIMIT;
+  return ROUTE_LIMITS[access];
+}
 
 /**
  * The HTTP API of CONTRACT sections 4 to 6. Citizens' routes pass API Gateway's JWT authorizer
@@ -56,54 +83,47 @@ export class PublicApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string, env: Record<string, string> = environment) => {
-      const created = new ServiceFunction(this, name, { entry, description, environment: env, encryptionKey: props.encryptionKey });
+    const settings: ServiceSettingValues = { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const resources = { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine };
+    const fn = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
+      const created = new ServiceFunction(this, name, { declaration, settings, encryptionKey: props.encryptionKey, ...more });
+      grantDeclaredAccess(created, resources);
+      return created;
+    };
+    const api = (name: string, declaration: FunctionDeclaration) => {
+      const created = fn(name, declaration);
       this.functions.push(created);
       return created;
     };
 
-    const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
-    const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
-    const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
-    const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
+    const submissions = api('SubmissionsFunction', FUNCTIONS.submissionsApi);
+    const departments = api('DepartmentsFunction', FUNCTIONS.departmentsApi);
+    const notifications = api('NotificationsFunction', FUNCTIONS.notificationsApi);
+    const openApi = api('OpenApiFunction', FUNCTIONS.openApi);
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
     const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
-    const webPages = new ServiceFunction(this, 'WebPagesFunction', {
-      entry: 'lambdas/web/web-pages.ts',
-      description: 'Web pages for citizens, departments and operators',
-      environment,
-      encryptionKey: props.encryptionKey,
+    const webPages = fn('WebPagesFunction', FUNCTIONS.webPages, {
+      // Citizens sign in with the authorization code flow (docs/web.md); the key is a KMS key id, not a secret.
+      settings: {
+        ...settings,
+        OIDC_CLIENT_ID: props.identityProvider.clientId,
+        OIDC_CLIENT_KEY_ID: props.signInKey.key.keyArn,
+        ...(props.identityProvider.redirectUri ? { OIDC_REDIRECT_URI: props.identityProvider.redirectUri } : {}),
+      },
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
       externalModules: ['chokidar', 'fsevents'],
     });
-    const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
-      entry: 'lambdas/web/static-assets.ts',
-      description: 'GOV.UK Frontend assets and the pages\' script',
-      encryptionKey: props.encryptionKey,
+    const webAssets = fn('WebAssetsFunction', FUNCTIONS.webAssets, {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
-    const receiptKeys = new ServiceFunction(this, 'ReceiptKeysFunction', {
-      entry: 'lambdas/api/receipt-keys-api.ts',
-      description: 'Publishes the public key that verifies receipts (JWKS)',
-      encryptionKey: props.encryptionKey,
-    });
+    const receiptKeys = fn('ReceiptKeysFunction', FUNCTIONS.receiptKeys);
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
     this.webPages = webPages;
 
-    props.table.grantItemAccess(webPages);
-    // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
-    props.stateMachine.grantStartExecution(webPages);
-    props.stateMachine.grantTaskResponse(webPages);
-    props.table.grantItemAccess(submissions);
-    props.table.grantItemAccess(departments);
-    props.table.grantItemAccess(notifications);
-    props.stateMachine.grantStartExecution(submissions);
-    props.stateMachine.grantTaskResponse(notifications);
-    props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
+    props.signInKey.grantSign(webPages);
     // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
     props.receiptSigningKey.grantSigning(submissions);
     props.receiptSigningKey.grantSigning(webPages);
@@ -123,16 +143,18 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
+      [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
       [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
       [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'web'],
-      // Citizen pages: each handler verifies the citizen's token from the session cookie.
+      // Citizen pages: each handler finds the citizen's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/', webPages, 'web'],
       [apigw.HttpMethod.GET, '/sign-in', webPages, 'web'],
-      [apigw.HttpMethod.POST, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/sign-in/callback', webPages, 'web'],
       [apigw.HttpMethod.POST, '/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/signed-out', webPages, 'web'],
       [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
@@ -140,7 +162,7 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof/receipt', webPages, 'web'],
-      // Department pages: the handler verifies the department's API key from its session cookie.
+      // Department pages: the handler finds the department's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'web'],
@@ -153,8 +175,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
-    const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
-      { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
+    const fallback = api('FallbackFunction', FUNCTIONS.fallback);
+    fallback.useSettings({ API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Tell Us Once public API',
@@ -198,6 +220,9 @@ export class PublicApi extends Construct {
       }
       return integration;
     };
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    // A JSON map in CloudFormation's own spelling: CDK passes it through unconverted.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [method, path, target, access] of routes) {
       const added = this.httpApi.addRoutes({
         path,
@@ -207,11 +232,16 @@ export class PublicApi extends Construct {
       });
       const reason = UNAUTHORISED_ROUTE_REASONS[access];
       if (reason) for (const route of added) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      const { rateLimit, burstLimit } = routeLimit(method, path, access);
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      // Route settings name routes by key: the stage must come after them, or the deployment fails.
+      for (const route of added) stage.node.addDependency(route);
     }
+    stage.routeSettings = routeSettings;
   }
 
   /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of [...this.functions, this.webPages]) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of [...this.functions, this.webPages]) fn.useSettings({ PUBLIC_BASE_URL: url });
   }
 }

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { p256 } from '@noble/curves/p256';
+import { refuseUnlessLocalClient } from './local-endpoint-guard';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localKmsKeyArn, type LocalKmsKey } from './template-resources';
 
 /** What KMS answers in `SigningAlgorithms` for each asymmetric signing key spec served here. */
@@ -187,9 +188,13 @@ export class LocalKms {
     return Buffer.from(value, 'base64');
   }
 
-  /** The JSON 1.1 protocol endpoint `AWS_ENDPOINT_URL_KMS` points the SDK at. */
-  async listen(): Promise<string> {
+  /**
+   * The JSON 1.1 protocol endpoint `AWS_ENDPOINT_URL_KMS` points the SDK at. It answers only
+   * requests signed with this access key id, and none from a web page (which could sign receipts).
+   */
+  async listen(accessKeyId: string): Promise<string> {
     this.server = http.createServer((req, res) => {
+      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {

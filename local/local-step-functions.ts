@@ -3,9 +3,24 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { refuseUnlessLocalClient } from './local-endpoint-guard';
+import { withScaledRetrySchedules } from './retry-schedule';
+import type { AuthorisationRequest } from './iam-policy-evaluator';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
 type TaskInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+
+/**
+ * Checks a request against the state machine's own role (IAM and the key policy); returns the
+ * refusal, or undefined when allowed.
+ */
+export type RoleAuthoriser = (request: AuthorisationRequest) => Error | undefined;
+
+export interface StateMachineAccess {
+  readonly authorise: RoleAuthoriser;
+  /** The customer-managed key the state machine's data is encrypted with, if any. */
+  readonly kmsKeyArn?: string;
+}
 
 /** An execution event of the engine (the library does not export its type). */
 export type WorkflowEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
@@ -13,15 +28,39 @@ export type WorkflowEvent = ReturnType<StateMachine['run']>['eventLogs'] extends
 /** Sees every event of every execution (StateEntered, ExecutionSucceeded, ...), e.g. to count state transitions. */
 export type WorkflowEventObserver = (executionName: string, event: WorkflowEvent) => void;
 
-interface Execution {
+/** An execution in progress: the engine's run, until it closes. */
+interface RunningExecution {
   readonly arn: string;
   readonly input: string;
   readonly startDate: Date;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-  stopDate?: Date;
-  output?: string;
-  error?: string;
   abort: () => void;
+}
+
+type ClosedStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/**
+ * What remains of a closed execution: what DescribeExecution answers and what makes its name
+ * taken. Its output is not kept (nothing reads it, and everything the run did is in DynamoDB).
+ */
+interface ClosedExecution {
+  readonly status: ClosedStatus;
+  readonly startMs: number;
+  readonly stopMs: number;
+  readonly input: string;
+  readonly error?: string;
+}
+
+/** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
+export interface ExecutionStatusChange {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: 'RUNNING' | ClosedStatus;
+  readonly startDate: number;
+  readonly stopDate: number | null;
+  readonly input: string;
+  readonly output: null;
+  readonly error?: string;
 }
 
 interface WaitingTask {
@@ -32,7 +71,21 @@ interface WaitingTask {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-const FINISHED_EXECUTIONS_KEPT = 10_000;
+/** Step Functions keeps a closed Standard execution (and its name) for 90 days. */
+const CLOSED_EXECUTION_RETENTION_MS = 90 * 86_400_000;
+
+/** AWS Step Functions quotas that a run on one machine must meet as it would on AWS. */
+export const STEP_FUNCTIONS_LIMITS = {
+  /** Execution input, state input and output, task results: 256 KiB of UTF-8. */
+  payloadBytes: 256 * 1024,
+  historyEvents: 25_000,
+  executionNameLength: 80,
+} as const;
+
+/** Execution names: no whitespace, brackets, wildcards, these punctuation marks or control characters. */
+const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 class StepFunctionsError extends Error {
   constructor(name: string, message: string) {
@@ -53,17 +106,6 @@ function taskStates(definition: any): Array<[string, any]> {
   return found;
 }
 
-function statesWithRetry(definition: any): Array<[string, any]> {
-  const found: Array<[string, any]> = [];
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Retry) found.push([name, state]);
-    for (const nested of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
-      if (nested) found.push(...statesWithRetry(nested));
-    }
-  }
-  return found;
-}
-
 /**
  * Runs the synthesized state machine with aws-local-stepfunctions and offers the subset of the
  * Step Functions API the handlers use (StartExecution, SendTaskSuccess/Failure, DescribeExecution)
@@ -74,10 +116,14 @@ function statesWithRetry(definition: any): Array<[string, any]> {
  */
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
-  private readonly executions = new Map<string, Execution>();
+  /** By name. A run is dropped as soon as it closes: memory follows the executions in progress. */
+  private readonly running = new Map<string, RunningExecution>();
+  /** By name, oldest first. */
+  private readonly closed = new Map<string, ClosedExecution>();
+  private statusListener?: (change: ExecutionStatusChange) => void;
+  private closing = false;
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly overrides: Record<string, (input: any) => Promise<any>> = {};
-  private readonly retryIntervalOverrides: Record<string, number[]> = {};
   private server?: http.Server;
 
   constructor(
@@ -86,19 +132,59 @@ export class LocalStepFunctions {
     invoke: TaskInvoker,
     timeScale: number,
     private readonly onEvent?: WorkflowEventObserver,
+    private readonly access?: StateMachineAccess,
   ) {
-    this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    // Validated as synthesized, run with each Retry's schedule scaled by TUO_TIME_SCALE.
+    new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(withScaledRetrySchedules(definition, timeScale), { validationOptions: { noValidate: true } });
     for (const [name, state] of taskStates(definition)) {
       this.overrides[name] = (input) => this.runTask(state, input, invoke);
     }
-    // TUO_TIME_SCALE shrinks every Retry pause (the library takes a fixed pause per retrier).
-    for (const [name, state] of statesWithRetry(definition)) {
-      this.retryIntervalOverrides[name] = state.Retry.map((r: any) => (r.IntervalSeconds ?? 1) * 1000 * timeScale);
+  }
+
+  /**
+   * Step Functions calls each Task's function with the state machine's role: without
+   * lambda:InvokeFunction on that function the task fails as it fails on AWS.
+   */
+  private authoriseInvoke(functionArn: string): void {
+    const denied = this.access?.authorise({ action: 'lambda:InvokeFunction', resource: functionArn });
+    if (denied) throw new StepFunctionsError('Lambda.AWSLambdaException', `${denied.message} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`);
+  }
+
+  /**
+   * An encrypted state machine encrypts and decrypts its executions' data with its role's
+   * permissions on the key, in the encryption context of the state machine's ARN.
+   */
+  private authoriseKeyUse(actions: readonly string[]): void {
+    if (!this.access?.kmsKeyArn) return;
+    for (const action of actions) {
+      const denied = this.access.authorise({
+        action,
+        resource: this.access.kmsKeyArn,
+        context: {
+          'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachineArn,
+          'kms:EncryptionContextKeys': ['aws:states:stateMachineArn'],
+          'kms:CallerAccount': LOCAL_ACCOUNT,
+          'kms:ViaService': `states.${LOCAL_REGION}.amazonaws.com`,
+        },
+      });
+      if (denied) throw new StepFunctionsError('KmsAccessDeniedException', denied.message);
     }
   }
 
+  /** A task's result over 256 KiB fails the state, as on AWS. */
   private async runTask(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
+    const result = await this.runTaskWithinLimits(state, input, invoke);
+    const size = utf8Bytes(JSON.stringify(result ?? null));
+    if (size > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new StepFunctionsError('States.DataLimitExceeded', `The state/task returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
+    }
+    return result;
+  }
+
+  private async runTaskWithinLimits(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
     const resource = state.Resource as string;
+    this.authoriseInvoke(resource === LAMBDA_INVOKE || resource === LAMBDA_INVOKE_WAIT ? input.FunctionName : resource);
     if (resource === LAMBDA_INVOKE) {
       const payload = await invoke(input.FunctionName, input.Payload);
       return { StatusCode: 200, Payload: payload ?? null };
@@ -134,14 +220,19 @@ export class LocalStepFunctions {
   }
 
   startExecution(name: string, input: string): { executionArn: string; startDate: Date } {
-    const existing = this.executions.get(name);
-    if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: existing.arn, startDate: existing.startDate };
-      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${existing.arn}'`);
+    if (typeof name !== 'string' || name.length < 1 || name.length > STEP_FUNCTIONS_LIMITS.executionNameLength || INVALID_NAME_CHARACTERS.test(name)) {
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     }
-    const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
+    if (utf8Bytes(input) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.payloadBytes}`);
+    }
+    const arn = this.executionArn(name);
+    const running = this.running.get(name);
+    if (running?.input === input) return { executionArn: arn, startDate: running.startDate };
+    if (running || this.closed.has(name)) throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
+    this.authoriseKeyUse(['kms:GenerateDataKey', 'kms:Decrypt']);
     const run = this.machine.run(JSON.parse(input), {
-      overrides: { taskResourceLocalHandlers: this.overrides, retryIntervalOverrides: this.retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: this.overrides },
       context: {
         Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() },
         StateMachine: { Id: this.stateMachineArn },
@@ -149,36 +240,77 @@ export class LocalStepFunctions {
         Task: { get Token() { return randomBytes(24).toString('base64url'); } },
       },
     });
-    const execution: Execution = { arn, input, startDate: new Date(), status: 'RUNNING', abort: run.abort };
-    this.executions.set(name, execution);
-    if (this.onEvent) void this.forwardEvents(name, run.eventLogs, this.onEvent);
+    const execution: RunningExecution = { arn, input, startDate: new Date(), abort: run.abort };
+    this.running.set(name, execution);
+    this.announce(name, execution, 'RUNNING');
+    void this.forwardEvents(name, run.eventLogs, execution);
     run.result.then(
-      (output) => this.finish(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
+      () => this.finish(name, execution, 'SUCCEEDED'),
       (error: Error & { cause?: Error }) => {
+        if (this.running.get(name) !== execution) return; // Ended already (its history reached the limit).
         const cause = error?.cause ?? error;
-        this.finish(execution, 'FAILED', { error: `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}` });
+        const status = error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+        this.finish(name, execution, status, `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}`);
       },
     );
     return { executionArn: arn, startDate: execution.startDate };
   }
 
-  private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, observer: WorkflowEventObserver): Promise<void> {
-    for await (const event of events) observer(name, event);
+  /** Plays EventBridge's "Step Functions Execution Status Change" events (e.g. for the template's rules). */
+  onExecutionStatusChange(listener: (change: ExecutionStatusChange) => void): void {
+    this.statusListener = listener;
   }
 
-  private finish(execution: Execution, status: Execution['status'], result: { output?: string; error?: string }): void {
-    Object.assign(execution, { status, stopDate: new Date(), ...result });
-    if (status === 'FAILED') console.error(`[workflow] execution ${execution.arn.split(':').pop()} failed: ${result.error}`);
-    // Keep memory bounded on a long-running machine: forget the oldest finished executions.
-    if (this.executions.size > FINISHED_EXECUTIONS_KEPT) {
-      for (const [name, e] of this.executions) {
-        if (this.executions.size <= FINISHED_EXECUTIONS_KEPT) break;
-        if (e.status !== 'RUNNING') this.executions.delete(name);
+  private executionArn(name: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
+  }
+
+  /** Counts each execution's history (25,000 events at most on AWS) and passes events to the observer. */
+  private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, execution: RunningExecution): Promise<void> {
+    let count = 0;
+    for await (const event of events) {
+      this.onEvent?.(name, event);
+      if (++count > STEP_FUNCTIONS_LIMITS.historyEvents && this.running.get(name) === execution) {
+        execution.abort();
+        this.finish(name, execution, 'FAILED', `States.Runtime: the execution history reached the limit of ${STEP_FUNCTIONS_LIMITS.historyEvents} events`);
+        return;
       }
     }
   }
 
+  private finish(name: string, execution: RunningExecution, status: ClosedStatus, error?: string): void {
+    this.running.delete(name);
+    const closed: ClosedExecution = { status, startMs: execution.startDate.getTime(), stopMs: Date.now(), input: execution.input, error };
+    this.closed.set(name, closed);
+    // Forget what Step Functions forgets: the oldest closed executions past their retention.
+    for (const [oldName, old] of this.closed) {
+      if (old.stopMs > closed.stopMs - CLOSED_EXECUTION_RETENTION_MS) break;
+      this.closed.delete(oldName);
+    }
+    if (this.closing) return; // Stopping the machine is not StopExecution: nothing to announce.
+    if (status === 'FAILED') console.error(`[workflow] execution ${name} failed: ${error}`);
+    this.announce(name, closed, status);
+  }
+
+  private announce(name: string, execution: RunningExecution | ClosedExecution, status: ExecutionStatusChange['status']): void {
+    if (!this.statusListener) return;
+    const closed = 'stopMs' in execution ? execution : undefined;
+    this.statusListener({
+      executionArn: this.executionArn(name),
+      stateMachineArn: this.stateMachineArn,
+      name,
+      status,
+      startDate: closed ? closed.startMs : (execution as RunningExecution).startDate.getTime(),
+      stopDate: closed ? closed.stopMs : null,
+      input: execution.input,
+      output: null,
+      ...(closed?.error ? { error: closed.error.split(':')[0] } : {}),
+    });
+  }
+
   sendTaskSuccess(token: string, output: string): void {
+    if (!this.waiting.has(token)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out');
+    this.authoriseKeyUse(['kms:GenerateDataKey']); // The task's output is encrypted.
     const task = this.takeWaitingTask(token);
     task.resolve(JSON.parse(output));
   }
@@ -196,28 +328,33 @@ export class LocalStepFunctions {
   }
 
   describeExecution(arn: string) {
-    const execution = [...this.executions.values()].find((e) => e.arn === arn);
-    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
+    const name = arn.startsWith(this.executionArn('')) ? arn.slice(this.executionArn('').length) : '';
+    const running = this.running.get(name);
+    const closed = this.closed.get(name);
+    if (!running && !closed) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
     return {
-      executionArn: execution.arn,
+      executionArn: arn,
       stateMachineArn: this.stateMachineArn,
-      name: arn.split(':').pop(),
-      status: execution.status,
-      startDate: execution.startDate.getTime() / 1000,
-      stopDate: execution.stopDate ? execution.stopDate.getTime() / 1000 : undefined,
-      input: execution.input,
-      output: execution.output,
-      error: execution.error,
+      name,
+      status: closed?.status ?? 'RUNNING',
+      startDate: (closed?.startMs ?? running!.startDate.getTime()) / 1000,
+      stopDate: closed ? closed.stopMs / 1000 : undefined,
+      input: closed?.input ?? running!.input,
+      error: closed?.error,
     };
   }
 
   runningExecutions(): number {
-    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    return this.running.size;
   }
 
-  /** The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. */
-  async listen(): Promise<string> {
+  /**
+   * The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. It answers only
+   * requests signed with this access key id, and none from a web page.
+   */
+  async listen(accessKeyId: string): Promise<string> {
     this.server = http.createServer((req, res) => {
+      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -259,7 +396,8 @@ export class LocalStepFunctions {
   }
 
   async close(): Promise<void> {
-    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
+    this.closing = true;
+    for (const execution of [...this.running.values()]) execution.abort();
     // Settle every waiting task: the engine clears a task's timeout timer only once its task settles,
     // and a department's timeout can be days long. The executions are aborted already.
     for (const [token, task] of [...this.waiting]) {

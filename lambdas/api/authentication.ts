@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { unretired } from '../application/register-department';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { DepartmentRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
@@ -20,8 +21,16 @@ let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
 let keySetUrl: string | undefined;
 
 /**
+ * Claims only an OpenID Connect ID token carries: an ID token says who signed in to the client, it
+ * is not an access token for this API, even when signed by the same issuer for the same audience.
+ */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'];
+
+/**
  * The citizen's id (`sub`) from an OpenID Connect access token, verified for signature, issuer,
- * audience and expiry. Development tokens on one machine take exactly this path.
+ * audience and expiry, as the API Gateway JWT authorizer sees it: RS256 only (the authorizer takes
+ * RSA keys only), `exp` and `sub` required, ID tokens refused. Development tokens on one machine
+ * take exactly this path.
  */
 export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promise<string> {
   const token = bearerToken(event);
@@ -31,12 +40,16 @@ export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promis
     keySet = createRemoteJWKSet(new URL(keySetUrl));
   }
   try {
-    const { payload } = await jwtVerify(token, keySet, {
+    const { payload, protectedHeader } = await jwtVerify(token, keySet, {
       issuer: serviceSettings.oidcIssuer,
       audience: serviceSettings.oidcAudience,
-      algorithms: ['RS256', 'ES256', 'PS256'],
+      algorithms: ['RS256'],
+      requiredClaims: ['exp', 'sub'],
     });
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new Error('no subject');
+    const isIdToken = ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id'
+      || String(protectedHeader.typ ?? '').toLowerCase() === 'id_token';
+    if (isIdToken) throw new Error('an ID token, not an access token');
     return payload.sub;
   } catch {
     throw unauthorised('The access token is not valid or has expired.');
@@ -52,17 +65,23 @@ export function departmentIdOfApiKey(apiKey: string): string | undefined {
   return /^tuo\.([a-z0-9-]{2,40})\.[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
 }
 
-/** The department whose API key was presented. */
-export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository): Promise<DepartmentRecord> {
+/**
+ * The department whose API key was presented: one of its keys not yet retired. Every key of a
+ * suspended department answers 401 (a department disabled by a 410 may still answer and list).
+ */
+export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository, now = new Date()): Promise<DepartmentRecord> {
+  const refused = unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
   const apiKey = bearerToken(event);
   const departmentId = apiKey && departmentIdOfApiKey(apiKey);
   const department = departmentId ? await departments.get(departmentId) : undefined;
-  if (!apiKey || !department) throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
+  if (!apiKey || !department) throw refused;
   const presented = Buffer.from(hashApiKey(apiKey), 'hex');
-  const stored = Buffer.from(department.apiKeyHash, 'hex');
-  if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) {
-    throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
-  }
+  // Every key is compared, so the time taken does not tell which one (if any) matched.
+  const matches = unretired(department.apiKeys ?? [], now).map((key) => {
+    const stored = Buffer.from(key.hash, 'hex');
+    return presented.length === stored.length && timingSafeEqual(presented, stored);
+  });
+  if (!matches.includes(true) || department.suspended === true) throw refused;
   return department;
 }
 

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { departmentIdSchema, parseDepartmentConfiguration } from '../domain/department-configuration';
+import * as z from 'zod';
+import { departmentIdSchema, isActiveDepartment, parseDepartmentConfiguration } from '../domain/department-configuration';
+import { fieldErrorsFromZod } from '../domain/problem-details';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
 import { checkResolvedWebhookHost } from '../delivery/resolve-webhook-host';
-import { registerDepartment, rotateSigningSecret } from '../application/register-department';
+import { issueApiKey, registerDepartment, rotateSigningSecret } from '../application/register-department';
 import type { DepartmentRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
@@ -10,6 +12,9 @@ import { authenticateOperator, hashApiKey } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.departmentsApi);
 
 const repositories = serviceRepositories();
 
@@ -32,6 +37,7 @@ function configurationView(department: DepartmentRecord) {
     confirmation: department.confirmation,
     adapter: department.adapter ?? { type: 'standard-webhooks' },
     active: department.active,
+    suspended: department.suspended ?? false,
     ...(department.disabledReason ? { disabledReason: department.disabledReason, disabledAt: department.disabledAt } : {}),
   };
 }
@@ -56,7 +62,7 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
 async function listDepartments() {
   const departments = await repositories.departments.list();
   return json(200, departments
-    .filter((d) => d.active)
+    .filter(isActiveDepartment)
     .map(({ id, name, description, events, fields }) => ({ id, name, description, events, fields })));
 }
 
@@ -68,8 +74,25 @@ async function issueSigningSecret(event: APIGatewayProxyEventV2) {
   return json(201, { id, signingSecret: rotated.signingSecret, previousSecretsRetireAt: rotated.previousSecretsRetireAt });
 }
 
+const apiKeyRequestSchema = z.strictObject({
+  revokePrevious: z.boolean({ error: 'revokePrevious is true or false.' }).default(false),
+});
+
+async function issueDepartmentApiKey(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  // The body is optional: none keeps the earlier keys working for 24 hours, as {} does.
+  const hasBody = (event.body ?? '').length > 0;
+  const parsed = apiKeyRequestSchema.safeParse(hasBody ? readJsonBody(event) : {});
+  if (!parsed.success) return problemResponse(422, 'The request needs correcting.', fieldErrorsFromZod(parsed.error));
+  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date());
+  if (!issued) return problemResponse(404, 'There is no department with this id.');
+  return json(201, { id, apiKey: issued.apiKey, previousKeysRetireAt: issued.previousKeysRetireAt });
+}
+
 export const handler = httpHandler({
   'GET /v1/departments': listDepartments,
   'PUT /v1/departments/{departmentId}': putDepartment,
   'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
+  'POST /v1/departments/{departmentId}/api-keys': issueDepartmentApiKey,
 });

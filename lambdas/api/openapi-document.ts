@@ -80,7 +80,8 @@ const departmentView = publicDepartment.extend({
   webhookUrl: z.string(),
   confirmation: z.object({ required: z.boolean(), timeoutSeconds: z.number().int() }),
   adapter: departmentAdapterSchema,
-  active: z.boolean(),
+  active: z.boolean().describe('False once its endpoint answered 410, until a PUT re-enables it'),
+  suspended: z.boolean().describe('Suspended by an operator: not choosable, not listed, every API key refused'),
   disabledReason: z.string().optional(),
   disabledAt: z.string().optional(),
 });
@@ -88,7 +89,15 @@ const createdDepartment = departmentView.extend({
   signingSecret: z.string().describe('whsec_..., shown once'),
   apiKey: z.string().describe('The department\'s API key, shown once; only its hash is stored'),
 });
-const issuedSecret = z.object({ id: departmentId, signingSecret: z.string(), previousSecretsRetireAt: z.string() });
+const issuedSecret = z.object({ id: departmentId, signingSecret: z.string(), previousSecretsRetireAt: nullableText.describe('Until when the earlier secrets still sign; null if there were none') });
+const apiKeyRequest = z.strictObject({
+  revokePrevious: z.boolean().default(false).describe('true refuses every earlier key at once; otherwise they keep working for 24 hours'),
+});
+const issuedApiKey = z.object({
+  id: departmentId,
+  apiKey: z.string().describe('Shown once; only its hash is stored'),
+  previousKeysRetireAt: nullableText.describe('Until when the earlier keys still work; null when none does'),
+});
 const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
@@ -346,6 +355,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/api-keys': {
+        post: {
+          tags: ['operator'],
+          operationId: 'issueApiKey',
+          summary: 'Issue a new API key; the earlier ones keep working for 24 hours unless revokePrevious',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          requestBody: { required: false, content: json('ApiKeyRequest') },
+          responses: {
+            201: ok('The new key, shown once', 'IssuedApiKey'),
+            ...BAD_INPUT,
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such department'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/confirmation': {
         post: {
           tags: ['department'],
@@ -433,6 +459,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Department: responseSchema(departmentView),
         CreatedDepartment: responseSchema(createdDepartment),
         IssuedSigningSecret: responseSchema(issuedSecret),
+        ApiKeyRequest: requestSchema(apiKeyRequest),
+        IssuedApiKey: responseSchema(issuedApiKey),
         AnswerAccepted: responseSchema(answerAccepted),
         Receipt: responseSchema(receipt),
         ReceiptClaims: responseSchema(receiptClaims),

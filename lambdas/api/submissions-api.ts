@@ -13,6 +13,9 @@ import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
 import { header, readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.submissionsApi);
 
 const repositories = serviceRepositories();
 
@@ -89,7 +92,7 @@ async function getEvents(event: APIGatewayProxyEventV2) {
   const events = await repositories.audit.list(submission.id);
   return json(200, {
     submissionId: submission.id,
-    events: events.map(({ submissionId: _s, key: _k, ...rest }) => ({ ...rest, department: rest.departmentId ?? null })),
+    events: events.map(({ submissionId: _s, key: _k, departmentId, ...rest }) => ({ ...rest, department: departmentId ?? null })),
   });
 }
 

@@ -1,6 +1,8 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt } from '../domain/delivery-retry-schedule';
 import { renderForDepartment } from '../domain/department-adapter';
+import { isActiveDepartment } from '../domain/department-configuration';
+import { fieldsToServe } from '../domain/entitlement';
 import { buildNotificationEvent } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
@@ -44,7 +46,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
-  if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
+  if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,
@@ -60,7 +62,8 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     reference: submission.reference,
     confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
     change: personalData.change,
-    entitledFields: department.fields,
+    consentedFields: notification.entitledFields,
+    currentFields: department.fields,
     now,
   });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
@@ -76,7 +79,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     departmentId: department.id,
     notificationId,
     attempt: started.attempts,
-    fields: department.fields,
+    fields: fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
 

@@ -4,6 +4,7 @@ import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-rep
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
+import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
 
 /** The repositories handlers use, on the service's table. */
 export function serviceRepositories() {
@@ -14,6 +15,7 @@ export function serviceRepositories() {
     notifications: new DynamoDbNotificationRepository(tableName),
     audit: new DynamoDbAuditTrail(tableName),
     journeys: new DynamoDbJourneyRepository(tableName),
+    webSessions: new DynamoDbWebSessionRepository(tableName),
   };
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
+import { LOCAL_CREDENTIALS } from '../../local/local-credentials';
 import { LocalKms } from '../../local/local-kms';
 import { localKmsKeyArn, type LocalKmsKey } from '../../local/template-resources';
 
@@ -16,8 +17,8 @@ const KEYS: LocalKmsKey[] = [
 /** The local KMS on loopback, used through the unchanged AWS SDK client as the handlers use it. */
 async function serve(directory: string) {
   const kms = new LocalKms(directory, KEYS);
-  const endpoint = await kms.listen();
-  const client = new KMSClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const endpoint = await kms.listen(LOCAL_CREDENTIALS.accessKeyId);
+  const client = new KMSClient({ endpoint, region: 'eu-west-2', credentials: LOCAL_CREDENTIALS });
   return { client, close: async () => { client.destroy(); await kms.close(); } };
 }
 

@@ -127,6 +127,7 @@ describe('the API', () => {
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
       'GET /v1/submissions/{submissionId}/receipt',
+      'POST /v1/departments/{departmentId}/api-keys',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -135,12 +136,12 @@ describe('the API', () => {
     ]);
     expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
-      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /submissions/{submissionId}',
+      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
       'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
       'GET /submissions/{submissionId}/proof', 'GET /submissions/{submissionId}/proof/receipt',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
-      'POST /operator/sign-out', 'POST /sign-in', 'POST /sign-out',
+      'POST /operator/sign-out', 'POST /sign-out',
     ]);
   });
 
@@ -148,6 +149,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/api-keys']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
     expect(authorisation['GET /operator']).toBe('AWS_IAM');
@@ -173,7 +175,15 @@ describe('the functions', () => {
   });
 
   it('each name a handler that exists, which the one-machine runtime loads', () => {
-    Object.assign(process.env, { TABLE_NAME: 'table', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test' });
+    // Each handler checks its declared environment at cold start (lambdas/function-declarations.ts).
+    Object.assign(process.env, {
+      TABLE_NAME: 'table',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test',
+      PUBLIC_BASE_URL: 'https://tell-us-once.example',
+      OIDC_ISSUER: 'https://issuer.example',
+      OIDC_AUDIENCE: 'tell-us-once',
+      OIDC_JWKS_URL: 'https://issuer.example/jwks.json',
+    });
     for (const fn of functions.values()) {
       expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -182,21 +192,34 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API and the department page may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
+  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
-    expect(grants('states:SendTaskSuccess').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/WebPagesFunction/)]);
+    expect(grants('states:SendTaskSuccess').sort()).toEqual([
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowAwaitConfirmationFunction/),
+    ]);
     expect(grants('states:StartExecution').sort()).toEqual([
       expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
-  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
-    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  it('record an explicit share of traces (the cost model prices 5 %), not the account default', () => {
+    template.hasResourceProperties('AWS::XRay::SamplingRule', { SamplingRule: Match.objectLike({ FixedRate: 0.05, ReservoirSize: 0 }) });
+  });
+
+  it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    const onEvent = rules.find((r) => r.Properties.EventPattern);
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(onEvent.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * `npm run test:load`: 1,000 submissions to 4 departments on one machine (`npm start`, as an
+ * `npm run test:load [count]`: 1,000 submissions (or the count given) to 4 departments on one machine (`npm start`, as an
  * operator runs it). Every one must reach a final status, none lost, no department told twice
  * under different ids, no 5xx; the service's memory (the whole process tree's resident set) is
- * sampled throughout and must stay under TUO_LOAD_MAX_RSS_MB (default 1024). Too slow for
+ * sampled throughout, printed at each thousand acknowledged, and must stay under
+ * TUO_LOAD_MAX_RSS_MB (default 1024). Too slow for
  * `npm test`; prints its counts and exits non-zero on any failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { ConfirmingDepartment } from '../support/confirming-department';
 import { changeOfAddress, ServiceClient } from '../support/service-client';
 import { freePort, SpawnedService } from '../support/spawned-service';
 
-const SUBMISSIONS = Number(process.env.TUO_LOAD_SUBMISSIONS ?? '1000');
+const SUBMISSIONS = Number(process.argv[2] ?? process.env.TUO_LOAD_SUBMISSIONS ?? '1000');
 const CONCURRENCY = Number(process.env.TUO_LOAD_CONCURRENCY ?? '20');
 const MAX_RSS_MB = Number(process.env.TUO_LOAD_MAX_RSS_MB ?? '1024');
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   ];
   let peakRssMb = 0;
   let sampler: NodeJS.Timeout | undefined;
+  let tokenRefreshTimer: NodeJS.Timeout | undefined;
   try {
     const readyIn = await service.start(120_000);
     const client = new ServiceClient(service.url, 'load-admin-token');
@@ -46,20 +48,36 @@ async function main(): Promise<void> {
     const group = service.processGroup();
     sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, treeRssMb(group)); }, 1000);
     const rssAtStartMb = treeRssMb(group);
+    const rssAtThousands: number[] = [];
 
-    const token = await client.citizenToken('citizen-load');
+    // A citizen's token expires; a long run signs in again every 10 minutes, as a client would.
+    let token = await client.citizenToken('citizen-load');
+    tokenRefreshTimer = setInterval(() => { client.citizenToken('citizen-load').then((t) => { token = t; }, () => undefined); }, 10 * 60_000);
     const started = Date.now();
     const acknowledged = new Map<number, string>();
     let fiveHundreds = 0;
+    let networkErrors = 0;
+    const networkError = (error: Error & { cause?: Error }) => {
+      networkErrors++;
+      if (networkErrors <= 3) console.log(`[load test] network error (retried): ${error.message}: ${error.cause?.message ?? ''}`);
+      return undefined;
+    };
     let next = 0;
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < SUBMISSIONS) {
         const i = next++;
         for (;;) {
-          const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id)));
+          // A dropped connection is retried under the same key, as a client would: it cannot duplicate anything.
+          const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id))).catch(networkError);
+          if (!answer) continue;
           if (answer.status >= 500) fiveHundreds++;
           if (answer.status === 202) {
             acknowledged.set(i, answer.json.id);
+            if (acknowledged.size % 1000 === 0) {
+              const rss = treeRssMb(group);
+              rssAtThousands.push(Math.round(rss));
+              console.log(`[load test] ${acknowledged.size} acknowledged: process tree RSS ${rss.toFixed(0)} MB`);
+            }
             break;
           }
           if (answer.status !== 503) throw new Error(`Submission ${i}: ${answer.status} ${answer.text}`);
@@ -74,7 +92,8 @@ async function main(): Promise<void> {
       const pending = [...acknowledged.values()].filter((id) => !finals.has(id));
       for (let i = 0; i < pending.length; i += CONCURRENCY) {
         await Promise.all(pending.slice(i, i + CONCURRENCY).map(async (id) => {
-          const current = await client.submission(token, id);
+          const current = await client.submission(token, id).catch(networkError);
+          if (!current) return;
           if (current.status >= 500) fiveHundreds++;
           if (current.status === 200 && current.json.status !== 'IN_PROGRESS') finals.set(id, current.json);
         }));
@@ -88,7 +107,7 @@ async function main(): Promise<void> {
     for (const d of departments) for (const ids of d.deliveriesByReference().values()) if (ids.size > 1) duplicatesUnderNewId++;
     const lost = acknowledged.size - finals.size;
     const statuses = [...finals.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s.status]: (c[s.status] ?? 0) + 1 }), {});
-    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
+    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; network errors retried: ${networkErrors}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
     const failures = [
       lost > 0 && `${lost} lost`,
       acknowledged.size !== SUBMISSIONS && 'not every submission acknowledged',
@@ -97,8 +116,12 @@ async function main(): Promise<void> {
       peakRssMb > MAX_RSS_MB && `memory peaked above ${MAX_RSS_MB} MB`,
     ].filter(Boolean);
     if (failures.length > 0) throw new Error(failures.join('; '));
+  } catch (error) {
+    console.error(`[load test] the service's last output:\n${service.output.slice(-3000)}`);
+    throw error;
   } finally {
     if (sampler) clearInterval(sampler);
+    clearInterval(tokenRefreshTimer);
     await service.stop('SIGTERM');
     await Promise.all(departments.map((d) => d.stop()));
     rmSync(dataDir, { recursive: true, force: true });
@@ -106,6 +129,6 @@ async function main(): Promise<void> {
 }
 
 main().then(() => process.exit(0), (error: Error) => {
-  console.error(`[load test] FAILED: ${error.message}`);
+  console.error(`[load test] FAILED: ${error.message}${(error as Error & { cause?: Error }).cause ? ` (${(error as Error & { cause?: Error }).cause!.message})` : ''}\n${error.stack}`);
   process.exit(1);
 });

@@ -13,7 +13,8 @@ const sent = (notificationId: string, attempt: number, fields: AuditEvent['field
 
 const notification = (id: string, departmentId: string, extra: Partial<NotificationRecord> = {}): NotificationRecord => ({
   id, submissionId: 'sub_1', departmentId, status: 'PENDING', confirmationRequired: true, confirmationTimeoutSeconds: 600,
-  attempts: 0, createdAt: '2026-12-01T10:00:00Z', updatedAt: '2026-12-01T10:00:00Z', ...extra,
+  attempts: 0, entitledFields: ['person.givenName', 'newAddress'], createdAt: '2026-12-01T10:00:00Z', updatedAt: '2026-12-01T10:00:00Z',
+  ...extra,
 });
 
 /** A signer like KMS's, over a key held in memory: `encoding` is what its sign() hands back. */

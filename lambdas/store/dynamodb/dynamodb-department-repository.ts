@@ -1,11 +1,11 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
-import type { DepartmentRecord, SigningSecret } from '../records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
-const key = (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'DEPARTMENT' });
+const key = (id: string) => ({ pk: `${PARTITIONS.department}${id}`, sk: 'DEPARTMENT' });
 
 export class DynamoDbDepartmentRepository implements DepartmentRepository {
   constructor(private readonly tableName: string) {}
@@ -24,11 +24,12 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
         TableName: this.tableName,
         Key: key(id),
         UpdateExpression: 'SET #name = :name, #description = :description, #webhookUrl = :webhookUrl, #events = :events, '
-          + '#fields = :fields, #confirmation = :confirmation, #adapter = :adapter, #active = :true, #updatedAt = :now REMOVE #disabledAt, #disabledReason',
+          + '#fields = :fields, #confirmation = :confirmation, #adapter = :adapter, #suspended = :suspended, #active = :true, #updatedAt = :now '
+          + 'REMOVE #disabledAt, #disabledReason',
         ConditionExpression: 'attribute_exists(pk)',
         // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
         ExpressionAttributeNames: Object.fromEntries(
-          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'adapter', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
+          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'adapter', 'suspended', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
             .map((attribute) => [`#${attribute}`, attribute]),
         ),
         ExpressionAttributeValues: {
@@ -39,6 +40,7 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
           ':fields': configuration.fields,
           ':confirmation': configuration.confirmation,
           ':adapter': configuration.adapter,
+          ':suspended': configuration.suspended,
           ':true': true,
           ':now': now.toISOString(),
         },
@@ -51,14 +53,26 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
     }
   }
 
-  async replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+  replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+    return this.replaceCredentials(id, 'signingSecrets', secrets, expectedUpdatedAt, now);
+  }
+
+  replaceApiKeys(id: string, keys: ApiKey[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+    return this.replaceCredentials(id, 'apiKeys', keys, expectedUpdatedAt, now);
+  }
+
+  /** Optimistic: only if the department was not changed since it was read, so no rotation is lost. */
+  private async replaceCredentials(
+    id: string, attribute: 'signingSecrets' | 'apiKeys', credentials: unknown[], expectedUpdatedAt: string, now: Date,
+  ): Promise<DepartmentRecord | undefined> {
     try {
       const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(id),
-        UpdateExpression: 'SET signingSecrets = :secrets, updatedAt = :now',
+        UpdateExpression: 'SET #credentials = :credentials, updatedAt = :now',
         ConditionExpression: 'updatedAt = :expected',
-        ExpressionAttributeValues: { ':secrets': secrets, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
+        ExpressionAttributeNames: { '#credentials': attribute },
+        ExpressionAttributeValues: { ':credentials': credentials, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
         ReturnValues: 'ALL_NEW',
       }));
       return withoutKeys<DepartmentRecord>(Attributes!);
@@ -85,7 +99,7 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
     do {
       const page = await documentClient().send(new QueryCommand({
         TableName: this.tableName,
-        IndexName: LISTING_INDEX,
+        IndexName: LISTING_INDEX_NAME,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
         ExclusiveStartKey: startKey,

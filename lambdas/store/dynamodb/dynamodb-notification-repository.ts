@@ -3,10 +3,10 @@ import type { NotificationStatus } from '../../domain/notification-status';
 import { InvalidCursorError, type DepartmentAnswer, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
 const BATCH_GET_LIMIT = 100;
-const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'NOTIFICATION' });
+const key = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
 
 /** The department's listing: by department and status, oldest first. */
 const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>, status: NotificationStatus) => ({
@@ -92,7 +92,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
     const result = await documentClient().send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: LISTING_INDEX,
+      IndexName: LISTING_INDEX_NAME,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}#${status}` },
       Limit: page.limit,

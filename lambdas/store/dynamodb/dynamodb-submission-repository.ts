@@ -5,8 +5,8 @@ import type { PersonalDataRecord, SubmissionRecord } from '../records';
 import type { SubmissionRepository } from '../submission-repository';
 import { createHash } from 'node:crypto';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
 const ERASURE_DUE = 'ERASURE_DUE';
 /**
  * Submissions not yet final are listed (sparsely) under a few partitions of the listing index, so
@@ -16,8 +16,8 @@ const ERASURE_DUE = 'ERASURE_DUE';
 const IN_PROGRESS_SHARDS = 8;
 const inProgressShard = (id: string) => `SUBMISSIONS_IN_PROGRESS#${createHash('sha256').update(id).digest()[0] % IN_PROGRESS_SHARDS}`;
 const inProgressListing = (id: string, createdAt: string) => ({ gsi1pk: inProgressShard(id), gsi1sk: `${createdAt}#${id}` });
-const key = (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' });
-const personalDataKey = (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'PERSONAL_DATA' });
+const key = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'SUBMISSION' });
+const personalDataKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'PERSONAL_DATA' });
 
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
@@ -49,16 +49,18 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     }));
   }
 
-  async listInProgress(): Promise<SubmissionRecord[]> {
+  async listInProgress(scope: { readonly createdBefore?: Date } = {}): Promise<SubmissionRecord[]> {
+    // The listing sorts by `<createdAt>#<id>`: the stale ones are a key range, not a filter.
+    const before = scope.createdBefore ? { condition: ' AND gsi1sk < :before', values: { ':before': scope.createdBefore.toISOString() } } : { condition: '', values: {} };
     const found: SubmissionRecord[] = [];
     for (let shard = 0; shard < IN_PROGRESS_SHARDS; shard++) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await documentClient().send(new QueryCommand({
           TableName: this.tableName,
-          IndexName: LISTING_INDEX,
-          KeyConditionExpression: 'gsi1pk = :shard',
-          ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}` },
+          IndexName: LISTING_INDEX_NAME,
+          KeyConditionExpression: `gsi1pk = :shard${before.condition}`,
+          ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
           ExclusiveStartKey: startKey,
         }));
         for (const item of page.Items ?? []) {
@@ -125,7 +127,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   async listErasureDue(now: Date, limit: number): Promise<string[]> {
     const { Items } = await documentClient().send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: LISTING_INDEX,
+      IndexName: LISTING_INDEX_NAME,
       KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
       ExpressionAttributeValues: { ':due': ERASURE_DUE, ':now': `${now.toISOString()}#~` },
       Limit: limit,

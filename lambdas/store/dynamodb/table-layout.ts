@@ -1,0 +1,17 @@
+/**
+ * The layout of the service's one table, shared by the repositories that write it, the stack that
+ * creates it (lib/service-table.ts) and the grants that limit each function to its partitions
+ * (`dynamodb:LeadingKeys`, lambdas/function-declarations.ts).
+ */
+
+/** Name of the secondary index that lists items by `gsi1pk`, sorted by `gsi1sk`. */
+export const LISTING_INDEX_NAME = 'listing';
+
+/** The partition key prefix of each kind of item: `<prefix><id>`. */
+export const PARTITIONS = {
+  department: 'DEPARTMENT#',
+  submission: 'SUBMISSION#',
+  notification: 'NOTIFICATION#',
+  journey: 'JOURNEY#',
+  webSession: 'SESSION#',
+} as const;
