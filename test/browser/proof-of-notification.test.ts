@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
-import { accessibilityViolations, launchBrowser } from '../support/browser';
+import { accessibilityViolations, launchBrowser, signInAtProvider } from '../support/browser';
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress } from '../support/service-client';
 
@@ -33,9 +33,8 @@ describe('proof of notification in the browser', () => {
   it('offers a printable proof from the progress page, and a signed receipt that verifies and says the same', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    await page.goto(`${fixture.service.url}/sign-in?next=${encodeURIComponent(`/submissions/${submissionId}`)}`);
-    await page.getByLabel('What is your citizen id?').fill('citizen-proof');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${fixture.service.url}/submissions/${submissionId}`); // leads to the provider's sign-in, and back
+    await signInAtProvider(page, 'citizen-proof');
     await page.getByRole('heading', { level: 1, name: 'Progress of your change of address' }).waitFor();
 
     await page.getByRole('link', { name: 'Download proof of notification' }).click();
@@ -83,9 +82,8 @@ describe('proof of notification in the browser', () => {
   it('shows someone else\'s proof to nobody', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${fixture.service.url}/sign-in?next=${encodeURIComponent(`/submissions/${submissionId}/proof`)}`);
-    await page.getByLabel('What is your citizen id?').fill('someone-else');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${fixture.service.url}/submissions/${submissionId}/proof`);
+    await signInAtProvider(page, 'someone-else');
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     const download = await page.request.get(`${fixture.service.url}/submissions/${submissionId}/proof/receipt`);
     expect(download.status()).toBe(404);
