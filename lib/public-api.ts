@@ -169,6 +169,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/submissions/{submissionId}/correct/{step}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/withdraw', webPages, 'web'],
       [apigw.HttpMethod.POST, '/submissions/{submissionId}/withdraw', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/proof/receipt', webPages, 'web'],
       // Department pages: the handler finds the department's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],

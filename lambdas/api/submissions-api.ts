@@ -115,7 +115,7 @@ async function getEvents(event: APIGatewayProxyEventV2) {
 /** The proof of notification (CONTRACT section 11): a signed receipt, kept available after erasure since it holds no personal data. */
 async function getReceipt(event: APIGatewayProxyEventV2) {
   const submission = await ownSubmission(event);
-  const receipt = await issueReceipt({
+  const { receipt } = await issueReceipt({
     ...repositories, signer: serviceReceiptSigner(), issuer: serviceSettings.publicBaseUrl, now: () => new Date(),
   }, submission);
   return json(200, { receipt });

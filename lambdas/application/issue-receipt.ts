@@ -1,5 +1,5 @@
 import { base64url, compactVerify, importJWK, type JWK } from 'jose';
-import { receiptClaims, RECEIPT_TYPE, type ReceiptSubject } from '../domain/notification-receipt';
+import { receiptClaims, RECEIPT_TYPE, type ReceiptClaims, type ReceiptSubject } from '../domain/notification-receipt';
 import type { ReceiptSigner } from '../signing/receipt-signer';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
@@ -21,7 +21,10 @@ const encodeJson = (value: unknown) => base64url.encode(JSON.stringify(value));
  * stays in KMS). jose checks the JWS against the published key before it is handed out, so a
  * receipt that would not verify is never issued.
  */
-export async function issueReceipt(deps: ReceiptDependencies, submission: ReceiptSubject & { readonly notificationIds: readonly string[] }): Promise<string> {
+export async function issueReceipt(
+  deps: ReceiptDependencies,
+  submission: ReceiptSubject & { readonly notificationIds: readonly string[] },
+): Promise<{ receipt: string; claims: ReceiptClaims; keyId: string }> {
   const [notifications, auditTrail, key] = await Promise.all([
     deps.notifications.getMany(submission.notificationIds),
     deps.audit.list(submission.id),
@@ -32,7 +35,7 @@ export async function issueReceipt(deps: ReceiptDependencies, submission: Receip
   const signature = await deps.signer.sign(new TextEncoder().encode(signingInput));
   const receipt = `${signingInput}.${base64url.encode(signature)}`;
   await compactVerify(receipt, await importJWK(key, key.alg));
-  return receipt;
+  return { receipt, claims, keyId: key.kid };
 }
 
 /** The JWKS that verifies receipts (`GET /.well-known/jwks.json`). */

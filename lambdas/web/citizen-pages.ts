@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
+import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';
 import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
@@ -12,6 +13,8 @@ import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
 import type { DepartmentRecord } from '../store/records';
+import { serviceSettings } from '../service-settings';
+import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { startNotificationWorkflow } from '../workflow/workflow-control';
 import {
@@ -24,8 +27,8 @@ import { addressLines, entitledDataRows, formatDate, summaryRow } from './entitl
 import { errorPage, page, trustedForm } from './html-handler';
 import { auditEventText, chronological, formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
 import { renderFragment } from './page-renderer';
-import { serviceSettings } from '../service-settings';
 import { logger } from '../observability/logger';
+import { proofRows, receiptFileName } from './proof-of-notification';
 import { clearedCookie, field, redirect, safeLocalPath } from './web-request';
 import { endSession, SESSION_COOKIES, sessionOf, startSession, takeSession } from './web-sessions';
 
@@ -351,6 +354,52 @@ async function progressFragment(event: APIGatewayProxyEventV2) {
   });
 }
 
+// --- proof of notification ---------------------------------------------------------------------
+
+async function ownReceipt(event: APIGatewayProxyEventV2, citizenId: string) {
+  const submission = await ownSubmission(event, citizenId);
+  if (!submission) return undefined;
+  const issued = await issueReceipt({
+    ...repositories, signer: serviceReceiptSigner(), issuer: serviceSettings.publicBaseUrl, now: () => new Date(),
+  }, submission);
+  return { submission, ...issued };
+}
+
+/** A printable page saying what the signed receipt says, with the receipt to download. */
+async function proofPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const proof = await ownReceipt(event, citizen);
+  if (!proof) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  const names = new Map((await repositories.departments.list()).map((d) => [d.id, d.name]));
+  const issuedAt = new Date(proof.claims.iat * 1000).toISOString();
+  return page(event, 'proof.njk', {
+    title: 'Proof of notification',
+    reference: proof.claims.reference,
+    submissionId: proof.submission.id,
+    issuedAtIso: issuedAt,
+    issuedAt: formatDateTime(issuedAt),
+    rows: proofRows(proof.claims, (id) => names.get(id) ?? id),
+    keyId: proof.keyId,
+    jwksUrl: `${proof.claims.iss}/.well-known/jwks.json`,
+    receiptHref: `/submissions/${proof.submission.id}/proof/receipt`,
+    receiptFileName: receiptFileName(proof.claims.reference),
+    ...signOutContext(citizen),
+  });
+}
+
+/** The signed receipt as a file, in the same shape the API answers: `{"receipt": "<compact JWS>"}`. */
+async function receiptDownload(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const proof = await ownReceipt(event, citizen);
+  if (!proof) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  return json(200, { receipt: proof.receipt }, {
+    'content-disposition': `attachment; filename="${receiptFileName(proof.claims.reference)}"`,
+    'x-content-type-options': 'nosniff',
+  });
+}
+
 export const citizenRoutes = {
   'GET /': startPage,
   'GET /sign-in': signIn,
@@ -362,4 +411,6 @@ export const citizenRoutes = {
   'GET /submissions/{submissionId}': statusPage,
   'GET /submissions/{submissionId}/confirmation': confirmationPage,
   'GET /submissions/{submissionId}/progress': progressFragment,
+  'GET /submissions/{submissionId}/proof': proofPage,
+  'GET /submissions/{submissionId}/proof/receipt': receiptDownload,
 };

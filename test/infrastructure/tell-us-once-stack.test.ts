@@ -139,6 +139,7 @@ describe('the API', () => {
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
       'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
       'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
+      'GET /submissions/{submissionId}/proof', 'GET /submissions/{submissionId}/proof/receipt',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
       'POST /operator/sign-out', 'POST /sign-out',

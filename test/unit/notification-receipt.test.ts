@@ -87,11 +87,13 @@ describe('issuing a receipt', () => {
 
   it('is a compact ES256 JWS naming its key, which jose verifies with the published key', async () => {
     const signer = memorySigner();
-    const receipt = await issueReceipt(deps(signer), submission);
+    const { receipt, claims, keyId } = await issueReceipt(deps(signer), submission);
     const key = await signer.publicKey();
+    expect(keyId).toBe(key.kid);
     expect(decodeProtectedHeader(receipt)).toEqual({ alg: 'ES256', kid: key.kid, typ: 'tuo-receipt+jwt' });
     const { payload } = await compactVerify(receipt, await importJWK(key, 'ES256'));
-    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ submissionId: 'sub_1', notifications: [{ department: 'hmrc', fields: ['newAddress'] }] });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(claims);
+    expect(claims).toMatchObject({ submissionId: 'sub_1', notifications: [{ department: 'hmrc', fields: ['newAddress'] }] });
   });
 
   it('is never handed out if its signature would not verify (a DER signature where JWS needs r || s)', async () => {

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { compactVerify, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { PROJECT_ROOT } from '../../lib/service-function';
 import { ConfirmingDepartment } from '../support/confirming-department';
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress, type ServiceClient } from '../support/service-client';
@@ -35,7 +40,7 @@ describe('proof of notification (receipts)', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('application/json');
     receipt = answer.json.receipt;
-  });
+  }, 180_000);
   afterAll(async () => {
     await confirming?.stop();
     await council.stop();
@@ -99,6 +104,39 @@ describe('proof of notification (receipts)', () => {
     const at = claims.indexOf('CONFIRMED');
     claims[at] = 'R'.charCodeAt(0);
     await expect(compactVerify(`${header}.${claims.toString('base64url')}.${signature}`, key)).rejects.toThrow('signature verification failed');
+  });
+
+  it('is checked by `npm run verify-receipt` and by the snippet in docs/receipts.md; one byte changed, both refuse it', async () => {
+    // Child processes, asynchronously: the service they fetch the JWKS from runs in this process.
+    const node = async (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: PROJECT_ROOT })
+      .then(({ stdout }) => ({ code: 0, stdout }), (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+    mkdirSync(path.join(PROJECT_ROOT, 'test-results'), { recursive: true });
+    const dir = mkdtempSync(path.join(PROJECT_ROOT, 'test-results', 'receipt-')); // inside the project, so the snippet finds jose
+    try {
+      const [header, payload, signature] = receipt.split('.');
+      const claims = Buffer.from(payload, 'base64url');
+      claims[claims.indexOf('tax-office-ref')] = 'T'.charCodeAt(0);
+      writeFileSync(path.join(dir, 'receipt.json'), JSON.stringify({ receipt }));
+      writeFileSync(path.join(dir, 'tampered.json'), JSON.stringify({ receipt: `${header}.${claims.toString('base64url')}.${signature}` }));
+      const snippet = /```js\n([\s\S]*?)```/.exec(readFileSync(path.join(PROJECT_ROOT, 'docs', 'receipts.md'), 'utf8'))![1];
+      writeFileSync(path.join(dir, 'verify-receipt.mjs'), snippet);
+
+      const script = (file: string) => node(['--import', 'tsx', 'scripts/verify-receipt.ts', path.join(dir, file), '--issuer', fixture.service.url]);
+      const valid = await script('receipt.json');
+      expect(valid).toMatchObject({ code: 0, stdout: expect.stringMatching(/^VALID: signed by /) });
+      expect(valid.stdout).toContain(`Reference ${submission.reference}`);
+      expect(valid.stdout).toMatch(/- tax-office \[change\]: CONFIRMED; .*\(their reference tax-office-ref\); sent person\.givenName, person\.familyName, newAddress, movedOn/);
+      expect(await script('tampered.json')).toMatchObject({ code: 1, stdout: expect.stringMatching(/^NOT VALID: signature verification failed/) });
+
+      const docs = (file: string) => node([path.join(dir, 'verify-receipt.mjs'), path.join(dir, file), fixture.service.url]);
+      const documented = await docs('receipt.json');
+      expect(documented.code).toBe(0);
+      expect(documented.stdout).toContain('tax-office: CONFIRMED, told 20');
+      expect(documented.stdout).toContain('council: DELIVERED, told 20');
+      expect((await docs('tampered.json')).code).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers 404 to anyone but the citizen who made the submission, and 401 without a token', async () => {
