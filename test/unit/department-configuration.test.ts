@@ -31,8 +31,8 @@ describe('departmentIdSchema', () => {
 
 describe('department configuration', () => {
   it('accepts the contract example unchanged', () => {
-    // The contract example plus the default adapter (Standard Webhooks JSON).
-    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), adapter: { type: 'standard-webhooks' } } });
+    // The contract example plus the defaults: the Standard Webhooks JSON adapter, not suspended.
+    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), adapter: { type: 'standard-webhooks' }, suspended: false } });
   });
 
   it('fills in defaults: empty description, confirmation required within 7 days', () => {
