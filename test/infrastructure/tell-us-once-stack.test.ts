@@ -115,7 +115,7 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6 and 11, the web pages, and a default route for everything else', () => {
+  it('has the routes of CONTRACT sections 4 to 6, 10 and 11, the web pages, and a default route for everything else', () => {
     const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
     expect(api.sort()).toEqual([
       '$default',
@@ -133,16 +133,20 @@ describe('the API', () => {
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
       'POST /v1/submissions',
+      'POST /v1/submissions/{submissionId}/corrections',
+      'POST /v1/submissions/{submissionId}/withdrawal',
       'PUT /v1/departments/{departmentId}',
     ]);
     expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
       'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
-      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
-      'GET /submissions/{submissionId}/proof', 'GET /submissions/{submissionId}/proof/receipt',
+      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/correct', 'GET /submissions/{submissionId}/correct/{step}',
+      'GET /submissions/{submissionId}/progress', 'GET /submissions/{submissionId}/proof', 'GET /submissions/{submissionId}/proof/receipt',
+      'GET /submissions/{submissionId}/withdraw',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
       'POST /operator/sign-out', 'POST /sign-out',
+      'POST /submissions/{submissionId}/correct', 'POST /submissions/{submissionId}/correct/{step}', 'POST /submissions/{submissionId}/withdraw',
     ]);
   });
 
