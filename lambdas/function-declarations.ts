@@ -224,6 +224,8 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [submission] },
+      // A submission's notifications, read together to see which are not final yet.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [notification] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
       { on: 'workflowExecutions', actions: ['states:DescribeExecution'] },

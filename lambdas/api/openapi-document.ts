@@ -69,7 +69,7 @@ const acceptedWithdrawal = z.object({
 const acceptedSubmission = z.object({
   id: z.string(),
   reference: z.string().describe('Short and human-friendly, for example TUO-7F3K-9QX2'),
-  status: z.literal('IN_PROGRESS'),
+  status: z.enum(SUBMISSION_STATUSES).describe('IN_PROGRESS when the submission is new; a retry with the same Idempotency-Key and body answers the same submission as it stands now'),
   notifications: z.array(notificationSummary),
 });
 const submission = z.object({

@@ -33,6 +33,8 @@ export interface ReconcileReport {
   readonly resumed: number;
   /** Submissions that could not be looked at this time (the next pass tries again). */
   readonly errors: number;
+  /** Which submissions those were, and why (the error's name and message: AWS's messages name actions and ARNs, never item values). */
+  readonly failures?: readonly { readonly submissionId: string; readonly error: string }[];
 }
 
 /**
@@ -62,20 +64,21 @@ export const roundExecutionName = (submission: Pick<SubmissionRecord, 'id' | 're
 export async function reconcileSubmissions(deps: ReconcileDependencies, scope: { readonly createdBefore?: Date } = {}): Promise<ReconcileReport> {
   const submissions = await deps.submissions.listInProgress(scope);
   let resumed = 0;
-  let errors = 0;
+  const failures: { submissionId: string; error: string }[] = [];
   let next = 0;
   const worker = async () => {
     while (next < submissions.length) {
       const submission = submissions[next++];
       try {
         if (await reconcileSubmission(deps, submission)) resumed++;
-      } catch {
-        errors++; // Storage or the workflow service briefly unavailable: the next pass tries again.
+      } catch (error) {
+        // Storage or the workflow service briefly unavailable: the next pass tries again.
+        failures.push({ submissionId: submission.id, error: `${(error as Error).name}: ${String((error as Error).message).slice(0, 300)}` });
       }
     }
   };
   await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
-  return { inProgress: submissions.length, resumed, errors };
+  return { inProgress: submissions.length, resumed, errors: failures.length, ...(failures.length ? { failures } : {}) };
 }
 
 /** The part of EventBridge's "Step Functions Execution Status Change" event the reconciler reads. */

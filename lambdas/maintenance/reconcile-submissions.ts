@@ -31,6 +31,8 @@ export async function handler(event: unknown): Promise<ReconcileReport> {
   if (ended.success) report = await reconcileEndedExecution(deps, ended.data.detail);
   else if (startUp.safeParse(event).success) report = await reconcileSubmissions(deps);
   else report = await reconcileSubmissions(deps, { createdBefore: new Date(Date.now() - STALE_AFTER_SECONDS * 1000 * serviceSettings.timeScale) });
-  if (report.resumed > 0 || report.errors > 0) logger.info('Reconciled submissions', { ...report, trigger: ended.success ? `execution ${ended.data.detail.status}` : 'sweep' });
+  const trigger = ended.success ? `execution ${ended.data.detail.status}` : 'sweep';
+  if (report.errors > 0) logger.warn('Reconciled submissions, some not this time', { ...report, trigger });
+  else if (report.resumed > 0) logger.info('Reconciled submissions', { ...report, trigger });
   return report;
 }
