@@ -10,7 +10,8 @@ describe('npm run bench measures what it claims to', () => {
     const { summary } = result;
     expect(Object.keys(summary)).toEqual([
       'throughput', 'baselineThroughput', 'ratio', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMb',
-      'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'usdPerMillionSubmissions',
+      'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'dynamoRequestsPerSubmission',
+      'usdPerMillionSubmissions',
     ]);
     for (const value of Object.values(summary)) expect(Number.isFinite(value)).toBe(true);
     expect(summary.throughput).toBeGreaterThan(0);
@@ -29,6 +30,8 @@ describe('npm run bench measures what it claims to', () => {
     // At least the submission, its notifications, each delivery and each answer are written.
     expect(summary.dynamoWritesPerSubmission).toBeGreaterThanOrEqual(1 + 2 * 3);
     expect(result.counts.writeUnitsPerSubmission).toBeGreaterThanOrEqual(summary.dynamoWritesPerSubmission);
+    // Every request counts, reads as well as writes.
+    expect(summary.dynamoRequestsPerSubmission).toBeGreaterThan(summary.dynamoWritesPerSubmission);
     expect(result.counts.readUnitsPerSubmission).toBeGreaterThan(0);
     expect(summary.usdPerMillionSubmissions).toBeCloseTo(result.cost.reduce((sum, line) => sum + line.usdPerMillion, 0), 1);
     expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(summary.transitionsPerSubmission * 1e6, -3);
