@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -49,6 +49,7 @@ export class PublicApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
+  private readonly feedFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
@@ -62,6 +63,13 @@ export class PublicApi extends Construct {
     const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
     const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
     const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
+    // A feed read may hold the request up to 20 s (`wait`), within API Gateway's 30 s.
+    const feed = new ServiceFunction(this, 'FeedFunction', {
+      entry: 'lambdas/api/feed-api.ts', description: 'Departments collect their notifications from their feed',
+      environment, encryptionKey: props.encryptionKey, timeout: Duration.seconds(28),
+    });
+    // Not in `functions` (the throttling alarm takes at most 10 metrics); its faults count in the API's 5xx alarm.
+    this.feedFunction = feed;
     const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
@@ -94,6 +102,8 @@ export class PublicApi extends Construct {
     props.stateMachine.grantStartExecution(submissions);
     props.stateMachine.grantTaskResponse(notifications);
     props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
+    props.table.grantItemAccess(feed);
+    props.stateMachine.grantStartExecution(feed); // A collected notification's wait for its answer runs the same workflow.
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
@@ -106,6 +116,9 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/operator/events', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/feed', feed, 'department'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
@@ -194,6 +207,6 @@ export class PublicApi extends Construct {
 
   /** Where departments answer: confirmation URLs handed out by the API start with it. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of this.functions) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of [...this.functions, this.feedFunction]) fn.addEnvironment('PUBLIC_BASE_URL', url);
   }
 }

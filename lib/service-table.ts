@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 
 /** Name of the secondary index that lists items by `gsi1pk`, sorted by `gsi1sk`. */
 export const LISTING_INDEX_NAME = 'listing';
+/** Name of the secondary index of departments' feeds: `gsi2pk` (the department), sorted by `gsi2sk` (creation). */
+export const FEED_INDEX_NAME = 'feed';
 
 /**
  * The single DynamoDB table holding departments, submissions and notifications. Every write the
@@ -35,6 +37,14 @@ export class ServiceTable extends Construct {
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // A notification's place in its department's feed never changes (CONTRACT section 8), unlike
+    // its place in the listing by status.
+    this.table.addGlobalSecondaryIndex({
+      indexName: FEED_INDEX_NAME,
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
   /**
@@ -46,7 +56,7 @@ export class ServiceTable extends Construct {
     const tableLogicalId = Stack.of(this).getLogicalId(this.table.node.defaultChild as dynamodb.CfnTable);
     Validations.of(grantee).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: 'The wildcard covers only the indexes of the service table (one today, the listing index); functions query it to list departments.',
+      reason: 'The wildcard covers only the indexes of the service table (the listing index and the feed index); functions query them to list departments, notifications and feeds.',
     }, ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
       id: `AwsSolutions-IAM5[Action::${action}]`,
       reason: 'CDK\'s standard grant for a table encrypted with a customer-managed key; the actions are limited to that one key (Resource is the key ARN), which DynamoDB needs to read and write items.',

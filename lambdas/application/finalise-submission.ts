@@ -28,7 +28,8 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
     return status;
   }
 
-  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0), 0);
+  // Each redelivery, and each FAILED notification later collected from the feed, opens a new round.
+  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0);
   const recorded = await deps.audit.record({
     submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
   });

@@ -3,6 +3,7 @@ import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
+import { collectionExecutionName } from './read-feed';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
 
@@ -99,11 +100,15 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   const open = notifications.filter((n) => !isFinalNotificationStatus(n.status, n.confirmationRequired));
   const uncovered: NotificationRecord[] = [];
   for (const notification of open) {
-    if (!notification.redeliveries) {
+    // Left for a pull department's feed: no workflow is needed until it is collected.
+    if (notification.status === 'PENDING' && notification.awaitingCollection) continue;
+    // A feed read that delivered it starts its own run; a redelivery has one too.
+    const name = notification.collectionRun ? collectionExecutionName(notification)
+      : notification.redeliveries ? redeliveryExecutionName(notification) : undefined;
+    if (!name) {
       uncovered.push(notification);
       continue;
     }
-    const name = redeliveryExecutionName(notification);
     const state = await deps.executionState(name);
     if (state === 'RUNNING') continue;
     if (state === 'MISSING') {
@@ -113,7 +118,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     }
     uncovered.push(notification);
   }
-  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries are under way.
+  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries or collections are under way, or awaited.
 
   // A fresh round for what is left (nothing left: it only finalises the submission).
   const rounds = submission.recoveryRounds ?? 0;

@@ -8,6 +8,7 @@ import type { EntitleableField } from './entitlement';
 export type AuditEventType =
   | 'SUBMITTED'
   | 'SENT'
+  | 'DELIVERED'
   | 'CONFIRMED'
   | 'REJECTED'
   | 'FAILED'
@@ -37,6 +38,8 @@ export interface AuditEvent {
   /** The data that left with this event (SENT): field names only. */
   readonly fields?: readonly EntitleableField[];
   readonly outcome?: string;
+  /** DELIVERED: how the data first reached the department (CONTRACT section 8). */
+  readonly channel?: 'push' | 'pull';
   readonly departmentReference?: string;
   readonly reason?: string;
   readonly detail?: string;

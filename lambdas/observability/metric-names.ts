@@ -17,4 +17,10 @@ export const METRIC = {
   expired: 'NotificationExpired',
   /** Seconds from the first successful delivery to the department's answer. */
   timeToConfirmation: 'TimeToConfirmation',
+  /** A department's endpoint turned failing (CONTRACT section 9); alarmed. */
+  endpointFailing: 'EndpointFailing',
+  /** A failing endpoint answered again. */
+  endpointHealthy: 'EndpointHealthy',
+  /** A department's endpoint answered 410 and was disabled; alarmed. */
+  endpointDisabled: 'EndpointDisabled',
 } as const;

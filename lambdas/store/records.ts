@@ -1,5 +1,6 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
 import type { ChangeOfAddress } from '../domain/entitlement';
+import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
 export interface SigningSecret {
@@ -62,6 +63,16 @@ export interface NotificationRecord {
   /** Set when the first attempt starts: from then on the department may answer. */
   readonly sentAt?: string;
   readonly deliveredAt?: string;
+  /** The channel that first served the data (CONTRACT section 8): set once, with `deliveredAt`. */
+  readonly deliveredVia?: DeliveryChannel;
+  /** A pull department's notification, left by the workflow for the department to collect from its feed. */
+  readonly awaitingCollection?: boolean;
+  /**
+   * Set when a feed read delivered a notification no workflow was working on (awaiting collection,
+   * or FAILED): a workflow run named `<id>-collected` then awaits the department's answer.
+   */
+  readonly collectedAfterFailure?: boolean;
+  readonly collectionRun?: boolean;
   readonly respondedAt?: string;
   readonly departmentReference?: string;
   readonly reason?: string;

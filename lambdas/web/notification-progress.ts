@@ -59,6 +59,9 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
   switch (event.type) {
     case 'SUBMITTED': return 'You sent your report.';
     case 'SENT': return `${department} was sent: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
+    case 'DELIVERED': return event.channel === 'pull'
+      ? `${department} collected: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`
+      : `${department} received your details.`;
     case 'CONFIRMED': return `${department} updated its records${event.departmentReference ? ` (their reference ${event.departmentReference})` : ''}.`;
     case 'REJECTED': return `${department} could not update its records${event.reason ? `: ${event.reason}` : ''}.`;
     case 'FAILED': return `We could not send your details to ${department}.`;

@@ -1,0 +1,29 @@
+import { renderForDepartment } from '../domain/department-adapter';
+import { buildNotificationEvent } from '../domain/notification-event';
+import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from '../store/records';
+
+/**
+ * The body that carries one notification to its department: what a push POSTs, and what its feed
+ * item holds (CONTRACT section 8: the feed item is exactly this plus `id` and `status`). One
+ * place, so both channels always serve the same data: only the entitled fields, shaped by the
+ * department's adapter.
+ */
+export function notificationBody(input: {
+  notification: NotificationRecord;
+  submission: SubmissionRecord;
+  personalData: PersonalDataRecord;
+  department: DepartmentRecord;
+  publicBaseUrl: string;
+  now: Date;
+}): string {
+  const event = buildNotificationEvent({
+    type: input.submission.type,
+    notificationId: input.notification.id,
+    reference: input.submission.reference,
+    confirmationUrl: `${input.publicBaseUrl}/v1/notifications/${input.notification.id}/confirmation`,
+    change: input.personalData.change,
+    entitledFields: input.department.fields,
+    now: input.now,
+  });
+  return renderForDepartment(event, input.department.adapter);
+}
