@@ -18,6 +18,8 @@ export type DeliveryStep = { next: 'AWAIT' | 'DONE' } | { next: 'RETRY'; retryAt
 
 /** A rate-limited send waits inside the step up to this long; longer, the workflow's Wait does it. */
 const MAX_WAIT_IN_STEP_MS = 3_000;
+/** A send this much past its reserved time takes a new one (see SEND_WINDOW_MS for the margin it fits in). */
+const SLOT_LATENESS_MS = 50;
 
 export interface DeliveryDependencies {
   readonly departments: DepartmentRepository;
@@ -74,14 +76,13 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));
     if (!isProbe) return hold(deps, notification, health);
   }
-  if (department.rateLimitPerSecond) {
-    const slot = await deps.endpoints.reserveSendSlot(department.id, department.rateLimitPerSecond, deps.now(), MAX_WAIT_IN_STEP_MS);
-    if (slot.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
-    const wait = slot.at - Date.now();
-    if (wait > 0) await (deps.sleep ?? sleep)(wait);
-  }
+  let slot = department.rateLimitPerSecond
+    ? await deps.endpoints.reserveSendSlot(department.id, department.rateLimitPerSecond, deps.now(), MAX_WAIT_IN_STEP_MS)
+    : undefined;
+  if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
+  if (slot && department.rateLimitPerSecond) await keepSendSlot(deps, department.id, department.rateLimitPerSecond, slot.at);
   const now = deps.now();
   const body = notificationBody({ notification: started, submission, personalData, department, publicBaseUrl: deps.settings.publicBaseUrl, now });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
@@ -135,6 +136,22 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
       await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now());
       return { next: 'RETRY', retryAt: plan.retryAt.toISOString() };
     }
+  }
+}
+
+/**
+ * Waits for the reserved send time, just before sending. Woken too late (a busy machine), the
+ * slot may no longer keep the spacing, so it takes a fresh one: a slot given up only leaves the
+ * department fewer sends, never more.
+ */
+async function keepSendSlot(deps: DeliveryDependencies, departmentId: string, limit: number, at: number): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    const wait = at - Date.now();
+    if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    if (Date.now() - at <= SLOT_LATENESS_MS) return;
+    const fresh = await deps.endpoints.reserveSendSlot(departmentId, limit, deps.now(), MAX_WAIT_IN_STEP_MS * 3);
+    at = fresh.at;
+    if (fresh.kind === 'later') await (deps.sleep ?? sleep)(Math.max(0, at - Date.now()));
   }
 }
 

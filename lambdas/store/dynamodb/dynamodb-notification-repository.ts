@@ -71,7 +71,8 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
         // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
         const collection = current.status === 'FAILED' || current.awaitingCollection === true;
         won = await this.transition(current, [current.status], 'DELIVERED', now,
-          `deliveredAt = :now, deliveredVia = :channel${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
+          // sentAt too: from now on the department may answer (a feed read sends no attempt).
+          `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
           { ...served, ...(collection ? { ':true': true } : {}) }, 'REMOVE awaitingCollection', 'attribute_not_exists(deliveredAt)');
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
