@@ -5,7 +5,8 @@ import { departmentAdapterSchema } from '../domain/department-adapter';
 import * as z from 'zod';
 import { changeOfAddressRequestSchema, DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES } from '../domain/change-of-address-request';
 import { departmentAnswerSchema } from '../domain/department-answer';
-import { departmentConfigurationSchema } from '../domain/department-configuration';
+import { DELIVERY_CHANNELS, departmentConfigurationSchema } from '../domain/department-configuration';
+import { OPERATOR_EVENT_TYPES } from '../domain/operator-event';
 import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
 import { NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
 
@@ -76,7 +77,9 @@ const publicDepartment = z.object({
   fields: z.array(z.enum(ENTITLEABLE_FIELDS)),
 });
 const departmentView = publicDepartment.extend({
-  webhookUrl: z.string(),
+  webhookUrl: z.string().optional().describe('Where pushes go; none for a pull department'),
+  delivery: z.enum(DELIVERY_CHANNELS).describe('push: signed webhooks; pull: the department collects from its feed'),
+  rateLimitPerSecond: z.number().int().optional().describe('At most this many deliveries in any one-second interval (sliding)'),
   confirmation: z.object({ required: z.boolean(), timeoutSeconds: z.number().int() }),
   adapter: departmentAdapterSchema,
   active: z.boolean(),
@@ -120,6 +123,31 @@ const departmentNotifications = z.object({
   })),
   nextCursor: nullableText.describe('Pass as `cursor` for the next page; null on the last'),
 });
+const endpointHealth = z.object({
+  status: z.enum(['healthy', 'failing', 'disabled']).describe('failing: 5 or more failed attempts in a row over 15 minutes or more; disabled: it answered 410'),
+  since: z.string().describe('When it entered this status'),
+  lastError: nullableText,
+  consecutiveFailures: z.number().int(),
+});
+const departmentWithHealth = departmentView.extend({ endpoint: endpointHealth });
+const feedPage = z.object({
+  items: z.array(z.object({
+    id: z.string().describe('The notification id, also its webhook-id'),
+    status: z.enum(NOTIFICATION_STATUSES),
+  }).catchall(z.unknown()).describe('Exactly the JSON body a push of this notification carries (NotificationEvent, or the department\'s field mapping), plus id and status')),
+  next: z.string().describe('Pass back as `after` for later items'),
+});
+const operatorEvents = z.object({
+  items: z.array(z.object({
+    id: z.string(),
+    at: z.string(),
+    type: z.enum(OPERATOR_EVENT_TYPES),
+    department: departmentId,
+    notificationId: z.string().optional(),
+    detail: z.string(),
+  })),
+  next: z.string().describe('Pass back as `after` for later events'),
+});
 const answerAccepted = z.object({ id: z.string(), status: z.enum(NOTIFICATION_STATUSES) });
 const tokenRequest = z.strictObject({ sub: z.string().min(1).max(255) });
 const tokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
@@ -159,7 +187,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     tags: [
       { name: 'citizen', description: 'Citizens report a change and follow it (OIDC bearer token)' },
-      { name: 'department', description: 'Departments answer notifications (API key)' },
+      { name: 'department', description: 'Departments collect and answer notifications (API key)' },
       { name: 'operator', description: 'Operators register departments (IAM on AWS, admin token on one machine)' },
       { name: 'public', description: 'No authentication' },
       { name: 'one-machine', description: 'Only when running on one machine (`npm start`)' },
@@ -241,6 +269,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/feed': {
+        get: {
+          tags: ['department'],
+          operationId: 'readFeed',
+          summary: 'A department collects its notifications (push or pull departments alike), in the order they were created',
+          description: 'The first time a notification is served, here or by a push answered 2xx, it becomes DELIVERED (recorded before this 200) and its confirmation timeout starts; a FAILED one becomes DELIVERED too. Items of an erased submission are left out. Items carry no Standard Webhooks signature: see docs/adapters.md.',
+          security: [{ department: [] }],
+          parameters: [
+            pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source }),
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'A `next` from an earlier read; from the first item without it' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            { name: 'wait', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 20 }, description: 'Hold the request up to this many seconds, answering as soon as an item arrives' },
+          ],
+          responses: {
+            200: ok('At most `limit` items after the cursor', 'FeedPage'),
+            400: problem('`limit`, `wait` or `after` is not valid'),
+            401: problem('No or a wrong API key'),
+            404: problem('Not the department of this key'),
+          },
+        },
+      },
+      '/v1/operator/events': {
+        get: {
+          tags: ['operator'],
+          operationId: 'listOperatorEvents',
+          summary: 'Every change of an endpoint\'s health and every FAILED notification, in the order they occurred',
+          security: [{ operator: [] }],
+          parameters: [
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'A `next` from an earlier read' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+          ],
+          responses: {
+            200: ok('Events after the cursor, oldest first', 'OperatorEvents'),
+            400: problem('`limit` or `after` is not valid'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/redeliver': {
         post: {
           tags: ['operator'],
@@ -267,6 +334,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
       '/v1/departments/{departmentId}': {
+        get: {
+          tags: ['operator'],
+          operationId: 'getDepartment',
+          summary: 'A department\'s configuration (never a secret or key) and the health of its endpoint',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          responses: {
+            200: ok('The department', 'DepartmentWithHealth'),
+            400: problem('A malformed department id'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such department'),
+          },
+        },
         put: {
           tags: ['operator'],
           operationId: 'putDepartment',
@@ -383,6 +464,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Submission: responseSchema(submission),
         PublicDepartment: responseSchema(publicDepartment),
         Department: responseSchema(departmentView),
+        DepartmentWithHealth: responseSchema(departmentWithHealth),
+        FeedPage: responseSchema(feedPage),
+        OperatorEvents: responseSchema(operatorEvents),
         CreatedDepartment: responseSchema(createdDepartment),
         IssuedSigningSecret: responseSchema(issuedSecret),
         AnswerAccepted: responseSchema(answerAccepted),
