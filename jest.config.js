@@ -6,7 +6,11 @@ module.exports = {
   transform: {
     // Type checking is `tsc --noEmit`, run by `npm test` before jest.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // ES-module-only packages (test/support/esm-package-transformer.js says why).
+    '/node_modules/(openid-client|oauth4webapi|oidc-provider|jose)/.+\\.js$': '<rootDir>/test/support/esm-package-transformer.js',
   },
+  // jose 5 (the project's own) ships CommonJS; the jose 6 that openid-client and oidc-provider use does not.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|oidc-provider|jose)/)'],
   testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -72,7 +72,8 @@ export class BareBaseline {
         reference,
         confirmationUrl: `${this.url}/v1/notifications/${n.id}/confirmation`,
         change,
-        entitledFields: department.fields,
+        consentedFields: department.fields,
+        currentFields: department.fields,
         now: new Date(),
       });
       // The same request the service sends: rendered by the default adapter, signed, DNS-guarded.

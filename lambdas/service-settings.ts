@@ -31,7 +31,35 @@ export const serviceSettings = {
     const value = Number(process.env.RETENTION_SECONDS ?? String(30 * 24 * 3600));
     return Number.isFinite(value) && value > 0 ? value : 30 * 24 * 3600;
   },
+  /**
+   * One machine only: the SHA-256 (hex) of the admin token, with which an operator signs in to the
+   * pages. Unset on AWS, where operators are IAM principals.
+   */
+  get localOperatorTokenSha256() { return process.env.TUO_OPERATOR_TOKEN_SHA256 || undefined; },
   get oidcIssuer() { return required('OIDC_ISSUER'); },
   get oidcAudience() { return required('OIDC_AUDIENCE'); },
   get oidcJwksUrl() { return required('OIDC_JWKS_URL'); },
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs proofs of notification. */
+  get receiptSigningKeyArn() { return required('RECEIPT_SIGNING_KEY_ARN'); },
+  /**
+   * How the web pages sign citizens in (authorization code flow, docs/web.md): the client id the
+   * service is registered under at the provider, where the provider sends the browser back, and
+   * the KMS key that signs the client's private_key_jwt assertions. Undefined when not configured.
+   */
+  get citizenSignIn() {
+    const clientId = process.env.OIDC_CLIENT_ID;
+    const clientKeyId = process.env.OIDC_CLIENT_KEY_ID;
+    if (!clientId || !clientKeyId) return undefined;
+    const base = required('PUBLIC_BASE_URL').replace(/\/+$/, '');
+    return {
+      issuer: required('OIDC_ISSUER'),
+      clientId,
+      clientKeyId,
+      redirectUri: process.env.OIDC_REDIRECT_URI || `${base}/sign-in/callback`,
+      postLogoutRedirectUri: process.env.OIDC_POST_LOGOUT_REDIRECT_URI || `${base}/signed-out`,
+      /** GOV.UK One Login's vector of trust: `Cl.Cm` is medium-level authentication (two factors). */
+      vectorOfTrust: process.env.OIDC_VTR || '["Cl.Cm"]',
+      scopes: process.env.OIDC_SCOPES || 'openid email',
+    };
+  },
 };

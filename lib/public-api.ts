@@ -4,9 +4,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { CitizenSignInKey } from './citizen-sign-in-key';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { ReceiptSigningKey } from './receipt-signing-key';
 import { ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
@@ -23,7 +25,11 @@ export interface PublicApiProps {
   readonly stateMachine: sfn.IStateMachine;
   readonly environment: Record<string, string>;
   readonly encryptionKey: kms.IKey;
+  /** Signs proofs of notification, for the API and the web pages; its public key is the JWKS. */
+  readonly receiptSigningKey: ReceiptSigningKey;
   readonly identityProvider: IdentityProviderSettings;
+  /** Signs the web pages' private_key_jwt assertions at the provider's token endpoint. */
+  readonly signInKey: CitizenSignInKey;
   readonly throttling: ApiThrottling;
 }
 
@@ -32,10 +38,32 @@ type Access = 'public' | 'citizen' | 'department' | 'operator' | 'web';
 
 /** Why each kind of route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const UNAUTHORISED_ROUTE_REASONS: Partial<Record<Access, string>> = {
-  public: 'Deliberately public (CONTRACT section 4): the list of departments a citizen may choose, and the OpenAPI document.',
-  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie (the citizen\'s OIDC token through the same verification as the API, or the department\'s hashed API key); sign-in pages and GOV.UK Frontend assets are public by nature.',
+  public: 'Deliberately public (CONTRACT sections 4 and 11): the list of departments a citizen may choose, the OpenAPI document, and the public key (JWKS) anyone verifies receipts with.',
+  web: 'Web pages (docs/web.md): browsers send no Authorization header, so the handler authenticates from the HttpOnly session cookie, which names a server-side session with an expiry (created once the OpenID provider signed the citizen in, or the department\'s API key was checked against its hash); sign-in pages, the sign-in callback (checked by state, PKCE and the ID token) and GOV.UK Frontend assets are public by nature.',
   department: 'Departments authenticate with an API key that the handler checks against its SHA-256 hash in the table (CONTRACT section 3); API Gateway HTTP APIs cannot check such keys without a Lambda authorizer doing the same lookup.',
 };
+
+/**
+ * Each route's own throttle (API Gateway route settings), so a flood on one route (junk tokens at
+ * the citizens' routes, say) answers 429 there and leaves every other route serving. Per client
+ * limits are the edge firewall's (lib/edge-firewall.ts); these cap what all clients together send.
+ */
+const ROUTE_LIMITS: Record<Access, ApiThrottling> = {
+  public: { rateLimit: 25, burstLimit: 50 },
+  citizen: { rateLimit: 25, burstLimit: 50 },
+  department: { rateLimit: 50, burstLimit: 100 },
+  operator: { rateLimit: 10, burstLimit: 20 },
+  web: { rateLimit: 25, burstLimit: 50 },
+};
+/** Reporting a move starts a workflow, and signing in is where credentials get guessed: both lower. */
+const REPORT_LIMIT: ApiThrottling = { rateLimit: 10, burstLimit: 20 };
+const SIGN_IN_LIMIT: ApiThrottling = { rateLimit: 5, burstLimit: 10 };
+
+function routeLimit(method: string, path: string, access: Access): ApiThrottling {
+  if (method === 'POST' && path.endsWith('/sign-in')) return SIGN_IN_LIMIT;
+  if (method === 'POST' && path === '/v1/submissions') return REPORT_LIMIT;
+  return ROUTE_LIMITS[access];
+}
 
 /**
  * The HTTP API of CONTRACT sections 4 to 6. Citizens' routes pass API Gateway's JWT authorizer
@@ -50,6 +78,7 @@ export class PublicApi extends Construct {
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
   private readonly feedFunction: ServiceFunction;
+  private readonly webPages: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
@@ -77,7 +106,13 @@ export class PublicApi extends Construct {
     const webPages = new ServiceFunction(this, 'WebPagesFunction', {
       entry: 'lambdas/web/web-pages.ts',
       description: 'Web pages for citizens, departments and operators',
-      environment,
+      // Citizens sign in with the authorization code flow (docs/web.md); the key is a KMS key id, not a secret.
+      environment: {
+        ...environment,
+        OIDC_CLIENT_ID: props.identityProvider.clientId,
+        OIDC_CLIENT_KEY_ID: props.signInKey.key.keyArn,
+        ...(props.identityProvider.redirectUri ? { OIDC_REDIRECT_URI: props.identityProvider.redirectUri } : {}),
+      },
       encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
@@ -89,10 +124,17 @@ export class PublicApi extends Construct {
       encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
+    const receiptKeys = new ServiceFunction(this, 'ReceiptKeysFunction', {
+      entry: 'lambdas/api/receipt-keys-api.ts',
+      description: 'Publishes the public key that verifies receipts (JWKS)',
+      encryptionKey: props.encryptionKey,
+    });
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
+    this.webPages = webPages;
 
     props.table.grantItemAccess(webPages);
+    props.signInKey.grantSign(webPages);
     // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
     props.stateMachine.grantStartExecution(webPages);
     props.stateMachine.grantTaskResponse(webPages);
@@ -104,6 +146,10 @@ export class PublicApi extends Construct {
     props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
     props.table.grantItemAccess(feed);
     props.stateMachine.grantStartExecution(feed); // A collected notification's wait for its answer runs the same workflow.
+    // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
+    props.receiptSigningKey.grantSigning(submissions);
+    props.receiptSigningKey.grantSigning(webPages);
+    props.receiptSigningKey.grantPublishing(receiptKeys);
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
@@ -114,28 +160,32 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.DELETE, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/receipt', submissions, 'citizen'],
+      [apigw.HttpMethod.GET, '/.well-known/jwks.json', receiptKeys, 'public'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/operator/events', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/feed', feed, 'department'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
+      [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
       [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
       [apigw.HttpMethod.GET, '/assets/{proxy+}', webAssets, 'web'],
-      // Citizen pages: each handler verifies the citizen's token from the session cookie.
+      // Citizen pages: each handler finds the citizen's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/', webPages, 'web'],
       [apigw.HttpMethod.GET, '/sign-in', webPages, 'web'],
-      [apigw.HttpMethod.POST, '/sign-in', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/sign-in/callback', webPages, 'web'],
       [apigw.HttpMethod.POST, '/sign-out', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/signed-out', webPages, 'web'],
       [apigw.HttpMethod.GET, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.POST, '/journey/{step}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
-      // Department pages: the handler verifies the department's API key from its session cookie.
+      // Department pages: the handler finds the department's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/department/sign-in', webPages, 'web'],
@@ -193,6 +243,9 @@ export class PublicApi extends Construct {
       }
       return integration;
     };
+    const stage = this.stage.node.defaultChild as apigw.CfnStage;
+    // A JSON map in CloudFormation's own spelling: CDK passes it through unconverted.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [method, path, target, access] of routes) {
       const added = this.httpApi.addRoutes({
         path,
@@ -202,11 +255,16 @@ export class PublicApi extends Construct {
       });
       const reason = UNAUTHORISED_ROUTE_REASONS[access];
       if (reason) for (const route of added) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+      const { rateLimit, burstLimit } = routeLimit(method, path, access);
+      routeSettings[`${method} ${path}`] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      // Route settings name routes by key: the stage must come after them, or the deployment fails.
+      for (const route of added) stage.node.addDependency(route);
     }
+    stage.routeSettings = routeSettings;
   }
 
-  /** Where departments answer: confirmation URLs handed out by the API start with it. */
+  /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of [...this.functions, this.feedFunction]) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of [...this.functions, this.webPages, this.feedFunction]) fn.addEnvironment('PUBLIC_BASE_URL', url);
   }
 }

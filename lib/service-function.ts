@@ -5,9 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { PROJECT_ROOT } from './project-root';
 
 /** Repository root: entries are given relative to it so the local runtime can load the same files. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export { PROJECT_ROOT };
 
 /**
  * Metadata key on every function's CloudFormation resource naming its source entry and

@@ -15,10 +15,12 @@ export interface SubmissionReconcilerProps {
 }
 
 /**
- * Every five minutes, gives every submission not yet final a running workflow again: an execution
- * that failed, timed out or was aborted is followed by a fresh one under a deterministic name
- * (`<submissionId>-resume-<n>`); the steps are idempotent, so only what is missing runs. The
- * one-machine runtime runs the same function at start-up and on the same schedule.
+ * Gives every submission not yet final a running workflow again: an execution that failed, timed
+ * out or was aborted is followed by a fresh one under a deterministic name (`<submissionId>-resume-<n>`);
+ * the steps are idempotent, so only what is missing runs. Two triggers on AWS: the execution's
+ * status-change event (EventBridge, at once, for that one submission), and a slow sweep of the
+ * stale submissions only, for what no event announces (an execution never started, an event lost).
+ * The one-machine runtime plays both rules, and runs the function once at start-up too.
  */
 export class SubmissionReconciler extends Construct {
   constructor(scope: Construct, id: string, props: SubmissionReconcilerProps) {
@@ -27,7 +29,8 @@ export class SubmissionReconciler extends Construct {
       entry: 'lambdas/maintenance/reconcile-submissions.ts',
       description: 'Resumes the workflow of submissions whose execution ended before they were final',
       environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
-      timeout: Duration.minutes(5),
+      // A sweep at 100,000 open submissions takes minutes (docs/performance.md).
+      timeout: Duration.minutes(15),
       encryptionKey: props.encryptionKey,
     });
     props.table.grantItemAccess(fn);
@@ -42,9 +45,19 @@ export class SubmissionReconciler extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineLogicalId}"}]}]}:*]`,
       reason: 'DescribeExecution on the executions of the service\'s own state machine: execution names are made at run time, so only the name is a wildcard.',
     });
-    new events.Rule(this, 'EveryFiveMinutes', {
-      schedule: events.Schedule.rate(Duration.minutes(5)),
+    new events.Rule(this, 'StaleSubmissionSweep', {
+      schedule: events.Schedule.rate(Duration.hours(6)),
       targets: [new targets.LambdaFunction(fn)],
+    });
+    new events.Rule(this, 'ExecutionEndedEarly', {
+      description: 'An execution of the notification workflow failed, timed out or was aborted: resume its submission',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [props.stateMachine.stateMachineArn] },
+      },
+      // EventBridge retries handing it over; Lambda then retries a function error twice; the sweep catches the rest.
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
     });
   }
 }

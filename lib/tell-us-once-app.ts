@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { EdgeFirewallStack } from './edge-firewall';
 import { TellUsOnceStack } from './tell-us-once-stack';
 
 /** Defaults of the numeric context parameters (docs/deploy.md explains each). */
@@ -9,6 +10,8 @@ export const DEFAULT_LIMITS = {
   apiThrottleBurstLimit: 100,
   /** Deliveries to departments in flight at once, across all submissions. */
   deliveryConcurrency: 10,
+  /** Requests one client IP address may send in any 5 minutes (AWS WAF rate-based rule; at least 10). */
+  wafRequestsPerIpPer5Minutes: 1000,
 } as const;
 
 /**
@@ -22,8 +25,18 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Context ${key} must be a whole number of at least 1, not ${context(key, '')}`);
     return value;
   };
-  return new TellUsOnceStack(app, context('stackName', 'TellUsOnce'), {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  const stackName = context('stackName', 'TellUsOnce');
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // On by default; `-c edgeProtection=false` leaves CloudFront and AWS WAF out for a quick trial.
+  const edgeProtection = !['false', false].includes(app.node.tryGetContext('edgeProtection'));
+  if (edgeProtection) {
+    const requestsPerIpPer5Minutes = positiveInteger('wafRequestsPerIpPer5Minutes');
+    if (requestsPerIpPer5Minutes < 10) throw new Error('Context wafRequestsPerIpPer5Minutes must be at least 10 (the AWS WAF minimum)');
+    new EdgeFirewallStack(app, `${stackName}Firewall`, { env, requestsPerIpPer5Minutes, description: `AWS WAF web ACL in front of ${stackName} (CloudFront scope, us-east-1)` });
+  }
+  return new TellUsOnceStack(app, stackName, {
+    env,
+    edgeProtection,
     publicBaseUrl: app.node.tryGetContext('publicBaseUrl') as string | undefined,
     retentionDays: app.node.tryGetContext('retentionDays') !== undefined ? Number(app.node.tryGetContext('retentionDays')) : undefined,
     notifyFromAddress: app.node.tryGetContext('notifyFromAddress') as string | undefined,
@@ -33,6 +46,9 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
       issuer: context('oidcIssuer', 'https://oidc.account.gov.uk/'),
       audience: context('oidcAudience', 'tell-us-once'),
       jwksUrl: context('oidcJwksUrl', 'https://oidc.account.gov.uk/.well-known/jwks.json'),
+      // The web pages' client id at One Login: the audience of its ID tokens, so the same by default.
+      clientId: context('oidcClientId', context('oidcAudience', 'tell-us-once')),
+      redirectUri: app.node.tryGetContext('oidcRedirectUri') as string | undefined,
     },
     apiThrottling: { rateLimit: positiveInteger('apiThrottleRateLimit'), burstLimit: positiveInteger('apiThrottleBurstLimit') },
     deliveryConcurrency: positiveInteger('deliveryConcurrency'),

@@ -1,8 +1,12 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CitizenSignInKey } from './citizen-sign-in-key';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
+import { EDGE_FIREWALL_REGION } from './edge-firewall';
 import { PublicApi, type ApiThrottling } from './public-api';
+import { PublicDistribution } from './public-distribution';
+import { ReceiptSigningKey } from './receipt-signing-key';
 import { RetentionSweeper } from './retention-sweeper';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
@@ -15,6 +19,10 @@ export interface IdentityProviderSettings {
   readonly audience: string;
   /** Where the issuer publishes its signing keys. */
   readonly jwksUrl: string;
+  /** The client id the web pages sign citizens in with (authorization code flow). */
+  readonly clientId: string;
+  /** Where the provider sends citizens back; `<publicBaseUrl>/sign-in/callback` when not given. */
+  readonly redirectUri?: string;
 }
 
 export interface TellUsOnceStackProps extends StackProps {
@@ -33,9 +41,15 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly notifyFromAddress?: string;
   /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
   readonly allowPrivateWebhooks?: boolean;
+  /**
+   * CloudFront and AWS WAF in front of the API (default). The web ACL lives in us-east-1 (the edge
+   * firewall stack), so its ARN reaches this stack as the `WebAclArn` parameter at deployment.
+   * Off only for a quick trial: then clients call API Gateway directly.
+   */
+  readonly edgeProtection?: boolean;
 }
 
-/** Composes the service: its key, one table, the notification workflow, the public API, their upkeep and monitoring. */
+/** Composes the service: its keys, one table, the notification workflow, the public API, their upkeep and monitoring. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
@@ -54,15 +68,30 @@ export class TellUsOnceStack extends Stack {
     const workflow = new NotificationWorkflow(this, 'Workflow', {
       table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
+    const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
+    const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
     const api = new PublicApi(this, 'Api', {
       table: data,
+      receiptSigningKey,
       stateMachine: workflow.stateMachine,
       environment,
       encryptionKey,
       identityProvider: props.identityProvider,
+      signInKey,
       throttling: props.apiThrottling,
     });
-    const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
+    let edge: PublicDistribution | undefined;
+    if (props.edgeProtection ?? true) {
+      const webAclArn = new CfnParameter(this, 'WebAclArn', {
+        type: 'String',
+        description: 'The WebAclArn output of the edge firewall stack (AWS WAF for CloudFront lives in us-east-1)',
+        allowedPattern: `^arn:aws:wafv2:${EDGE_FIREWALL_REGION}:[0-9]{12}:global/webacl/.+$`,
+        constraintDescription: 'must be the ARN of a CloudFront-scope AWS WAF web ACL (in us-east-1)',
+      });
+      edge = new PublicDistribution(this, 'Edge', { httpApi: api.httpApi, webAclArn: webAclArn.valueAsString });
+    }
+    const publicBaseUrl = props.publicBaseUrl
+      ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
@@ -76,6 +105,9 @@ export class TellUsOnceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.httpApi.apiEndpoint });
+    new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Where citizens, departments and operators reach the service' });
+    // Its public key is what the service registers with GOV.UK One Login (docs/deploy.md).
+    new CfnOutput(this, 'CitizenSignInKeyArn', { value: signInKey.key.keyArn });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });

@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem, type FieldError } from '../lambdas/domain/problem-details';
-import { OPERATOR_COOKIE } from '../lambdas/web/web-request';
+import { SESSION_COOKIES } from '../lambdas/web/web-sessions';
 import type { LocalRoute } from './template-resources';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers enforce the contract's 64 KiB. */
@@ -29,6 +29,12 @@ function compile(route: LocalRoute): CompiledRoute | undefined {
 
 export type Invoke = (functionLogicalId: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
 
+/** Whether a session id names a live operator session (the pages' session store). */
+export type OperatorSessionCheck = (sessionId: string) => Promise<boolean>;
+
+/** The operator pages: the only routes an operator's browser session may open. */
+const OPERATOR_PAGES = /^\/operator(\/|$)/;
+
 /**
  * The route authorisation types this gateway knows. NONE: the handler decides. AWS_IAM: the admin
  * token stands for an operator's IAM identity. JWT: API Gateway's JWT authorizer on AWS; here the
@@ -47,7 +53,12 @@ export class LocalApiGateway {
   private readonly routes: CompiledRoute[];
   private readonly defaultRoute?: LocalRoute;
 
-  constructor(routes: LocalRoute[], private readonly invoke: Invoke, private readonly adminToken: string) {
+  constructor(
+    routes: LocalRoute[],
+    private readonly invoke: Invoke,
+    private readonly adminToken: string,
+    private readonly isOperatorSession: OperatorSessionCheck = async () => false,
+  ) {
     const unknown = routes.filter((r) => !HANDLED_AUTHORIZATION_TYPES.has(r.authorizationType));
     if (unknown.length > 0) {
       throw new Error(`The local gateway cannot authorise ${unknown.map((r) => `${r.routeKey} (${r.authorizationType})`).join(', ')}`);
@@ -57,11 +68,8 @@ export class LocalApiGateway {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const body = await readBody(req);
-    if (body === undefined) {
-      res.setHeader('connection', 'close'); // The rest of the body is not read: this connection is done.
-      return sendProblem(res, 413, 'The request body is too large.');
-    }
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
+    if (body === undefined) return sendBodyTooLarge(res);
     const method = req.method ?? 'GET';
     let route: LocalRoute | undefined;
     let pathParameters: Record<string, string> | undefined;
@@ -97,7 +105,7 @@ export class LocalApiGateway {
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     };
-    if (route.authorizationType === 'AWS_IAM' && (this.isAdmin(headers.authorization) || this.isAdminCookie(cookies))) {
+    if (route.authorizationType === 'AWS_IAM' && (this.isAdmin(headers.authorization) || await this.isOperatorPageSession(route, cookies))) {
       requestContext.authorizer = { iam: { accessKey: 'local', accountId: 'local', callerId: 'operator', principalOrgId: null, userArn: 'arn:aws:iam::local:user/operator', userId: 'operator' } };
     }
     const isText = body.length === 0 || /json|text|xml|urlencoded/i.test(headers['content-type'] ?? 'application/json');
@@ -130,17 +138,16 @@ export class LocalApiGateway {
   }
 
   /**
-   * The operator pages keep the admin token in an HttpOnly cookie (browsers cannot sign requests
-   * with IAM); on one machine that cookie authorises IAM routes as the header does.
+   * Browsers cannot sign requests with IAM, so on one machine the operator pages (and they alone)
+   * accept the operator's session cookie in place of the admin token. It names a server-side
+   * session, never the token, and opens no API route: a form posted from another site to
+   * /v1/departments/{id}/signing-secrets carries the cookie but is refused.
    */
-  private isAdminCookie(cookies: string[] | undefined): boolean {
-    const value = cookies?.find((c) => c.startsWith(`${OPERATOR_COOKIE}=`))?.slice(OPERATOR_COOKIE.length + 1);
-    if (!value) return false;
-    try {
-      return this.isAdmin(`Bearer ${decodeURIComponent(value)}`);
-    } catch {
-      return false;
-    }
+  private async isOperatorPageSession(route: LocalRoute, cookies: string[] | undefined): Promise<boolean> {
+    if (!OPERATOR_PAGES.test(route.routeKey.split(' ')[1] ?? '')) return false;
+    const name = SESSION_COOKIES.operator;
+    const value = cookies?.find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
+    return value ? this.isOperatorSession(value) : false;
   }
 
   private isAdmin(authorization: string | undefined): boolean {
@@ -150,15 +157,21 @@ export class LocalApiGateway {
   }
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+/** The request body, or undefined as soon as it grows beyond the limit (the rest is not read). */
+export async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    if (size > maxBytes) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+export function sendBodyTooLarge(res: http.ServerResponse): void {
+  res.setHeader('connection', 'close'); // The rest of the body is not read: this connection is done.
+  sendProblem(res, 413, 'The request body is too large.');
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {

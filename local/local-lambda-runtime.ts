@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { PROJECT_ROOT } from '../lib/service-function';
+import { PROJECT_ROOT } from '../lib/project-root';
 import type { LocalFunction } from './template-resources';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;

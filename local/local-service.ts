@@ -1,25 +1,39 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { JWK } from 'jose';
+import { DynamoDbWebSessionRepository } from '../lambdas/store/dynamodb/dynamodb-web-session-repository';
 import { DemoDepartments } from './demo-departments';
 import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development-identity-provider';
-import { LocalApiGateway, sendJson, sendProblem } from './local-api-gateway';
+import { LocalApiGateway, readBody, sendBodyTooLarge, sendJson, sendProblem } from './local-api-gateway';
+import { LOCAL_CREDENTIALS } from './local-credentials';
 import { LocalDynamoDb } from './local-dynamodb';
+import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposure';
+import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
-import { synthesizeTemplate } from './synthesized-template';
+import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
-  apiRoutes, dynamoDbTables, lambdaFunctions, LOCAL_REGION, localFunctionArn, scheduledFunctions, stateMachineDefinition,
+  apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
+  scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
+
+/** `{"sub": ...}` is all /dev/token takes. */
+const MAX_DEV_TOKEN_REQUEST_BYTES = 4 * 1024;
+/** A webhook of the service carries one submission (64 KiB at most) and its envelope. */
+const MAX_DEMO_DELIVERY_BYTES = 256 * 1024;
 
 /** The scheduled function that resumes submissions not yet final; also run at start-up here. */
 const RECONCILER_ENTRY = 'lambdas/maintenance/reconcile-submissions.ts';
 
 export interface LocalServiceOptions {
   readonly port: number;
+  /** The address to listen on (default 127.0.0.1); beyond loopback it needs `allowedHosts`. */
   readonly host?: string;
+  /** Host names besides loopback ones the server answers to (`TUO_ALLOWED_HOSTS`). */
+  readonly allowedHosts?: readonly string[];
   readonly dataDir: string;
   /** Generated (and written to the data directory) when not given. */
   readonly adminToken?: string;
@@ -63,6 +77,8 @@ function adminTokenFor(options: LocalServiceOptions, log: (line: string) => void
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const allowedHosts = options.allowedHosts ?? [];
+  checkBindAddress({ bindAddress: options.host ?? '127.0.0.1', allowedHosts });
   mkdirSync(options.dataDir, { recursive: true });
   const adminToken = adminTokenFor(options, log);
 
@@ -80,29 +96,38 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!answersHost(req.headers.host, allowedHosts)) {
+      return sendProblem(res, 421, 'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.');
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       return ready ? sendJson(res, 200, { status: 'ok' }) : sendProblem(res, 503, 'Starting up.');
     }
     if (!serving || !gateway || !identityProvider) return sendProblem(res, 503, 'Starting up: try again in a moment.');
-    if (url.pathname === '/dev/token') {
+    // Anyone who reaches /dev/token is any citizen they like: this machine's own users only.
+    if (url.pathname === '/dev/token' && isFromThisMachine(req)) {
       if (req.method !== 'POST') return sendProblem(res, 405, 'Use POST at this address.');
+      const text = await readText(req, MAX_DEV_TOKEN_REQUEST_BYTES);
+      if (text === undefined) return sendBodyTooLarge(res);
       let body: unknown;
       try {
-        body = JSON.parse((await readText(req)) || 'null');
+        body = JSON.parse(text || 'null');
       } catch {
         return sendProblem(res, 400, 'The request body is not valid JSON.');
       }
       const issued = await identityProvider.issue(body);
       return issued.ok ? sendJson(res, 200, issued.token) : sendProblem(res, 422, 'Give the citizen id as sub.', issued.errors);
     }
-    if (url.pathname === '/dev/jwks.json') return sendJson(res, 200, identityProvider.jwks());
+    // The OpenID provider (discovery, JWKS, authorize, token, logout and its sign-in page).
+    if (url.pathname.startsWith('/dev/')) return identityProvider.handle(req, res, url);
     const demoMatch = /^\/demo\/departments\/([a-z0-9-]+)\/(webhook|deliveries)$/.exec(url.pathname);
     if (demoMatch && demo?.isDemoDepartment(demoMatch[1])) {
       const [, id, what] = demoMatch;
       if (what === 'webhook' && req.method === 'POST') {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-        const status = demo.receive(id, headers, await readText(req));
+        const text = await readText(req, MAX_DEMO_DELIVERY_BYTES);
+        if (text === undefined) return sendBodyTooLarge(res);
+        const status = demo.receive(id, headers, text);
         res.writeHead(status).end();
         return;
       }
@@ -122,13 +147,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  const template = synthesizeTemplate();
+  const template = await loadSynthesizedTemplate(options.dataDir);
   const { logicalId: machineId, definition } = stateMachineDefinition(template);
   const functions = lambdaFunctions(template);
 
-  const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'));
+  const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'), LOCAL_CREDENTIALS);
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
+
+  // The template's asymmetric KMS keys, their private material generated once into the data directory.
+  const kms = new LocalKms(path.join(options.dataDir, 'kms'), kmsKeys(template));
+  const kmsEndpoint = await kms.listen(LOCAL_CREDENTIALS.accessKeyId);
 
   const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
@@ -140,9 +169,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
   }, options.timeScale, options.observe?.workflowEvent);
-  const sfnEndpoint = await stepFunctions.listen();
+  const sfnEndpoint = await stepFunctions.listen(LOCAL_CREDENTIALS.accessKeyId);
 
-  identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, `${url}/dev`);
+  const issuer = `${url}/dev`;
 
   // The handlers read the same variables CDK gives them on AWS, resolved to this machine.
   for (const fn of functions.values()) {
@@ -150,24 +179,39 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   }
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    AWS_ENDPOINT_URL_KMS: kmsEndpoint,
     AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
     STATE_MACHINE_ARN: stateMachineArn,
     PUBLIC_BASE_URL: url,
-    OIDC_ISSUER: identityProvider.issuer,
+    OIDC_ISSUER: issuer,
     OIDC_AUDIENCE: DEVELOPMENT_AUDIENCE,
-    OIDC_JWKS_URL: identityProvider.jwksUrl,
+    OIDC_JWKS_URL: `${issuer}/jwks.json`,
+    // The web pages are the provider's registered client, as on AWS they are One Login's.
+    OIDC_CLIENT_ID: DEVELOPMENT_AUDIENCE,
+    OIDC_REDIRECT_URI: `${url}/sign-in/callback`,
+    OIDC_POST_LOGOUT_REDIRECT_URI: `${url}/signed-out`,
+    // The operator pages' sign-in compares the admin token by hash (one machine only; IAM on AWS).
+    TUO_OPERATOR_TOKEN_SHA256: createHash('sha256').update(adminToken).digest('hex'),
     TUO_ALLOW_LOOPBACK_WEBHOOKS: '1',
-    // The web pages' sign-in asks the development identity provider (one machine only).
-    TUO_DEV_TOKEN_URL: `${url}/dev/token`,
     TUO_TIME_SCALE: String(options.timeScale),
     CITIZEN_NOTIFIER: 'outbox',
     OUTBOX_DIR: path.join(options.dataDir, 'outbox'),
     ...(options.retentionSeconds ? { RETENTION_SECONDS: String(options.retentionSeconds) } : {}),
     POWERTOOLS_LOG_LEVEL: process.env.TUO_LOG_LEVEL ?? 'WARN',
+  });
+  // The client's public key is the one of its KMS key (the template's), served by the local KMS.
+  const clientKeyId = process.env.OIDC_CLIENT_KEY_ID;
+  if (!clientKeyId) throw new Error('The template gives the web pages no OIDC_CLIENT_KEY_ID');
+  const clientPublicKey = Buffer.from(kms.getPublicKey({ KeyId: clientKeyId }).PublicKey, 'base64');
+  identityProvider = await DevelopmentIdentityProvider.open(options.dataDir, issuer, {
+    clientId: DEVELOPMENT_AUDIENCE,
+    publicJwk: createPublicKey({ key: clientPublicKey, format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK,
+    redirectUri: `${url}/sign-in/callback`,
+    postLogoutRedirectUri: `${url}/signed-out`,
   });
   runtime.load();
 
@@ -185,7 +229,30 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     return timer;
   });
 
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken);
+  // The template's event rules, played for the engine's execution status changes as EventBridge
+  // would: asynchronously, and (as Lambda does for an asynchronous invocation that fails) retried
+  // twice, 1 and 2 minutes later, scaled by TUO_TIME_SCALE.
+  const rules = eventRules(template);
+  stepFunctions.onExecutionStatusChange((detail) => {
+    const event = {
+      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+      account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [detail.executionArn], detail,
+    };
+    for (const rule of rules.filter((r) => matchesEventPattern(r.pattern, event))) {
+      const attempt = (retriesLeft: number) => {
+        runtime.invoke(rule.functionLogicalId, event).catch((error: Error) => {
+          if (retriesLeft === 0) return log(`[event rule] ${rule.ruleLogicalId} failed: ${error.name}; the sweep tries again`);
+          setTimeout(() => attempt(retriesLeft - 1), (3 - retriesLeft) * 60_000 * options.timeScale).unref();
+        });
+      };
+      setImmediate(() => attempt(2));
+    }
+  });
+
+  // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
+  const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
+  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken,
+    async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
   serving = true;
   if (options.demo) {
     demo = new DemoDepartments(options.dataDir, options.demoConfirmDelayMs ?? 1000);
@@ -218,13 +285,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stepFunctions.close();
+      await kms.close();
       await dynamo.stop();
     },
   };
 }
 
-async function readText(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** The body as text, or undefined if it is larger than the limit (the rest is not read). */
+async function readText(req: http.IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return (await readBody(req, maxBytes))?.toString('utf8');
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { refuseUnlessLocalClient } from './local-endpoint-guard';
+import { withScaledRetrySchedules } from './retry-schedule';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
 type TaskInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
@@ -13,15 +15,39 @@ export type WorkflowEvent = ReturnType<StateMachine['run']>['eventLogs'] extends
 /** Sees every event of every execution (StateEntered, ExecutionSucceeded, ...), e.g. to count state transitions. */
 export type WorkflowEventObserver = (executionName: string, event: WorkflowEvent) => void;
 
-interface Execution {
+/** An execution in progress: the engine's run, until it closes. */
+interface RunningExecution {
   readonly arn: string;
   readonly input: string;
   readonly startDate: Date;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-  stopDate?: Date;
-  output?: string;
-  error?: string;
   abort: () => void;
+}
+
+type ClosedStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/**
+ * What remains of a closed execution: what DescribeExecution answers and what makes its name
+ * taken. Its output is not kept (nothing reads it, and everything the run did is in DynamoDB).
+ */
+interface ClosedExecution {
+  readonly status: ClosedStatus;
+  readonly startMs: number;
+  readonly stopMs: number;
+  readonly input: string;
+  readonly error?: string;
+}
+
+/** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
+export interface ExecutionStatusChange {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: 'RUNNING' | ClosedStatus;
+  readonly startDate: number;
+  readonly stopDate: number | null;
+  readonly input: string;
+  readonly output: null;
+  readonly error?: string;
 }
 
 interface WaitingTask {
@@ -32,7 +58,8 @@ interface WaitingTask {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-const FINISHED_EXECUTIONS_KEPT = 10_000;
+/** Step Functions keeps a closed Standard execution (and its name) for 90 days. */
+const CLOSED_EXECUTION_RETENTION_MS = 90 * 86_400_000;
 
 class StepFunctionsError extends Error {
   constructor(name: string, message: string) {
@@ -53,17 +80,6 @@ function taskStates(definition: any): Array<[string, any]> {
   return found;
 }
 
-function statesWithRetry(definition: any): Array<[string, any]> {
-  const found: Array<[string, any]> = [];
-  for (const [name, state] of Object.entries<any>(definition.States ?? {})) {
-    if (state.Retry) found.push([name, state]);
-    for (const nested of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
-      if (nested) found.push(...statesWithRetry(nested));
-    }
-  }
-  return found;
-}
-
 /**
  * Runs the synthesized state machine with aws-local-stepfunctions and offers the subset of the
  * Step Functions API the handlers use (StartExecution, SendTaskSuccess/Failure, DescribeExecution)
@@ -74,10 +90,14 @@ function statesWithRetry(definition: any): Array<[string, any]> {
  */
 export class LocalStepFunctions {
   private readonly machine: StateMachine;
-  private readonly executions = new Map<string, Execution>();
+  /** By name. A run is dropped as soon as it closes: memory follows the executions in progress. */
+  private readonly running = new Map<string, RunningExecution>();
+  /** By name, oldest first. */
+  private readonly closed = new Map<string, ClosedExecution>();
+  private statusListener?: (change: ExecutionStatusChange) => void;
+  private closing = false;
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly overrides: Record<string, (input: any) => Promise<any>> = {};
-  private readonly retryIntervalOverrides: Record<string, number[]> = {};
   private server?: http.Server;
 
   constructor(
@@ -87,13 +107,11 @@ export class LocalStepFunctions {
     timeScale: number,
     private readonly onEvent?: WorkflowEventObserver,
   ) {
-    this.machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    // Validated as synthesized, run with each Retry's schedule scaled by TUO_TIME_SCALE.
+    new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    this.machine = new StateMachine(withScaledRetrySchedules(definition, timeScale), { validationOptions: { noValidate: true } });
     for (const [name, state] of taskStates(definition)) {
       this.overrides[name] = (input) => this.runTask(state, input, invoke);
-    }
-    // TUO_TIME_SCALE shrinks every Retry pause (the library takes a fixed pause per retrier).
-    for (const [name, state] of statesWithRetry(definition)) {
-      this.retryIntervalOverrides[name] = state.Retry.map((r: any) => (r.IntervalSeconds ?? 1) * 1000 * timeScale);
     }
   }
 
@@ -134,14 +152,12 @@ export class LocalStepFunctions {
   }
 
   startExecution(name: string, input: string): { executionArn: string; startDate: Date } {
-    const existing = this.executions.get(name);
-    if (existing) {
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn: existing.arn, startDate: existing.startDate };
-      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${existing.arn}'`);
-    }
-    const arn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
+    const arn = this.executionArn(name);
+    const running = this.running.get(name);
+    if (running?.input === input) return { executionArn: arn, startDate: running.startDate };
+    if (running || this.closed.has(name)) throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
     const run = this.machine.run(JSON.parse(input), {
-      overrides: { taskResourceLocalHandlers: this.overrides, retryIntervalOverrides: this.retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: this.overrides },
       context: {
         Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() },
         StateMachine: { Id: this.stateMachineArn },
@@ -149,33 +165,62 @@ export class LocalStepFunctions {
         Task: { get Token() { return randomBytes(24).toString('base64url'); } },
       },
     });
-    const execution: Execution = { arn, input, startDate: new Date(), status: 'RUNNING', abort: run.abort };
-    this.executions.set(name, execution);
+    const execution: RunningExecution = { arn, input, startDate: new Date(), abort: run.abort };
+    this.running.set(name, execution);
+    this.announce(name, execution, 'RUNNING');
     if (this.onEvent) void this.forwardEvents(name, run.eventLogs, this.onEvent);
     run.result.then(
-      (output) => this.finish(execution, 'SUCCEEDED', { output: JSON.stringify(output) }),
+      () => this.finish(name, execution, 'SUCCEEDED'),
       (error: Error & { cause?: Error }) => {
         const cause = error?.cause ?? error;
-        this.finish(execution, 'FAILED', { error: `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}` });
+        const status = error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+        this.finish(name, execution, status, `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}`);
       },
     );
     return { executionArn: arn, startDate: execution.startDate };
+  }
+
+  /** Plays EventBridge's "Step Functions Execution Status Change" events (e.g. for the template's rules). */
+  onExecutionStatusChange(listener: (change: ExecutionStatusChange) => void): void {
+    this.statusListener = listener;
+  }
+
+  private executionArn(name: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
   }
 
   private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, observer: WorkflowEventObserver): Promise<void> {
     for await (const event of events) observer(name, event);
   }
 
-  private finish(execution: Execution, status: Execution['status'], result: { output?: string; error?: string }): void {
-    Object.assign(execution, { status, stopDate: new Date(), ...result });
-    if (status === 'FAILED') console.error(`[workflow] execution ${execution.arn.split(':').pop()} failed: ${result.error}`);
-    // Keep memory bounded on a long-running machine: forget the oldest finished executions.
-    if (this.executions.size > FINISHED_EXECUTIONS_KEPT) {
-      for (const [name, e] of this.executions) {
-        if (this.executions.size <= FINISHED_EXECUTIONS_KEPT) break;
-        if (e.status !== 'RUNNING') this.executions.delete(name);
-      }
+  private finish(name: string, execution: RunningExecution, status: ClosedStatus, error?: string): void {
+    this.running.delete(name);
+    const closed: ClosedExecution = { status, startMs: execution.startDate.getTime(), stopMs: Date.now(), input: execution.input, error };
+    this.closed.set(name, closed);
+    // Forget what Step Functions forgets: the oldest closed executions past their retention.
+    for (const [oldName, old] of this.closed) {
+      if (old.stopMs > closed.stopMs - CLOSED_EXECUTION_RETENTION_MS) break;
+      this.closed.delete(oldName);
     }
+    if (this.closing) return; // Stopping the machine is not StopExecution: nothing to announce.
+    if (status === 'FAILED') console.error(`[workflow] execution ${name} failed: ${error}`);
+    this.announce(name, closed, status);
+  }
+
+  private announce(name: string, execution: RunningExecution | ClosedExecution, status: ExecutionStatusChange['status']): void {
+    if (!this.statusListener) return;
+    const closed = 'stopMs' in execution ? execution : undefined;
+    this.statusListener({
+      executionArn: this.executionArn(name),
+      stateMachineArn: this.stateMachineArn,
+      name,
+      status,
+      startDate: closed ? closed.startMs : (execution as RunningExecution).startDate.getTime(),
+      stopDate: closed ? closed.stopMs : null,
+      input: execution.input,
+      output: null,
+      ...(closed?.error ? { error: closed.error.split(':')[0] } : {}),
+    });
   }
 
   sendTaskSuccess(token: string, output: string): void {
@@ -196,28 +241,33 @@ export class LocalStepFunctions {
   }
 
   describeExecution(arn: string) {
-    const execution = [...this.executions.values()].find((e) => e.arn === arn);
-    if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
+    const name = arn.startsWith(this.executionArn('')) ? arn.slice(this.executionArn('').length) : '';
+    const running = this.running.get(name);
+    const closed = this.closed.get(name);
+    if (!running && !closed) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
     return {
-      executionArn: execution.arn,
+      executionArn: arn,
       stateMachineArn: this.stateMachineArn,
-      name: arn.split(':').pop(),
-      status: execution.status,
-      startDate: execution.startDate.getTime() / 1000,
-      stopDate: execution.stopDate ? execution.stopDate.getTime() / 1000 : undefined,
-      input: execution.input,
-      output: execution.output,
-      error: execution.error,
+      name,
+      status: closed?.status ?? 'RUNNING',
+      startDate: (closed?.startMs ?? running!.startDate.getTime()) / 1000,
+      stopDate: closed ? closed.stopMs / 1000 : undefined,
+      input: closed?.input ?? running!.input,
+      error: closed?.error,
     };
   }
 
   runningExecutions(): number {
-    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
+    return this.running.size;
   }
 
-  /** The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. */
-  async listen(): Promise<string> {
+  /**
+   * The JSON 1.0 protocol endpoint `AWS_ENDPOINT_URL_SFN` points the SDK at. It answers only
+   * requests signed with this access key id, and none from a web page.
+   */
+  async listen(accessKeyId: string): Promise<string> {
     this.server = http.createServer((req, res) => {
+      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -259,7 +309,8 @@ export class LocalStepFunctions {
   }
 
   async close(): Promise<void> {
-    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
+    this.closing = true;
+    for (const execution of [...this.running.values()]) execution.abort();
     // Settle every waiting task: the engine clears a task's timeout timer only once its task settles,
     // and a department's timeout can be days long. The executions are aborted already.
     for (const [token, task] of [...this.waiting]) {

@@ -1,5 +1,6 @@
 import './process-environment';
 import * as path from 'node:path';
+import { parseAllowedHosts } from './local-exposure';
 import { startLocalService } from './local-service';
 
 /** `npm start`: the whole service on one machine (CONTRACT section 1). */
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const service = await startLocalService({
     port: Number(env.PORT ?? '3000'),
     host: env.HOST ?? '127.0.0.1',
+    allowedHosts: parseAllowedHosts(env.TUO_ALLOWED_HOSTS),
     dataDir: path.resolve(env.TUO_DATA_DIR ?? path.join(__dirname, '..', '.data')),
     adminToken: env.TUO_ADMIN_TOKEN || undefined,
     demo: env.TUO_DEMO !== '0',

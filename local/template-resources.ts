@@ -8,6 +8,8 @@ const HANDLER_METADATA_KEY = 'TellUsOnce:Handler';
 
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 export const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+/** A KMS key's id on one machine is its logical id (a UUID on AWS). */
+export const localKmsKeyArn = (logicalId: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${logicalId}`;
 
 export interface LocalFunction {
   readonly logicalId: string;
@@ -85,6 +87,8 @@ function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attr
   if (!resource) throw new Error(`Unknown resource ${logicalId}`);
   if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return localFunctionArn(logicalId);
   if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') return localStateMachineArn(logicalId);
+  if (resource.Type === 'AWS::KMS::Key' && attribute === 'Arn') return localKmsKeyArn(logicalId);
+  if (resource.Type === 'AWS::KMS::Key' && attribute === 'KeyId') return logicalId;
   return `${logicalId}.${attribute}`;
 }
 
@@ -119,6 +123,30 @@ export function lambdaFunctions(template: CloudFormationTemplate): Map<string, L
 
 export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
   return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
+}
+
+export interface LocalKmsKey {
+  readonly logicalId: string;
+  /** `SYMMETRIC_DEFAULT` (CloudFormation's default), `ECC_NIST_P256`, `RSA_2048`, ... */
+  readonly keySpec: string;
+  /** `ENCRYPT_DECRYPT` (the default) or `SIGN_VERIFY`. */
+  readonly keyUsage: string;
+  /** Its aliases, e.g. `alias/receipts`. */
+  readonly aliases: string[];
+}
+
+/** Every KMS key of the template, with its spec, usage and aliases. */
+export function kmsKeys(template: CloudFormationTemplate): LocalKmsKey[] {
+  const aliases = resourcesOfType(template, 'AWS::KMS::Alias').map(([, r]) => ({
+    name: String(resolveIntrinsics(template, r.Properties?.AliasName)),
+    target: String(resolveIntrinsics(template, r.Properties?.TargetKeyId)),
+  }));
+  return resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId, r]) => ({
+    logicalId,
+    keySpec: r.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT',
+    keyUsage: r.Properties?.KeyUsage ?? 'ENCRYPT_DECRYPT',
+    aliases: aliases.filter((a) => a.target === logicalId || a.target === localKmsKeyArn(logicalId)).map((a) => a.name),
+  }));
 }
 
 /** API routes with the function each one integrates (through its AWS_PROXY integration). */
@@ -160,5 +188,42 @@ export function scheduledFunctions(template: CloudFormationTemplate): LocalSched
       const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
       return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, everyMs: Number(match[1]) * RATE_UNITS_MS[match[2]] }] : [];
     });
+  });
+}
+
+export interface LocalEventRule {
+  readonly ruleLogicalId: string;
+  readonly functionLogicalId: string;
+  /** The rule's EventBridge event pattern, intrinsics resolved to local names. */
+  readonly pattern: Record<string, unknown>;
+}
+
+/** EventBridge rules with an event pattern and the functions they invoke. */
+export function eventRules(template: CloudFormationTemplate): LocalEventRule[] {
+  return resourcesOfType(template, 'AWS::Events::Rule').flatMap(([ruleLogicalId, rule]) => {
+    if (!rule.Properties?.EventPattern) return [];
+    const pattern = resolveIntrinsics(template, rule.Properties.EventPattern) as Record<string, unknown>;
+    return (rule.Properties.Targets ?? []).flatMap((target: any) => {
+      const functionLogicalId = target.Arn?.['Fn::GetAtt']?.[0] as string | undefined;
+      return functionLogicalId ? [{ ruleLogicalId, functionLogicalId, pattern }] : [];
+    });
+  });
+}
+
+/**
+ * Whether an event matches an EventBridge pattern: every field the pattern names must be present,
+ * an array lists the values allowed (an array in the event matches if any element is allowed), an
+ * object matches the event's object field by field. Content filters (prefix, numeric, …) are not
+ * used by the template and are refused rather than misread.
+ */
+export function matchesEventPattern(pattern: Record<string, unknown>, event: unknown): boolean {
+  if (event === null || typeof event !== 'object') return false;
+  return Object.entries(pattern).every(([field, expected]) => {
+    const actual = (event as Record<string, unknown>)[field];
+    if (Array.isArray(expected)) {
+      if (expected.some((value) => value !== null && typeof value === 'object')) throw new Error(`Event pattern content filters are not supported on one machine (${field})`);
+      return (Array.isArray(actual) ? actual : [actual]).some((value) => expected.includes(value));
+    }
+    return expected !== null && typeof expected === 'object' && matchesEventPattern(expected as Record<string, unknown>, actual);
   });
 }

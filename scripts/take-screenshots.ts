@@ -31,10 +31,10 @@ async function main(): Promise<void> {
     await page.goto(service.url);
     await shot('01-start');
     await page.getByRole('button', { name: 'Start now' }).click();
-    await page.getByLabel('What is your citizen id?').waitFor();
+    await page.getByLabel('Citizen id').waitFor();
     await shot('02-sign-in');
-    await page.getByLabel('What is your citizen id?').fill('citizen-ada');
-    await next(page, 'Sign in');
+    await page.getByLabel('Citizen id').fill('citizen-ada');
+    await next(page);
     await shot('03-name');
     await next(page);
     await shot('04-name-with-errors');

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { unretired } from '../application/register-department';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { DepartmentRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
@@ -52,17 +53,23 @@ export function departmentIdOfApiKey(apiKey: string): string | undefined {
   return /^tuo\.([a-z0-9-]{2,40})\.[A-Za-z0-9_-]{20,}$/.exec(apiKey)?.[1];
 }
 
-/** The department whose API key was presented. */
-export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository): Promise<DepartmentRecord> {
+/**
+ * The department whose API key was presented: one of its keys not yet retired. Every key of a
+ * suspended department answers 401 (a department disabled by a 410 may still answer and list).
+ */
+export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository, now = new Date()): Promise<DepartmentRecord> {
+  const refused = unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
   const apiKey = bearerToken(event);
   const departmentId = apiKey && departmentIdOfApiKey(apiKey);
   const department = departmentId ? await departments.get(departmentId) : undefined;
-  if (!apiKey || !department) throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
+  if (!apiKey || !department) throw refused;
   const presented = Buffer.from(hashApiKey(apiKey), 'hex');
-  const stored = Buffer.from(department.apiKeyHash, 'hex');
-  if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) {
-    throw unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
-  }
+  // Every key is compared, so the time taken does not tell which one (if any) matched.
+  const matches = unretired(department.apiKeys ?? [], now).map((key) => {
+    const stored = Buffer.from(key.hash, 'hex');
+    return presented.length === stored.length && timingSafeEqual(presented, stored);
+  });
+  if (!matches.includes(true) || department.suspended === true) throw refused;
   return department;
 }
 

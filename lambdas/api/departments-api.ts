@@ -1,17 +1,17 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { departmentIdSchema, parseDepartmentConfiguration } from '../domain/department-configuration';
+import * as z from 'zod';
+import { departmentIdSchema, isActiveDepartment, parseDepartmentConfiguration } from '../domain/department-configuration';
+import { fieldErrorsFromZod } from '../domain/problem-details';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
 import { checkResolvedWebhookHost } from '../delivery/resolve-webhook-host';
-import { registerDepartment, rotateSigningSecret } from '../application/register-department';
+import { issueApiKey, registerDepartment, rotateSigningSecret } from '../application/register-department';
 import type { DepartmentRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
 import { authenticateOperator, hashApiKey } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
-import * as z from 'zod';
 import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
-import { fieldErrorsFromZod } from '../domain/problem-details';
 import { InvalidCursorError } from '../store/notification-repository';
 import { readJsonBody } from './request-body';
 
@@ -38,6 +38,7 @@ function configurationView(department: DepartmentRecord) {
     confirmation: department.confirmation,
     adapter: department.adapter ?? { type: 'standard-webhooks' },
     active: department.active,
+    suspended: department.suspended ?? false,
     ...(department.disabledReason ? { disabledReason: department.disabledReason, disabledAt: department.disabledAt } : {}),
   };
 }
@@ -65,7 +66,7 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
 async function listDepartments() {
   const departments = await repositories.departments.list();
   return json(200, departments
-    .filter((d) => d.active)
+    .filter(isActiveDepartment)
     .map(({ id, name, description, events, fields }) => ({ id, name, description, events, fields })));
 }
 
@@ -116,10 +117,27 @@ async function operatorEvents(event: APIGatewayProxyEventV2) {
   }
 }
 
+const apiKeyRequestSchema = z.strictObject({
+  revokePrevious: z.boolean({ error: 'revokePrevious is true or false.' }).default(false),
+});
+
+async function issueDepartmentApiKey(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  // The body is optional: none keeps the earlier keys working for 24 hours, as {} does.
+  const hasBody = (event.body ?? '').length > 0;
+  const parsed = apiKeyRequestSchema.safeParse(hasBody ? readJsonBody(event) : {});
+  if (!parsed.success) return problemResponse(422, 'The request needs correcting.', fieldErrorsFromZod(parsed.error));
+  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date());
+  if (!issued) return problemResponse(404, 'There is no department with this id.');
+  return json(201, { id, apiKey: issued.apiKey, previousKeysRetireAt: issued.previousKeysRetireAt });
+}
+
 export const handler = httpHandler({
   'GET /v1/departments': listDepartments,
   'GET /v1/departments/{departmentId}': getDepartment,
   'GET /v1/operator/events': operatorEvents,
   'PUT /v1/departments/{departmentId}': putDepartment,
   'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
+  'POST /v1/departments/{departmentId}/api-keys': issueDepartmentApiKey,
 });

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
-import { selectEntitledFields } from '../domain/entitlement';
+import { notificationData } from '../domain/entitlement';
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
@@ -65,8 +65,8 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
       departmentReference: n.departmentReference ?? null,
       reason: n.reason ?? null,
       confirmationUrl: `${serviceSettings.publicBaseUrl}/v1/notifications/${n.id}/confirmation`,
-      // What this department was sent (only its entitled fields); null once the citizen's data is erased.
-      data: personalData ? selectEntitledFields(personalData.change, department.fields) : null,
+      // What this department may see (consented and still entitled); null once the citizen's data is erased.
+      data: personalData ? notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields }) : null,
     };
   }));
   return json(200, { items, nextCursor: page.nextCursor ?? null });

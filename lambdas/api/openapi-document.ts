@@ -1,5 +1,5 @@
 import { departmentAdapterSchema } from '../domain/department-adapter';
-// The OpenAPI 3.1 description of the public contract (CONTRACT sections 2 to 6), built from the
+// The OpenAPI 3.1 description of the public contract (CONTRACT sections 2 to 6 and 11), built from the
 // very zod schemas that validate requests, so the document cannot drift from the code.
 // `npm run openapi` writes it to docs/openapi.json; GET /openapi.json serves it.
 import * as z from 'zod';
@@ -8,6 +8,7 @@ import { departmentAnswerSchema } from '../domain/department-answer';
 import { DELIVERY_CHANNELS, departmentConfigurationSchema } from '../domain/department-configuration';
 import { OPERATOR_EVENT_TYPES } from '../domain/operator-event';
 import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
+import { RECEIPT_TYPE } from '../domain/notification-receipt';
 import { NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
 
 type JsonSchema = Record<string, unknown>;
@@ -82,7 +83,8 @@ const departmentView = publicDepartment.extend({
   rateLimitPerSecond: z.number().int().optional().describe('At most this many deliveries in any one-second interval (sliding)'),
   confirmation: z.object({ required: z.boolean(), timeoutSeconds: z.number().int() }),
   adapter: departmentAdapterSchema,
-  active: z.boolean(),
+  active: z.boolean().describe('False once its endpoint answered 410, until a PUT re-enables it'),
+  suspended: z.boolean().describe('Suspended by an operator: not choosable, not listed, every API key refused'),
   disabledReason: z.string().optional(),
   disabledAt: z.string().optional(),
 });
@@ -90,7 +92,15 @@ const createdDepartment = departmentView.extend({
   signingSecret: z.string().describe('whsec_..., shown once'),
   apiKey: z.string().describe('The department\'s API key, shown once; only its hash is stored'),
 });
-const issuedSecret = z.object({ id: departmentId, signingSecret: z.string(), previousSecretsRetireAt: z.string() });
+const issuedSecret = z.object({ id: departmentId, signingSecret: z.string(), previousSecretsRetireAt: nullableText.describe('Until when the earlier secrets still sign; null if there were none') });
+const apiKeyRequest = z.strictObject({
+  revokePrevious: z.boolean().default(false).describe('true refuses every earlier key at once; otherwise they keep working for 24 hours'),
+});
+const issuedApiKey = z.object({
+  id: departmentId,
+  apiKey: z.string().describe('Shown once; only its hash is stored'),
+  previousKeysRetireAt: nullableText.describe('Until when the earlier keys still work; null when none does'),
+});
 const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
@@ -147,6 +157,31 @@ const operatorEvents = z.object({
     detail: z.string(),
   })),
   next: z.string().describe('Pass back as `after` for later events'),
+});
+const receipt = z.object({
+  receipt: z.string().describe(`A compact JWS (ES256, header typ "${RECEIPT_TYPE}" and kid) of a ReceiptClaims payload; verify it with the key of that kid at /.well-known/jwks.json (docs/receipts.md)`),
+});
+const receiptClaims = z.object({
+  iss: z.string().describe('The service\'s public address; its keys are at <iss>/.well-known/jwks.json'),
+  iat: z.number().int().describe('When the receipt was issued, in seconds since the epoch'),
+  reference: z.string(),
+  submissionId: z.string(),
+  type: z.enum(SUPPORTED_EVENT_TYPES),
+  notifications: z.array(z.object({
+    department: departmentId,
+    kind: z.enum(['change', 'correction', 'withdrawal']),
+    status: z.enum(NOTIFICATION_STATUSES),
+    deliveredAt: nullableText,
+    respondedAt: nullableText,
+    departmentReference: nullableText,
+    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).describe('The names of the citizen\'s data fields sent to this department; never their values'),
+  })),
+}).describe('The payload of a receipt: no personal data values');
+const jsonWebKeySet = z.object({
+  keys: z.array(z.object({
+    kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(),
+    kid: z.string().describe('The RFC 7638 thumbprint of the key'), alg: z.literal('ES256'), use: z.literal('sig'),
+  })),
 });
 const answerAccepted = z.object({ id: z.string(), status: z.enum(NOTIFICATION_STATUSES) });
 const tokenRequest = z.strictObject({ sub: z.string().min(1).max(255) });
@@ -247,6 +282,29 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             401: problem('No valid citizen token'),
             404: problem('No such submission, or another citizen\'s'),
           },
+        },
+      },
+      '/v1/submissions/{submissionId}/receipt': {
+        get: {
+          tags: ['citizen'],
+          operationId: 'getReceipt',
+          summary: 'A signed proof of notification: when each department was told, which field names it was sent, and what it answered',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          responses: {
+            200: ok('The receipt, signed by the service; its payload is a ReceiptClaims', 'Receipt'),
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+          },
+        },
+      },
+      '/.well-known/jwks.json': {
+        get: {
+          tags: ['public'],
+          operationId: 'getReceiptKeys',
+          summary: 'The public keys that verify receipts (JWKS)',
+          security: [],
+          responses: { 200: ok('The JSON Web Key Set', 'JsonWebKeySet') },
         },
       },
       '/v1/departments/{departmentId}/notifications': {
@@ -379,6 +437,23 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/api-keys': {
+        post: {
+          tags: ['operator'],
+          operationId: 'issueApiKey',
+          summary: 'Issue a new API key; the earlier ones keep working for 24 hours unless revokePrevious',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          requestBody: { required: false, content: json('ApiKeyRequest') },
+          responses: {
+            201: ok('The new key, shown once', 'IssuedApiKey'),
+            ...BAD_INPUT,
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such department'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/confirmation': {
         post: {
           tags: ['department'],
@@ -469,7 +544,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         OperatorEvents: responseSchema(operatorEvents),
         CreatedDepartment: responseSchema(createdDepartment),
         IssuedSigningSecret: responseSchema(issuedSecret),
+        ApiKeyRequest: requestSchema(apiKeyRequest),
+        IssuedApiKey: responseSchema(issuedApiKey),
         AnswerAccepted: responseSchema(answerAccepted),
+        Receipt: responseSchema(receipt),
+        ReceiptClaims: responseSchema(receiptClaims),
+        JsonWebKeySet: responseSchema(jsonWebKeySet),
         AuditTrail: responseSchema(auditTrail),
         DepartmentNotifications: responseSchema(departmentNotifications),
         NotificationEvent: responseSchema(notificationEvent),

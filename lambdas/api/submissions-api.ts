@@ -2,8 +2,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseChangeOfAddressRequest } from '../domain/change-of-address-request';
 import { requestFingerprint } from '../domain/identifiers';
 import { erasePersonalData } from '../application/erase-personal-data';
+import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import { serviceSettings } from '../service-settings';
+import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { startNotificationWorkflow } from '../workflow/workflow-control';
 import { authenticateCitizen } from './authentication';
@@ -86,8 +89,17 @@ async function getEvents(event: APIGatewayProxyEventV2) {
   const events = await repositories.audit.list(submission.id);
   return json(200, {
     submissionId: submission.id,
-    events: events.map(({ submissionId: _s, key: _k, ...rest }) => ({ ...rest, department: rest.departmentId ?? null })),
+    events: events.map(({ submissionId: _s, key: _k, departmentId, ...rest }) => ({ ...rest, department: departmentId ?? null })),
   });
+}
+
+/** The proof of notification (CONTRACT section 11): a signed receipt, kept available after erasure since it holds no personal data. */
+async function getReceipt(event: APIGatewayProxyEventV2) {
+  const submission = await ownSubmission(event);
+  const receipt = await issueReceipt({
+    ...repositories, signer: serviceReceiptSigner(), issuer: serviceSettings.publicBaseUrl, now: () => new Date(),
+  }, submission);
+  return json(200, { receipt });
 }
 
 /** The citizen asks for their personal data to be erased now; only once the submission is final. */
@@ -104,5 +116,6 @@ export const handler = httpHandler({
   'POST /v1/submissions': createSubmission,
   'GET /v1/submissions/{submissionId}': getSubmission,
   'GET /v1/submissions/{submissionId}/events': getEvents,
+  'GET /v1/submissions/{submissionId}/receipt': getReceipt,
   'DELETE /v1/submissions/{submissionId}': deleteSubmission,
 });

@@ -1,6 +1,8 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-schedule';
+import { isActiveDepartment } from '../domain/department-configuration';
 import { crossesFailingThreshold, holdUntil, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
+import { fieldsToServe } from '../domain/entitlement';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
@@ -57,7 +59,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
-  if (!department || !department.active) return fail(deps, notification, 'The department is not accepting notifications');
+  if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   if (department.delivery === 'pull' || !department.webhookUrl) {
     // Nothing to push: the department collects it from its feed, which starts the wait for its answer.
     await deps.notifications.markAwaitingCollection(notificationId, deps.now());
@@ -97,7 +99,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     departmentId: department.id,
     notificationId,
     attempt: started.attempts,
-    fields: department.fields,
+    fields: fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
   // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.

@@ -22,7 +22,9 @@ export function notificationBody(input: {
     reference: input.submission.reference,
     confirmationUrl: `${input.publicBaseUrl}/v1/notifications/${input.notification.id}/confirmation`,
     change: input.personalData.change,
-    entitledFields: input.department.fields,
+    // The citizen's consent at submission, narrowed by any later narrowing of the department's fields.
+    consentedFields: input.notification.entitledFields,
+    currentFields: input.department.fields,
     now: input.now,
   });
   return renderForDepartment(event, input.department.adapter);

@@ -1,3 +1,4 @@
+import { fieldsToServe } from '../domain/entitlement';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
@@ -61,7 +62,7 @@ async function serve(deps: FeedDependencies, department: DepartmentRecord, notif
     // A FAILED one reopens its submission first: were this read to stop half-way, the reconciler
     // finds the submission in progress and finishes the work (or finalises it again).
     if (notification.status === 'FAILED') await deps.submissions.setStatus(notification.submissionId, 'IN_PROGRESS', now);
-    const delivered = await recordDelivered(deps, notification, 'pull', now, department.fields);
+    const delivered = await recordDelivered(deps, notification, 'pull', now, fieldsToServe(notification.entitledFields, department.fields));
     current = delivered.notification;
     if (delivered.first && current.collectionRun) {
       // No workflow was working on it: one now awaits the answer, its timeout from this delivery.

@@ -36,6 +36,13 @@ export interface ReconcileReport {
 }
 
 /**
+ * A sweep looks only at submissions in progress for longer than this: an execution that ends early
+ * is followed at once through its status-change event, so the sweep is the safety net for what no
+ * event announces (an execution never started, an event not delivered).
+ */
+export const STALE_AFTER_SECONDS = 3600;
+
+/**
  * The execution that carries a submission's current round: the first one is named after the
  * submission, each recovery round after it `<submissionId>-resume-<n>`.
  */
@@ -52,8 +59,8 @@ export const roundExecutionName = (submission: Pick<SubmissionRecord, 'id' | 're
  * task token), and every start is by a deterministic name, so two reconcilers, or a reconciler and
  * the submission's own start, converge on one execution.
  */
-export async function reconcileSubmissions(deps: ReconcileDependencies): Promise<ReconcileReport> {
-  const submissions = await deps.submissions.listInProgress();
+export async function reconcileSubmissions(deps: ReconcileDependencies, scope: { readonly createdBefore?: Date } = {}): Promise<ReconcileReport> {
+  const submissions = await deps.submissions.listInProgress(scope);
   let resumed = 0;
   let errors = 0;
   let next = 0;
@@ -69,6 +76,43 @@ export async function reconcileSubmissions(deps: ReconcileDependencies): Promise
   };
   await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
   return { inProgress: submissions.length, resumed, errors };
+}
+
+/** The part of EventBridge's "Step Functions Execution Status Change" event the reconciler reads. */
+export interface ExecutionEnded {
+  readonly name: string;
+  /** The execution's input, as JSON (absent from the event when it would be too large). */
+  readonly input?: string | null;
+}
+
+const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+)?$/;
+const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)-redelivery-\d+$/;
+
+/** The submission an execution worked on: its input says, else its name does. */
+async function submissionOfExecution(deps: ReconcileDependencies, execution: ExecutionEnded): Promise<string | undefined> {
+  try {
+    const input = JSON.parse(execution.input ?? 'null') as Partial<WorkflowInput> | null;
+    if (typeof input?.submissionId === 'string') return input.submissionId;
+  } catch {
+    // Not JSON: fall back to the name.
+  }
+  const submission = SUBMISSION_EXECUTION_NAME.exec(execution.name);
+  if (submission) return submission[1];
+  const redelivery = REDELIVERY_EXECUTION_NAME.exec(execution.name);
+  if (redelivery) return (await deps.notifications.getMany([redelivery[1]]))[0]?.submissionId;
+  return undefined;
+}
+
+/**
+ * An execution failed, timed out or was aborted (EventBridge tells the reconciler on AWS; the
+ * local engine plays the same rule): gives that one submission a running workflow again, as the
+ * sweep would, at once and without asking the workflow service about any other submission.
+ */
+export async function reconcileEndedExecution(deps: ReconcileDependencies, execution: ExecutionEnded): Promise<ReconcileReport> {
+  const submissionId = await submissionOfExecution(deps, execution);
+  const submission = submissionId ? await deps.submissions.get(submissionId) : undefined;
+  if (!submission || submission.status !== 'IN_PROGRESS') return { inProgress: 0, resumed: 0, errors: 0 };
+  return { inProgress: 1, resumed: (await reconcileSubmission(deps, submission)) ? 1 : 0, errors: 0 };
 }
 
 /** True when it started an execution. */

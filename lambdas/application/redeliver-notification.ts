@@ -1,3 +1,4 @@
+import { isActiveDepartment } from '../domain/department-configuration';
 import type { ServiceRepositories } from '../store/service-repositories';
 import type { NotificationRecord } from '../store/records';
 
@@ -32,8 +33,8 @@ export async function redeliverNotification(
     return { kind: 'conflict', detail: `Only a FAILED notification can be redelivered; this one is ${notification.status}.` };
   }
   const department = await deps.departments.get(notification.departmentId);
-  if (!department?.active) {
-    return { kind: 'conflict', detail: 'The department is disabled: re-enable it with PUT /v1/departments/{departmentId} first.' };
+  if (!department || !isActiveDepartment(department)) {
+    return { kind: 'conflict', detail: 'The department is disabled or suspended: re-enable it with PUT /v1/departments/{departmentId} first.' };
   }
   const reopened = await deps.notifications.reopenForRedelivery(notification, deps.now());
   if (!reopened) return redeliverNotification(deps, notificationId); // Raced with another request: judge again.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DepartmentConfiguration } from '../domain/department-configuration';
 import type { DepartmentRepository } from '../store/department-repository';
-import type { DepartmentRecord, SigningSecret } from '../store/records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../store/records';
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function newSigningSecret(): string {
@@ -12,8 +12,18 @@ export function newApiKey(departmentId: string): string {
   return `tuo.${departmentId}.${randomBytes(32).toString('base64url')}`;
 }
 
-/** During a rotation the previous secret keeps signing for this long, so departments can switch over. */
+/** During a rotation the previous secret or key keeps working for this long, so departments can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** Credentials (signing secrets, API keys) that still work at `now`. */
+export function unretired<T extends { readonly retiresAt?: string }>(credentials: readonly T[], now: Date): T[] {
+  return credentials.filter((c) => !c.retiresAt || Date.parse(c.retiresAt) > now.getTime());
+}
+
+/** The credentials before a rotation, each kept until `retiresAt` (or its own earlier retirement). */
+function retiring<T extends { readonly retiresAt?: string }>(credentials: readonly T[], now: Date, retiresAt: string): T[] {
+  return unretired(credentials, now).map((c) => ({ ...c, retiresAt: c.retiresAt ?? retiresAt }));
+}
 
 export type RegisterOutcome =
   | { kind: 'created'; department: DepartmentRecord; signingSecret: string; apiKey: string }
@@ -38,7 +48,7 @@ export async function registerDepartment(
       ...configuration,
       active: true,
       signingSecrets: [{ secret: signingSecret, createdAt: now.toISOString() }],
-      apiKeyHash: hashApiKey(apiKey),
+      apiKeys: [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }],
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
@@ -49,7 +59,7 @@ export async function registerDepartment(
 
 /** Secrets that still sign deliveries at `now`. */
 export function activeSigningSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
-  return secrets.filter((s) => !s.retiresAt || Date.parse(s.retiresAt) > now.getTime());
+  return unretired(secrets, now);
 }
 
 /** Issues a new signing secret; the ones before it keep signing for 24 hours. */
@@ -59,12 +69,36 @@ export async function rotateSigningSecret(departments: DepartmentRepository, id:
     if (!department) return undefined;
     const signingSecret = newSigningSecret();
     const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
-    const previous = activeSigningSecrets(department.signingSecrets, now)
-      .map((s) => ({ ...s, retiresAt: s.retiresAt ?? retiresAt }));
+    const previous = retiring(department.signingSecrets, now, retiresAt);
     const updated = await departments.replaceSigningSecrets(
       id, [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
     );
     if (updated) return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
   }
   throw new Error('Signing secret rotation did not settle');
+}
+
+/**
+ * Issues a new API key, shown once. The keys before it keep working for 24 hours, or stop at once
+ * with `revokePrevious` (a key that leaked).
+ */
+export async function issueApiKey(
+  departments: DepartmentRepository,
+  id: string,
+  options: { revokePrevious: boolean },
+  hashApiKey: (key: string) => string,
+  now: Date,
+) {
+  for (let round = 0; round < 5; round++) {
+    const department = await departments.get(id);
+    if (!department) return undefined;
+    const apiKey = newApiKey(id);
+    const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
+    const previous: ApiKey[] = options.revokePrevious ? [] : retiring(department.apiKeys ?? [], now, retiresAt);
+    const updated = await departments.replaceApiKeys(
+      id, [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
+    );
+    if (updated) return { apiKey, previousKeysRetireAt: previous.length > 0 ? retiresAt : null };
+  }
+  throw new Error('API key rotation did not settle');
 }

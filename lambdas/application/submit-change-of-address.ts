@@ -1,4 +1,5 @@
 import { type ChangeOfAddressRequest } from '../domain/change-of-address-request';
+import { isActiveDepartment } from '../domain/department-configuration';
 import type { ChangeOfAddress } from '../domain/entitlement';
 import type { FieldError } from '../domain/problem-details';
 import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/identifiers';
@@ -42,7 +43,7 @@ export async function submitChangeOfAddress(
   const chosen = await Promise.all(request.departments.map((id) => deps.departments.get(id)));
   chosen.forEach((department, index) => {
     const pointer = `/departments/${index}`;
-    if (!department || !department.active) {
+    if (!department || !isActiveDepartment(department)) {
       errors.push({ pointer, detail: `There is no active department "${request.departments[index]}".` });
     } else if (!department.events.includes(request.type)) {
       errors.push({ pointer, detail: `${department.name} does not take ${request.type} notifications.` });
@@ -58,6 +59,7 @@ export async function submitChangeOfAddress(
     status: 'PENDING',
     confirmationRequired: department!.confirmation.required,
     confirmationTimeoutSeconds: department!.confirmation.timeoutSeconds,
+    entitledFields: [...department!.fields],
     attempts: 0,
     createdAt: now,
     updatedAt: now,

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import type { AttemptResult } from '../domain/delivery-outcome';
 import { checkTargetAddress, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 
-/** How long a department has to answer one delivery. */
+/** How long a department has to answer one delivery, from the DNS lookup to the response head. */
 export const RESPONSE_TIMEOUT_SECONDS = 15;
 
 /**
@@ -51,9 +51,13 @@ function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
   };
 }
 
-/** One signed POST to the department; redirects are not followed (a 3xx is an answer like any other). */
+/**
+ * One signed POST to the department; redirects are not followed (a 3xx is an answer like any other).
+ * The deadline is total, not idle: a receiver that trickles a byte now and then is cut off at it.
+ */
 export function sendWebhook(
   url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy,
+  deadlineSeconds = RESPONSE_TIMEOUT_SECONDS,
 ): Promise<AttemptResult> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
@@ -62,6 +66,7 @@ export function sendWebhook(
     const settle = (result: AttemptResult) => {
       if (!settled) {
         settled = true;
+        clearTimeout(deadline);
         resolve(result);
       }
     };
@@ -69,16 +74,17 @@ export function sendWebhook(
       method: 'POST',
       headers: { ...signedHeaders(webhookId, body, secrets, now), 'content-length': String(Buffer.byteLength(body)) },
       lookup: guardedLookup(policy),
-      timeout: RESPONSE_TIMEOUT_SECONDS * 1000,
       agent: false,
     }, (response) => {
-      response.resume(); // The body is not needed; drain it.
       settle({ kind: 'response', status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? null });
-    });
-    request.on('timeout', () => {
-      settle({ kind: 'timeout', seconds: RESPONSE_TIMEOUT_SECONDS });
+      // The answer is its status; the body is not read, so a slow one holds nothing open.
+      response.on('error', () => undefined);
       request.destroy();
     });
+    const deadline = setTimeout(() => {
+      settle({ kind: 'timeout', seconds: deadlineSeconds });
+      request.destroy();
+    }, deadlineSeconds * 1000);
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof RefusedTargetError) settle({ kind: 'refused-target', reason: error.reason });
       else settle({ kind: 'network-error', description: error.code ?? error.message });

@@ -12,7 +12,11 @@ export const DELIVERY_CHANNELS = ['push', 'pull'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export const DEFAULT_CONFIRMATION_TIMEOUT_SECONDS = 604_800; // 7 days
-export const MAX_CONFIRMATION_TIMEOUT_SECONDS = 31_536_000; // 365 days
+/**
+ * 180 days (CONTRACT section 4): a Standard execution lasts at most a year, so the wait plus the whole
+ * delivery schedule (at least 72 hours) always fit in one execution.
+ */
+export const MAX_CONFIRMATION_TIMEOUT_SECONDS = 15_552_000;
 
 export const departmentIdSchema = z
   .string()
@@ -49,11 +53,13 @@ export const departmentConfigurationSchema = z.strictObject({
         .number()
         .int('The confirmation timeout must be a whole number of seconds.')
         .min(1, 'The confirmation timeout must be at least 1 second.')
-        .max(MAX_CONFIRMATION_TIMEOUT_SECONDS, `The confirmation timeout must be at most ${MAX_CONFIRMATION_TIMEOUT_SECONDS} seconds (365 days).`)
+        .max(MAX_CONFIRMATION_TIMEOUT_SECONDS, `The confirmation timeout must be at most ${MAX_CONFIRMATION_TIMEOUT_SECONDS} seconds (180 days).`)
         .default(DEFAULT_CONFIRMATION_TIMEOUT_SECONDS),
     })
     .prefault({}), // a missing object gets the same defaults as an empty one
   adapter: departmentAdapterSchema.default({ type: 'standard-webhooks' }),
+  /** An operator's pause: not choosable, not listed, every API key refused (CONTRACT section 4). */
+  suspended: z.boolean().default(false),
 }).superRefine((configuration, context) => {
   if (configuration.delivery === 'push' && configuration.webhookUrl === undefined) {
     context.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'Enter the webhook URL: a push department needs one (or choose "delivery": "pull").' });
@@ -69,6 +75,14 @@ export const departmentConfigurationSchema = z.strictObject({
 });
 
 export type DepartmentConfiguration = z.output<typeof departmentConfigurationSchema>;
+
+/**
+ * Whether a department takes part: not disabled (its endpoint answered 410) and not suspended.
+ * Only an active department can be chosen, is listed, is sent to, and may use its API keys.
+ */
+export function isActiveDepartment(department: { readonly active: boolean; readonly suspended?: boolean }): boolean {
+  return department.active && department.suspended !== true;
+}
 
 export function parseDepartmentConfiguration(body: unknown): ParseResult<DepartmentConfiguration> {
   return parseWith(departmentConfigurationSchema, body);

@@ -64,6 +64,29 @@ export function selectEntitledFields(change: ChangeOfAddress, fields: readonly E
   return data;
 }
 
+/**
+ * The fields one notification may carry now: those the department was entitled to when the
+ * citizen consented (the snapshot stored on the notification), less any it has lost since.
+ * Widening a department's fields later never reveals more of an earlier submission. A
+ * notification stored without a snapshot carries no personal field at all.
+ */
+export function fieldsToServe(consented: readonly EntitleableField[] | undefined, current: readonly EntitleableField[]): EntitleableField[] {
+  const now = new Set<string>(current);
+  return (consented ?? []).filter((field) => now.has(field));
+}
+
+/**
+ * The one builder of what a department is given about one submission, whatever the channel
+ * (webhook, redelivery, listing, feed, web page): the consented snapshot intersected with the
+ * department's current fields.
+ */
+export function notificationData(
+  change: ChangeOfAddress,
+  consent: { readonly consentedFields: readonly EntitleableField[] | undefined; readonly currentFields: readonly EntitleableField[] },
+): EntitledData {
+  return selectEntitledFields(change, fieldsToServe(consent.consentedFields, consent.currentFields));
+}
+
 // Copies the known address lines only, so the payload shares no object with the submission.
 function copyAddress(address: Address): Address {
   return {

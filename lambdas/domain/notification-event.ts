@@ -1,4 +1,4 @@
-import { selectEntitledFields, type ChangeOfAddress, type EntitleableField } from './entitlement';
+import { notificationData, type ChangeOfAddress, type EntitleableField } from './entitlement';
 
 /** The canonical event one department is told about: only what it is entitled to, and how to answer. */
 export interface NotificationEvent {
@@ -17,7 +17,10 @@ export function buildNotificationEvent(input: {
   reference: string;
   confirmationUrl: string;
   change: ChangeOfAddress;
-  entitledFields: readonly EntitleableField[];
+  /** The department's fields when the citizen consented (stored on the notification). */
+  consentedFields: readonly EntitleableField[] | undefined;
+  /** The department's fields now. */
+  currentFields: readonly EntitleableField[];
   now: Date;
 }): NotificationEvent {
   return {
@@ -27,7 +30,7 @@ export function buildNotificationEvent(input: {
       notificationId: input.notificationId,
       reference: input.reference,
       confirmationUrl: input.confirmationUrl,
-      ...selectEntitledFields(input.change, input.entitledFields),
+      ...notificationData(input.change, input),
     },
   };
 }

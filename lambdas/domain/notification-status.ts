@@ -7,6 +7,9 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const SUBMISSION_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'COMPLETED_WITH_ISSUES'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 
+/** What a notification tells its department: the original report, or (CONTRACT section 10) a correction or withdrawal of it. */
+export type NotificationKind = 'change' | 'correction' | 'withdrawal';
+
 export type DepartmentOutcome = 'CONFIRMED' | 'REJECTED';
 
 /** Whether nothing more is expected for this notification. DELIVERED is final only when no confirmation is required. */

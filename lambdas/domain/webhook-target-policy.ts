@@ -48,6 +48,11 @@ export function checkWebhookTarget(url: string, policy: WebhookTargetPolicy): Ta
   if (parsed.protocol === 'http:' && !loopback) {
     return refuse('The webhook URL must use https; plain http is only allowed to this machine when running on one machine.');
   }
+  // Any other port would let a department URL probe services that answer on odd ports (admin
+  // consoles, caches) from the service's network. The WHATWG parser drops the default port: '' is 443.
+  if (!loopback && parsed.port !== '') {
+    return refuse(`The webhook URL must use the https port 443, not ${parsed.port}.`);
+  }
   return { ok: true };
 }
 
@@ -143,8 +148,8 @@ function classifyIpv4([a, b, c, d]: number[]): IpAddressClass {
   if (x === 0) return 'unspecified'; // 0.0.0.0/8 "this host": connecting to it reaches the local machine
   if (x === 127) return 'loopback';
   if (x === 169 && y === 254) {
-    // AWS/GCP/Azure instance metadata, and the ECS task credentials endpoint
-    if ((z === 169 && w === 254) || (z === 170 && w === 2)) return 'metadata';
+    // AWS/GCP/Azure instance metadata, the ECS task credentials endpoint and the EKS pod identity agent
+    if ((z === 169 && w === 254) || (z === 170 && (w === 2 || w === 23))) return 'metadata';
     return 'link-local';
   }
   if (x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 100 && y >= 64 && y <= 127)) {
@@ -173,9 +178,14 @@ function classifyIpv6(words: number[]): IpAddressClass {
   if (w(0) === 0x64 && w(1) === 0xff9b && words.slice(2, 6).every((x) => x === 0)) {
     return classifyIpv4(embeddedIpv4(6)); // NAT64 64:ff9b::a.b.c.d reaches the embedded IPv4 address
   }
+  if (w(0) === 0x64 && w(1) === 0xff9b && w(2) === 1) {
+    // Local-use NAT64 (RFC 8215, 64:ff9b:1::/48) translates inside the operator's own network;
+    // where the IPv4 address sits depends on the prefix length, so only the /96 form is unpacked.
+    return classifyIpv4(embeddedIpv4(6)) === 'metadata' ? 'metadata' : 'private';
+  }
   if (w(0) === 0x2002) return classifyIpv4(embeddedIpv4(1)); // 6to4 2002:aabb:ccdd:: relays to a.b.c.d
-  if (w(0) === 0xfd00 && w(1) === 0x0ec2 && words.slice(2, 7).every((x) => x === 0) && w(7) === 0x254) {
-    return 'metadata'; // AWS instance metadata over IPv6, fd00:ec2::254
+  if (w(0) === 0xfd00 && w(1) === 0x0ec2 && words.slice(2, 7).every((x) => x === 0) && (w(7) === 0x254 || w(7) === 0x23)) {
+    return 'metadata'; // AWS instance metadata (fd00:ec2::254) and the EKS pod identity agent (fd00:ec2::23) over IPv6
   }
   if ((w(0) & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
   if ((w(0) & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local

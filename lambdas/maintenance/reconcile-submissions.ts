@@ -1,21 +1,33 @@
-import { reconcileSubmissions, type ReconcileReport } from '../application/reconcile-submissions';
+import * as z from 'zod';
+import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ReconcileReport } from '../application/reconcile-submissions';
 import { logger } from '../observability/logger';
+import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution, workflowExecutionState } from '../workflow/workflow-control';
 
 const repositories = serviceRepositories();
 
+/** EventBridge's "Step Functions Execution Status Change" event, as the rule passes it (FAILED, TIMED_OUT, ABORTED). */
+const executionStatusChange = z.object({
+  source: z.literal('aws.states'),
+  'detail-type': z.literal('Step Functions Execution Status Change'),
+  detail: z.object({ name: z.string(), status: z.string(), input: z.string().nullish() }),
+});
+
+/** What the one-machine runtime sends at start-up, when every execution was lost with the engine. */
+const startUp = z.object({ source: z.literal('tell-us-once.start-up') });
+
 /**
- * Scheduled on AWS, and run once at start-up on one machine: every submission not yet final gets
- * a workflow execution working on it again.
+ * Three triggers, one use case: an execution that ended early (resume its submission), the slow
+ * schedule (sweep the stale submissions only), start-up on one machine (every submission not final).
  */
-export async function handler(): Promise<ReconcileReport> {
-  const report = await reconcileSubmissions({
-    ...repositories,
-    executionState: workflowExecutionState,
-    startWorkflow: startWorkflowExecution,
-    now: () => new Date(),
-  });
-  if (report.resumed > 0 || report.errors > 0) logger.info('Reconciled submissions', { ...report });
+export async function handler(event: unknown): Promise<ReconcileReport> {
+  const deps = { ...repositories, executionState: workflowExecutionState, startWorkflow: startWorkflowExecution, now: () => new Date() };
+  const ended = executionStatusChange.safeParse(event);
+  let report: ReconcileReport;
+  if (ended.success) report = await reconcileEndedExecution(deps, ended.data.detail);
+  else if (startUp.safeParse(event).success) report = await reconcileSubmissions(deps);
+  else report = await reconcileSubmissions(deps, { createdBefore: new Date(Date.now() - STALE_AFTER_SECONDS * 1000 * serviceSettings.timeScale) });
+  if (report.resumed > 0 || report.errors > 0) logger.info('Reconciled submissions', { ...report, trigger: ended.success ? `execution ${ended.data.detail.status}` : 'sweep' });
   return report;
 }

@@ -1,5 +1,5 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
-import type { DepartmentRecord, SigningSecret } from './records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from './records';
 
 export interface DepartmentRepository {
   get(id: string): Promise<DepartmentRecord | undefined>;
@@ -9,6 +9,8 @@ export interface DepartmentRepository {
   replaceConfiguration(id: string, configuration: DepartmentConfiguration, now: Date): Promise<DepartmentRecord | undefined>;
   /** Stores a new signing-secret list, only if the department was not changed since `expectedUpdatedAt`. */
   replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined>;
+  /** Stores a new API-key list (hashes), only if the department was not changed since `expectedUpdatedAt`. */
+  replaceApiKeys(id: string, keys: ApiKey[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined>;
   /** Stops notifying the department (its endpoint answered 410) until an operator re-enables it. */
   disable(id: string, reason: string, now: Date): Promise<void>;
   list(): Promise<DepartmentRecord[]>;

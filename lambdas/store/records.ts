@@ -1,7 +1,7 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
-import type { ChangeOfAddress } from '../domain/entitlement';
 import type { DeliveryChannel } from '../domain/department-configuration';
-import type { NotificationStatus, SubmissionStatus } from '../domain/notification-status';
+import type { ChangeOfAddress, EntitleableField } from '../domain/entitlement';
+import type { NotificationKind, NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
 export interface SigningSecret {
   /** `whsec_...`, as Standard Webhooks defines it. */
@@ -11,14 +11,22 @@ export interface SigningSecret {
   readonly retiresAt?: string;
 }
 
+export interface ApiKey {
+  /** SHA-256 of the key, hex. */
+  readonly hash: string;
+  readonly createdAt: string;
+  /** Set when a newer key replaced this one; it keeps working until then. */
+  readonly retiresAt?: string;
+}
+
 export interface DepartmentRecord extends DepartmentConfiguration {
   readonly id: string;
   readonly active: boolean;
   readonly disabledAt?: string;
   readonly disabledReason?: string;
   readonly signingSecrets: SigningSecret[];
-  /** SHA-256 of the department's API key; the key itself is never stored. */
-  readonly apiKeyHash: string;
+  /** The department's API keys, as SHA-256 hashes; a key itself is never stored. Newest first. */
+  readonly apiKeys: ApiKey[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -54,9 +62,16 @@ export interface NotificationRecord {
   readonly id: string;
   readonly submissionId: string;
   readonly departmentId: string;
+  /** Absent on the original report's notifications: `change`. */
+  readonly kind?: NotificationKind;
   readonly status: NotificationStatus;
   readonly confirmationRequired: boolean;
   readonly confirmationTimeoutSeconds: number;
+  /**
+   * The citizen's consent: the fields the department was entitled to when the submission was
+   * accepted. It is only ever served intersected with the department's current fields.
+   */
+  readonly entitledFields: EntitleableField[];
   readonly attempts: number;
   readonly lastError?: string;
   readonly firstAttemptAt?: string;

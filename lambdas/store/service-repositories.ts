@@ -6,6 +6,7 @@ import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repositor
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
 import { DynamoDbOperatorEventLog } from './dynamodb/dynamodb-operator-event-log';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
+import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
 
 /** The repositories handlers use, on the service's table. */
 export function serviceRepositories() {
@@ -18,6 +19,7 @@ export function serviceRepositories() {
     journeys: new DynamoDbJourneyRepository(tableName),
     endpoints: new DynamoDbEndpointRepository(tableName),
     operatorEvents: new DynamoDbOperatorEventLog(tableName),
+    webSessions: new DynamoDbWebSessionRepository(tableName),
   };
 }
 

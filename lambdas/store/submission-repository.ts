@@ -8,8 +8,11 @@ export interface SubmissionRepository {
   create(record: SubmissionRecord): Promise<'created' | 'exists'>;
   /** Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not. */
   setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void>;
-  /** Every submission not yet final (what the reconciler makes sure has a workflow running). */
-  listInProgress(): Promise<SubmissionRecord[]>;
+  /**
+   * Every submission not yet final (what the reconciler makes sure has a workflow running), or only
+   * those created before `createdBefore` (the stale ones a sweep looks at).
+   */
+  listInProgress(scope?: { readonly createdBefore?: Date }): Promise<SubmissionRecord[]>;
   /**
    * Counts a new recovery round (a fresh workflow execution the reconciler starts), unless another
    * reconciler already did (`expectedRounds` is then stale): true when this caller owns the round.

@@ -6,7 +6,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../api/http-responses';
 import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
-import type { ChangeOfAddress } from '../domain/entitlement';
+import { isActiveDepartment } from '../domain/department-configuration';
+import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
@@ -17,14 +18,16 @@ import {
   firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
   validateJourney, validateStep, type JourneyStep,
 } from './citizen-journey';
-import {
-  CITIZEN_COOKIE, developmentSignIn, developmentTokenUrl, journeyIdFor, signedInCitizen,
-} from './citizen-session';
+import { journeyIdFor, signedInCitizen } from './citizen-session';
+import { beginSignIn, completeSignIn, endSessionUrl, openIdConfiguration, SignInRefused } from './citizen-sign-in';
 import { addressLines, entitledDataRows, formatDate, summaryRow } from './entitled-data-view';
 import { errorPage, page, trustedForm } from './html-handler';
 import { auditEventText, chronological, formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
 import { renderFragment } from './page-renderer';
-import { clearedCookie, cookie, field, redirect, safeLocalPath } from './web-request';
+import { serviceSettings } from '../service-settings';
+import { logger } from '../observability/logger';
+import { clearedCookie, field, redirect, safeLocalPath } from './web-request';
+import { endSession, SESSION_COOKIES, sessionOf, startSession, takeSession } from './web-sessions';
 
 const repositories = serviceRepositories();
 
@@ -46,7 +49,7 @@ async function journeyOf(citizenId: string): Promise<JourneyRecord> {
 }
 
 async function activeDepartments(): Promise<DepartmentRecord[]> {
-  return (await repositories.departments.list()).filter((d) => d.active && d.events.includes('address.changed'));
+  return (await repositories.departments.list()).filter((d) => isActiveDepartment(d) && d.events.includes('address.changed'));
 }
 
 function signOutContext(citizenId: string) {
@@ -66,37 +69,66 @@ async function startPage(event: APIGatewayProxyEventV2) {
   });
 }
 
-function signInPage(event: APIGatewayProxyEventV2, errors: Array<{ inputId: string; text: string }> = [], value = '') {
-  const next = safeLocalPath(event.queryStringParameters?.next, stepPath(JOURNEY_STEPS[0]));
-  if (!developmentTokenUrl()) {
-    return page(event, 'sign-in.njk', {
-      title: 'Sign in with GOV.UK One Login',
-      unavailable: 'Signing in with GOV.UK One Login is not available in this version of the service yet.',
-    }, { status: 503 });
-  }
+function signInUnavailable(event: APIGatewayProxyEventV2) {
   return page(event, 'sign-in.njk', {
-    title: 'What is your citizen id?',
-    hint: 'This is the development sign-in of this machine: any id signs you in as that citizen. On GOV.UK you would sign in with GOV.UK One Login.',
-    fieldName: 'citizenId',
-    value,
-    action: `/sign-in?next=${encodeURIComponent(next)}`,
-    errors,
-  });
+    title: 'Sign in with GOV.UK One Login',
+    unavailable: 'Signing in is not available at the moment. Try again later.',
+  }, { status: 503 });
 }
 
+function signInFailed(event: APIGatewayProxyEventV2) {
+  return errorPage(event, 400, 'You could not be signed in', 'Your sign-in expired or was already used. Start again to sign in.');
+}
+
+/**
+ * Sends the browser to the OpenID provider (GOV.UK One Login on AWS, the development provider on
+ * one machine). What its answer must match (state, nonce, PKCE verifier) stays server-side, in a
+ * sign-in session used once.
+ */
 async function signIn(event: APIGatewayProxyEventV2) {
-  const form = trustedForm(event);
-  const citizenId = field(form, 'citizenId').trim();
-  if (!citizenId) return signInPage(event, [{ inputId: 'citizenId', text: 'Enter your citizen id.' }]);
-  const issued = await developmentSignIn(citizenId);
-  if ('error' in issued) return signInPage(event, [{ inputId: 'citizenId', text: issued.error }], citizenId);
+  const settings = serviceSettings.citizenSignIn;
+  if (!settings) return signInUnavailable(event);
+  const { url, pending } = await beginSignIn(await openIdConfiguration(settings), settings);
   const next = safeLocalPath(event.queryStringParameters?.next, stepPath(JOURNEY_STEPS[0]));
-  return redirect(next, [cookie(event, CITIZEN_COOKIE, issued.accessToken, issued.expiresIn)]);
+  return redirect(url.href, [await startSession(event, { kind: 'sign-in', ...pending, next })]);
 }
 
+/** The provider sends the browser back here with a code; the citizen's session starts once it is checked. */
+async function signInCallback(event: APIGatewayProxyEventV2) {
+  const settings = serviceSettings.citizenSignIn;
+  if (!settings) return signInUnavailable(event);
+  // Taken, not read: a replayed answer (the same state again) finds no sign-in to complete.
+  const pending = await takeSession(event, 'sign-in');
+  const clearPending = clearedCookie(event, SESSION_COOKIES['sign-in']);
+  if (!pending) return withCookies(signInFailed(event), [clearPending]);
+  const callbackUrl = new URL(settings.redirectUri);
+  callbackUrl.search = event.rawQueryString ?? '';
+  try {
+    const { citizenId, idToken } = await completeSignIn(await openIdConfiguration(settings), callbackUrl, pending.data);
+    return redirect(pending.data.next, [clearPending, await startSession(event, { kind: 'citizen', citizenId, idToken })]);
+  } catch (error) {
+    if (!(error instanceof SignInRefused)) throw error;
+    logger.warn('Citizen sign-in refused', { reason: error.reason });
+    return withCookies(signInFailed(event), [clearPending]);
+  }
+}
+
+function withCookies(response: HttpResponse, cookies: string[]): HttpResponse {
+  return { ...response, cookies: [...(response.cookies ?? []), ...cookies] };
+}
+
+/** Ends the session here, then at the provider where it supports RP-initiated logout. */
 async function signOut(event: APIGatewayProxyEventV2) {
   trustedForm(event);
-  return redirect('/', [clearedCookie(event, CITIZEN_COOKIE)]);
+  const session = await sessionOf(event, 'citizen');
+  const cleared = await endSession(event, 'citizen');
+  const settings = serviceSettings.citizenSignIn;
+  const atProvider = settings && session ? endSessionUrl(await openIdConfiguration(settings), settings, session.data.idToken) : undefined;
+  return redirect(atProvider?.href ?? '/signed-out', [cleared]);
+}
+
+async function signedOutPage(event: APIGatewayProxyEventV2) {
+  return page(event, 'error.njk', { title: 'You have signed out', message: 'You are no longer signed in to Tell government you have moved.' });
 }
 
 // --- one question per page --------------------------------------------------------------------
@@ -203,7 +235,7 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   const previews = chosen.map((id) => {
     const department = departments.find((d) => d.id === id);
     if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
-    return { name: department.name, rows: entitledDataRows(change_, department.fields) };
+    return { name: department.name, rows: entitledDataRows(selectEntitledFields(change_, department.fields)) };
   });
   return page(event, 'check-answers.njk', {
     title: 'Check your answers before telling the departments',
@@ -314,9 +346,10 @@ async function progressFragment(event: APIGatewayProxyEventV2) {
 
 export const citizenRoutes = {
   'GET /': startPage,
-  'GET /sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
-  'POST /sign-in': signIn,
+  'GET /sign-in': signIn,
+  'GET /sign-in/callback': signInCallback,
   'POST /sign-out': signOut,
+  'GET /signed-out': signedOutPage,
   'GET /journey/{step}': journeyPage,
   'POST /journey/{step}': answerStep,
   'GET /submissions/{submissionId}': statusPage,

@@ -6,33 +6,26 @@ import { authenticateDepartment } from '../api/authentication';
 import { HttpProblem } from '../api/http-responses';
 import { answerNotification } from '../application/answer-notification';
 import { departmentAnswerSchema } from '../domain/department-answer';
+import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import type { DepartmentRecord } from '../store/records';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { resumeWaitingWorkflow } from '../workflow/workflow-control';
-import { withBearer } from './citizen-session';
 import { entitledDataRows } from './entitled-data-view';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
-import { clearedCookie, cookie, cookiesOf, field, redirect, type FormFields } from './web-request';
+import { field, redirect, withBearer, type FormFields } from './web-request';
+import { endSession, sessionOf, startSession } from './web-sessions';
 
 const repositories = serviceRepositories();
 
-export const DEPARTMENT_COOKIE = 'tuo_department';
 const PAGE_SIZE = 20;
-/** A department's session lasts a working day. */
-const SESSION_SECONDS = 8 * 60 * 60;
 
+/** The department of this browser's session, while the session lasts and the department exists. */
 async function signedInDepartment(event: APIGatewayProxyEventV2): Promise<DepartmentRecord | undefined> {
-  const apiKey = cookiesOf(event)[DEPARTMENT_COOKIE];
-  if (!apiKey) return undefined;
-  try {
-    return await authenticateDepartment(withBearer(event, apiKey), repositories.departments);
-  } catch (error) {
-    if (error instanceof HttpProblem) return undefined;
-    throw error;
-  }
+  const session = await sessionOf(event, 'department');
+  return session ? repositories.departments.get(session.data.departmentId) : undefined;
 }
 
 function signInPage(event: APIGatewayProxyEventV2, error?: string) {
@@ -53,18 +46,20 @@ async function signIn(event: APIGatewayProxyEventV2) {
   const form = trustedForm(event);
   const apiKey = field(form, 'apiKey').trim();
   if (!apiKey) return signInPage(event, 'Enter your department’s API key.');
+  let department: DepartmentRecord;
   try {
-    await authenticateDepartment(withBearer(event, apiKey), repositories.departments);
+    department = await authenticateDepartment(withBearer(event, apiKey), repositories.departments);
   } catch (error) {
     if (error instanceof HttpProblem) return signInPage(event, 'That API key is not right. Check it and try again.');
     throw error;
   }
-  return redirect('/department', [cookie(event, DEPARTMENT_COOKIE, apiKey, SESSION_SECONDS)]);
+  // The browser gets a random session id; the key itself is never stored, in the cookie or the session.
+  return redirect('/department', [await startSession(event, { kind: 'department', departmentId: department.id })]);
 }
 
 async function signOut(event: APIGatewayProxyEventV2) {
   trustedForm(event);
-  return redirect('/department/sign-in', [clearedCookie(event, DEPARTMENT_COOKIE)]);
+  return redirect('/department/sign-in', [await endSession(event, 'department')]);
 }
 
 type ItemErrors = Partial<Record<'outcome' | 'departmentReference' | 'reason', string>>;
@@ -92,7 +87,7 @@ async function awaitingPage(
       id: n.id,
       reference: submission?.reference ?? n.id,
       receivedAt: formatDateTime(n.deliveredAt),
-      rows: personalData ? entitledDataRows(personalData.change, department.fields) : [],
+      rows: personalData ? entitledDataRows(notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields })) : [],
       errors: mine ? problem.errors : {},
       values: mine ? problem.values : {},
     };

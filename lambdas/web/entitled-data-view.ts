@@ -1,6 +1,6 @@
-// What a department receives, as rows a person can read: built with selectEntitledFields, the
-// function that builds the webhook payload, so the preview and the delivery cannot disagree.
-import { selectEntitledFields, type Address, type ChangeOfAddress, type EntitleableField } from '../domain/entitlement';
+// What a department receives, as rows a person can read: rendered from the same EntitledData the
+// webhook payload is built from, so the preview, the page and the delivery cannot disagree.
+import { ENTITLEABLE_FIELDS, type Address, type EntitleableField, type EntitledData } from '../domain/entitlement';
 import { FIELD_LABELS } from './citizen-journey';
 
 export const formatDate = (iso: string) =>
@@ -8,8 +8,7 @@ export const formatDate = (iso: string) =>
 
 export const addressLines = (a: Address) => [a.line1, a.line2, a.town, a.postcode].filter(Boolean).join('\n');
 
-function valueOf(change: ChangeOfAddress, field: EntitleableField): string | undefined {
-  const data = selectEntitledFields(change, [field]);
+function valueOf(data: EntitledData, field: EntitleableField): string | undefined {
   switch (field) {
     case 'person.givenName': return data.person?.givenName;
     case 'person.familyName': return data.person?.familyName;
@@ -35,10 +34,10 @@ export function summaryRow(key: string, value: string, href?: string, hidden?: s
   };
 }
 
-/** One summary row per entitled field the citizen gave (optional ones they left out are not sent). */
-export function entitledDataRows(change: ChangeOfAddress, fields: readonly EntitleableField[]) {
-  return fields
-    .map((f) => [FIELD_LABELS[f], valueOf(change, f)] as const)
+/** One summary row per field the data holds (optional ones the citizen left out are not sent). */
+export function entitledDataRows(data: EntitledData) {
+  return ENTITLEABLE_FIELDS
+    .map((f) => [FIELD_LABELS[f], valueOf(data, f)] as const)
     .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
     .map(([label, text]) => summaryRow(label, text));
 }

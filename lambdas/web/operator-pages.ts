@@ -1,7 +1,9 @@
 // The operator's page: departments and the health of their endpoints, failed notifications and
 // redelivery (through redeliverNotification, as POST /v1/notifications/{id}/redeliver does).
-// Operator routes are IAM-authorised: on one machine the gateway accepts the admin token from the
-// operator cookie; on AWS see docs/web.md.
+// Operator routes are IAM-authorised. On one machine the operator signs in here with the admin
+// token and gets a server-side session, which the local gateway accepts for the /operator pages
+// only; on AWS see docs/web.md.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticateOperator } from '../api/authentication';
 import { HttpProblem } from '../api/http-responses';
@@ -10,10 +12,11 @@ import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow/workflow-control';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
-import { clearedCookie, cookie, cookiesOf, field, OPERATOR_COOKIE, redirect } from './web-request';
+import { serviceSettings } from '../service-settings';
+import { field, redirect } from './web-request';
+import { endSession, startSession } from './web-sessions';
 
 const repositories = serviceRepositories();
-const SESSION_SECONDS = 8 * 60 * 60;
 /** How many failed (and retrying) notifications per department the page reads. */
 const PER_DEPARTMENT = 100;
 const OPERATOR_SERVICE = { serviceName: 'Tell Us Once operations', serviceUrl: '/operator' };
@@ -29,6 +32,13 @@ function isOperator(event: APIGatewayProxyEventV2): boolean {
 }
 
 function signInPage(event: APIGatewayProxyEventV2, error?: string) {
+  if (!serviceSettings.localOperatorTokenSha256) {
+    return page(event, 'sign-in.njk', {
+      title: 'Sign in as an operator',
+      unavailable: 'Operators reach these pages with their AWS IAM identity (requests signed with SigV4), not with a password.',
+      ...OPERATOR_SERVICE,
+    }, { status: 403 });
+  }
   return page(event, 'sign-in.njk', {
     title: 'Sign in as an operator',
     secret: true,
@@ -41,32 +51,30 @@ function signInPage(event: APIGatewayProxyEventV2, error?: string) {
   });
 }
 
-async function signInForm(event: APIGatewayProxyEventV2) {
-  const tried = event.queryStringParameters?.failed === '1';
-  return signInPage(event, tried ? 'That admin token is not right. Check it and try again.' : undefined);
+/** Whether the token is this machine's admin token (compared by hash, in constant time). */
+function isAdminToken(token: string): boolean {
+  const expected = Buffer.from(serviceSettings.localOperatorTokenSha256 ?? '', 'hex');
+  const presented = createHash('sha256').update(token).digest();
+  return expected.length === presented.length && timingSafeEqual(expected, presented);
 }
 
-/**
- * The token is checked where operator routes are authorised (the gateway), not here: the page it
- * redirects to is one of them, and sends the browser back here if the token was not right.
- */
+/** One machine: the admin token opens an operator session; the browser holds only its random id. */
 async function signIn(event: APIGatewayProxyEventV2) {
   const form = trustedForm(event);
+  if (!serviceSettings.localOperatorTokenSha256) return signInPage(event);
   const token = field(form, 'adminToken').trim();
   if (!token) return signInPage(event, 'Enter the admin token.');
-  return redirect('/operator?signed-in=1', [cookie(event, OPERATOR_COOKIE, token, SESSION_SECONDS)]);
+  if (!isAdminToken(token)) return signInPage(event, 'That admin token is not right. Check it and try again.');
+  return redirect('/operator', [await startSession(event, { kind: 'operator' })]);
 }
 
 async function signOut(event: APIGatewayProxyEventV2) {
   trustedForm(event);
-  return redirect('/operator/sign-in', [clearedCookie(event, OPERATOR_COOKIE)]);
+  return redirect('/operator/sign-in', [await endSession(event, 'operator')]);
 }
 
 async function dashboard(event: APIGatewayProxyEventV2) {
-  if (!isOperator(event)) {
-    const tried = event.queryStringParameters?.['signed-in'] === '1' && cookiesOf(event)[OPERATOR_COOKIE];
-    return redirect(tried ? '/operator/sign-in?failed=1' : '/operator/sign-in', tried ? [clearedCookie(event, OPERATOR_COOKIE)] : []);
-  }
+  if (!isOperator(event)) return redirect('/operator/sign-in');
   const departments = await repositories.departments.list();
   const names = new Map(departments.map((d) => [d.id, d.name]));
   const health = await Promise.all(departments.map(async (d) => {
@@ -77,7 +85,9 @@ async function dashboard(event: APIGatewayProxyEventV2) {
     const retrying = pending.items.filter((n) => n.lastError);
     const recent = [...failed.items, ...retrying].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
     const more = (page: { nextCursor?: string }) => (page.nextCursor ? '+' : '');
-    const [healthLabel, healthClass, healthDetail] = !d.active
+    const [healthLabel, healthClass, healthDetail] = d.suspended
+      ? ['Suspended', 'govuk-tag--grey', 'Suspended by an operator: not choosable, API keys refused']
+      : !d.active
       ? ['Disabled', 'govuk-tag--red', `${d.disabledReason ?? 'Disabled'} (${formatDateTime(d.disabledAt)})`]
       : recent
         ? ['Failing', 'govuk-tag--yellow', `Last error: ${recent.lastError ?? 'unknown'} (${formatDateTime(recent.updatedAt)})`]
@@ -127,7 +137,7 @@ async function redeliver(event: APIGatewayProxyEventV2) {
 
 export const operatorRoutes = {
   'GET /operator': dashboard,
-  'GET /operator/sign-in': signInForm,
+  'GET /operator/sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
   'POST /operator/sign-in': signIn,
   'POST /operator/sign-out': signOut,
   'POST /operator/notifications/{notificationId}/redeliver': redeliver,

@@ -39,6 +39,19 @@ export interface PageOptions {
   readonly cookies?: string[];
 }
 
+/**
+ * Where forms may send the browser: here, and the OpenID provider, since signing out redirects the
+ * sign-out form on to the provider's logout page (browsers apply form-action to that redirect).
+ */
+function formActionSources(): string {
+  try {
+    const issuer = process.env.OIDC_ISSUER;
+    return issuer ? `'self' ${new URL(issuer).origin}` : "'self'";
+  } catch {
+    return "'self'";
+  }
+}
+
 /** An HTML page with a strict Content-Security-Policy (scripts only from here, or with this page's nonce). */
 export function renderPage(template: string, context: Record<string, unknown>, options: PageOptions = {}): HttpResponse {
   const cspNonce = randomBytes(16).toString('base64');
@@ -48,7 +61,7 @@ export function renderPage(template: string, context: Record<string, unknown>, o
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${cspNonce}'; img-src 'self' data:; style-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'`,
+      'content-security-policy': `default-src 'self'; script-src 'self' 'nonce-${cspNonce}'; img-src 'self' data:; style-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action ${formActionSources()}; base-uri 'none'`,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'same-origin',
     },

@@ -5,8 +5,6 @@ import type { HttpResponse } from '../api/http-responses';
 import { header } from '../api/request-body';
 
 export const CSRF_COOKIE = 'tuo_csrf';
-/** The operator pages' admin token (one machine; see docs/web.md for AWS). */
-export const OPERATOR_COOKIE = 'tuo_operator';
 export const CSRF_FIELD = 'csrfToken';
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -84,7 +82,8 @@ export function csrfTokenOf(event: APIGatewayProxyEventV2): { token: string; set
 export function isCsrfSafe(event: APIGatewayProxyEventV2, form: FormFields): boolean {
   const origin = header(event, 'origin');
   if (origin && origin !== 'null') {
-    const host = header(event, 'host') ?? event.requestContext.domainName;
+    // Behind CloudFront the API sees its own name as Host; the edge passes the browser's on (lib/public-distribution.ts).
+    const host = header(event, 'x-forwarded-host') ?? header(event, 'host') ?? event.requestContext.domainName;
     try {
       if (new URL(origin).host !== host) return false;
     } catch {
@@ -94,6 +93,12 @@ export function isCsrfSafe(event: APIGatewayProxyEventV2, form: FormFields): boo
   const expected = Buffer.from(cookiesOf(event)[CSRF_COOKIE] ?? '');
   const presented = Buffer.from(field(form, CSRF_FIELD));
   return expected.length > 0 && expected.length === presented.length && timingSafeEqual(expected, presented);
+}
+
+/** The event as if `token` had been sent as `Authorization: Bearer`: sign-in forms check keys as the API does. */
+export function withBearer(event: APIGatewayProxyEventV2, token: string): APIGatewayProxyEventV2 {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+  return { ...event, headers: { ...headers, authorization: `Bearer ${token}` } };
 }
 
 /** 303 See Other: after a POST the browser GETs the next page. */

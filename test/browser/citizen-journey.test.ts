@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { startTestService } from '../support/local-service-fixture';
-import { accessibilityViolations, launchBrowser } from '../support/browser';
+import { accessibilityViolations, launchBrowser, signInAtProvider } from '../support/browser';
 
 const FINAL = ['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED'];
 
 /**
  * The citizen's whole journey in a real browser (Debian's chromium) against the one-machine
- * service with its demo departments: sign in, answer one question per page, see what each
- * department receives, send, and watch every department reach a final status.
+ * service with its demo departments: sign in at the OpenID provider, answer one question per page,
+ * see what each department receives, send, and watch every department reach a final status.
  */
 describe('citizen journey in the browser', () => {
   let fixture: Awaited<ReturnType<typeof startTestService>>;
@@ -42,11 +42,16 @@ describe('citizen journey in the browser', () => {
     await expect(page.title()).resolves.toContain('Tell government you have moved');
     await expectAccessible(page);
 
+    // "Start now" leads to the provider's sign-in page (GOV.UK One Login's on AWS), and back.
     await page.getByRole('button', { name: 'Start now' }).click();
-    await page.getByLabel('What is your citizen id?').waitFor();
+    await page.getByLabel('Citizen id').waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/dev\/interaction\//);
     await expectAccessible(page);
-    await page.getByLabel('What is your citizen id?').fill('citizen-browser-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.locator('#citizenId-error').textContent()).resolves.toContain('Enter your citizen id');
+    await expect(page.title()).resolves.toMatch(/^Error: /);
+    await expectAccessible(page);
+    await signInAtProvider(page, 'citizen-browser-1', 'ada@example.org');
 
     await page.getByRole('group', { name: 'What is your name?' }).waitFor();
     await expectAccessible(page);
@@ -152,8 +157,7 @@ describe('citizen journey in the browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${fixture.service.url}/journey/name`);
-    await page.getByLabel('What is your citizen id?').fill('citizen-no-js');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAtProvider(page, 'citizen-no-js');
     const answers: Array<[string, Record<string, string>]> = [
       ['name', { 'First name': 'Grace', 'Last name': 'Hopper' }],
       ['date-of-birth', { Day: '9', Month: '12', Year: '1976' }],
@@ -187,16 +191,18 @@ describe('citizen journey in the browser', () => {
     const csrfCookie = start.headers.getSetCookie().find((c) => c.startsWith('tuo_csrf='))!;
     expect(csrfCookie).toMatch(/; HttpOnly; SameSite=Lax$/); // No Secure over http on loopback.
     const csrf = decodeURIComponent(/^tuo_csrf=([^;]+)/.exec(csrfCookie)![1]);
-    const signIn = (token: string, headers: Record<string, string> = {}) => fetch(`${fixture.service.url}/sign-in`, {
+    const signOut = (token: string, headers: Record<string, string> = {}) => fetch(`${fixture.service.url}/sign-out`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `tuo_csrf=${csrf}`, ...headers },
-      body: new URLSearchParams({ csrfToken: token, citizenId: 'citizen-csrf' }).toString(),
+      body: new URLSearchParams({ csrfToken: token }).toString(),
     });
-    expect((await signIn('not-the-token')).status).toBe(403);
-    expect((await signIn(csrf, { origin: 'https://attacker.example' })).status).toBe(403);
-    const accepted = await signIn(csrf, { origin: fixture.service.url });
-    expect(accepted.status).toBe(303);
-    expect(accepted.headers.getSetCookie().find((c) => c.startsWith('tuo_citizen='))).toMatch(/; Max-Age=\d+; HttpOnly; SameSite=Lax$|; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    expect((await signOut('not-the-token')).status).toBe(403);
+    expect((await signOut(csrf, { origin: 'https://attacker.example' })).status).toBe(403);
+    expect((await signOut(csrf, { origin: fixture.service.url })).status).toBe(303);
+    // The sign-in under way is a session too: only its random id is in the cookie.
+    const signIn = await fetch(`${fixture.service.url}/sign-in`, { redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.getSetCookie().find((c) => c.startsWith('tuo_sign_in='))).toMatch(/^tuo_sign_in=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
   });
 });

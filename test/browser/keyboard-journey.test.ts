@@ -57,9 +57,10 @@ describe('citizen journey with the keyboard alone', () => {
 
     await tabTo(page, 'Start now');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    await tabTo(page, 'What is your citizen id?');
+    // The provider's sign-in page (GOV.UK One Login's on AWS), by keyboard too.
+    await tabTo(page, 'Citizen id');
     await page.keyboard.type('citizen-keyboard');
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL((url) => url.pathname === '/journey/name'), page.keyboard.press('Enter')]);
 
     await answer(page, [['First name', 'Alan'], ['Last name', 'Turing']]);
     await answer(page, [['Day', '23'], ['Month', '6'], ['Year', '1982']]);

@@ -21,7 +21,8 @@ const stack = composeTellUsOnceApp(app);
 const template = Template.fromStack(stack);
 const json = template.toJSON() as { Resources: Record<string, any> };
 const resources = (type: string) => Object.entries(json.Resources).filter(([, r]) => r.Type === type);
-const [keyId] = resources('AWS::KMS::Key').map(([id]) => id);
+// The service's symmetric key (data, logs, workflow, alarms); the receipt signing key is asymmetric.
+const [keyId] = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeySpec === undefined).map(([id]) => id);
 const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
 
 describe('cdk-nag (AwsSolutions)', () => {
@@ -33,8 +34,8 @@ describe('cdk-nag (AwsSolutions)', () => {
 });
 
 describe('data protection', () => {
-  it('has one customer-managed key, rotated yearly, kept when the stack goes', () => {
-    template.resourceCountIs('AWS::KMS::Key', 1);
+  it('has one customer-managed key for data, rotated yearly, kept when the stack goes', () => {
+    expect(resources('AWS::KMS::Key').filter(([, k]) => (k.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT')).toHaveLength(1);
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
   });
 
@@ -109,6 +110,59 @@ describe('authentication', () => {
 
   it('has routes the one-machine gateway can serve (JWT routes verified by their handlers)', () => {
     expect(() => new LocalApiGateway(apiRoutes(json as any), async () => ({}), 'token')).not.toThrow();
+  });
+});
+
+describe('receipts (CONTRACT section 11)', () => {
+  // The citizen sign-in key (RSA_2048, private_key_jwt) is the web pages' own; receipts have theirs.
+  const signingKeys = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeyUsage === 'SIGN_VERIFY' && k.Properties.KeySpec === 'ECC_NIST_P256');
+  const signInKeys = resources('AWS::KMS::Key').filter(([, k]) => k.Properties.KeyUsage === 'SIGN_VERIFY' && k.Properties.KeySpec === 'RSA_2048');
+  const functionIdOf = (description: string) => resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description === description)![0];
+  const submissionsFunction = functionIdOf('Citizens report a change and follow its progress');
+  const webPagesFunction = functionIdOf('Web pages for citizens, departments and operators');
+  const receiptKeysFunction = functionIdOf('Publishes the public key that verifies receipts (JWKS)');
+  const receiptKeyArn = () => ({ 'Fn::GetAtt': [signingKeys[0][0], 'Arn'] });
+  /** Which functions a KMS action is granted to, and on what: from every role policy of the template. */
+  const grantsOf = (action: string) => {
+    const functionOfRole = new Map(resources('AWS::Lambda::Function').map(([id, fn]) => [fn.Properties.Role['Fn::GetAtt'][0], id]));
+    return resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement
+      .filter((statement: any) => [statement.Action].flat().some((a: string) => a === action || a === 'kms:*' || a === '*'))
+      .flatMap((statement: any) => policy.Properties.Roles.map((role: any) => ({ fn: functionOfRole.get(role.Ref) ?? role.Ref, resource: statement.Resource }))))
+      .filter((grant) => !signInKeys.some(([id]) => JSON.stringify(grant.resource).includes(id)));
+  };
+
+  it('signs with its own asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY), kept when the stack goes so receipts stay verifiable', () => {
+    expect(signingKeys).toHaveLength(1);
+    const [, key] = signingKeys[0];
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('grants kms:Sign on that key alone, to the API and the web pages only', () => {
+    const grants = grantsOf('kms:Sign');
+    expect(grants.map((g) => g.fn).sort()).toEqual([submissionsFunction, webPagesFunction].sort());
+    for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
+  });
+
+  it('grants kms:GetPublicKey on that key to them and to the JWKS function, which cannot sign', () => {
+    const grants = grantsOf('kms:GetPublicKey');
+    expect(grants.map((g) => g.fn).sort()).toEqual([receiptKeysFunction, submissionsFunction, webPagesFunction].sort());
+    for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
+  });
+
+  it('names the key, and the issuer, to each function that uses it', () => {
+    for (const id of [submissionsFunction, webPagesFunction, receiptKeysFunction]) {
+      expect(json.Resources[id].Properties.Environment.Variables.RECEIPT_SIGNING_KEY_ARN).toEqual(receiptKeyArn());
+    }
+    for (const id of [submissionsFunction, webPagesFunction]) {
+      expect(json.Resources[id].Properties.Environment.Variables.PUBLIC_BASE_URL).toBeDefined();
+    }
+  });
+
+  it('serves the receipt to the signed-in citizen and the JWKS to anyone', () => {
+    const routes = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+    expect(routes['GET /v1/submissions/{submissionId}/receipt'].AuthorizationType).toBe('JWT');
+    expect(routes['GET /.well-known/jwks.json'].AuthorizationType ?? 'NONE').toBe('NONE');
   });
 });
 

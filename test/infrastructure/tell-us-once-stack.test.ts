@@ -106,7 +106,11 @@ describe('the data', () => {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+        // Departments' feeds (CONTRACT section 8): creation order, whatever the status.
+        Match.objectLike({ IndexName: 'feed', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }] }),
+      ],
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
@@ -115,16 +119,19 @@ describe('the data', () => {
 describe('the API', () => {
   const routes = apiRoutes(json);
 
-  it('has the routes of CONTRACT sections 4 to 6, the web pages, and a default route for everything else', () => {
-    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/'));
+  it('has the routes of CONTRACT sections 4 to 6 and 11, the web pages, and a default route for everything else', () => {
+    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
     expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
+      'GET /.well-known/jwks.json',
       'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
+      'GET /v1/submissions/{submissionId}/receipt',
+      'POST /v1/departments/{departmentId}/api-keys',
       'POST /v1/departments/{departmentId}/signing-secrets',
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
@@ -133,11 +140,11 @@ describe('the API', () => {
     ]);
     expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
-      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /submissions/{submissionId}',
+      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
       'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
-      'POST /operator/sign-out', 'POST /sign-in', 'POST /sign-out',
+      'POST /operator/sign-out', 'POST /sign-out',
     ]);
   });
 
@@ -145,6 +152,7 @@ describe('the API', () => {
     const authorisation = Object.fromEntries(routes.map((r) => [r.routeKey, r.authorizationType]));
     expect(authorisation['PUT /v1/departments/{departmentId}']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/departments/{departmentId}/signing-secrets']).toBe('AWS_IAM');
+    expect(authorisation['POST /v1/departments/{departmentId}/api-keys']).toBe('AWS_IAM');
     expect(authorisation['POST /v1/notifications/{notificationId}/redeliver']).toBe('AWS_IAM');
     expect(authorisation['GET /v1/departments']).toBe('NONE');
     expect(authorisation['GET /operator']).toBe('AWS_IAM');
@@ -162,7 +170,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(14);
+    expect(Object.keys(resources)).toHaveLength(15);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -191,9 +199,16 @@ describe('the functions', () => {
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
 
-  it('run the reconciler every five minutes, to resume submissions whose execution ended early', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    const reconcile = rules.find((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
-    expect(reconcile?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
+      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
+    const onEvent = rules.find((r) => r.Properties.EventPattern);
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(onEvent.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * `npm run test:load`: 1,000 submissions to 4 departments on one machine (`npm start`, as an
+ * `npm run test:load [count]`: 1,000 submissions (or the count given) to 4 departments on one machine (`npm start`, as an
  * operator runs it). Every one must reach a final status, none lost, no department told twice
  * under different ids, no 5xx; the service's memory (the whole process tree's resident set) is
- * sampled throughout and must stay under TUO_LOAD_MAX_RSS_MB (default 1024). Too slow for
+ * sampled throughout, printed at each thousand acknowledged, and must stay under
+ * TUO_LOAD_MAX_RSS_MB (default 1024). Too slow for
  * `npm test`; prints its counts and exits non-zero on any failure.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { ConfirmingDepartment } from '../support/confirming-department';
 import { changeOfAddress, ServiceClient } from '../support/service-client';
 import { freePort, SpawnedService } from '../support/spawned-service';
 
-const SUBMISSIONS = Number(process.env.TUO_LOAD_SUBMISSIONS ?? '1000');
+const SUBMISSIONS = Number(process.argv[2] ?? process.env.TUO_LOAD_SUBMISSIONS ?? '1000');
 const CONCURRENCY = Number(process.env.TUO_LOAD_CONCURRENCY ?? '20');
 const MAX_RSS_MB = Number(process.env.TUO_LOAD_MAX_RSS_MB ?? '1024');
 /** How long one department (load-council) answers 503 to everything from the start (its endpoint turns failing). */
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     const group = service.processGroup();
     sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, treeRssMb(group)); }, 1000);
     const rssAtStartMb = treeRssMb(group);
+    const rssAtThousands: number[] = [];
 
     const token = await client.citizenToken('citizen-load');
     const started = Date.now();
@@ -66,6 +68,11 @@ async function main(): Promise<void> {
           if (answer.status >= 500) fiveHundreds++;
           if (answer.status === 202) {
             acknowledged.set(i, answer.json.id);
+            if (acknowledged.size % 1000 === 0) {
+              const rss = treeRssMb(group);
+              rssAtThousands.push(Math.round(rss));
+              console.log(`[load test] ${acknowledged.size} acknowledged: process tree RSS ${rss.toFixed(0)} MB`);
+            }
             break;
           }
           if (answer.status !== 503) throw new Error(`Submission ${i}: ${answer.status} ${answer.text}`);
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
       + `failing after ${failingAt ? failingAt - downFrom : '-'} ms, healthy again ${healthyAt ? healthyAt - downUntil : '-'} ms after it came back; `
       + `${attemptsWhileHeld} attempts in the ${Math.max(0, heldUntil - heldFrom)} ms it was held (probe budget ${probeBudget})`);
     const statuses = [...finals.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s.status]: (c[s.status] ?? 0) + 1 }), {});
-    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
+    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
     const failures = [
       lost > 0 && `${lost} lost`,
       acknowledged.size !== SUBMISSIONS && 'not every submission acknowledged',
@@ -120,6 +127,9 @@ async function main(): Promise<void> {
       DOWN_SECONDS >= 10 && !failingAt && 'the department that was down never turned failing',
     ].filter(Boolean);
     if (failures.length > 0) throw new Error(failures.join('; '));
+  } catch (error) {
+    console.error(`[load test] the service's last output:\n${service.output.slice(-3000)}`);
+    throw error;
   } finally {
     if (sampler) clearInterval(sampler);
     await service.stop('SIGTERM');

@@ -27,3 +27,16 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
 }
+
+/**
+ * Signs in at the one-machine OpenID provider's page (where "Start now" or any signed-in page
+ * leads), as GOV.UK One Login's would be on AWS, and waits to be back on the service.
+ */
+export async function signInAtProvider(page: Page, citizenId: string, email?: string): Promise<void> {
+  await page.getByLabel('Citizen id').fill(citizenId);
+  if (email) await page.getByLabel('Email address (optional)').fill(email);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith('/dev/')),
+    page.getByRole('button', { name: 'Continue' }).click(),
+  ]);
+}

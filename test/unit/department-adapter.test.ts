@@ -14,7 +14,7 @@ const personalValues = ['Ada', 'Lovelace', '1985-12-10', 'AB123456C', 'ada@examp
 
 const eventFor = (fields: readonly EntitleableField[]) => buildNotificationEvent({
   type: 'address.changed', notificationId: 'ntf_x', reference: 'TUO-AAAA-BBBB', confirmationUrl: 'https://api.example/c',
-  change, entitledFields: fields, now: new Date('2026-11-29T10:00:00Z'),
+  change, consentedFields: fields, currentFields: fields, now: new Date('2026-11-29T10:00:00Z'),
 });
 
 describe('department adapters', () => {

@@ -55,8 +55,9 @@ describe('department configuration', () => {
   it.each([
     [0, false],
     [1, true],
-    [31536000, true],
-    [31536001, false],
+    [15552000, true],
+    [15552001, false],
+    [31536000, false],
     [1.5, false],
     ['60', false],
   ])('timeoutSeconds %j accepted: %s', (timeoutSeconds, accepted) => {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import {
   ENTITLEABLE_FIELDS,
+  fieldsToServe,
+  notificationData,
   selectEntitledFields,
   type ChangeOfAddress,
   type EntitleableField,
@@ -97,5 +99,19 @@ describe('selectEntitledFields', () => {
         }
       }),
     );
+  });
+});
+
+describe('fieldsToServe and notificationData: consent is the snapshot, intersected with the current fields', () => {
+  it('never serves a field added after the citizen consented', () => {
+    fc.assert(fc.property(fc.subarray([...ENTITLEABLE_FIELDS]), fc.subarray([...ENTITLEABLE_FIELDS]), (consented, current) => {
+      const served = fieldsToServe(consented, current);
+      expect(served.every((f) => consented.includes(f) && current.includes(f))).toBe(true);
+      expect(notificationData(ada, { consentedFields: consented, currentFields: current })).toEqual(selectEntitledFields(ada, served));
+    }));
+  });
+
+  it('serves no personal field for a notification stored without a snapshot', () => {
+    expect(notificationData(ada, { consentedFields: undefined, currentFields: [...ENTITLEABLE_FIELDS] })).toEqual({});
   });
 });

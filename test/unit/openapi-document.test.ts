@@ -52,8 +52,11 @@ describe('the OpenAPI document', () => {
       'GET /v1/departments': [],
       'PUT /v1/departments/{departmentId}': [{ operator: [] }],
       'POST /v1/departments/{departmentId}/signing-secrets': [{ operator: [] }],
+      'POST /v1/departments/{departmentId}/api-keys': [{ operator: [] }],
       'POST /v1/notifications/{notificationId}/confirmation': [{ department: [] }],
       'GET /openapi.json': [],
+      'GET /v1/submissions/{submissionId}/receipt': [{ citizen: [] }],
+      'GET /.well-known/jwks.json': [],
     });
   });
 
@@ -64,7 +67,7 @@ describe('the OpenAPI document', () => {
     expect(request.properties.departments).toMatchObject({ minItems: 1, items: { pattern: '^[a-z0-9-]{2,40}$' } });
     expect(request.properties.person.properties.dateOfBirth.format).toBe('date');
     const department = document.components.schemas.DepartmentConfiguration;
-    expect(department.properties.confirmation.properties.timeoutSeconds).toMatchObject({ minimum: 1, maximum: 31536000, default: 604800 });
+    expect(department.properties.confirmation.properties.timeoutSeconds).toMatchObject({ minimum: 1, maximum: 15552000, default: 604800 });
     expect(document.components.schemas.DepartmentAnswer.properties.reason.maxLength).toBe(500);
   });
 

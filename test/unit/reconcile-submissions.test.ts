@@ -1,4 +1,4 @@
-import { reconcileSubmissions, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import { reconcileEndedExecution, reconcileSubmissions, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
 import type { AuditEvent } from '../../lambdas/domain/audit-event';
 import type { NotificationStatus } from '../../lambdas/domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../../lambdas/store/records';
@@ -10,10 +10,12 @@ function world() {
   const trail: AuditEvent[] = [];
   const executions = new Map<string, { state: ExecutionState; input: WorkflowInput }>();
   const started: string[] = [];
+  const described: string[] = [];
   const deps: ReconcileDependencies = {
     submissions: {
       get: async (id) => submissions.get(id),
-      listInProgress: async () => [...submissions.values()].filter((s) => s.status === 'IN_PROGRESS'),
+      listInProgress: async (scope = {}) => [...submissions.values()].filter((s) => s.status === 'IN_PROGRESS'
+        && (!scope.createdBefore || s.createdAt < scope.createdBefore.toISOString())),
       beginRecoveryRound: async (id, expected) => {
         const s = submissions.get(id)!;
         if ((s.recoveryRounds ?? 0) !== expected) return false;
@@ -29,7 +31,10 @@ function world() {
         return 'recorded';
       },
     },
-    executionState: async (name) => executions.get(name)?.state ?? 'MISSING',
+    executionState: async (name) => {
+      described.push(name);
+      return executions.get(name)?.state ?? 'MISSING';
+    },
     startWorkflow: async (name, input) => {
       if (executions.has(name)) return; // ExecutionAlreadyExists: idempotent.
       executions.set(name, { state: 'RUNNING', input });
@@ -41,11 +46,11 @@ function world() {
     const ids = statuses.map((_, i) => `${id}-n${i}`);
     statuses.forEach((status, i) => notifications.set(ids[i], {
       id: ids[i], submissionId: id, departmentId: `d${i}`, status, confirmationRequired: true, confirmationTimeoutSeconds: 60,
-      attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
+      entitledFields: ['newAddress'], attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
     }));
-    submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '', updatedAt: '', ...extra });
+    submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '2026-11-29T08:00:00.000Z', updatedAt: '', ...extra });
   };
-  return { deps, submissions, notifications, trail, executions, started, addSubmission };
+  return { deps, submissions, notifications, trail, executions, started, described, addSubmission };
 }
 
 describe('the reconciler', () => {
@@ -124,5 +129,52 @@ describe('the reconciler', () => {
     const deps = { ...w.deps, executionState: async (name: string) => { if (name === 'sub_a') throw new Error('throttled'); return w.deps.executionState(name); } };
     expect(await reconcileSubmissions(deps)).toEqual({ inProgress: 2, resumed: 1, errors: 1 });
     expect(w.started).toEqual(['sub_b']);
+  });
+
+  describe('told that an execution failed, timed out or was aborted (EventBridge)', () => {
+    it('resumes that submission at once, asking about no other', async () => {
+      const w = world();
+      w.addSubmission('sub_ended', ['CONFIRMED', 'DELIVERED']);
+      w.executions.set('sub_ended', { state: 'FINISHED', input: { submissionId: 'sub_ended' } });
+      w.addSubmission('sub_other', ['PENDING']); // Its execution is lost too, but no event says so.
+      expect(await reconcileEndedExecution(w.deps, { name: 'sub_ended', input: '{"submissionId":"sub_ended"}' })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
+      expect(w.started).toEqual(['sub_ended-resume-1']);
+      expect(w.executions.get('sub_ended-resume-1')!.input).toEqual({ submissionId: 'sub_ended', notificationIds: ['sub_ended-n1'] });
+      expect(w.described).toEqual(['sub_ended']);
+      expect(w.trail.map((e) => e.type)).toEqual(['WORKFLOW_RESUMED']);
+    });
+
+    it('finds the submission from the execution\'s name when the event carries no input: a round, or a redelivery', async () => {
+      const w = world();
+      w.addSubmission('sub_round', ['PENDING'], { recoveryRounds: 1 });
+      w.executions.set('sub_round-resume-1', { state: 'FINISHED', input: { submissionId: 'sub_round' } });
+      await reconcileEndedExecution(w.deps, { name: 'sub_round-resume-1' });
+      expect(w.started).toEqual(['sub_round-resume-2']);
+
+      w.addSubmission('sub_redelivered', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
+      w.notifications.set('ntf_redelivered', { ...w.notifications.get('sub_redelivered-n1')!, id: 'ntf_redelivered' });
+      w.executions.set('sub_redelivered', { state: 'FINISHED', input: { submissionId: 'sub_redelivered' } });
+      w.executions.set('sub_redelivered-n1-redelivery-1', { state: 'FINISHED', input: { submissionId: 'sub_redelivered' } });
+      await reconcileEndedExecution(w.deps, { name: 'ntf_redelivered-redelivery-1', input: null });
+      expect(w.started).toEqual(['sub_round-resume-2', 'sub_redelivered-resume-1']);
+    });
+
+    it('does nothing for a submission already final, or an execution of no submission', async () => {
+      const w = world();
+      w.addSubmission('sub_final', ['CONFIRMED'], { status: 'COMPLETED' });
+      expect(await reconcileEndedExecution(w.deps, { name: 'sub_final', input: '{"submissionId":"sub_final"}' })).toEqual({ inProgress: 0, resumed: 0, errors: 0 });
+      expect(await reconcileEndedExecution(w.deps, { name: 'something-else', input: 'not json' })).toEqual({ inProgress: 0, resumed: 0, errors: 0 });
+      expect(w.started).toEqual([]);
+      expect(w.described).toEqual([]);
+    });
+  });
+
+  it('sweeps only the stale submissions: those in progress since before the cut-off', async () => {
+    const w = world();
+    w.addSubmission('sub_stale', ['PENDING'], { createdAt: '2026-11-29T08:59:59.000Z' });
+    w.addSubmission('sub_young', ['PENDING'], { createdAt: '2026-11-29T09:30:00.000Z' });
+    expect(await reconcileSubmissions(w.deps, { createdBefore: new Date('2026-11-29T09:00:00Z') })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
+    expect(w.described).toEqual(['sub_stale']);
+    expect(w.started).toEqual(['sub_stale']);
   });
 });

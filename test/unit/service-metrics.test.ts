@@ -29,7 +29,7 @@ afterEach(() => jest.restoreAllMocks());
 
 const notification = (overrides: Partial<NotificationRecord>): NotificationRecord => ({
   id: 'ntf_1', submissionId: 'sub_1', departmentId: 'hmrc', status: 'PENDING', confirmationRequired: true,
-  confirmationTimeoutSeconds: 60, attempts: 1, createdAt: '2026-11-29T10:00:00Z', updatedAt: '2026-11-29T10:00:00Z', ...overrides,
+  confirmationTimeoutSeconds: 60, entitledFields: ['newAddress'], attempts: 1, createdAt: '2026-11-29T10:00:00Z', updatedAt: '2026-11-29T10:00:00Z', ...overrides,
 });
 
 /** Just enough of a repository: the status changes the delivery and expiry steps make. */

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { judgeAttempt } from '../../lambdas/domain/delivery-outcome';
@@ -63,4 +64,47 @@ describe('sendWebhook', () => {
     expect(result).toEqual({ kind: 'network-error', description: 'ECONNREFUSED' });
     expect(judgeAttempt(result, new Date()).kind).toBe('retry');
   });
+});
+
+describe('sendWebhook against a receiver that trickles its answer', () => {
+  // A real TCP receiver that never finishes its response head: one byte every 100 ms, for ever.
+  // An idle-socket timeout never fires against it; only a total deadline ends the attempt.
+  let server: net.Server;
+  let port: number;
+  const sockets = new Set<net.Socket>();
+  beforeAll(async () => {
+    server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        const head = 'HTTP/1.1 200 OK\r\nX-Slow: ';
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (socket.destroyed) return clearInterval(timer);
+          socket.write(sent < head.length ? head[sent++] : 'a');
+        }, 100);
+        socket.on('close', () => { clearInterval(timer); sockets.delete(socket); });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  }));
+
+  it('gives up at the deadline, counts it as a timeout to retry, and closes the connection', async () => {
+    const started = Date.now();
+    const result = await sendWebhook(`http://127.0.0.1:${port}/hook`, '{}', 'ntf_5', [Buffer.alloc(32, 1).toString('base64')], new Date(),
+      { allowLoopbackHttp: true, allowPrivateTargets: false }, 1);
+    const elapsed = Date.now() - started;
+    expect(result).toEqual({ kind: 'timeout', seconds: 1 });
+    expect(judgeAttempt(result, new Date()).kind).toBe('retry');
+    // Not a timing assertion on speed: the attempt must end near its deadline instead of running on
+    // as long as bytes keep coming (the receiver would go on for ever).
+    expect(elapsed).toBeLessThan(5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sockets.size).toBe(0);
+  }, 20_000);
 });

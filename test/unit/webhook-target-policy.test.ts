@@ -46,6 +46,16 @@ describe('classifyIpAddress', () => {
     ['::ffff:169.254.169.254', 'metadata'],
     ['::ffff:a9fe:a9fe', 'metadata'],
     ['64:ff9b::169.254.169.254', 'metadata'],
+    ['169.254.170.2', 'metadata'],
+    ['169.254.170.23', 'metadata'],
+    ['fd00:ec2::23', 'metadata'],
+    ['::ffff:169.254.170.23', 'metadata'],
+    ['64:ff9b:1::8.8.8.8', 'private'],
+    ['64:ff9b:1:abcd::1', 'private'],
+    ['64:ff9b:1:ffff:ffff:ffff:ffff:ffff', 'private'],
+    ['64:ff9b:1::169.254.169.254', 'metadata'],
+    ['64:ff9b::8.8.8.8', 'public'],
+    ['64:ff9b:2::1', 'public'],
     ['0.0.0.0', 'unspecified'],
     ['::', 'unspecified'],
     ['224.0.0.1', 'reserved'],
@@ -88,7 +98,7 @@ describe('isHostnameLocal', () => {
 describe('checkWebhookTarget', () => {
   it('accepts an https URL on a public host', () => {
     expect(checkWebhookTarget('https://hmrc.example/tell-us-once', strict)).toEqual({ ok: true });
-    expect(checkWebhookTarget('https://203.0.114.5:8443/hook', strict)).toEqual({ ok: true });
+    expect(checkWebhookTarget('https://203.0.114.5:443/hook', strict)).toEqual({ ok: true });
     expect(checkWebhookTarget('https://[2606:4700::1111]/hook', strict)).toEqual({ ok: true });
   });
 
@@ -96,6 +106,24 @@ describe('checkWebhookTarget', () => {
     expect(reasonFor('hmrc.example/x')).toMatch(/not a valid absolute URL/);
     expect(reasonFor('ftp://hmrc.example/x')).toMatch(/must use https/);
     expect(reasonFor('file:///etc/passwd')).toMatch(/must use https/);
+  });
+
+  it('allows only the https port 443 beyond this machine, and any port to loopback on one machine', () => {
+    for (const url of ['https://hmrc.example:8443/x', 'https://203.0.114.5:22/x', 'https://[2606:4700::1111]:6379/x', 'https://hmrc.example:80/x']) {
+      expect(reasonFor(url, permissive)).toMatch(/port 443/);
+    }
+    expect(reasonFor('https://10.0.0.5:8080/x', permissive)).toMatch(/port 443, not 8080/);
+    expect(checkWebhookTarget('https://hmrc.example:443/x', strict)).toEqual({ ok: true });
+    expect(checkWebhookTarget('http://127.0.0.1:3000/demo', oneMachine)).toEqual({ ok: true });
+    expect(checkWebhookTarget('https://localhost:8443/demo', oneMachine)).toEqual({ ok: true });
+  });
+
+  it('refuses the AWS credential endpoints and local-use NAT64 like the networks they reach', () => {
+    for (const url of ['https://169.254.170.23/v1/credentials', 'https://[fd00:ec2::23]/v1/credentials']) {
+      expect(reasonFor(url, permissive)).toMatch(/metadata/);
+    }
+    expect(reasonFor('https://[64:ff9b:1::808:808]/x', strict)).toMatch(/private network/);
+    expect(checkWebhookTarget('https://[64:ff9b:1::808:808]/x', permissive)).toEqual({ ok: true });
   });
 
   it('refuses credentials in the URL', () => {

@@ -159,9 +159,12 @@ describe('delivery departments can trust', () => {
     expect(refused.json.errors).toEqual([expect.objectContaining({ pointer: '/adapter/fields/0/from' })]);
   });
 
-  it('refuses to register private, link-local and metadata targets', async () => {
+  it('refuses to register private, link-local, metadata and non-443 targets', async () => {
     const configuration = { name: 'Unsafe', events: ['address.changed'], fields: ['newAddress'] };
-    for (const webhookUrl of ['http://169.254.169.254/', 'http://10.0.0.1/', 'https://192.168.1.10/hook', 'https://[fd00:ec2::254]/']) {
+    for (const webhookUrl of [
+      'http://169.254.169.254/', 'http://10.0.0.1/', 'https://192.168.1.10/hook', 'https://[fd00:ec2::254]/',
+      'https://169.254.170.23/v1/credentials', 'https://[64:ff9b:1::a00:1]/', 'https://hmrc.example:8443/hook',
+    ]) {
       const refused = await client.registerDepartment('unsafe', { ...configuration, webhookUrl });
       expect(refused.status).toBe(422);
       expect(refused.json.errors[0].pointer).toBe('/webhookUrl');

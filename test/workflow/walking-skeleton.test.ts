@@ -204,6 +204,15 @@ describe('a change of address reaches every chosen department, and only what eac
     }
   });
 
+  it('refuses a confirmation timeout above 180 days, which one workflow execution could not hold, naming the field', async () => {
+    const configuration = { name: 'Slow department', webhookUrl: receivers.library.url, events: ['address.changed'], fields: ['newAddress'] };
+    const refused = await client.registerDepartment('slow', { ...configuration, confirmation: { required: true, timeoutSeconds: 15_552_001 } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.json.errors).toEqual([expect.objectContaining({ pointer: '/confirmation/timeoutSeconds', detail: expect.stringContaining('180 days') })]);
+    expect((await client.registerDepartment('slow', { ...configuration, confirmation: { required: true, timeoutSeconds: 15_552_000 } })).status).toBe(201);
+  });
+
   describe('bad input gets a clear problem+json answer, never a 5xx', () => {
     let token: string;
     beforeAll(async () => { token = await client.citizenToken('citizen-errors'); });

@@ -1,7 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
-import type { DepartmentRecord, SigningSecret } from '../records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 
 const LISTING_INDEX = 'listing';
@@ -30,6 +30,7 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
       fields: configuration.fields,
       confirmation: configuration.confirmation,
       adapter: configuration.adapter,
+      suspended: configuration.suspended,
       active: true,
       updatedAt: now.toISOString(),
     };
@@ -53,14 +54,26 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
     }
   }
 
-  async replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+  replaceSigningSecrets(id: string, secrets: SigningSecret[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+    return this.replaceCredentials(id, 'signingSecrets', secrets, expectedUpdatedAt, now);
+  }
+
+  replaceApiKeys(id: string, keys: ApiKey[], expectedUpdatedAt: string, now: Date): Promise<DepartmentRecord | undefined> {
+    return this.replaceCredentials(id, 'apiKeys', keys, expectedUpdatedAt, now);
+  }
+
+  /** Optimistic: only if the department was not changed since it was read, so no rotation is lost. */
+  private async replaceCredentials(
+    id: string, attribute: 'signingSecrets' | 'apiKeys', credentials: unknown[], expectedUpdatedAt: string, now: Date,
+  ): Promise<DepartmentRecord | undefined> {
     try {
       const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(id),
-        UpdateExpression: 'SET signingSecrets = :secrets, updatedAt = :now',
+        UpdateExpression: 'SET #credentials = :credentials, updatedAt = :now',
         ConditionExpression: 'updatedAt = :expected',
-        ExpressionAttributeValues: { ':secrets': secrets, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
+        ExpressionAttributeNames: { '#credentials': attribute },
+        ExpressionAttributeValues: { ':credentials': credentials, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
         ReturnValues: 'ALL_NEW',
       }));
       return withoutKeys<DepartmentRecord>(Attributes!);

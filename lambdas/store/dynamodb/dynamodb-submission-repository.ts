@@ -49,7 +49,9 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     }));
   }
 
-  async listInProgress(): Promise<SubmissionRecord[]> {
+  async listInProgress(scope: { readonly createdBefore?: Date } = {}): Promise<SubmissionRecord[]> {
+    // The listing sorts by `<createdAt>#<id>`: the stale ones are a key range, not a filter.
+    const before = scope.createdBefore ? { condition: ' AND gsi1sk < :before', values: { ':before': scope.createdBefore.toISOString() } } : { condition: '', values: {} };
     const found: SubmissionRecord[] = [];
     for (let shard = 0; shard < IN_PROGRESS_SHARDS; shard++) {
       let startKey: Record<string, unknown> | undefined;
@@ -57,8 +59,8 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
         const page = await documentClient().send(new QueryCommand({
           TableName: this.tableName,
           IndexName: LISTING_INDEX,
-          KeyConditionExpression: 'gsi1pk = :shard',
-          ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}` },
+          KeyConditionExpression: `gsi1pk = :shard${before.condition}`,
+          ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
           ExclusiveStartKey: startKey,
         }));
         for (const item of page.Items ?? []) {

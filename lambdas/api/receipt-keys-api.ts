@@ -1,0 +1,9 @@
+import { receiptKeySet } from '../application/issue-receipt';
+import { serviceReceiptSigner } from '../signing/service-receipt-signer';
+import { httpHandler } from './http-handler';
+import { json } from './http-responses';
+
+/** GET /.well-known/jwks.json (no authentication): the public key anyone verifies receipts with. */
+export const handler = httpHandler({
+  'GET /.well-known/jwks.json': async () => json(200, await receiptKeySet(serviceReceiptSigner()), { 'cache-control': 'public, max-age=300' }),
+});

@@ -1,0 +1,32 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * The private key with which the web pages authenticate to GOV.UK One Login's token endpoint
+ * (private_key_jwt): an asymmetric KMS key, so the private half never leaves KMS and is never in
+ * an environment variable or the table. Its public half is what the service registers with One
+ * Login (docs/deploy.md).
+ */
+export class CitizenSignInKey extends Construct {
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Tell Us Once: signs the web pages\' private_key_jwt client assertions for GOV.UK One Login',
+      keySpec: kms.KeySpec.RSA_2048,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      // Nothing is encrypted with it: a new key only means registering its public half again.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.key.addAlias(`alias/${Stack.of(this).stackName}-citizen-sign-in`);
+  }
+
+  /** Only `kms:Sign`: the function signs assertions and needs nothing else of the key. */
+  grantSign(grantee: iam.IGrantable): void {
+    this.key.grant(grantee, 'kms:Sign');
+  }
+}

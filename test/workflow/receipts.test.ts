@@ -1,0 +1,122 @@
+import { compactVerify, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { ConfirmingDepartment } from '../support/confirming-department';
+import { startTestService } from '../support/local-service-fixture';
+import { changeOfAddress, type ServiceClient } from '../support/service-client';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+/** CONTRACT section 11 through the real local runtime: real receivers, the local KMS, the JWKS route. */
+describe('proof of notification (receipts)', () => {
+  let fixture: Awaited<ReturnType<typeof startTestService>>;
+  let client: ServiceClient;
+  let confirming: ConfirmingDepartment;
+  const council = new WebhookReceiver();
+  let token: string;
+  let submission: any;
+  let receipt: string;
+
+  const jwks = () => createRemoteJWKSet(new URL(`${fixture.service.url}/.well-known/jwks.json`));
+  const receiptOf = (id: string, bearer?: string) => client.request('GET', `/v1/submissions/${id}/receipt`, { token: bearer });
+
+  beforeAll(async () => {
+    fixture = await startTestService();
+    client = fixture.client;
+    // One department that confirms with its own reference, one that needs no answer and sees less.
+    confirming = await new ConfirmingDepartment('tax-office', { confirmationRequired: true }).register(client);
+    await council.start();
+    const registered = await client.registerDepartment('council', {
+      name: 'A council', webhookUrl: council.url, events: ['address.changed'], fields: ['newAddress', 'movedOn'], confirmation: { required: false },
+    });
+    council.secrets = [registered.json.signingSecret];
+
+    token = await client.citizenToken('citizen-receipt');
+    const { json } = await client.submit(token, 'receipt-1', changeOfAddress(['tax-office', 'council']));
+    submission = await client.waitForSubmission(token, json.id, (s) => s.status === 'COMPLETED');
+    const answer = await receiptOf(submission.id, token);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    receipt = answer.json.receipt;
+  });
+  afterAll(async () => {
+    await confirming?.stop();
+    await council.stop();
+    await fixture?.stop();
+  });
+
+  it('verifies against the published JWKS with jose, and says what the submission\'s GET says, department by department', async () => {
+    const header = decodeProtectedHeader(receipt);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'tuo-receipt+jwt' });
+    const keys = (await client.request('GET', '/.well-known/jwks.json')).json.keys;
+    expect(keys).toEqual([expect.objectContaining({ kid: header.kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })]);
+    expect(keys[0]).not.toHaveProperty('d');
+
+    const { payload } = await jwtVerify(receipt, jwks(), { issuer: fixture.service.url, typ: 'tuo-receipt+jwt', algorithms: ['ES256'] });
+    const current = (await client.submission(token, submission.id)).json;
+    expect(payload).toEqual({
+      iss: fixture.service.url,
+      iat: expect.any(Number),
+      reference: current.reference,
+      submissionId: current.id,
+      type: 'address.changed',
+      notifications: current.notifications.map((n: any) => ({
+        department: n.department,
+        kind: 'change',
+        status: n.status,
+        deliveredAt: n.deliveredAt,
+        respondedAt: n.respondedAt,
+        departmentReference: n.departmentReference,
+        fields: n.department === 'council' ? ['newAddress', 'movedOn'] : ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'],
+      })),
+    });
+    const taxOffice = (payload.notifications as any[]).find((n) => n.department === 'tax-office');
+    expect(taxOffice).toMatchObject({ status: 'CONFIRMED', departmentReference: 'tax-office-ref', deliveredAt: expect.any(String), respondedAt: expect.any(String) });
+    expect(Math.abs((payload.iat as number) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('holds no personal data value, only field names', () => {
+    const decoded = Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8');
+    for (const value of ['Ada', 'Lovelace', '1985-12-10', 'AB123456C', 'ada@example.org', 'Old Street', 'New Road', 'York', 'YO1 7HH', 'LS1 1AA']) {
+      expect(decoded).not.toContain(value);
+    }
+  });
+
+  it('fails to verify with one byte changed, anywhere: header, payload or signature', async () => {
+    const key = jwks();
+    await expect(compactVerify(receipt, key)).resolves.toBeDefined();
+    const [header, payload, signature] = receipt.split('.');
+    const flipOneCharacter = (segment: string) => {
+      const at = Math.floor(segment.length / 2);
+      return `${segment.slice(0, at)}${segment[at] === 'A' ? 'B' : 'A'}${segment.slice(at + 1)}`;
+    };
+    for (const tampered of [
+      `${flipOneCharacter(header)}.${payload}.${signature}`,
+      `${header}.${flipOneCharacter(payload)}.${signature}`,
+      `${header}.${payload}.${flipOneCharacter(signature)}`,
+    ]) {
+      await expect(compactVerify(tampered, key)).rejects.toThrow();
+    }
+    // One byte of the claims changed, re-encoded cleanly: a department's answer claimed otherwise.
+    const claims = Buffer.from(payload, 'base64url');
+    const at = claims.indexOf('CONFIRMED');
+    claims[at] = 'R'.charCodeAt(0);
+    await expect(compactVerify(`${header}.${claims.toString('base64url')}.${signature}`, key)).rejects.toThrow('signature verification failed');
+  });
+
+  it('answers 404 to anyone but the citizen who made the submission, and 401 without a token', async () => {
+    const other = await client.citizenToken('someone-else');
+    const refused = await receiptOf(submission.id, other);
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.text).not.toContain('receipt"');
+    expect((await receiptOf('sub_doesnotexist', token)).status).toBe(404);
+    expect((await receiptOf(submission.id)).status).toBe(401);
+  });
+
+  it('still proves the notification once the citizen\'s personal data is erased', async () => {
+    expect((await client.request('DELETE', `/v1/submissions/${submission.id}`, { token })).status).toBe(204);
+    const after = await receiptOf(submission.id, token);
+    expect(after.status).toBe(200);
+    const { payload } = await jwtVerify(after.json.receipt, jwks(), { issuer: fixture.service.url });
+    const { payload: before } = await jwtVerify(receipt, jwks());
+    expect(payload.notifications).toEqual(before.notifications);
+  });
+});
