@@ -32,7 +32,7 @@ describe('departmentIdSchema', () => {
 describe('department configuration', () => {
   it('accepts the contract example unchanged', () => {
     // The contract example plus the default adapter (Standard Webhooks JSON).
-    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), delivery: 'push', adapter: { type: 'standard-webhooks' } } });
+    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), delivery: 'push', suspended: false, adapter: { type: 'standard-webhooks' } } });
   });
 
   it('fills in defaults: empty description, confirmation required within 7 days', () => {

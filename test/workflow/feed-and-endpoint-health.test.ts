@@ -80,7 +80,7 @@ describe('every department can be reached and nothing is dropped', () => {
     client = fixture.client;
     admin = fixture.service.adminToken;
     citizen = await client.citizenToken('citizen-feed');
-  }, 120_000); // Synthesizing the app on a busy machine can take a while.
+  }, 300_000); // Synthesizing the app on a busy machine can take a while.
   afterAll(async () => {
     await fixture?.stop();
     await Promise.all(receivers.map((r) => r.stop()));
