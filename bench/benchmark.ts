@@ -8,7 +8,7 @@ import { startLocalService, type LocalService } from '../local/local-service';
 import { synthesizeTemplate } from '../local/synthesized-template';
 import { BareBaseline } from './bare-baseline';
 import { BenchDepartment, type DepartmentCredentials } from './bench-departments';
-import { costPerMillion, functionMemory, totalUsd, type CostLine } from './cost-model';
+import { costPerMillion, functionMemory, totalUsd, traceSamplingRate, type CostLine } from './cost-model';
 import { measureLambdaBundles, type LambdaBundle } from './lambda-bundles';
 import { DynamoDbMeter, RssSampler, summarise, type LatencySummary } from './measurements';
 import { changeOfAddress } from '../test/support/service-client';
@@ -51,6 +51,7 @@ export interface BenchmarkSummary {
   readonly transitionsPerSubmission: number;
   readonly lambdaInvocationsPerSubmission: number;
   readonly dynamoWritesPerSubmission: number;
+  readonly dynamoRequestsPerSubmission: number;
   readonly usdPerMillionSubmissions: number;
 }
 
@@ -76,6 +77,7 @@ export interface BenchmarkResult {
     dynamoReadsPerSubmission: number;
     writeUnitsPerSubmission: number;
     readUnitsPerSubmission: number;
+    indexWriteUnitsPerSubmission: number;
   };
   readonly cost: CostLine[];
   readonly bundles: LambdaBundle[];
@@ -194,8 +196,21 @@ function phaseResult(run: { accepted: Accepted[]; seconds: number; cpuMs: number
   };
 }
 
+/** Connections reset under load and retried (only requests with an Idempotency-Key, which a retry cannot duplicate). */
+export const droppedConnections = { retried: 0 };
+
 async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: any }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  let response: Response;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      response = await send();
+      break;
+    } catch (error) {
+      if (!headers['idempotency-key'] || attempt === 3) throw error;
+      droppedConnections.retried++;
+    }
+  }
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
@@ -307,6 +322,7 @@ function snapshot(meter: ServiceMeter, submissions: number) {
     dynamoReadsPerSubmission: meter.dynamo.reads / submissions,
     writeUnitsPerSubmission: meter.dynamo.writeUnits / submissions,
     readUnitsPerSubmission: meter.dynamo.readUnits / submissions,
+    indexWriteUnitsPerSubmission: meter.dynamo.indexWriteUnits / submissions,
   };
 }
 
@@ -366,8 +382,10 @@ export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Pro
       functions: counts.invocationsByFunction.map((f) => ({ logicalId: f.logicalId, invocationsPerSubmission: f.perSubmission, meanDurationMs: f.meanDurationMs })),
       writeUnitsPerSubmission: counts.writeUnitsPerSubmission,
       readUnitsPerSubmission: counts.readUnitsPerSubmission,
+      indexWriteUnitsPerSubmission: counts.indexWriteUnitsPerSubmission,
       apiRequestsPerSubmission: 1 + options.departments,
       tracesPerSubmission: 2 + options.departments,
+      traceSamplingRate: traceSamplingRate(template),
     }, functionMemory(template));
     const bundles = options.bundles ? measureLambdaBundles(template, { init: true }) : [];
     const { log: _log, ...recorded } = options;
@@ -382,6 +400,7 @@ export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Pro
       transitionsPerSubmission: round(counts.transitionsPerSubmission),
       lambdaInvocationsPerSubmission: round(counts.lambdaInvocationsPerSubmission),
       dynamoWritesPerSubmission: round(counts.dynamoWritesPerSubmission),
+      dynamoRequestsPerSubmission: round(counts.dynamoWritesPerSubmission + counts.dynamoReadsPerSubmission),
       usdPerMillionSubmissions: round(totalUsd(cost)),
     };
     return {

@@ -1,27 +1,72 @@
 import type { CloudFormationTemplate } from '../local/synthesized-template';
 
 /**
- * eu-west-2 (London) on-demand list prices, in US dollars, without free tiers.
- * Step Functions: aws.amazon.com/step-functions/pricing (state-transitions table, Europe (London)),
- * read from a stored copy of that page. The others are AWS's published list prices as we know them
- * (aws.amazon.com/lambda/pricing, /dynamodb/pricing/on-demand, /api-gateway/pricing,
- * /xray/pricing, /cloudwatch/pricing); this machine has no network to re-check them.
- * Re-check before budgeting.
+ * eu-west-2 (London) on-demand list prices, in US dollars, without free tiers. Each line names the
+ * page it comes from; Step Functions was read from a stored copy of its page, the others are AWS's
+ * published list prices as we know them: this machine has no network to re-check them. Re-check
+ * before budgeting.
  */
 export const EU_WEST_2_PRICES = {
   asOf: '2026-11-29',
+  /** aws.amazon.com/step-functions/pricing: Standard, state transitions, Europe (London). */
   stepFunctionsStandardPerTransition: 0.025 / 1000,
+  /** aws.amazon.com/lambda/pricing: requests. */
   lambdaPerRequest: 0.2 / 1e6,
+  /** aws.amazon.com/lambda/pricing: duration, Arm, first tier. */
   lambdaArmPerGbSecond: 0.0000133334,
+  /** aws.amazon.com/dynamodb/pricing/on-demand: write request units (a GSI's writes are billed alike). */
   dynamoDbPerWriteRequestUnit: 0.7068 / 1e6,
+  /** aws.amazon.com/dynamodb/pricing/on-demand: read request units. */
   dynamoDbPerReadRequestUnit: 0.1413 / 1e6,
+  /** aws.amazon.com/api-gateway/pricing: HTTP APIs, first 300 million requests. */
   httpApiPerRequest: 1.11 / 1e6,
+  /** aws.amazon.com/xray/pricing: traces recorded. */
   xrayPerTraceRecorded: 5.0 / 1e6,
+  /** aws.amazon.com/cloudwatch/pricing: logs ingested (vended logs' first tier alike), Europe (London). */
   cloudWatchLogsPerGbIngested: 0.5985,
+  /** aws.amazon.com/cloudwatch/pricing: logs stored, per GB-month, Europe (London). */
+  cloudWatchLogsPerGbMonthStored: 0.0315,
+} as const;
+
+/**
+ * What the model assumes where the bench cannot measure (each is a stated rate, not a measurement):
+ * change one and the bill follows.
+ */
+export const COST_ASSUMPTIONS = {
+  /** Delivery retries per delivery: one department in ten needs one more attempt. */
+  deliveryRetriesPerDelivery: 0.1,
+  /** Per retry in today's workflow: AfterDelivery (Choice), WaitBeforeRetry, DeliverNotification. */
+  transitionsPerDeliveryRetry: 3,
+  /** Per retry: the attempt's status write and audit entry, their index write, and the reads of the step. */
+  writeUnitsPerDeliveryRetry: 3,
+  readUnitsPerDeliveryRetry: 3,
+  /** Share of submissions made through the web pages (the rest through the API): all of them, an upper bound. */
+  webShareOfSubmissions: 1,
+  /** Page requests of one web submission: start, sign-in, 8 questions (GET and POST), check answers (GET and POST), confirmation, 2 progress views, 3 assets. */
+  webRequestsPerSubmission: 25,
+  /** Per page request: the journey's read, and its write on a POST (about 2 in 5). */
+  webReadUnitsPerRequest: 1,
+  webWriteUnitsPerRequest: 0.4,
+  webMeanDurationMs: 30,
+  webMemoryMb: 512,
+  /** How long a submission stays open, until its last department answers. */
+  meanOpenHours: 48,
+  /** Executions that end early (fail, time out, are aborted) and are resumed from their event, per submission. */
+  executionsEndedEarlyPerSubmission: 0.001,
+  /** Bytes of one Step Functions log event at level ALL without execution data. */
+  workflowLogEventBytes: 350,
+  /** Log events per state transition (entered, exited) and extra per Lambda task (scheduled, started, succeeded). */
+  workflowLogEventsPerTransition: 2,
+  workflowLogEventsPerTask: 3,
+  /** Retention of the workflow's log group (lib/notification-workflow.ts: three months). */
+  workflowLogMonthsStored: 3,
 } as const;
 
 /** Bytes of platform log lines (START, END, REPORT) each invocation writes to CloudWatch Logs. */
 const PLATFORM_LOG_BYTES_PER_INVOCATION = 400;
+
+/** The reconciler's design (lib/submission-reconciler.ts): a sweep every 6 hours of the submissions open for over an hour. */
+export const RECONCILER = { sweepEveryHours: 6, staleAfterHours: 1, readUnitsPerCheck: 1.5, lambdaMsPerCheck: 10, memoryMb: 512 } as const;
 
 export interface FunctionUsage {
   readonly logicalId: string;
@@ -35,10 +80,14 @@ export interface SubmissionUsage {
   readonly functions: readonly FunctionUsage[];
   readonly writeUnitsPerSubmission: number;
   readonly readUnitsPerSubmission: number;
+  /** Write units of the listing index (projection ALL): every write that adds, moves or changes a listed item. */
+  readonly indexWriteUnitsPerSubmission: number;
   /** HTTP API requests: the submission and one confirmation per department. */
   readonly apiRequestsPerSubmission: number;
-  /** Traces X-Ray records (active tracing, every request sampled): the submission's, the execution's and each confirmation's. */
+  /** Traces the requests and executions start (the sampling rule records a share of them). */
   readonly tracesPerSubmission: number;
+  /** The share X-Ray records (lib/trace-sampling.ts). */
+  readonly traceSamplingRate: number;
 }
 
 export interface CostLine {
@@ -57,24 +106,81 @@ export function functionMemory(template: CloudFormationTemplate): Map<string, nu
   return memory;
 }
 
+/** The share of traces the template's X-Ray sampling rule records (1 without a rule: the model's upper bound). */
+export function traceSamplingRate(template: CloudFormationTemplate): number {
+  const rule = Object.values(template.Resources).find((r) => r.Type === 'AWS::XRay::SamplingRule');
+  return Number(rule?.Properties?.SamplingRule?.FixedRate ?? 1);
+}
+
+/**
+ * The reconciler's cost with `openSubmissions` open at any time, per day: each sweep checks every
+ * stale one (a share of the listing query, a read of the submission, DescribeExecution, which is
+ * not billed but throttled); ended executions come as events and are priced per submission.
+ */
+export function reconcilerCostPerDay(openSubmissions: number, prices = EU_WEST_2_PRICES) {
+  const sweepsPerDay = 24 / RECONCILER.sweepEveryHours;
+  const checksPerDay = sweepsPerDay * openSubmissions;
+  const readUnits = checksPerDay * RECONCILER.readUnitsPerCheck;
+  const gbSeconds = checksPerDay * RECONCILER.lambdaMsPerCheck / 1000 * RECONCILER.memoryMb / 1024;
+  return {
+    sweepsPerDay,
+    describeExecutionsPerDay: checksPerDay,
+    usdPerDay: readUnits * prices.dynamoDbPerReadRequestUnit + gbSeconds * prices.lambdaArmPerGbSecond + sweepsPerDay * prices.lambdaPerRequest,
+  };
+}
+
 /** The bill per million submissions, line by line. Lambda durations are billed rounded up to the millisecond. */
-export function costPerMillion(usage: SubmissionUsage, memoryMb: Map<string, number>, prices = EU_WEST_2_PRICES): CostLine[] {
+export function costPerMillion(usage: SubmissionUsage, memoryMb: Map<string, number>, prices = EU_WEST_2_PRICES, assume = COST_ASSUMPTIONS): CostLine[] {
   const million = 1e6;
+  const line = (item: string, perSubmission: number, unit: string, price: number): CostLine =>
+    ({ item, quantityPerMillion: perSubmission * million, unit, usdPerMillion: perSubmission * million * price });
   const invocations = usage.functions.reduce((sum, f) => sum + f.invocationsPerSubmission, 0);
   const gbSeconds = usage.functions.reduce((sum, f) => {
     const memoryGb = (memoryMb.get(f.logicalId) ?? 128) / 1024;
     return sum + f.invocationsPerSubmission * Math.ceil(f.meanDurationMs) / 1000 * memoryGb;
   }, 0);
   const logGb = invocations * PLATFORM_LOG_BYTES_PER_INVOCATION / 1024 ** 3;
+
+  const tasks = invocations; // Every workflow Lambda is a Task; the API's are not, an upper bound that stays small.
+  const workflowLogGb = (usage.transitionsPerSubmission * assume.workflowLogEventsPerTransition + tasks * assume.workflowLogEventsPerTask)
+    * assume.workflowLogEventBytes / 1024 ** 3;
+
+  const retries = usage.departments * assume.deliveryRetriesPerDelivery;
+  const deliver = usage.functions.find((f) => /DeliverNotification/.test(f.logicalId));
+  const retryGbSeconds = deliver ? retries * Math.ceil(deliver.meanDurationMs) / 1000 * (memoryMb.get(deliver.logicalId) ?? 128) / 1024 : 0;
+
+  const web = assume.webShareOfSubmissions * assume.webRequestsPerSubmission;
+  const webGbSeconds = web * assume.webMeanDurationMs / 1000 * assume.webMemoryMb / 1024;
+
+  // Per submission: the sweeps it is checked in while stale, and its share of resumptions from events.
+  const sweepChecks = Math.max(0, assume.meanOpenHours - RECONCILER.staleAfterHours) / RECONCILER.sweepEveryHours;
+  const reconcilerReadUnits = sweepChecks * RECONCILER.readUnitsPerCheck + assume.executionsEndedEarlyPerSubmission * 4;
+  const reconcilerGbSeconds = sweepChecks * RECONCILER.lambdaMsPerCheck / 1000 * RECONCILER.memoryMb / 1024;
+
   return [
-    { item: 'Step Functions Standard state transitions', quantityPerMillion: usage.transitionsPerSubmission * million, unit: 'transitions', usdPerMillion: usage.transitionsPerSubmission * million * prices.stepFunctionsStandardPerTransition },
-    { item: 'Lambda requests', quantityPerMillion: invocations * million, unit: 'requests', usdPerMillion: invocations * million * prices.lambdaPerRequest },
-    { item: 'Lambda compute (arm64)', quantityPerMillion: gbSeconds * million, unit: 'GB-seconds', usdPerMillion: gbSeconds * million * prices.lambdaArmPerGbSecond },
-    { item: 'DynamoDB on-demand writes', quantityPerMillion: usage.writeUnitsPerSubmission * million, unit: 'write request units', usdPerMillion: usage.writeUnitsPerSubmission * million * prices.dynamoDbPerWriteRequestUnit },
-    { item: 'DynamoDB on-demand reads', quantityPerMillion: usage.readUnitsPerSubmission * million, unit: 'read request units', usdPerMillion: usage.readUnitsPerSubmission * million * prices.dynamoDbPerReadRequestUnit },
-    { item: 'API Gateway HTTP API requests', quantityPerMillion: usage.apiRequestsPerSubmission * million, unit: 'requests', usdPerMillion: usage.apiRequestsPerSubmission * million * prices.httpApiPerRequest },
-    { item: 'X-Ray traces recorded (upper bound: all sampled)', quantityPerMillion: usage.tracesPerSubmission * million, unit: 'traces', usdPerMillion: usage.tracesPerSubmission * million * prices.xrayPerTraceRecorded },
-    { item: 'CloudWatch Logs ingestion (platform lines only)', quantityPerMillion: logGb * million, unit: 'GB', usdPerMillion: logGb * million * prices.cloudWatchLogsPerGbIngested },
+    line('Step Functions Standard state transitions', usage.transitionsPerSubmission, 'transitions', prices.stepFunctionsStandardPerTransition),
+    line('Lambda requests', invocations, 'requests', prices.lambdaPerRequest),
+    line('Lambda compute (arm64)', gbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
+    line('DynamoDB on-demand writes (table)', usage.writeUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
+    line('DynamoDB on-demand writes (listing index)', usage.indexWriteUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
+    line('DynamoDB on-demand reads', usage.readUnitsPerSubmission, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line('API Gateway HTTP API requests', usage.apiRequestsPerSubmission, 'requests', prices.httpApiPerRequest),
+    line(`X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %)`, usage.tracesPerSubmission * usage.traceSamplingRate, 'traces', prices.xrayPerTraceRecorded),
+    line('CloudWatch Logs ingestion (Lambda platform lines)', logGb, 'GB', prices.cloudWatchLogsPerGbIngested),
+    line('CloudWatch Logs ingestion (Step Functions, level ALL)', workflowLogGb, 'GB', prices.cloudWatchLogsPerGbIngested),
+    line(`CloudWatch Logs storage (Step Functions, ${assume.workflowLogMonthsStored} months)`, workflowLogGb * assume.workflowLogMonthsStored, 'GB-months', prices.cloudWatchLogsPerGbMonthStored),
+    line(`Delivery retries (${assume.deliveryRetriesPerDelivery} per delivery): transitions`, retries * assume.transitionsPerDeliveryRetry, 'transitions', prices.stepFunctionsStandardPerTransition),
+    line('Delivery retries: Lambda requests', retries, 'requests', prices.lambdaPerRequest),
+    line('Delivery retries: Lambda compute', retryGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
+    line('Delivery retries: DynamoDB writes', retries * assume.writeUnitsPerDeliveryRetry, 'write request units', prices.dynamoDbPerWriteRequestUnit),
+    line('Delivery retries: DynamoDB reads', retries * assume.readUnitsPerDeliveryRetry, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line('Web channel: HTTP API requests', web, 'requests', prices.httpApiPerRequest),
+    line('Web channel: Lambda requests', web, 'requests', prices.lambdaPerRequest),
+    line('Web channel: Lambda compute', webGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
+    line('Web channel: DynamoDB reads', web * assume.webReadUnitsPerRequest, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line('Web channel: DynamoDB writes', web * assume.webWriteUnitsPerRequest, 'write request units', prices.dynamoDbPerWriteRequestUnit),
+    line(`Reconciler: sweeps (${sweepChecks.toFixed(1)} checks while open ${assume.meanOpenHours} h) and resumptions`, reconcilerReadUnits, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line('Reconciler: Lambda compute', reconcilerGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
   ];
 }
 

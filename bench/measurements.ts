@@ -49,8 +49,30 @@ const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'Tr
  * consumed capacity, which dynalite computes as DynamoDB does from the item sizes; a conditional
  * write that fails consumes one write unit (as DynamoDB charges it).
  */
+/**
+ * Write units a request costs in the listing index (`gsi1pk`, projection ALL), which dynalite does
+ * not report: 1 to add or drop an item's entry or to change a listed item, 2 to move it to another
+ * listing (a notification changing status: its entry is deleted and put). Items under 1 KB; a
+ * submission or personal-data item's SET of `gsi1pk` is counted as a first listing.
+ */
+export function indexWriteUnits(operation: string, request: any): number {
+  const listed = (item: any) => (item?.gsi1pk ? 1 : 0);
+  if (operation === 'PutItem') return listed(request.Item);
+  if (operation === 'BatchWriteItem') {
+    return Object.values<any[]>(request.RequestItems ?? {}).flat().reduce((sum, r) => sum + listed(r.PutRequest?.Item), 0);
+  }
+  if (operation !== 'UpdateItem') return 0;
+  const expression = String(request.UpdateExpression ?? '');
+  const [, sets = '', removes = ''] = /^\s*SET(.*?)(?:REMOVE(.*))?$/s.exec(expression) ?? [];
+  const notification = String(request.Key?.pk?.S ?? '').startsWith('NOTIFICATION#');
+  if (/\bgsi1pk\s*=/.test(sets)) return notification ? 2 : 1;
+  if (/\bgsi1pk\b/.test(removes)) return 1;
+  return notification ? 1 : 0; // A notification is always listed: any change rewrites its entry.
+}
+
 export class DynamoDbMeter {
   writes = 0;
+  indexWriteUnits = 0;
   reads = 0;
   writeUnits = 0;
   readUnits = 0;
@@ -65,14 +87,18 @@ export class DynamoDbMeter {
         const request = args.request;
         // The JSON body is a string or (newer SDKs) its UTF-8 bytes.
         const raw = typeof request?.body === 'string' ? request.body : request?.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : undefined;
+        let indexUnits = 0;
         if (this.enabled && (isWrite || isRead) && raw !== undefined) {
-          const body = JSON.stringify({ ...JSON.parse(raw), ReturnConsumedCapacity: 'TOTAL' });
+          const parsed = JSON.parse(raw);
+          if (isWrite) indexUnits = indexWriteUnits(operation, parsed);
+          const body = JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' });
           request.body = body;
           for (const name of Object.keys(request.headers)) if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(body));
         }
         try {
           const result: any = await next(args);
           if (this.enabled) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
+          if (this.enabled) this.indexWriteUnits += indexUnits;
           return result;
         } catch (error) {
           if (this.enabled && isWrite) this.record(true, false, [{ CapacityUnits: 1 }]);
@@ -97,6 +123,7 @@ export class DynamoDbMeter {
 
   reset(): void {
     this.writes = 0;
+    this.indexWriteUnits = 0;
     this.reads = 0;
     this.writeUnits = 0;
     this.readUnits = 0;

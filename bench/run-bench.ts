@@ -1,7 +1,7 @@
 import '../local/process-environment';
 import { BUNDLE_LIMIT_BYTES } from './lambda-bundles';
-import { DEFAULT_OPTIONS, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type PhaseResult } from './benchmark';
-import { EU_WEST_2_PRICES } from './cost-model';
+import { DEFAULT_OPTIONS, droppedConnections, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type PhaseResult } from './benchmark';
+import { EU_WEST_2_PRICES, reconcilerCostPerDay } from './cost-model';
 
 /**
  * `npm run bench`: the one-machine service against a bare baseline doing the same HTTP work.
@@ -65,7 +65,11 @@ export function report(result: BenchmarkResult): string {
     ['DynamoDB read requests', f(counts.dynamoReadsPerSubmission, 2)],
     ['DynamoDB write request units', f(counts.writeUnitsPerSubmission, 2)],
     ['DynamoDB read request units', f(counts.readUnitsPerSubmission, 2)],
+    ['DynamoDB listing-index write units (estimated from each write)', f(counts.indexWriteUnitsPerSubmission, 2)],
   ]));
+  const reconciler = reconcilerCostPerDay(100_000);
+  out.push('');
+  out.push(`Reconciler at 100,000 open submissions: ${reconciler.sweepsPerDay} sweeps a day, ${f(reconciler.describeExecutionsPerDay, 0)} DescribeExecution calls a day, $${f(reconciler.usdPerDay, 2)} a day`);
   out.push('');
   out.push(`AWS bill per million submissions, eu-west-2 list prices (${EU_WEST_2_PRICES.asOf}; see docs/performance.md):`);
   out.push(table(['item', 'quantity', 'unit', 'USD'], [
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const result = await runBenchmark(optionsFromEnvironment());
   console.log(report(result));
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; connections reset and retried under the same Idempotency-Key: ${droppedConnections.retried})`);
   console.log(JSON.stringify(result.summary));
 }
 

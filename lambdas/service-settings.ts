@@ -1,46 +1,41 @@
-/**
- * Settings every handler reads from its environment. The same names are set by CDK on AWS and by
- * the one-machine runtime, so handlers never know where they run.
- */
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
+import { ENVIRONMENT_VARIABLES, type EnvironmentVariable } from './function-declarations';
 
-function flag(name: string): boolean {
-  return ['1', 'true', 'yes'].includes((process.env[name] ?? '').toLowerCase());
+/**
+ * Settings every handler reads from its environment, each parsed by its one declaration
+ * (lambdas/function-declarations.ts). The same names are set by CDK on AWS and by the one-machine
+ * runtime, so handlers never know where they run.
+ */
+function read(name: EnvironmentVariable): unknown {
+  const parsed = ENVIRONMENT_VARIABLES[name].safeParse(process.env[name]);
+  if (!parsed.success) throw new Error(`Environment variable ${name} is not set or not valid`);
+  return parsed.data;
 }
 
 export const serviceSettings = {
-  get tableName() { return required('TABLE_NAME'); },
-  get stateMachineArn() { return required('STATE_MACHINE_ARN'); },
-  /** Base URL departments use to answer, e.g. `https://api.example/`; without a trailing slash. */
-  get publicBaseUrl() { return required('PUBLIC_BASE_URL').replace(/\/+$/, ''); },
+  get tableName() { return read('TABLE_NAME') as string; },
+  get stateMachineArn() { return read('STATE_MACHINE_ARN') as string; },
+  /** Base URL departments use to answer, e.g. `https://api.example`; without a trailing slash. */
+  get publicBaseUrl() { return read('PUBLIC_BASE_URL') as string; },
   /** Multiplies every retry interval and wait of the workflow (one machine only; 1 on AWS). */
-  get timeScale() {
-    const value = Number(process.env.TUO_TIME_SCALE ?? '1');
-    return Number.isFinite(value) && value > 0 ? value : 1;
-  },
+  get timeScale() { return read('TUO_TIME_SCALE') as number; },
   /** One machine: departments may be reached over http on loopback. */
-  get allowLoopbackWebhooks() { return flag('TUO_ALLOW_LOOPBACK_WEBHOOKS'); },
+  get allowLoopbackWebhooks() { return read('TUO_ALLOW_LOOPBACK_WEBHOOKS') as boolean; },
   /** Explicit operator choice to allow webhook targets in private address ranges. */
-  get allowPrivateWebhooks() { return flag('TUO_ALLOW_PRIVATE_WEBHOOKS'); },
-  /** How long personal data is kept after a submission is final (default 30 days). */
-  get retentionSeconds() {
-    const value = Number(process.env.RETENTION_SECONDS ?? String(30 * 24 * 3600));
-    return Number.isFinite(value) && value > 0 ? value : 30 * 24 * 3600;
-  },
+  get allowPrivateWebhooks() { return read('TUO_ALLOW_PRIVATE_WEBHOOKS') as boolean; },
+  /** How long personal data is kept after a submission is final. */
+  get retentionSeconds() { return read('RETENTION_SECONDS') as number; },
+  /** IAM roles whose sessions are operators (AWS only); empty: any caller IAM authorised. */
+  get operatorRoleArns() { return read('OPERATOR_ROLE_ARNS') as string[]; },
   /**
    * One machine only: the SHA-256 (hex) of the admin token, with which an operator signs in to the
    * pages. Unset on AWS, where operators are IAM principals.
    */
   get localOperatorTokenSha256() { return process.env.TUO_OPERATOR_TOKEN_SHA256 || undefined; },
-  get oidcIssuer() { return required('OIDC_ISSUER'); },
-  get oidcAudience() { return required('OIDC_AUDIENCE'); },
-  get oidcJwksUrl() { return required('OIDC_JWKS_URL'); },
+  get oidcIssuer() { return read('OIDC_ISSUER') as string; },
+  get oidcAudience() { return read('OIDC_AUDIENCE') as string; },
+  get oidcJwksUrl() { return read('OIDC_JWKS_URL') as string; },
   /** The asymmetric KMS key (ECC_NIST_P256) that signs proofs of notification. */
-  get receiptSigningKeyArn() { return required('RECEIPT_SIGNING_KEY_ARN'); },
+  get receiptSigningKeyArn() { return read('RECEIPT_SIGNING_KEY_ARN') as string; },
   /**
    * How the web pages sign citizens in (authorization code flow, docs/web.md): the client id the
    * service is registered under at the provider, where the provider sends the browser back, and
@@ -50,9 +45,9 @@ export const serviceSettings = {
     const clientId = process.env.OIDC_CLIENT_ID;
     const clientKeyId = process.env.OIDC_CLIENT_KEY_ID;
     if (!clientId || !clientKeyId) return undefined;
-    const base = required('PUBLIC_BASE_URL').replace(/\/+$/, '');
+    const base = read('PUBLIC_BASE_URL') as string;
     return {
-      issuer: required('OIDC_ISSUER'),
+      issuer: read('OIDC_ISSUER') as string,
       clientId,
       clientKeyId,
       redirectUri: process.env.OIDC_REDIRECT_URI || `${base}/sign-in/callback`,

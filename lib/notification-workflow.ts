@@ -1,17 +1,18 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
 import { buildNotificationWorkflowDefinition } from './notification-workflow-definition';
-import { ServiceFunction } from './service-function';
+import { ServiceFunction, type ServiceSettingValues } from './service-function';
 import type { ServiceTable } from './service-table';
 
 export interface NotificationWorkflowProps {
   readonly table: ServiceTable;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
   readonly encryptionKey: kms.IKey;
   /**
    * How many deliveries may run at once, across all submissions: it bounds the load the service
@@ -21,6 +22,9 @@ export interface NotificationWorkflowProps {
   /** A verified SES sender for the completion email; none means no email is sent. */
   readonly notifyFromAddress?: string;
 }
+
+/** The state machine's name: the stack's name, so two stacks in one account never collide. */
+export const notificationWorkflowName = (stack: Stack) => `${stack.stackName}-notifications`;
 
 /** The Standard state machine that tells each chosen department and tracks its answer, with its Lambdas. */
 export class NotificationWorkflow extends Construct {
@@ -32,34 +36,40 @@ export class NotificationWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationWorkflowProps) {
     super(scope, id);
-    const step = (name: string, entry: string, description: string, timeout = Duration.seconds(10), reservedConcurrentExecutions?: number) => {
+    const citizenEmailSenderArn = props.notifyFromAddress
+      ? Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.notifyFromAddress.split('@')[1] ?? props.notifyFromAddress })
+      : undefined;
+    const settings: ServiceSettingValues = {
+      ...props.settings,
+      ...(props.notifyFromAddress ? { CITIZEN_NOTIFIER: 'ses', NOTIFY_FROM_ADDRESS: props.notifyFromAddress } : {}),
+    };
+    // The state machine by its name, not by reference: its definition refers to the steps, so a
+    // step's grant on it (AwaitConfirmation resumes it) must not refer back to it.
+    const byName = sfn.StateMachine.fromStateMachineName(this, 'ByName', notificationWorkflowName(Stack.of(this)));
+    const step = (name: string, declaration: FunctionDeclaration, timeout = Duration.seconds(10), reservedConcurrentExecutions?: number) => {
       const fn = new ServiceFunction(this, name, {
-        entry, description, environment: props.environment, timeout, encryptionKey: props.encryptionKey, reservedConcurrentExecutions,
+        declaration, settings, timeout, encryptionKey: props.encryptionKey, reservedConcurrentExecutions,
       });
-      props.table.grantItemAccess(fn);
+      grantDeclaredAccess(fn, { table: props.table, encryptionKey: props.encryptionKey, citizenEmailSenderArn, stateMachine: byName });
       this.functions.push(fn);
       return fn;
     };
     const functions = {
-      prepareNotifications: step('PrepareNotificationsFunction', 'lambdas/workflow/prepare-notifications.ts', 'Lists the notifications of a submission for the workflow'),
+      prepareNotifications: step('PrepareNotificationsFunction', FUNCTIONS.prepareNotifications),
       // 15 s response timeout for the department plus room for storage writes.
-      deliverNotification: step('DeliverNotificationFunction', 'lambdas/workflow/deliver-notification.ts', 'Sends one signed notification to a department', Duration.seconds(30), props.deliveryConcurrency),
-      awaitConfirmation: step('AwaitConfirmationFunction', 'lambdas/workflow/await-confirmation.ts', 'Parks the workflow until the department answers'),
-      expireNotification: step('ExpireNotificationFunction', 'lambdas/workflow/expire-notification.ts', 'Marks a notification whose department did not answer in time'),
-      finaliseSubmission: step('FinaliseSubmissionFunction', 'lambdas/workflow/finalise-submission.ts', 'Sets the final status of a submission and tells the citizen'),
+      deliverNotification: step('DeliverNotificationFunction', FUNCTIONS.deliverNotification, Duration.seconds(30), props.deliveryConcurrency),
+      awaitConfirmation: step('AwaitConfirmationFunction', FUNCTIONS.awaitConfirmation),
+      expireNotification: step('ExpireNotificationFunction', FUNCTIONS.expireNotification),
+      finaliseSubmission: step('FinaliseSubmissionFunction', FUNCTIONS.finaliseSubmission),
     };
-    if (props.notifyFromAddress) {
-      functions.finaliseSubmission.addEnvironment('CITIZEN_NOTIFIER', 'ses');
-      functions.finaliseSubmission.addEnvironment('NOTIFY_FROM_ADDRESS', props.notifyFromAddress);
-      functions.finaliseSubmission.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.notifyFromAddress.split('@')[1] ?? props.notifyFromAddress })],
-      }));
-    }
 
     this.deliveryFunction = functions.deliverNotification;
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      // Named: CDK conditions the role's use of the key on the encryption context
+      // `aws:states:stateMachineArn`, built from this name; unnamed, the condition names no state
+      // machine and no execution could start (test/workflow/aws-permissions.test.ts).
+      stateMachineName: notificationWorkflowName(Stack.of(this)),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(buildNotificationWorkflowDefinition(this, functions)),
       tracingEnabled: true,
@@ -87,6 +97,6 @@ export class NotificationWorkflow extends Construct {
 
   /** Where departments answer: the confirmation URL in every notification starts with it. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of this.functions) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of this.functions) fn.useSettings({ PUBLIC_BASE_URL: url });
   }
 }

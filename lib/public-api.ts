@@ -8,8 +8,10 @@ import type { CitizenSignInKey } from './citizen-sign-in-key';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
+import { ServiceFunction, type ServiceFunctionProps, type ServiceSettingValues } from './service-function';
 import type { ReceiptSigningKey } from './receipt-signing-key';
-import { ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
 
@@ -23,7 +25,7 @@ export interface ApiThrottling {
 export interface PublicApiProps {
   readonly table: ServiceTable;
   readonly stateMachine: sfn.IStateMachine;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
   readonly encryptionKey: kms.IKey;
   /** Signs proofs of notification, for the API and the web pages; its public key is the JWKS. */
   readonly receiptSigningKey: ReceiptSigningKey;
@@ -82,70 +84,51 @@ export class PublicApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const environment = { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const fn = (name: string, entry: string, description: string, env: Record<string, string> = environment) => {
-      const created = new ServiceFunction(this, name, { entry, description, environment: env, encryptionKey: props.encryptionKey });
+    const settings: ServiceSettingValues = { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const resources = { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine };
+    const fn = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
+      const created = new ServiceFunction(this, name, { declaration, settings, encryptionKey: props.encryptionKey, ...more });
+      grantDeclaredAccess(created, resources);
+      return created;
+    };
+    const api = (name: string, declaration: FunctionDeclaration) => {
+      const created = fn(name, declaration);
       this.functions.push(created);
       return created;
     };
 
-    const submissions = fn('SubmissionsFunction', 'lambdas/api/submissions-api.ts', 'Citizens report a change and follow its progress');
-    const departments = fn('DepartmentsFunction', 'lambdas/api/departments-api.ts', 'Operators register departments; anyone lists them');
-    const notifications = fn('NotificationsFunction', 'lambdas/api/notifications-api.ts', 'Departments answer notifications');
+    const submissions = api('SubmissionsFunction', FUNCTIONS.submissionsApi);
+    const departments = api('DepartmentsFunction', FUNCTIONS.departmentsApi);
+    const notifications = api('NotificationsFunction', FUNCTIONS.notificationsApi);
+    const openApi = api('OpenApiFunction', FUNCTIONS.openApi);
     // A feed read may hold the request up to 20 s (`wait`), within API Gateway's 30 s.
-    const feed = new ServiceFunction(this, 'FeedFunction', {
-      entry: 'lambdas/api/feed-api.ts', description: 'Departments collect their notifications from their feed',
-      environment, encryptionKey: props.encryptionKey, timeout: Duration.seconds(28),
-    });
     // Not in `functions` (the throttling alarm takes at most 10 metrics); its faults count in the API's 5xx alarm.
+    const feed = fn('FeedFunction', FUNCTIONS.feedApi, { timeout: Duration.seconds(28) });
     this.feedFunction = feed;
-    const openApi = fn('OpenApiFunction', 'lambdas/api/openapi-api.ts', 'Serves the OpenAPI document of the API', {});
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
     const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
-    const webPages = new ServiceFunction(this, 'WebPagesFunction', {
-      entry: 'lambdas/web/web-pages.ts',
-      description: 'Web pages for citizens, departments and operators',
+    const webPages = fn('WebPagesFunction', FUNCTIONS.webPages, {
       // Citizens sign in with the authorization code flow (docs/web.md); the key is a KMS key id, not a secret.
-      environment: {
-        ...environment,
+      settings: {
+        ...settings,
         OIDC_CLIENT_ID: props.identityProvider.clientId,
         OIDC_CLIENT_KEY_ID: props.signInKey.key.keyArn,
         ...(props.identityProvider.redirectUri ? { OIDC_REDIRECT_URI: props.identityProvider.redirectUri } : {}),
       },
-      encryptionKey: props.encryptionKey,
       bundleCopies: [['lambdas/web/templates', 'templates'], govukFrontend],
       // nunjucks loads chokidar only to watch templates, which a Lambda never does.
       externalModules: ['chokidar', 'fsevents'],
     });
-    const webAssets = new ServiceFunction(this, 'WebAssetsFunction', {
-      entry: 'lambdas/web/static-assets.ts',
-      description: 'GOV.UK Frontend assets and the pages\' script',
-      encryptionKey: props.encryptionKey,
+    const webAssets = fn('WebAssetsFunction', FUNCTIONS.webAssets, {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
     });
-    const receiptKeys = new ServiceFunction(this, 'ReceiptKeysFunction', {
-      entry: 'lambdas/api/receipt-keys-api.ts',
-      description: 'Publishes the public key that verifies receipts (JWKS)',
-      encryptionKey: props.encryptionKey,
-    });
+    const receiptKeys = fn('ReceiptKeysFunction', FUNCTIONS.receiptKeys);
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
     this.webPages = webPages;
 
-    props.table.grantItemAccess(webPages);
     props.signInKey.grantSign(webPages);
-    // The pages send reports, pass departments' answers on and ask for redelivery, as the API does.
-    props.stateMachine.grantStartExecution(webPages);
-    props.stateMachine.grantTaskResponse(webPages);
-    props.table.grantItemAccess(submissions);
-    props.table.grantItemAccess(departments);
-    props.table.grantItemAccess(notifications);
-    props.stateMachine.grantStartExecution(submissions);
-    props.stateMachine.grantTaskResponse(notifications);
-    props.stateMachine.grantStartExecution(notifications); // Redelivery runs the same workflow.
-    props.table.grantItemAccess(feed);
-    props.stateMachine.grantStartExecution(feed); // A collected notification's wait for its answer runs the same workflow.
     // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
     props.receiptSigningKey.grantSigning(submissions);
     props.receiptSigningKey.grantSigning(webPages);
@@ -160,6 +143,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.DELETE, '/v1/submissions/{submissionId}', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/events', submissions, 'citizen'],
+      [apigw.HttpMethod.POST, '/v1/submissions/{submissionId}/corrections', submissions, 'citizen'],
+      [apigw.HttpMethod.POST, '/v1/submissions/{submissionId}/withdrawal', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/v1/submissions/{submissionId}/receipt', submissions, 'citizen'],
       [apigw.HttpMethod.GET, '/.well-known/jwks.json', receiptKeys, 'public'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
@@ -169,6 +154,7 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/feed', feed, 'department'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/changes', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/notifications', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/confirmation', notifications, 'department'],
       [apigw.HttpMethod.POST, '/v1/notifications/{notificationId}/redeliver', notifications, 'operator'],
@@ -185,6 +171,12 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/submissions/{submissionId}', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/confirmation', webPages, 'web'],
       [apigw.HttpMethod.GET, '/submissions/{submissionId}/progress', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/correct', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/correct', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/correct/{step}', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/correct/{step}', webPages, 'web'],
+      [apigw.HttpMethod.GET, '/submissions/{submissionId}/withdraw', webPages, 'web'],
+      [apigw.HttpMethod.POST, '/submissions/{submissionId}/withdraw', webPages, 'web'],
       // Department pages: the handler finds the department's server-side session from the session cookie.
       [apigw.HttpMethod.GET, '/department', webPages, 'web'],
       [apigw.HttpMethod.GET, '/department/sign-in', webPages, 'web'],
@@ -198,8 +190,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
-    const fallback = fn('FallbackFunction', 'lambdas/api/fallback-api.ts', 'Answers unknown routes and wrong methods',
-      { API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
+    const fallback = api('FallbackFunction', FUNCTIONS.fallback);
+    fallback.useSettings({ API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Tell Us Once public API',
@@ -265,6 +257,6 @@ export class PublicApi extends Construct {
 
   /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of [...this.functions, this.webPages, this.feedFunction]) fn.addEnvironment('PUBLIC_BASE_URL', url);
+    for (const fn of [...this.functions, this.webPages, this.feedFunction]) fn.useSettings({ PUBLIC_BASE_URL: url });
   }
 }

@@ -3,12 +3,14 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { ServiceFunction } from './service-function';
+import { FUNCTIONS } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
+import { ServiceFunction, type ServiceSettingValues } from './service-function';
 import type { ServiceTable } from './service-table';
 
 export interface RetentionSweeperProps {
   readonly table: ServiceTable;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
   readonly encryptionKey: kms.IKey;
 }
 
@@ -22,13 +24,12 @@ export class RetentionSweeper extends Construct {
   constructor(scope: Construct, id: string, props: RetentionSweeperProps) {
     super(scope, id);
     const fn = new ServiceFunction(this, 'EraseDuePersonalDataFunction', {
-      entry: 'lambdas/maintenance/erase-due-personal-data.ts',
-      description: 'Erases personal data after its retention period',
-      environment: props.environment,
+      declaration: FUNCTIONS.eraseDuePersonalData,
+      settings: props.settings,
       timeout: Duration.minutes(5),
       encryptionKey: props.encryptionKey,
     });
-    props.table.grantItemAccess(fn);
+    grantDeclaredAccess(fn, { table: props.table, encryptionKey: props.encryptionKey });
     this.function = fn;
     new events.Rule(this, 'Hourly', {
       schedule: events.Schedule.rate(Duration.hours(1)),

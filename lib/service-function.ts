@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import type { EnvironmentVariable, FunctionDeclaration } from '../lambdas/function-declarations';
 import { PROJECT_ROOT } from './project-root';
 
 /** Repository root: entries are given relative to it so the local runtime can load the same files. */
@@ -24,11 +25,14 @@ export interface HandlerReference {
   readonly handler: string;
 }
 
+/** Values of the service's settings, as the stack knows them; each function is given the ones it declares. */
+export type ServiceSettingValues = Partial<Record<EnvironmentVariable, string>>;
+
 export interface ServiceFunctionProps {
-  readonly entry: string;
-  readonly handler?: string;
-  readonly description: string;
-  readonly environment?: Record<string, string>;
+  /** What the function is, reads and calls (lambdas/function-declarations.ts). */
+  readonly declaration: FunctionDeclaration;
+  /** Setting values; only the variables the function declares are set. */
+  readonly settings: ServiceSettingValues;
   readonly timeout?: Duration;
   readonly memorySize?: number;
   /**
@@ -46,12 +50,15 @@ export interface ServiceFunctionProps {
 
 /** One place for the defaults every Lambda of the service shares (runtime, architecture, bundling, logs). */
 export class ServiceFunction extends NodejsFunction {
+  readonly declaration: FunctionDeclaration;
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
-    const handler = props.handler ?? 'handler';
+    const { declaration } = props;
+    const handler = declaration.handler ?? 'handler';
     super(scope, id, {
-      entry: path.join(PROJECT_ROOT, props.entry),
+      entry: path.join(PROJECT_ROOT, declaration.entry),
       handler,
-      description: props.description,
+      description: declaration.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -59,7 +66,6 @@ export class ServiceFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'tell-us-once',
-        ...props.environment,
       },
       logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey }),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
@@ -81,7 +87,15 @@ export class ServiceFunction extends NodejsFunction {
         } : {}),
       },
     });
-    const reference: HandlerReference = { entry: props.entry, handler };
+    this.declaration = declaration;
+    this.useSettings(props.settings);
+    // Synth fails when a variable the function needs was never given a value.
+    this.node.addValidation({
+      validate: () => declaration.environment
+        .filter((name) => !(name in this.settingsGiven))
+        .map((name) => `${declaration.entry} declares ${name}, which the stack never set`),
+    });
+    const reference: HandlerReference = { entry: declaration.entry, handler };
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, reference);
 
     Validations.of(this).acknowledge(
@@ -94,5 +108,17 @@ export class ServiceFunction extends NodejsFunction {
         reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
       },
     );
+  }
+
+  private readonly settingsGiven: ServiceSettingValues = {};
+
+  /** Sets the declared variables among these values (e.g. the public URL, known once the API exists). */
+  useSettings(values: ServiceSettingValues): void {
+    for (const name of [...this.declaration.environment, ...(this.declaration.optionalEnvironment ?? [])]) {
+      const value = values[name];
+      if (value === undefined) continue;
+      this.settingsGiven[name] = value;
+      this.addEnvironment(name, value);
+    }
   }
 }

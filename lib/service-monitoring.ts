@@ -8,12 +8,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME } from '../lambdas/observability/metric-names';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME, UNEXPECTED_ERROR_MESSAGE } from '../lambdas/observability/metric-names';
 
 export interface ServiceMonitoringProps {
   readonly httpApi: apigw.IHttpApi;
   readonly stateMachine: sfn.IStateMachine;
-  readonly functions: lambda.IFunction[];
+  readonly functions: lambda.Function[];
   readonly encryptionKey: kms.IKey;
   /** Subscribed to the alarm topic when given. */
   readonly alarmEmail?: string;
@@ -103,6 +104,18 @@ export class ServiceMonitoring extends Construct {
     alarm('Api5xxAlarm',
       'The API answered 5xx at least 5 times in 5 minutes (handler faults or storage unavailable).',
       api5xx, 5);
+    // A 500 is never the client's fault and never expected: the first one alerts (503s, which are
+    // throttling or an AWS outage, only count towards Api5xxAlarm).
+    props.functions.forEach((fn, i) => new logs.MetricFilter(this, `UnexpectedErrors${i}`, {
+      logGroup: fn.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', UNEXPECTED_ERROR_MESSAGE),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: METRIC.unexpectedErrors,
+      metricValue: '1',
+    }));
+    alarm('UnexpectedErrorsAlarm',
+      'A request answered 500: a fault in the service (not the client\'s, not an AWS outage). Search the API functions\' logs for the message "' + UNEXPECTED_ERROR_MESSAGE + '".',
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.unexpectedErrors, period: FIVE_MINUTES, statistic: 'Sum' }), 1);
     alarm('LambdaThrottlesAlarm',
       'Lambda invocations were throttled: the delivery function hit its reserved concurrency, or the account its limit. The workflow retries, but sustained throttling delays notifications.',
       lambdaThrottles, 1);

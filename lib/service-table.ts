@@ -1,13 +1,8 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
-/** Name of the secondary index that lists items by `gsi1pk`, sorted by `gsi1sk`. */
-export const LISTING_INDEX_NAME = 'listing';
-/** Name of the secondary index of departments' feeds: `gsi2pk` (the department), sorted by `gsi2sk` (creation). */
-export const FEED_INDEX_NAME = 'feed';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
 
 /**
  * The single DynamoDB table holding departments, submissions and notifications. Every write the
@@ -47,19 +42,4 @@ export class ServiceTable extends Construct {
     });
   }
 
-  /**
-   * Lets a function of the service read and write items (and use the key that encrypts them).
-   * The grant covers the table's indexes as `<table>/index/*`, which cdk-nag flags as a wildcard.
-   */
-  grantItemAccess(grantee: iam.IGrantable & Construct): void {
-    this.table.grantReadWriteData(grantee);
-    const tableLogicalId = Stack.of(this).getLogicalId(this.table.node.defaultChild as dynamodb.CfnTable);
-    Validations.of(grantee).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-      reason: 'The wildcard covers only the indexes of the service table (the listing index and the feed index); functions query them to list departments, notifications and feeds.',
-    }, ...['kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((action) => ({
-      id: `AwsSolutions-IAM5[Action::${action}]`,
-      reason: 'CDK\'s standard grant for a table encrypted with a customer-managed key; the actions are limited to that one key (Resource is the key ARN), which DynamoDB needs to read and write items.',
-    })));
-  }
 }

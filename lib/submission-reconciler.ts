@@ -1,17 +1,19 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ServiceFunction } from './service-function';
+import { FUNCTIONS } from '../lambdas/function-declarations';
+import { grantDeclaredAccess } from './function-access';
+import { ServiceFunction, type ServiceSettingValues } from './service-function';
 import type { ServiceTable } from './service-table';
 
 export interface SubmissionReconcilerProps {
   readonly table: ServiceTable;
   readonly encryptionKey: kms.IKey;
   readonly stateMachine: sfn.IStateMachine;
-  readonly environment: Record<string, string>;
+  readonly settings: ServiceSettingValues;
 }
 
 /**
@@ -26,25 +28,13 @@ export class SubmissionReconciler extends Construct {
   constructor(scope: Construct, id: string, props: SubmissionReconcilerProps) {
     super(scope, id);
     const fn = new ServiceFunction(this, 'ReconcileSubmissionsFunction', {
-      entry: 'lambdas/maintenance/reconcile-submissions.ts',
-      description: 'Resumes the workflow of submissions whose execution ended before they were final',
-      environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      declaration: FUNCTIONS.reconcileSubmissions,
+      settings: { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
       // A sweep at 100,000 open submissions takes minutes (docs/performance.md).
       timeout: Duration.minutes(15),
       encryptionKey: props.encryptionKey,
     });
-    props.table.grantItemAccess(fn);
-    props.stateMachine.grantStartExecution(fn);
-    props.stateMachine.grantExecution(fn, 'states:DescribeExecution');
-    const stack = Stack.of(this);
-    const machineLogicalId = stack.getLogicalId(props.stateMachine.node.defaultChild as sfn.CfnStateMachine);
-    // The finding names the region and account as synthesized: concrete when the environment is.
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineLogicalId}"}]}]}:*]`,
-      reason: 'DescribeExecution on the executions of the service\'s own state machine: execution names are made at run time, so only the name is a wildcard.',
-    });
+    grantDeclaredAccess(fn, { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine });
     new events.Rule(this, 'StaleSubmissionSweep', {
       schedule: events.Schedule.rate(Duration.hours(6)),
       targets: [new targets.LambdaFunction(fn)],

@@ -53,5 +53,17 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
     apiThrottling: { rateLimit: positiveInteger('apiThrottleRateLimit'), burstLimit: positiveInteger('apiThrottleBurstLimit') },
     deliveryConcurrency: positiveInteger('deliveryConcurrency'),
     alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
+    operatorRoleArns: operatorRoleArns(app.node.tryGetContext('operatorRoleArns')),
   });
+}
+
+/** Context `operatorRoleArns`: a JSON array or a comma-separated list of IAM role ARNs. */
+function operatorRoleArns(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const list = Array.isArray(value) ? value : String(value).trim().startsWith('[') ? JSON.parse(String(value)) : String(value).split(',');
+  const arns = (list as unknown[]).map((arn) => String(arn).trim()).filter(Boolean);
+  for (const arn of arns) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new Error(`Context operatorRoleArns: ${arn} is not an IAM role ARN`);
+  }
+  return arns;
 }

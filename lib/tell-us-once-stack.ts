@@ -1,5 +1,6 @@
 import { CfnOutput, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DEFAULT_RETENTION_DAYS } from '../lambdas/function-declarations';
 import { CitizenSignInKey } from './citizen-sign-in-key';
 import { ServiceEncryptionKey } from './encryption-key';
 import { NotificationWorkflow } from './notification-workflow';
@@ -8,9 +9,11 @@ import { PublicApi, type ApiThrottling } from './public-api';
 import { PublicDistribution } from './public-distribution';
 import { ReceiptSigningKey } from './receipt-signing-key';
 import { RetentionSweeper } from './retention-sweeper';
+import type { ServiceSettingValues } from './service-function';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 import { SubmissionReconciler } from './submission-reconciler';
+import { TraceSampling } from './trace-sampling';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -35,12 +38,17 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly deliveryConcurrency: number;
   /** Where alarms are emailed (an SNS email subscription); alarms go to the SNS topic either way. */
   readonly alarmEmail?: string;
-  /** Days personal data is kept after a submission is final (default 30). */
+  /** Days personal data is kept after a submission is final (default DEFAULT_RETENTION_DAYS). */
   readonly retentionDays?: number;
   /** A verified SES sender; when given, citizens are emailed the outcome of their report. */
   readonly notifyFromAddress?: string;
   /** The operator's explicit choice to let departments' webhooks be in private address ranges (e.g. over a VPN). */
   readonly allowPrivateWebhooks?: boolean;
+  /**
+   * The IAM roles whose sessions are operators. IAM lets any principal with execute-api:Invoke
+   * call the operator routes; the handlers then refuse every caller whose role is not listed.
+   */
+  readonly operatorRoleArns?: string[];
   /**
    * CloudFront and AWS WAF in front of the API (default). The web ACL lives in us-east-1 (the edge
    * firewall stack), so its ARN reaches this stack as the `WebAclArn` parameter at deployment.
@@ -57,16 +65,18 @@ export class TellUsOnceStack extends Stack {
     const data = new ServiceTable(this, 'Data', { encryptionKey });
     // No secret is ever put in the environment: departments' signing secrets live in the
     // (CMK-encrypted) table and are read when a notification is signed.
-    const environment: Record<string, string> = {
+    // Each function is given the settings it declares (lambdas/function-declarations.ts).
+    const settings: ServiceSettingValues = {
       TABLE_NAME: data.table.tableName,
-      RETENTION_SECONDS: String((props.retentionDays ?? 30) * 24 * 3600),
+      RETENTION_SECONDS: String((props.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 3600),
       ...(props.allowPrivateWebhooks ? { TUO_ALLOW_PRIVATE_WEBHOOKS: 'true' } : {}),
+      ...(props.operatorRoleArns?.length ? { OPERATOR_ROLE_ARNS: props.operatorRoleArns.join(',') } : {}),
       OIDC_ISSUER: props.identityProvider.issuer,
       OIDC_AUDIENCE: props.identityProvider.audience,
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,
     };
     const workflow = new NotificationWorkflow(this, 'Workflow', {
-      table: data, environment, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
+      table: data, settings, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
     });
     const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
     const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
@@ -74,7 +84,7 @@ export class TellUsOnceStack extends Stack {
       table: data,
       receiptSigningKey,
       stateMachine: workflow.stateMachine,
-      environment,
+      settings,
       encryptionKey,
       identityProvider: props.identityProvider,
       signInKey,
@@ -94,8 +104,9 @@ export class TellUsOnceStack extends Stack {
       ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
-    new RetentionSweeper(this, 'Retention', { table: data, environment, encryptionKey });
-    new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, environment, encryptionKey });
+    new RetentionSweeper(this, 'Retention', { table: data, settings, encryptionKey });
+    new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, settings, encryptionKey });
+    new TraceSampling(this, 'Tracing');
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,

@@ -76,7 +76,7 @@ export class DevelopmentIdentityProvider {
     const parsed = tokenRequestSchema.safeParse(body);
     if (!parsed.success) return { ok: false, errors: fieldErrorsFromZod(parsed.error) };
     const accessToken = await new SignJWT({ scope: 'openid' })
-      .setProtectedHeader({ alg: 'RS256', kid: KEY_ID, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: KEY_ID, typ: 'at+jwt' }) // An access token (RFC 9068), RS256 as the gateway accepts.
       .setIssuer(this.issuer)
       .setAudience(DEVELOPMENT_AUDIENCE)
       .setSubject(parsed.data.sub)

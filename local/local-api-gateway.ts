@@ -77,7 +77,10 @@ export class LocalApiGateway {
       const match = candidate.method === method ? candidate.pattern.exec(url.pathname) : null;
       if (match) {
         route = candidate;
-        pathParameters = Object.fromEntries(candidate.parameterNames.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+        const decoded = candidate.parameterNames.map((name, i) => [name, decodePathSegment(match[i + 1])] as const);
+        // A path parameter that is not valid percent-encoding (`%zz`, a lone `%E9`) is the client's fault.
+        if (decoded.some(([, value]) => value === undefined)) return sendProblem(res, 400, 'The path is not valid percent-encoded UTF-8.');
+        pathParameters = Object.fromEntries(decoded) as Record<string, string>;
         break;
       }
     }
@@ -181,4 +184,13 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 
 export function sendProblem(res: http.ServerResponse, status: number, detail: string, errors?: FieldError[]): void {
   sendJson(res, status, problem(status, detail, errors), 'application/problem+json');
+}
+
+/** The decoded path segment, or undefined when it is not valid percent-encoded UTF-8. */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { PROJECT_ROOT } from '../lib/project-root';
+import type { LocalIam } from './local-iam';
 import type { LocalFunction } from './template-resources';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -23,6 +24,8 @@ export class LocalLambdaRuntime {
   constructor(
     private readonly functions: Map<string, LocalFunction>,
     private readonly onInvoke?: (invocation: LambdaInvocation) => void,
+    /** Enforces each function's execution role on every AWS SDK call it makes. */
+    private readonly iam?: LocalIam,
   ) {}
 
   /** Loads every handler; call once the environment the handlers read is in place. */
@@ -54,12 +57,15 @@ export class LocalLambdaRuntime {
       fail: () => undefined,
       succeed: () => undefined,
     } as Context;
+    const fn = this.functions.get(logicalId)!;
     // Events and results cross a JSON boundary on AWS; so they do here.
-    if (!this.onInvoke) return jsonRoundTrip(await handler(jsonRoundTrip(event), context));
+    const run = () => handler(jsonRoundTrip(event, 'request'), context);
+    const call = this.iam ? () => this.iam!.runAs({ name: logicalId, roleLogicalId: fn.roleLogicalId }, run) : run;
+    if (!this.onInvoke) return jsonRoundTrip(await call());
     const started = performance.now();
     let failed = true;
     try {
-      const result = jsonRoundTrip(await handler(jsonRoundTrip(event), context));
+      const result = jsonRoundTrip(await call());
       failed = false;
       return result;
     } finally {
@@ -68,6 +74,24 @@ export class LocalLambdaRuntime {
   }
 }
 
-function jsonRoundTrip<T>(value: T): T {
-  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+/** Lambda's synchronous invocation quota: 6 MB for the request and for the response. */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+class LambdaLimitError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function withinPayloadLimit(json: string, direction: 'request' | 'response'): string {
+  const size = Buffer.byteLength(json, 'utf8');
+  if (size <= LAMBDA_PAYLOAD_BYTES) return json;
+  throw direction === 'request'
+    ? new LambdaLimitError('RequestEntityTooLargeException', `Request must be smaller than ${LAMBDA_PAYLOAD_BYTES} bytes for the InvokeFunction operation`)
+    : new LambdaLimitError('Function.ResponseSizeTooLarge', `Response payload size (${size} bytes) exceeded maximum allowed payload size (${LAMBDA_PAYLOAD_BYTES} bytes).`);
+}
+
+function jsonRoundTrip<T>(value: T, direction: 'request' | 'response' = 'response'): T {
+  return value === undefined ? value : JSON.parse(withinPayloadLimit(JSON.stringify(value), direction));
 }

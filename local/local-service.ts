@@ -10,6 +10,7 @@ import { DEVELOPMENT_AUDIENCE, DevelopmentIdentityProvider } from './development
 import { LocalApiGateway, readBody, sendBodyTooLarge, sendJson, sendProblem } from './local-api-gateway';
 import { LOCAL_CREDENTIALS } from './local-credentials';
 import { LocalDynamoDb } from './local-dynamodb';
+import { LocalIam, type Principal } from './local-iam';
 import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposure';
 import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
@@ -57,6 +58,10 @@ export interface LocalService {
   readonly adminToken: string;
   /** The state-machine definition this machine runs, as resolved from the synthesized template. */
   readonly workflowDefinition: unknown;
+  /** IAM as enforced on this machine: the grants each function and the state machine used, and the calls refused. */
+  readonly iam: LocalIam;
+  /** Every principal of the template: each function's role and the state machine's. */
+  readonly principals: readonly Principal[];
   stop(): Promise<void>;
 }
 
@@ -99,13 +104,19 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     if (!answersHost(req.headers.host, allowedHosts)) {
       return sendProblem(res, 421, 'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.');
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendProblem(res, 400, 'The request target is not a valid URL.');
+    }
     if (url.pathname === '/healthz') {
       return ready ? sendJson(res, 200, { status: 'ok' }) : sendProblem(res, 503, 'Starting up.');
     }
     if (!serving || !gateway || !identityProvider) return sendProblem(res, 503, 'Starting up: try again in a moment.');
     // Anyone who reaches /dev/token is any citizen they like: this machine's own users only.
-    if (url.pathname === '/dev/token' && isFromThisMachine(req)) {
+    if (url.pathname === '/dev/token') {
+      if (!isFromThisMachine(req)) return sendProblem(res, 404, 'There is nothing at this address.');
       if (req.method !== 'POST') return sendProblem(res, 405, 'Use POST at this address.');
       const text = await readText(req, MAX_DEV_TOKEN_REQUEST_BYTES);
       if (text === undefined) return sendBodyTooLarge(res);
@@ -148,8 +159,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const url = `http://127.0.0.1:${port}`;
 
   const template = await loadSynthesizedTemplate(options.dataDir);
-  const { logicalId: machineId, definition } = stateMachineDefinition(template);
+  const machine = stateMachineDefinition(template);
+  const { definition } = machine;
   const functions = lambdaFunctions(template);
+  const stateMachineArn = machine.arn;
+  const iam = new LocalIam(template, stateMachineArn);
+  const machinePrincipal = { name: machine.logicalId, roleLogicalId: machine.roleLogicalId };
+  const principals: Principal[] = [...[...functions.values()].map((fn) => ({ name: fn.logicalId, roleLogicalId: fn.roleLogicalId })), machinePrincipal];
 
   const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'), LOCAL_CREDENTIALS);
   await dynamo.start();
@@ -159,16 +175,18 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const kms = new LocalKms(path.join(options.dataDir, 'kms'), kmsKeys(template));
   const kmsEndpoint = await kms.listen(LOCAL_CREDENTIALS.accessKeyId);
 
-  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation);
+  const runtime = new LocalLambdaRuntime(functions, options.observe?.lambdaInvocation, iam);
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:${machineId}`;
   // The engine normalises the object it is given (it adds default fields), so it gets its own copy.
   // (A JSON copy: structuredClone makes objects of another realm under jest, which the engine misreads.)
   const stepFunctions = new LocalStepFunctions(stateMachineArn, JSON.parse(JSON.stringify(definition)), (arn, payload) => {
     const id = functionByArn.get(arn);
     if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
     return runtime.invoke(id, payload);
-  }, options.timeScale, options.observe?.workflowEvent);
+  }, options.timeScale, options.observe?.workflowEvent, {
+    authorise: (request) => iam.authorise(machinePrincipal, [request]),
+    kmsKeyArn: machine.kmsKeyArn,
+  });
   const sfnEndpoint = await stepFunctions.listen(LOCAL_CREDENTIALS.accessKeyId);
 
   const issuer = `${url}/dev`;
@@ -277,6 +295,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     url,
     adminToken,
     workflowDefinition: definition,
+    iam,
+    principals,
     async stop() {
       ready = false;
       serving = false;
@@ -285,6 +305,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stepFunctions.close();
+      iam.writeUsage(principals);
       await kms.close();
       await dynamo.stop();
     },

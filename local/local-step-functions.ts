@@ -5,9 +5,22 @@ import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { refuseUnlessLocalClient } from './local-endpoint-guard';
 import { withScaledRetrySchedules } from './retry-schedule';
+import type { AuthorisationRequest } from './iam-policy-evaluator';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
 
 type TaskInvoker = (functionArn: string, payload: unknown) => Promise<unknown>;
+
+/**
+ * Checks a request against the state machine's own role (IAM and the key policy); returns the
+ * refusal, or undefined when allowed.
+ */
+export type RoleAuthoriser = (request: AuthorisationRequest) => Error | undefined;
+
+export interface StateMachineAccess {
+  readonly authorise: RoleAuthoriser;
+  /** The customer-managed key the state machine's data is encrypted with, if any. */
+  readonly kmsKeyArn?: string;
+}
 
 /** An execution event of the engine (the library does not export its type). */
 export type WorkflowEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
@@ -61,6 +74,19 @@ const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 /** Step Functions keeps a closed Standard execution (and its name) for 90 days. */
 const CLOSED_EXECUTION_RETENTION_MS = 90 * 86_400_000;
 
+/** AWS Step Functions quotas that a run on one machine must meet as it would on AWS. */
+export const STEP_FUNCTIONS_LIMITS = {
+  /** Execution input, state input and output, task results: 256 KiB of UTF-8. */
+  payloadBytes: 256 * 1024,
+  historyEvents: 25_000,
+  executionNameLength: 80,
+} as const;
+
+/** Execution names: no whitespace, brackets, wildcards, these punctuation marks or control characters. */
+const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
 class StepFunctionsError extends Error {
   constructor(name: string, message: string) {
     super(message);
@@ -106,6 +132,7 @@ export class LocalStepFunctions {
     invoke: TaskInvoker,
     timeScale: number,
     private readonly onEvent?: WorkflowEventObserver,
+    private readonly access?: StateMachineAccess,
   ) {
     // Validated as synthesized, run with each Retry's schedule scaled by TUO_TIME_SCALE.
     new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
@@ -115,8 +142,49 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Step Functions calls each Task's function with the state machine's role: without
+   * lambda:InvokeFunction on that function the task fails as it fails on AWS.
+   */
+  private authoriseInvoke(functionArn: string): void {
+    const denied = this.access?.authorise({ action: 'lambda:InvokeFunction', resource: functionArn });
+    if (denied) throw new StepFunctionsError('Lambda.AWSLambdaException', `${denied.message} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`);
+  }
+
+  /**
+   * An encrypted state machine encrypts and decrypts its executions' data with its role's
+   * permissions on the key, in the encryption context of the state machine's ARN.
+   */
+  private authoriseKeyUse(actions: readonly string[]): void {
+    if (!this.access?.kmsKeyArn) return;
+    for (const action of actions) {
+      const denied = this.access.authorise({
+        action,
+        resource: this.access.kmsKeyArn,
+        context: {
+          'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachineArn,
+          'kms:EncryptionContextKeys': ['aws:states:stateMachineArn'],
+          'kms:CallerAccount': LOCAL_ACCOUNT,
+          'kms:ViaService': `states.${LOCAL_REGION}.amazonaws.com`,
+        },
+      });
+      if (denied) throw new StepFunctionsError('KmsAccessDeniedException', denied.message);
+    }
+  }
+
+  /** A task's result over 256 KiB fails the state, as on AWS. */
   private async runTask(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
+    const result = await this.runTaskWithinLimits(state, input, invoke);
+    const size = utf8Bytes(JSON.stringify(result ?? null));
+    if (size > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new StepFunctionsError('States.DataLimitExceeded', `The state/task returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
+    }
+    return result;
+  }
+
+  private async runTaskWithinLimits(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
     const resource = state.Resource as string;
+    this.authoriseInvoke(resource === LAMBDA_INVOKE || resource === LAMBDA_INVOKE_WAIT ? input.FunctionName : resource);
     if (resource === LAMBDA_INVOKE) {
       const payload = await invoke(input.FunctionName, input.Payload);
       return { StatusCode: 200, Payload: payload ?? null };
@@ -152,10 +220,17 @@ export class LocalStepFunctions {
   }
 
   startExecution(name: string, input: string): { executionArn: string; startDate: Date } {
+    if (typeof name !== 'string' || name.length < 1 || name.length > STEP_FUNCTIONS_LIMITS.executionNameLength || INVALID_NAME_CHARACTERS.test(name)) {
+      throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    if (utf8Bytes(input) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+      throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.payloadBytes}`);
+    }
     const arn = this.executionArn(name);
     const running = this.running.get(name);
     if (running?.input === input) return { executionArn: arn, startDate: running.startDate };
     if (running || this.closed.has(name)) throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
+    this.authoriseKeyUse(['kms:GenerateDataKey', 'kms:Decrypt']);
     const run = this.machine.run(JSON.parse(input), {
       overrides: { taskResourceLocalHandlers: this.overrides },
       context: {
@@ -168,10 +243,11 @@ export class LocalStepFunctions {
     const execution: RunningExecution = { arn, input, startDate: new Date(), abort: run.abort };
     this.running.set(name, execution);
     this.announce(name, execution, 'RUNNING');
-    if (this.onEvent) void this.forwardEvents(name, run.eventLogs, this.onEvent);
+    void this.forwardEvents(name, run.eventLogs, execution);
     run.result.then(
       () => this.finish(name, execution, 'SUCCEEDED'),
       (error: Error & { cause?: Error }) => {
+        if (this.running.get(name) !== execution) return; // Ended already (its history reached the limit).
         const cause = error?.cause ?? error;
         const status = error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
         this.finish(name, execution, status, `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}`);
@@ -189,8 +265,17 @@ export class LocalStepFunctions {
     return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${this.stateMachineArn.split(':').pop()}:${name}`;
   }
 
-  private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, observer: WorkflowEventObserver): Promise<void> {
-    for await (const event of events) observer(name, event);
+  /** Counts each execution's history (25,000 events at most on AWS) and passes events to the observer. */
+  private async forwardEvents(name: string, events: AsyncGenerator<WorkflowEvent>, execution: RunningExecution): Promise<void> {
+    let count = 0;
+    for await (const event of events) {
+      this.onEvent?.(name, event);
+      if (++count > STEP_FUNCTIONS_LIMITS.historyEvents && this.running.get(name) === execution) {
+        execution.abort();
+        this.finish(name, execution, 'FAILED', `States.Runtime: the execution history reached the limit of ${STEP_FUNCTIONS_LIMITS.historyEvents} events`);
+        return;
+      }
+    }
   }
 
   private finish(name: string, execution: RunningExecution, status: ClosedStatus, error?: string): void {
@@ -224,6 +309,8 @@ export class LocalStepFunctions {
   }
 
   sendTaskSuccess(token: string, output: string): void {
+    if (!this.waiting.has(token)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out');
+    this.authoriseKeyUse(['kms:GenerateDataKey']); // The task's output is encrypted.
     const task = this.takeWaitingTask(token);
     task.resolve(JSON.parse(output));
   }

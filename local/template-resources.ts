@@ -1,18 +1,30 @@
+import { HANDLER_METADATA_KEY } from '../lib/service-function';
+import type { PolicyStatement } from './iam-policy-evaluator';
 import type { CloudFormationTemplate } from './synthesized-template';
 
 /** The pseudo parameters and naming the one-machine runtime resolves the template with. */
 export const LOCAL_PARTITION = 'aws';
 export const LOCAL_REGION = 'eu-west-2';
 export const LOCAL_ACCOUNT = '000000000000';
-const HANDLER_METADATA_KEY = 'TellUsOnce:Handler';
 
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
-export const localStateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+/** A state machine's ARN: its name as set in the template (StateMachineName), else its logical id. */
+export const localStateMachineArn = (name: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+export const localTableArn = (name: string) => `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${name}`;
+export const localKeyArn = (logicalId: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${logicalId}`;
+export const localRoleArn = (logicalId: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${logicalId}`;
+
+function stateMachineName(template: CloudFormationTemplate, logicalId: string): string {
+  const name = template.Resources[logicalId]?.Properties?.StateMachineName;
+  return typeof name === 'string' ? name : logicalId;
+}
 /** A KMS key's id on one machine is its logical id (a UUID on AWS). */
-export const localKmsKeyArn = (logicalId: string) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${logicalId}`;
+export const localKmsKeyArn = localKeyArn;
 
 export interface LocalFunction {
   readonly logicalId: string;
+  /** The function's execution role. */
+  readonly roleLogicalId: string;
   readonly entry: string;
   readonly handler: string;
   readonly environment: Record<string, string>;
@@ -76,8 +88,9 @@ function resolveRef(template: CloudFormationTemplate, name: string): string {
   const resource = template.Resources[name];
   if (!resource) throw new Error(`Unknown reference ${name}`);
   switch (resource.Type) {
-    case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(name);
+    case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(stateMachineName(template, name));
     case 'AWS::Lambda::Function': return name;
+    case 'AWS::KMS::Key': return name;
     default: return name; // Tables and everything else: named after the logical id.
   }
 }
@@ -85,9 +98,17 @@ function resolveRef(template: CloudFormationTemplate, name: string): string {
 function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attribute: string): string {
   const resource = template.Resources[logicalId];
   if (!resource) throw new Error(`Unknown resource ${logicalId}`);
-  if (resource.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return localFunctionArn(logicalId);
-  if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Arn') return localStateMachineArn(logicalId);
-  if (resource.Type === 'AWS::KMS::Key' && attribute === 'Arn') return localKmsKeyArn(logicalId);
+  if (attribute === 'Arn') {
+    switch (resource.Type) {
+      case 'AWS::Lambda::Function': return localFunctionArn(logicalId);
+      case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(stateMachineName(template, logicalId));
+      case 'AWS::DynamoDB::Table': return localTableArn(logicalId);
+      case 'AWS::KMS::Key': return localKeyArn(logicalId);
+      case 'AWS::IAM::Role': return localRoleArn(logicalId);
+      default: break;
+    }
+  }
+  if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(template, logicalId);
   if (resource.Type === 'AWS::KMS::Key' && attribute === 'KeyId') return logicalId;
   return `${logicalId}.${attribute}`;
 }
@@ -97,12 +118,77 @@ function resourcesOfType(template: CloudFormationTemplate, type: string) {
 }
 
 /** The one state machine's definition, parsed, with every reference resolved to its local name. */
-export function stateMachineDefinition(template: CloudFormationTemplate): { logicalId: string; definition: any } {
+export function stateMachineDefinition(template: CloudFormationTemplate): { logicalId: string; arn: string; roleLogicalId: string; kmsKeyArn?: string; definition: any } {
   const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) throw new Error(`Expected one state machine, found ${machines.length}`);
   const [logicalId, resource] = machines[0];
   const definitionString = resolveIntrinsics(template, resource.Properties!.DefinitionString);
-  return { logicalId, definition: JSON.parse(definitionString) };
+  return {
+    logicalId,
+    arn: localStateMachineArn(stateMachineName(template, logicalId)),
+    roleLogicalId: roleOf(resource.Properties!.RoleArn),
+    kmsKeyArn: resource.Properties!.EncryptionConfiguration?.KmsKeyId ? resolveIntrinsics(template, resource.Properties!.EncryptionConfiguration.KmsKeyId) : undefined,
+    definition: JSON.parse(definitionString),
+  };
+}
+
+/** The role logical id behind a `Fn::GetAtt [Role, Arn]`. */
+function roleOf(roleArn: unknown): string {
+  const logicalId = (roleArn as { 'Fn::GetAtt'?: string[] })?.['Fn::GetAtt']?.[0];
+  if (!logicalId) throw new Error(`Expected a role of this stack, found ${JSON.stringify(roleArn)}`);
+  return logicalId;
+}
+
+const refersTo = (logicalId: string) => (ref: unknown) => (ref as { Ref?: string })?.Ref === logicalId;
+
+/**
+ * Every identity-based statement of a role, as IAM evaluates them: its inline policies and the
+ * AWS::IAM::Policy and customer-managed policies attached to it, resolved to local ARNs. AWS-managed
+ * policies (the Lambda basic execution role: CloudWatch Logs only) are not read.
+ */
+export function rolePolicyStatements(template: CloudFormationTemplate, roleLogicalId: string): PolicyStatement[] {
+  const role = template.Resources[roleLogicalId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role`);
+  const documents: unknown[] = (role.Properties?.Policies ?? []).map((p: any) => p.PolicyDocument);
+  for (const [, resource] of [...resourcesOfType(template, 'AWS::IAM::Policy'), ...resourcesOfType(template, 'AWS::IAM::ManagedPolicy')]) {
+    if ((resource.Properties?.Roles ?? []).some(refersTo(roleLogicalId))) documents.push(resource.Properties!.PolicyDocument);
+  }
+  return documents.flatMap((document) => resolveIntrinsics(template, (document as any).Statement) as PolicyStatement[]);
+}
+
+/** The key policy of a KMS key of the template, resolved to local ARNs. */
+export function keyPolicyStatements(template: CloudFormationTemplate, keyLogicalId: string): Array<PolicyStatement & { Principal?: any }> {
+  return resolveIntrinsics(template, template.Resources[keyLogicalId]?.Properties?.KeyPolicy?.Statement ?? []);
+}
+
+export interface LocalTableKeys {
+  readonly name: string;
+  readonly partitionKey: string;
+  /** Each index's name and partition key. */
+  readonly indexes: Record<string, string>;
+  /** The ARN of the customer-managed key the table is encrypted with, if any. */
+  readonly keyArn?: string;
+}
+
+/** Tables by local name: their partition keys (for dynamodb:LeadingKeys) and encryption key. */
+export function tableKeys(template: CloudFormationTemplate): Map<string, LocalTableKeys> {
+  const tables = new Map<string, LocalTableKeys>();
+  for (const [logicalId, resource] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+    const hashOf = (schema: any[]) => schema.find((k) => k.KeyType === 'HASH')?.AttributeName as string;
+    const sse = resource.Properties?.SSESpecification;
+    tables.set(logicalId, {
+      name: logicalId,
+      partitionKey: hashOf(resource.Properties?.KeySchema ?? []),
+      indexes: Object.fromEntries((resource.Properties?.GlobalSecondaryIndexes ?? []).map((i: any) => [i.IndexName, hashOf(i.KeySchema)])),
+      keyArn: sse?.SSEEnabled && sse.KMSMasterKeyId ? resolveIntrinsics(template, sse.KMSMasterKeyId) : undefined,
+    });
+  }
+  return tables;
+}
+
+/** KMS keys by local ARN, with their logical ids. */
+export function kmsKeyArns(template: CloudFormationTemplate): Map<string, string> {
+  return new Map(resourcesOfType(template, 'AWS::KMS::Key').map(([logicalId]) => [localKeyArn(logicalId), logicalId]));
 }
 
 export function lambdaFunctions(template: CloudFormationTemplate): Map<string, LocalFunction> {
@@ -113,6 +199,7 @@ export function lambdaFunctions(template: CloudFormationTemplate): Map<string, L
     const variables = resource.Properties?.Environment?.Variables ?? {};
     functions.set(logicalId, {
       logicalId,
+      roleLogicalId: roleOf(resource.Properties?.Role),
       entry: reference.entry,
       handler: reference.handler,
       environment: resolveIntrinsics(template, variables),

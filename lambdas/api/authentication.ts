@@ -21,8 +21,16 @@ let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
 let keySetUrl: string | undefined;
 
 /**
+ * Claims only an OpenID Connect ID token carries: an ID token says who signed in to the client, it
+ * is not an access token for this API, even when signed by the same issuer for the same audience.
+ */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'];
+
+/**
  * The citizen's id (`sub`) from an OpenID Connect access token, verified for signature, issuer,
- * audience and expiry. Development tokens on one machine take exactly this path.
+ * audience and expiry, as the API Gateway JWT authorizer sees it: RS256 only (the authorizer takes
+ * RSA keys only), `exp` and `sub` required, ID tokens refused. Development tokens on one machine
+ * take exactly this path.
  */
 export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promise<string> {
   const token = bearerToken(event);
@@ -32,12 +40,16 @@ export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promis
     keySet = createRemoteJWKSet(new URL(keySetUrl));
   }
   try {
-    const { payload } = await jwtVerify(token, keySet, {
+    const { payload, protectedHeader } = await jwtVerify(token, keySet, {
       issuer: serviceSettings.oidcIssuer,
       audience: serviceSettings.oidcAudience,
-      algorithms: ['RS256', 'ES256', 'PS256'],
+      algorithms: ['RS256'],
+      requiredClaims: ['exp', 'sub'],
     });
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new Error('no subject');
+    const isIdToken = ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id'
+      || String(protectedHeader.typ ?? '').toLowerCase() === 'id_token';
+    if (isIdToken) throw new Error('an ID token, not an access token');
     return payload.sub;
   } catch {
     throw unauthorised('The access token is not valid or has expired.');
@@ -73,11 +85,29 @@ export async function authenticateDepartment(event: APIGatewayProxyEventV2, depa
   return department;
 }
 
+/** `account/role-name` of an IAM role ARN, or of the role behind an assumed-role session ARN. */
+export function roleOf(arn: string): string | undefined {
+  const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+  if (session) return `${session[1]}/${session[2]}`;
+  const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return role ? `${role[1]}/${role[2]}` : undefined;
+}
+
 /**
  * Operator routes are authorised by API Gateway with IAM on AWS; the one-machine gateway sets the
  * same context when the admin token is presented. No IAM context means the route was not authorised.
+ * IAM lets through any principal allowed execute-api:Invoke, so where operator roles are listed
+ * (context `operatorRoleArns`) a caller not acting in one of them is refused. Returns who it is.
  */
-export function authenticateOperator(event: APIGatewayProxyEventV2): void {
-  const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
+export function authenticateOperator(event: APIGatewayProxyEventV2, allowedRoleArns: readonly string[] = serviceSettings.operatorRoleArns): string {
+  const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
   if (!authorizer?.iam) throw unauthorised('This route is for operators.');
+  const caller = authorizer.iam.userArn ?? 'unknown';
+  if (allowedRoleArns.length > 0) {
+    const role = roleOf(caller);
+    if (!role || !allowedRoleArns.some((arn) => roleOf(arn) === role)) {
+      throw HttpProblem.of(403, 'This route is for operators: your IAM role is not one of the operator roles.');
+    }
+  }
+  return caller;
 }

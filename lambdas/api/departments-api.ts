@@ -14,13 +14,23 @@ import { HttpProblem, json, problemResponse } from './http-responses';
 import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
 import { InvalidCursorError } from '../store/notification-repository';
 import { readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.departmentsApi);
 
 const repositories = serviceRepositories();
+const changes = (actor: string) => ({ trail: repositories.departmentChanges, actor });
 
-function departmentIdFrom(event: APIGatewayProxyEventV2): string {
+/**
+ * The department id in the path. Naming a new department with a malformed id is a bad request
+ * (400); looking one up that cannot exist answers 404 without touching storage.
+ */
+function departmentIdFrom(event: APIGatewayProxyEventV2, purpose: 'create' | 'lookup' = 'lookup'): string {
   const id = event.pathParameters?.departmentId ?? '';
   if (!departmentIdSchema.safeParse(id).success) {
-    throw HttpProblem.of(400, 'The departmentId in the path must be 2 to 40 characters of a-z, 0-9 and -.');
+    throw purpose === 'create'
+      ? HttpProblem.of(400, 'The departmentId in the path must be 2 to 40 characters of a-z, 0-9 and -.')
+      : HttpProblem.of(404, 'There is no department with this id.');
   }
   return id;
 }
@@ -44,8 +54,8 @@ function configurationView(department: DepartmentRecord) {
 }
 
 async function putDepartment(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
-  const id = departmentIdFrom(event);
+  const operator = authenticateOperator(event);
+  const id = departmentIdFrom(event, 'create');
   const parsed = parseDepartmentConfiguration(readJsonBody(event));
   if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
   const policy = { allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks, allowPrivateTargets: serviceSettings.allowPrivateWebhooks };
@@ -57,7 +67,7 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
       return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
     }
   }
-  const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date());
+  const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date(), changes(operator));
   if (outcome.kind === 'replaced') return json(200, configurationView(outcome.department));
   return json(201, { ...configurationView(outcome.department), signingSecret: outcome.signingSecret, apiKey: outcome.apiKey },
     { location: `/v1/departments/${id}` });
@@ -71,9 +81,9 @@ async function listDepartments() {
 }
 
 async function issueSigningSecret(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
+  const operator = authenticateOperator(event);
   const id = departmentIdFrom(event);
-  const rotated = await rotateSigningSecret(repositories.departments, id, new Date());
+  const rotated = await rotateSigningSecret(repositories.departments, id, new Date(), changes(operator));
   if (!rotated) return problemResponse(404, 'There is no department with this id.');
   return json(201, { id, signingSecret: rotated.signingSecret, previousSecretsRetireAt: rotated.previousSecretsRetireAt });
 }
@@ -122,15 +132,24 @@ const apiKeyRequestSchema = z.strictObject({
 });
 
 async function issueDepartmentApiKey(event: APIGatewayProxyEventV2) {
-  authenticateOperator(event);
+  const operator = authenticateOperator(event);
   const id = departmentIdFrom(event);
   // The body is optional: none keeps the earlier keys working for 24 hours, as {} does.
   const hasBody = (event.body ?? '').length > 0;
   const parsed = apiKeyRequestSchema.safeParse(hasBody ? readJsonBody(event) : {});
   if (!parsed.success) return problemResponse(422, 'The request needs correcting.', fieldErrorsFromZod(parsed.error));
-  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date());
+  const issued = await issueApiKey(repositories.departments, id, parsed.data, hashApiKey, new Date(), changes(operator));
   if (!issued) return problemResponse(404, 'There is no department with this id.');
   return json(201, { id, apiKey: issued.apiKey, previousKeysRetireAt: issued.previousKeysRetireAt });
+}
+
+/** Every change to the department's configuration and credentials: who, when, which fields. */
+async function listDepartmentChanges(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  const [department, changes] = await Promise.all([repositories.departments.get(id), repositories.departmentChanges.list(id)]);
+  if (!department && changes.length === 0) return problemResponse(404, 'There is no department with this id.');
+  return json(200, { departmentId: id, changes: changes.map(({ at, actor, action, changedFields }) => ({ at, actor, action, changedFields })) });
 }
 
 export const handler = httpHandler({
@@ -140,4 +159,5 @@ export const handler = httpHandler({
   'PUT /v1/departments/{departmentId}': putDepartment,
   'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
   'POST /v1/departments/{departmentId}/api-keys': issueDepartmentApiKey,
+  'GET /v1/departments/{departmentId}/changes': listDepartmentChanges,
 });

@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from './http-responses';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.fallback);
 
 let compiledPaths: Array<[RegExp, string[]]> | undefined;
 

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
-import { notificationData } from '../domain/entitlement';
+import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
@@ -14,6 +14,9 @@ import { authenticateDepartment, authenticateOperator } from './authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from './http-responses';
 import { readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.notificationsApi);
 
 const repositories = serviceRepositories();
 
@@ -55,8 +58,19 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
   }
   const items = await Promise.all(page.items.map(async (n) => {
     const [submission, personalData] = await Promise.all([repositories.submissions.get(n.submissionId), repositories.submissions.getPersonalData(n.submissionId)]);
+    const subject = subjectOf(n);
+    // The event as sent, without the three ids this item already has; none once the citizen's data is erased.
+    const sent = personalData || subject.kind === 'withdrawal'
+      ? buildNotificationEvent({
+        type: submission?.type ?? 'address.changed', notificationId: n.id, reference: '', confirmationUrl: '',
+        change: personalData?.change, consentedFields: n.entitledFields, currentFields: department.fields, subject, now: new Date(n.createdAt),
+      })
+      : undefined;
+    const { notificationId: _id, reference: _reference, confirmationUrl: _url, ...data } = sent?.data ?? { notificationId: '', reference: '', confirmationUrl: '' };
     return {
       id: n.id,
+      type: sent?.type ?? null,
+      kind: subject.kind,
       reference: submission?.reference ?? null,
       status: n.status,
       createdAt: n.createdAt,
@@ -66,7 +80,7 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
       reason: n.reason ?? null,
       confirmationUrl: `${serviceSettings.publicBaseUrl}/v1/notifications/${n.id}/confirmation`,
       // What this department may see (consented and still entitled); null once the citizen's data is erased.
-      data: personalData ? notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields }) : null,
+      data: sent ? data : null,
     };
   }));
   return json(200, { items, nextCursor: page.nextCursor ?? null });

@@ -1,6 +1,9 @@
 import { buildOpenApiDocument } from './openapi-document';
 import { httpHandler } from './http-handler';
 import { json } from './http-responses';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.openApi);
 
 // Built once per container: it depends on nothing but the schemas in the code.
 const document = buildOpenApiDocument();

@@ -8,8 +8,12 @@ import { departmentAnswerSchema } from '../domain/department-answer';
 import { DELIVERY_CHANNELS, departmentConfigurationSchema } from '../domain/department-configuration';
 import { OPERATOR_EVENT_TYPES } from '../domain/operator-event';
 import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
+import { AUDIT_EVENT_TYPES } from '../domain/audit-event';
+import { correctionRequestSchema } from '../domain/correction-request';
+import { CORRECTED_EVENT_TYPE, WITHDRAWN_EVENT_TYPE } from '../domain/notification-event';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
+import { withdrawalRequestSchema } from '../domain/withdrawal-request';
 import { RECEIPT_TYPE } from '../domain/notification-receipt';
-import { NOTIFICATION_STATUSES, SUBMISSION_STATUSES } from '../domain/notification-status';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -46,7 +50,23 @@ const problemSchema = z.object({
   })).optional(),
 }).describe('RFC 9457 problem details');
 
-const notificationSummary = z.object({ id: z.string(), department: departmentId, status: z.enum(NOTIFICATION_STATUSES) });
+const notificationSummary = z.object({
+  id: z.string(),
+  department: departmentId,
+  kind: z.enum(NOTIFICATION_KINDS).describe('change: the report itself; correction: address.corrected; withdrawal: address.withdrawn'),
+  status: z.enum(NOTIFICATION_STATUSES),
+});
+const acceptedCorrection = z.object({
+  id: z.string().describe('The correction\'s id; the same for the same Idempotency-Key'),
+  changed: z.array(z.enum(ENTITLEABLE_FIELDS)).describe('The field names whose values the correction changed'),
+  notifications: z.array(notificationSummary).describe('The address.corrected notifications, one per department already delivered to and entitled to a changed field'),
+});
+const acceptedWithdrawal = z.object({
+  id: z.string().describe('The submission\'s id'),
+  status: z.enum(SUBMISSION_STATUSES),
+  withdrawnAt: z.string(),
+  notifications: z.array(notificationSummary).describe('Every notification of the submission: those not yet delivered WITHDRAWN, and an address.withdrawn notice for each department already delivered to'),
+});
 const acceptedSubmission = z.object({
   id: z.string(),
   reference: z.string().describe('Short and human-friendly, for example TUO-7F3K-9QX2'),
@@ -62,6 +82,8 @@ const submission = z.object({
   finalisedAt: nullableText.describe('When every notification reached a final status'),
   erasedAt: nullableText.describe('When the citizen\'s personal data was erased'),
   notifications: z.array(notificationSummary.extend({
+    corrects: z.string().optional().describe('A correction: the notification it corrects'),
+    withdraws: z.string().optional().describe('A withdrawal notice: the notification it withdraws'),
     attempts: z.number().int(),
     lastError: nullableText,
     deliveredAt: nullableText,
@@ -101,16 +123,26 @@ const issuedApiKey = z.object({
   apiKey: z.string().describe('Shown once; only its hash is stored'),
   previousKeysRetireAt: nullableText.describe('Until when the earlier keys still work; null when none does'),
 });
+const departmentChanges = z.object({
+  departmentId,
+  changes: z.array(z.object({
+    at: z.string(),
+    actor: z.string().describe('The operator: the IAM caller ARN on AWS, `arn:aws:iam::local:user/operator` on one machine'),
+    action: z.enum(['CREATED', 'REPLACED', 'SIGNING_SECRET_ISSUED', 'API_KEY_ISSUED']),
+    changedFields: z.array(z.string()).describe('Names only: never a value, secret or key'),
+  })),
+});
 const auditTrail = z.object({
   submissionId: z.string(),
   events: z.array(z.object({
     at: z.string(),
-    type: z.enum(['SUBMITTED', 'SENT', 'DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'REDELIVERY_REQUESTED', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'CITIZEN_NOTIFIED', 'PERSONAL_DATA_ERASED', 'WORKFLOW_RESUMED']),
+    type: z.enum(AUDIT_EVENT_TYPES),
     actor: z.string().describe('citizen, service, operator or department:<id>'),
     department: departmentId.nullable(),
     notificationId: z.string().optional(),
+    kind: z.enum(NOTIFICATION_KINDS).optional().describe('SENT and DELIVERED: what was sent'),
     attempt: z.number().int().optional(),
-    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left: field names, never values'),
+    fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left (SENT) or that a correction changed (CORRECTED): field names, never values'),
     outcome: z.string().optional(),
     channel: z.enum(['push', 'pull']).optional().describe('DELIVERED: how the data first reached the department'),
     departmentReference: z.string().optional(),
@@ -121,6 +153,8 @@ const auditTrail = z.object({
 const departmentNotifications = z.object({
   items: z.array(z.object({
     id: z.string(),
+    type: nullableText.describe('address.changed, address.corrected or address.withdrawn; null once erased'),
+    kind: z.enum(NOTIFICATION_KINDS),
     reference: nullableText,
     status: z.enum(NOTIFICATION_STATUSES),
     createdAt: z.string(),
@@ -169,7 +203,7 @@ const receiptClaims = z.object({
   type: z.enum(SUPPORTED_EVENT_TYPES),
   notifications: z.array(z.object({
     department: departmentId,
-    kind: z.enum(['change', 'correction', 'withdrawal']),
+    kind: z.enum(NOTIFICATION_KINDS),
     status: z.enum(NOTIFICATION_STATUSES),
     deliveredAt: nullableText,
     respondedAt: nullableText,
@@ -187,13 +221,16 @@ const answerAccepted = z.object({ id: z.string(), status: z.enum(NOTIFICATION_ST
 const tokenRequest = z.strictObject({ sub: z.string().min(1).max(255) });
 const tokenResponse = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() });
 const notificationEvent = z.object({
-  type: z.enum(SUPPORTED_EVENT_TYPES),
+  type: z.enum([...SUPPORTED_EVENT_TYPES, CORRECTED_EVENT_TYPE, WITHDRAWN_EVENT_TYPE]),
   timestamp: z.string(),
   data: z.object({
     notificationId: z.string(),
     reference: z.string(),
     confirmationUrl: z.string(),
-  }).catchall(z.unknown()).describe('Only the fields the department is entitled to, besides these'),
+    corrects: z.string().optional().describe('address.corrected: the notification it corrects'),
+    changed: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('address.corrected: the entitled field names whose values changed'),
+    withdraws: z.string().optional().describe('address.withdrawn: the notification the citizen withdrew (no personal data)'),
+  }).catchall(z.unknown()).describe('Only the fields the department is entitled to, besides these (address.corrected: all of them, as corrected)'),
 });
 
 const json = (schema: string | JsonSchema) => ({ 'application/json': { schema: typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema } });
@@ -284,6 +321,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/submissions/{submissionId}/corrections': {
+        post: {
+          tags: ['citizen'],
+          operationId: 'correctSubmission',
+          summary: 'Correct parts of what was sent; departments already told get an address.corrected notification',
+          description: 'Each of person, previousAddress, newAddress and movedOn given replaces that part whole, validated as on submission. A department not yet delivered to receives the corrected data in its first delivery; one entitled to none of the changed fields is not told. The submission is IN_PROGRESS again until the corrections are final.',
+          security: [{ citizen: [] }],
+          parameters: [
+            pathParameter('submissionId'),
+            { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[\\x20-\\x7e]{1,255}$' }, description: 'New for each correction; the same key and body answer the same correction again' },
+          ],
+          requestBody: body('CorrectionRequest'),
+          responses: {
+            202: ok('Stored; the departments already told are being told of the correction', 'AcceptedCorrection'),
+            ...BAD_INPUT,
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+            409: problem('The personal data was erased, or the submission was withdrawn'),
+          },
+        },
+      },
+      '/v1/submissions/{submissionId}/withdrawal': {
+        post: {
+          tags: ['citizen'],
+          operationId: 'withdrawSubmission',
+          summary: 'Withdraw a report made by mistake: what is not yet delivered is never sent; departments already told get address.withdrawn',
+          description: 'Safe to repeat: withdrawing again changes nothing. WITHDRAWN is final.',
+          security: [{ citizen: [] }],
+          parameters: [pathParameter('submissionId')],
+          requestBody: { required: false, content: json('WithdrawalRequest') },
+          responses: {
+            202: ok('Withdrawn; the departments already told are being told', 'AcceptedWithdrawal'),
+            ...BAD_INPUT,
+            401: problem('No valid citizen token'),
+            404: problem('No such submission, or another citizen\'s'),
+            409: problem('The personal data was erased'),
+          },
+        },
+      },
       '/v1/submissions/{submissionId}/receipt': {
         get: {
           tags: ['citizen'],
@@ -332,7 +408,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           tags: ['department'],
           operationId: 'readFeed',
           summary: 'A department collects its notifications (push or pull departments alike), in the order they were created',
-          description: 'The first time a notification is served, here or by a push answered 2xx, it becomes DELIVERED (recorded before this 200) and its confirmation timeout starts; a FAILED one becomes DELIVERED too. Items of an erased submission are left out. Items carry no Standard Webhooks signature: see docs/adapters.md.',
+          description: 'The first time a notification is served, here or by a push answered 2xx, it becomes DELIVERED (recorded before this 200) and its confirmation timeout starts; a FAILED one becomes DELIVERED too. Corrections (address.corrected) and withdrawal notices (address.withdrawn) are served as their push carries them. A notification WITHDRAWN before delivery is never served, nor, once the report is withdrawn, one never delivered; items of an erased submission are left out, except withdrawal notices, which carry no personal data. Items carry no Standard Webhooks signature: see docs/adapters.md.',
           security: [{ department: [] }],
           parameters: [
             pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source }),
@@ -454,6 +530,21 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/changes': {
+        get: {
+          tags: ['operator'],
+          operationId: 'listDepartmentChanges',
+          summary: 'Every change to a department\'s configuration and credentials: who, when, which fields (never a value or secret)',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          responses: {
+            200: ok('Oldest first', 'DepartmentChanges'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS), or not in an operator role'),
+            404: problem('No such department'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/confirmation': {
         post: {
           tags: ['department'],
@@ -534,6 +625,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           webhookUrl: { format: 'uri', description: 'https (http to loopback on one machine); private, link-local and metadata addresses are refused unless allowed' },
         }),
         DepartmentAnswer: requestSchema(departmentAnswerSchema),
+        CorrectionRequest: requestSchema(correctionRequestSchema, {
+          'person.dateOfBirth': { format: 'date' },
+          'person.email': { format: 'email' },
+          movedOn: { format: 'date' },
+        }),
+        WithdrawalRequest: requestSchema(withdrawalRequestSchema),
+        AcceptedCorrection: responseSchema(acceptedCorrection),
+        AcceptedWithdrawal: responseSchema(acceptedWithdrawal),
         Problem: responseSchema(problemSchema),
         AcceptedSubmission: responseSchema(acceptedSubmission),
         Submission: responseSchema(submission),
@@ -546,6 +645,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         IssuedSigningSecret: responseSchema(issuedSecret),
         ApiKeyRequest: requestSchema(apiKeyRequest),
         IssuedApiKey: responseSchema(issuedApiKey),
+        DepartmentChanges: responseSchema(departmentChanges),
         AnswerAccepted: responseSchema(answerAccepted),
         Receipt: responseSchema(receipt),
         ReceiptClaims: responseSchema(receiptClaims),

@@ -2,6 +2,9 @@ import { receiptKeySet } from '../application/issue-receipt';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { httpHandler } from './http-handler';
 import { json } from './http-responses';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.receiptKeys);
 
 /** GET /.well-known/jwks.json (no authentication): the public key anyone verifies receipts with. */
 export const handler = httpHandler({

@@ -1,18 +1,25 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseChangeOfAddressRequest } from '../domain/change-of-address-request';
-import { requestFingerprint } from '../domain/identifiers';
+import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
+import { correctSubmission } from '../application/correct-submission';
 import { erasePersonalData } from '../application/erase-personal-data';
+import { withdrawSubmission } from '../application/withdraw-submission';
+import { parseCorrectionRequest } from '../domain/correction-request';
+import { parseWithdrawalRequest } from '../domain/withdrawal-request';
 import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
-import { startNotificationWorkflow } from '../workflow/workflow-control';
+import { startNotificationWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
 import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
 import { header, readJsonBody } from './request-body';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.submissionsApi);
 
 const repositories = serviceRepositories();
 
@@ -31,6 +38,9 @@ function submissionView(submission: SubmissionRecord, notifications: Notificatio
     notifications: notifications.map((n) => ({
       id: n.id,
       department: n.departmentId,
+      kind: n.kind ?? 'change',
+      ...(n.corrects ? { corrects: n.corrects } : {}),
+      ...(n.withdraws ? { withdraws: n.withdraws } : {}),
       status: n.status,
       attempts: n.attempts,
       lastError: n.lastError ?? null,
@@ -42,12 +52,20 @@ function submissionView(submission: SubmissionRecord, notifications: Notificatio
   };
 }
 
-async function createSubmission(event: APIGatewayProxyEventV2) {
-  const citizenId = await authenticateCitizen(event);
+function requireIdempotencyKey(event: APIGatewayProxyEventV2, what: string): string {
   const idempotencyKey = header(event, 'idempotency-key');
   if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    return problemResponse(400, 'Send an Idempotency-Key header of 1 to 255 printable characters, new for each submission.');
+    throw HttpProblem.of(400, `Send an Idempotency-Key header of 1 to 255 printable characters, new for each ${what}.`);
   }
+  return idempotencyKey;
+}
+
+/** A notification as the 202 of a submission, correction or withdrawal lists it. */
+const notificationSummary = (n: NotificationRecord) => ({ id: n.id, department: n.departmentId, kind: n.kind ?? 'change', status: n.status });
+
+async function createSubmission(event: APIGatewayProxyEventV2) {
+  const citizenId = await authenticateCitizen(event);
+  const idempotencyKey = requireIdempotencyKey(event, 'submission');
   const body = readJsonBody(event);
   const parsed = parseChangeOfAddressRequest(body);
   if (!parsed.ok) return problemResponse(422, 'Some answers need correcting.', parsed.errors);
@@ -63,7 +81,7 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
       const { id, reference, status, notifications } = submissionView(outcome.submission, outcome.notifications);
       return json(202, {
         id, reference, status,
-        notifications: notifications.map((n) => ({ id: n.id, department: n.department, status: n.status })),
+        notifications: notifications.map((n) => ({ id: n.id, department: n.department, kind: n.kind, status: n.status })),
       }, { location: `/v1/submissions/${id}` });
     }
   }
@@ -72,7 +90,8 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
 /** The submission in the path, if the signed-in citizen made it; anyone else's is answered like a missing one. */
 async function ownSubmission(event: APIGatewayProxyEventV2) {
   const citizenId = await authenticateCitizen(event);
-  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  const submissionId = event.pathParameters?.submissionId ?? '';
+  const submission = isSubmissionId(submissionId) ? await repositories.submissions.get(submissionId) : undefined;
   if (!submission || submission.citizenId !== citizenId) throw HttpProblem.of(404, 'There is no submission with this id.');
   return submission;
 }
@@ -112,10 +131,48 @@ async function deleteSubmission(event: APIGatewayProxyEventV2) {
   return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 }
 
+const followUpDependencies = () => ({ ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() });
+
+/** CONTRACT section 10: the citizen corrects parts of what they sent; departments already told are told again. */
+async function correct(event: APIGatewayProxyEventV2) {
+  const citizenId = await authenticateCitizen(event);
+  const idempotencyKey = requireIdempotencyKey(event, 'correction');
+  const body = readJsonBody(event);
+  const parsed = parseCorrectionRequest(body);
+  if (!parsed.ok) return problemResponse(422, 'Some corrections need correcting.', parsed.errors);
+  const outcome = await correctSubmission(followUpDependencies(), citizenId, event.pathParameters?.submissionId ?? '', idempotencyKey, parsed.value, requestFingerprint(body));
+  switch (outcome.kind) {
+    case 'not-found': return problemResponse(404, 'There is no submission with this id.');
+    case 'conflict': return problemResponse(409, outcome.detail);
+    case 'invalid': return problemResponse(422, 'Some corrections need correcting.', outcome.errors);
+    case 'key-reused': return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
+    case 'accepted':
+      return json(202, { id: outcome.correction.id, changed: outcome.correction.changed, notifications: outcome.notifications.map(notificationSummary) });
+  }
+}
+
+/** CONTRACT section 10: the citizen reported by mistake; what is not yet delivered is never sent. */
+async function withdraw(event: APIGatewayProxyEventV2) {
+  const citizenId = await authenticateCitizen(event);
+  // The body is optional: none at all withdraws without a reason.
+  const body = event.body ? readJsonBody(event) : {};
+  const parsed = parseWithdrawalRequest(body);
+  if (!parsed.ok) return problemResponse(422, 'Check your reason.', parsed.errors);
+  const outcome = await withdrawSubmission(followUpDependencies(), citizenId, event.pathParameters?.submissionId ?? '', parsed.value.reason || undefined);
+  switch (outcome.kind) {
+    case 'not-found': return problemResponse(404, 'There is no submission with this id.');
+    case 'conflict': return problemResponse(409, outcome.detail);
+    case 'accepted':
+      return json(202, { id: outcome.submission.id, status: outcome.submission.status, withdrawnAt: outcome.submission.withdrawnAt, notifications: outcome.notifications.map(notificationSummary) });
+  }
+}
+
 export const handler = httpHandler({
   'POST /v1/submissions': createSubmission,
   'GET /v1/submissions/{submissionId}': getSubmission,
   'GET /v1/submissions/{submissionId}/events': getEvents,
   'GET /v1/submissions/{submissionId}/receipt': getReceipt,
   'DELETE /v1/submissions/{submissionId}': deleteSubmission,
+  'POST /v1/submissions/{submissionId}/corrections': correct,
+  'POST /v1/submissions/{submissionId}/withdrawal': withdraw,
 });

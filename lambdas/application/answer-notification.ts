@@ -1,3 +1,4 @@
+import { isNotificationId } from '../domain/identifiers';
 import { evaluateDepartmentAnswer } from '../domain/notification-status';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentAnswer, NotificationRepository } from '../store/notification-repository';
@@ -19,6 +20,7 @@ export async function answerNotification(
   notificationId: string,
   answer: DepartmentAnswer,
 ): Promise<AnswerOutcome> {
+  if (!isNotificationId(notificationId)) return { kind: 'not-found' };
   let notification = await deps.notifications.get(notificationId);
   // Another department's notification is answered exactly like a missing one.
   if (!notification || notification.departmentId !== departmentId) return { kind: 'not-found' };

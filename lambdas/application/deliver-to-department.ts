@@ -3,6 +3,7 @@ import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-sched
 import { isActiveDepartment } from '../domain/department-configuration';
 import { crossesFailingThreshold, holdUntil, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
 import { fieldsToServe } from '../domain/entitlement';
+import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
@@ -49,7 +50,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   switch (notification.status) {
     case 'DELIVERED': return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
     case 'PENDING': break;
-    default: return { next: 'DONE' }; // Answered, failed or expired: nothing more to send.
+    default: return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
   }
 
   const [personalData, department, submission] = await Promise.all([
@@ -58,7 +59,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     deps.submissions.get(submissionId),
   ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
-  if (!personalData) return fail(deps, notification, 'The citizen\'s data has been erased');
+  const subject = subjectOf(notification);
+  // A withdrawal notice carries no personal data, so it can go even once that is erased.
+  if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
   if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   if (department.delivery === 'pull' || !department.webhookUrl) {
     // Nothing to push: the department collects it from its feed, which starts the wait for its answer.
@@ -84,6 +87,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
 
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
+  if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
   if (slot && department.rateLimitPerSecond) await keepSendSlot(deps, department.id, department.rateLimitPerSecond, slot.at);
   const now = deps.now();
   const body = notificationBody({ notification: started, submission, personalData, department, publicBaseUrl: deps.settings.publicBaseUrl, now });
@@ -98,8 +102,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     actor: 'service',
     departmentId: department.id,
     notificationId,
+    kind: subject.kind,
     attempt: started.attempts,
-    fields: fieldsToServe(notification.entitledFields, department.fields),
+    fields: subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
   // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.

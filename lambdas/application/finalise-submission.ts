@@ -15,7 +15,7 @@ export interface FinaliseDependencies extends Pick<ServiceRepositories, 'submiss
 /**
  * The submission takes the status its notifications add up to. When that is final (for the first
  * time in this round), the trail records it, the citizen is told, and the erasure of their
- * personal data is scheduled. A redelivery later opens a new round.
+ * personal data is scheduled. A redelivery, correction or withdrawal later opens a new round.
  */
 export async function finaliseSubmission(deps: FinaliseDependencies, submissionId: string): Promise<SubmissionStatus> {
   const submission = await deps.submissions.get(submissionId);
@@ -28,8 +28,10 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
     return status;
   }
 
-  // Each redelivery, and each FAILED notification later collected from the feed, opens a new round.
-  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0);
+  // Each redelivery, each FAILED notification later collected from the feed, and each notification a
+  // correction or withdrawal adds, makes a new round.
+  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0)
+    + notifications.filter((n) => (n.kind ?? 'change') !== 'change').length;
   const recorded = await deps.audit.record({
     submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
   });
@@ -39,7 +41,8 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
     await notifyCitizen(deps, submission.reference, submissionId, status, notifications, round);
   }
   // Last: once the citizen sees the final status, everything that goes with it has been done.
-  await deps.submissions.setStatus(submission.id, status, now);
+  // Not over notifications a correction or withdrawal added since they were read: their run finalises.
+  await deps.submissions.setStatus(submission.id, status, now, submission.notificationIds.length);
   return status;
 }
 

@@ -1,4 +1,5 @@
 import { fieldsToServe } from '../domain/entitlement';
+import { subjectOf } from '../domain/notification-event';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
@@ -50,25 +51,35 @@ export async function readFeed(
 }
 
 async function serve(deps: FeedDependencies, department: DepartmentRecord, notification: NotificationRecord): Promise<FeedItem | undefined> {
+  // Withdrawn before delivery (CONTRACT section 10): never sent, so never served either.
+  if (notification.status === 'WITHDRAWN') return undefined;
+  const subject = subjectOf(notification);
   const [submission, personalData] = await Promise.all([
     deps.submissions.get(notification.submissionId),
     deps.submissions.getPersonalData(notification.submissionId),
   ]);
-  if (!submission || !personalData) return undefined; // Erased: left out.
+  if (!submission) return undefined;
+  // Erased: left out; a withdrawal notice carries no personal data, so it is served even then.
+  if (!personalData && subject.kind !== 'withdrawal') return undefined;
+  // The citizen withdrew the report: what was never delivered (a FAILED one) is not served now.
+  if (submission.withdrawnAt && !notification.deliveredAt && subject.kind !== 'withdrawal') return undefined;
   const now = deps.now();
-  const body = notificationBody({ notification, submission, personalData, department, publicBaseUrl: deps.publicBaseUrl, now });
   let current = notification;
   if (notification.status === 'PENDING' || notification.status === 'FAILED') {
     // A FAILED one reopens its submission first: were this read to stop half-way, the reconciler
     // finds the submission in progress and finishes the work (or finalises it again).
     if (notification.status === 'FAILED') await deps.submissions.setStatus(notification.submissionId, 'IN_PROGRESS', now);
-    const delivered = await recordDelivered(deps, notification, 'pull', now, fieldsToServe(notification.entitledFields, department.fields));
+    const fields = subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields);
+    const delivered = await recordDelivered(deps, notification, 'pull', now, fields);
     current = delivered.notification;
+    // Withdrawn while this read was under way: the conditional write refused it, so nothing is served.
+    if (!current.deliveredAt) return undefined;
     if (delivered.first && current.collectionRun) {
       // No workflow was working on it: one now awaits the answer, its timeout from this delivery.
       await deps.startWorkflow(collectionExecutionName(current), { submissionId: current.submissionId, notificationIds: [current.id] });
     }
   }
+  const body = notificationBody({ notification, submission, personalData, department, publicBaseUrl: deps.publicBaseUrl, now });
   return { ...(JSON.parse(body) as Record<string, unknown>), id: notification.id, status: current.status };
 }
 

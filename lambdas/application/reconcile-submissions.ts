@@ -3,6 +3,7 @@ import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
+import { followUpExecutionName } from './follow-up-notifications';
 import { collectionExecutionName } from './read-feed';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
@@ -85,8 +86,10 @@ export interface ExecutionEnded {
   readonly input?: string | null;
 }
 
-const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+)?$/;
-const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)-redelivery-\d+$/;
+// A round (`-resume-<n>`) or a withdrawal's finalising run; a redelivery, a feed collection's wait
+// for the answer (`-collected`), or a correction or withdrawal notice's own run (named after the notification).
+const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+|-withdrawal)?$/;
+const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)(?:-redelivery-\d+|-collected)?$/;
 
 /** The submission an execution worked on: its input says, else its name does. */
 async function submissionOfExecution(deps: ReconcileDependencies, execution: ExecutionEnded): Promise<string | undefined> {
@@ -136,8 +139,8 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     return true;
   }
 
-  // The round has ended yet the submission is not final: a redelivery may be under way, or an
-  // execution failed, timed out or was aborted. (Or it has just finalised it: look again.)
+  // The round has ended yet the submission is not final: a redelivery, correction or withdrawal may
+  // be under way, or an execution failed, timed out or was aborted. (Or it has just finalised it: look again.)
   const current = await deps.submissions.get(submission.id);
   if (!current || current.status !== 'IN_PROGRESS') return false;
   const notifications = await deps.notifications.getMany(submission.notificationIds);
@@ -146,9 +149,11 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   for (const notification of open) {
     // Left for a pull department's feed: no workflow is needed until it is collected.
     if (notification.status === 'PENDING' && notification.awaitingCollection) continue;
-    // A feed read that delivered it starts its own run; a redelivery has one too.
+    // A feed read that delivered it starts its own run; so do a redelivery, a correction and a withdrawal.
+    const followUp = (notification.kind ?? 'change') !== 'change';
     const name = notification.collectionRun ? collectionExecutionName(notification)
-      : notification.redeliveries ? redeliveryExecutionName(notification) : undefined;
+      : notification.redeliveries ? redeliveryExecutionName(notification)
+        : followUp ? followUpExecutionName(notification) : undefined;
     if (!name) {
       uncovered.push(notification);
       continue;
@@ -162,7 +167,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     }
     uncovered.push(notification);
   }
-  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries or collections are under way, or awaited.
+  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries, follow-ups or collections are under way, or awaited.
 
   // A fresh round for what is left (nothing left: it only finalises the submission).
   const rounds = submission.recoveryRounds ?? 0;

@@ -27,6 +27,7 @@ export async function recordDelivered(
       actor: 'service',
       departmentId: notification.departmentId,
       notificationId: notification.id,
+      ...(notification.kind ? { kind: notification.kind } : {}),
       channel,
       ...(fields ? { fields } : {}),
     });

@@ -1,4 +1,5 @@
 import { isActiveDepartment } from '../domain/department-configuration';
+import { isNotificationId } from '../domain/identifiers';
 import type { ServiceRepositories } from '../store/service-repositories';
 import type { NotificationRecord } from '../store/records';
 
@@ -21,6 +22,7 @@ export async function redeliverNotification(
   },
   notificationId: string,
 ): Promise<RedeliverOutcome> {
+  if (!isNotificationId(notificationId)) return { kind: 'not-found' };
   const notification = await deps.notifications.get(notificationId);
   if (!notification) return { kind: 'not-found' };
   const start = (n: NotificationRecord) => deps.startWorkflow(redeliveryExecutionName(n), { submissionId: n.submissionId, notificationIds: [n.id] });

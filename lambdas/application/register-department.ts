@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { changedConfigurationFields, type DepartmentChange } from '../domain/department-change';
 import type { DepartmentConfiguration } from '../domain/department-configuration';
+import type { DepartmentChangeTrail } from '../store/department-change-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../store/records';
 
@@ -29,6 +31,16 @@ export type RegisterOutcome =
   | { kind: 'created'; department: DepartmentRecord; signingSecret: string; apiKey: string }
   | { kind: 'replaced'; department: DepartmentRecord };
 
+/** Who changes a department, and where the change is recorded for operators. */
+export interface ChangeRecorder {
+  readonly trail: DepartmentChangeTrail;
+  readonly actor: string;
+}
+
+function recordChange(recorder: ChangeRecorder | undefined, departmentId: string, now: Date, action: DepartmentChange['action'], changedFields: string[]) {
+  return recorder?.trail.record({ departmentId, at: now.toISOString(), actor: recorder.actor, action, changedFields });
+}
+
 /** Creates the department with a fresh secret and key, or replaces its configuration keeping both. */
 export async function registerDepartment(
   departments: DepartmentRepository,
@@ -36,11 +48,16 @@ export async function registerDepartment(
   configuration: DepartmentConfiguration,
   hashApiKey: (key: string) => string,
   now: Date,
+  recorder?: ChangeRecorder,
 ): Promise<RegisterOutcome> {
   // Create-or-replace can race with itself; a second round settles it.
   for (let round = 0; round < 3; round++) {
+    const before = recorder ? await departments.get(id) : undefined;
     const replaced = await departments.replaceConfiguration(id, configuration, now);
-    if (replaced) return { kind: 'replaced', department: replaced };
+    if (replaced) {
+      await recordChange(recorder, id, now, 'REPLACED', changedConfigurationFields(before, configuration));
+      return { kind: 'replaced', department: replaced };
+    }
     const signingSecret = newSigningSecret();
     const apiKey = newApiKey(id);
     const department: DepartmentRecord = {
@@ -52,7 +69,10 @@ export async function registerDepartment(
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    if ((await departments.create(department)) === 'created') return { kind: 'created', department, signingSecret, apiKey };
+    if ((await departments.create(department)) === 'created') {
+      await recordChange(recorder, id, now, 'CREATED', changedConfigurationFields(undefined, configuration));
+      return { kind: 'created', department, signingSecret, apiKey };
+    }
   }
   throw new Error('Department registration did not settle');
 }
@@ -63,7 +83,7 @@ export function activeSigningSecrets(secrets: readonly SigningSecret[], now: Dat
 }
 
 /** Issues a new signing secret; the ones before it keep signing for 24 hours. */
-export async function rotateSigningSecret(departments: DepartmentRepository, id: string, now: Date) {
+export async function rotateSigningSecret(departments: DepartmentRepository, id: string, now: Date, recorder?: ChangeRecorder) {
   for (let round = 0; round < 5; round++) {
     const department = await departments.get(id);
     if (!department) return undefined;
@@ -73,7 +93,10 @@ export async function rotateSigningSecret(departments: DepartmentRepository, id:
     const updated = await departments.replaceSigningSecrets(
       id, [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
     );
-    if (updated) return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
+    if (updated) {
+      await recordChange(recorder, id, now, 'SIGNING_SECRET_ISSUED', ['signingSecrets']);
+      return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
+    }
   }
   throw new Error('Signing secret rotation did not settle');
 }
@@ -88,6 +111,7 @@ export async function issueApiKey(
   options: { revokePrevious: boolean },
   hashApiKey: (key: string) => string,
   now: Date,
+  recorder?: ChangeRecorder,
 ) {
   for (let round = 0; round < 5; round++) {
     const department = await departments.get(id);
@@ -98,7 +122,10 @@ export async function issueApiKey(
     const updated = await departments.replaceApiKeys(
       id, [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
     );
-    if (updated) return { apiKey, previousKeysRetireAt: previous.length > 0 ? retiresAt : null };
+    if (updated) {
+      await recordChange(recorder, id, now, 'API_KEY_ISSUED', options.revokePrevious ? ['apiKeys', 'revokedPreviousKeys'] : ['apiKeys']);
+      return { apiKey, previousKeysRetireAt: previous.length > 0 ? retiresAt : null };
+    }
   }
   throw new Error('API key rotation did not settle');
 }

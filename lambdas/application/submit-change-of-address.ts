@@ -56,6 +56,7 @@ export async function submitChangeOfAddress(
     id: notificationIdFor(submissionId, department!.id),
     submissionId,
     departmentId: department!.id,
+    kind: 'change',
     status: 'PENDING',
     confirmationRequired: department!.confirmation.required,
     confirmationTimeoutSeconds: department!.confirmation.timeoutSeconds,

@@ -1,24 +1,31 @@
 import type { EntitleableField } from './entitlement';
+import type { NotificationKind } from './notification-status';
 
 /**
  * One entry of a submission's audit trail: who did what, when, to which department, and which of
  * the citizen's data went where. Entries carry field names, never their values, so the trail stays
  * once personal data is erased.
  */
-export type AuditEventType =
-  | 'SUBMITTED'
-  | 'SENT'
-  | 'DELIVERED'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'REDELIVERY_REQUESTED'
-  | 'WORKFLOW_RESUMED'
-  | 'COMPLETED'
-  | 'COMPLETED_WITH_ISSUES'
-  | 'CITIZEN_NOTIFIED'
-  | 'PERSONAL_DATA_ERASED';
+export const AUDIT_EVENT_TYPES = [
+  'SUBMITTED',
+  'SENT',
+  // The data first reached the department, by push or from its feed (with the channel).
+  'DELIVERED',
+  'CONFIRMED',
+  'REJECTED',
+  'FAILED',
+  'EXPIRED',
+  'REDELIVERY_REQUESTED',
+  'WORKFLOW_RESUMED',
+  'COMPLETED',
+  'COMPLETED_WITH_ISSUES',
+  'CITIZEN_NOTIFIED',
+  'PERSONAL_DATA_ERASED',
+  // The citizen corrected what they sent; withdrew it (and, per notification, what was not sent).
+  'CORRECTED',
+  'WITHDRAWN',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export type AuditActor = 'citizen' | 'service' | 'operator' | `department:${string}`;
 
@@ -34,8 +41,10 @@ export interface AuditEvent {
   readonly actor: AuditActor;
   readonly departmentId?: string;
   readonly notificationId?: string;
+  /** What the notification is (SENT): the change, a correction or a withdrawal notice. */
+  readonly kind?: NotificationKind;
   readonly attempt?: number;
-  /** The data that left with this event (SENT): field names only. */
+  /** The data that left with this event (SENT), or that a correction changed (CORRECTED): field names only. */
   readonly fields?: readonly EntitleableField[];
   readonly outcome?: string;
   /** DELIVERED: how the data first reached the department (CONTRACT section 8). */

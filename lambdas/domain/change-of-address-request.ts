@@ -68,6 +68,52 @@ const address = (which: 'previous' | 'new') =>
     // An empty second line means "none": drop it rather than send departments an empty string.
     .transform(({ line2, ...rest }) => (line2 ? { line1: rest.line1, line2, town: rest.town, postcode: rest.postcode } : rest));
 
+/** The parts of a change of address, each validated and normalised on its own (corrections replace them one by one). */
+export function makeChangeOfAddressParts(now: () => Date) {
+  return {
+    person: z.strictObject(
+      {
+        givenName: text('Enter your first name.', 100, 'Your first name must be 100 characters or fewer.'),
+        familyName: text('Enter your last name.', 100, 'Your last name must be 100 characters or fewer.'),
+        dateOfBirth: calendarDate('your date of birth', '1985-12-10').superRefine((value, ctx) => {
+          if (value < EARLIEST_DATE_OF_BIRTH) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be on or after 1 January 1900.' });
+          else if (value >= isoDay(now())) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be in the past.' });
+        }),
+        nationalInsuranceNumber: z
+          .string()
+          .transform((value, ctx) => {
+            const nino = normaliseNationalInsuranceNumber(value);
+            if (nino === null) {
+              ctx.addIssue({ code: 'custom', message: 'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.' });
+              return z.NEVER;
+            }
+            return nino;
+          })
+          .optional(),
+        email: z
+          .string()
+          .trim()
+          .pipe(
+            z
+              .email('Enter an email address in the correct format, like name@example.com.')
+              .max(254, 'Your email address must be 254 characters or fewer.'),
+          )
+          .optional(),
+      },
+      required('Enter your personal details.'),
+    ),
+    previousAddress: address('previous'),
+    newAddress: address('new'),
+    movedOn: calendarDate('the date you moved', '2026-11-20').refine(
+      (value) => value <= oneYearAfter(now()),
+      'The date you moved must be no more than a year from today.',
+    ),
+  };
+}
+
+/** The rule across parts: nobody moves before they are born. */
+export const MOVED_BEFORE_BIRTH = 'The date you moved must be on or after your date of birth.';
+
 /** Builds the schema against a clock, so date rules ("in the past", "within a year") are testable. */
 export function makeChangeOfAddressRequestSchema(now: () => Date) {
   return z
@@ -76,43 +122,7 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
         error: (issue) =>
           issue.input === undefined ? 'Enter the type of change, "address.changed".' : 'The type of change must be "address.changed".',
       }),
-      person: z.strictObject(
-        {
-          givenName: text('Enter your first name.', 100, 'Your first name must be 100 characters or fewer.'),
-          familyName: text('Enter your last name.', 100, 'Your last name must be 100 characters or fewer.'),
-          dateOfBirth: calendarDate('your date of birth', '1985-12-10').superRefine((value, ctx) => {
-            if (value < EARLIEST_DATE_OF_BIRTH) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be on or after 1 January 1900.' });
-            else if (value >= isoDay(now())) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be in the past.' });
-          }),
-          nationalInsuranceNumber: z
-            .string()
-            .transform((value, ctx) => {
-              const nino = normaliseNationalInsuranceNumber(value);
-              if (nino === null) {
-                ctx.addIssue({ code: 'custom', message: 'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.' });
-                return z.NEVER;
-              }
-              return nino;
-            })
-            .optional(),
-          email: z
-            .string()
-            .trim()
-            .pipe(
-              z
-                .email('Enter an email address in the correct format, like name@example.com.')
-                .max(254, 'Your email address must be 254 characters or fewer.'),
-            )
-            .optional(),
-        },
-        required('Enter your personal details.'),
-      ),
-      previousAddress: address('previous'),
-      newAddress: address('new'),
-      movedOn: calendarDate('the date you moved', '2026-11-20').refine(
-        (value) => value <= oneYearAfter(now()),
-        'The date you moved must be no more than a year from today.',
-      ),
+      ...makeChangeOfAddressParts(now),
       departments: z
         .array(
           z.string().regex(DEPARTMENT_ID_PATTERN, 'This is not a department identifier: use 2 to 40 lower-case letters, digits or hyphens.'),
@@ -126,7 +136,7 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
       (request, ctx) => {
         const dateOfBirth = request?.person?.dateOfBirth;
         if (typeof dateOfBirth === 'string' && typeof request.movedOn === 'string' && request.movedOn < dateOfBirth) {
-          ctx.addIssue({ code: 'custom', path: ['movedOn'], message: 'The date you moved must be on or after your date of birth.' });
+          ctx.addIssue({ code: 'custom', path: ['movedOn'], message: MOVED_BEFORE_BIRTH });
         }
       },
       // Runs even when other fields are wrong, but only when both dates are themselves valid.

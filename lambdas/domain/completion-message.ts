@@ -13,6 +13,7 @@ const OUTCOMES: Record<NotificationStatus, string> = {
   REJECTED: 'could not update their records',
   FAILED: 'could not be reached',
   EXPIRED: 'did not answer in time',
+  WITHDRAWN: 'was not told, as you withdrew the report',
 };
 
 /** What the citizen is told once every department has acted; no personal data beyond the reference. */

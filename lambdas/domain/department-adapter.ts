@@ -10,7 +10,7 @@ import type { NotificationEvent } from './notification-event';
  */
 const ADDRESS_PARTS = ['line1', 'line2', 'town', 'postcode'] as const;
 export const MAPPABLE_SOURCES = [
-  'type', 'timestamp', 'notificationId', 'reference', 'confirmationUrl',
+  'type', 'timestamp', 'notificationId', 'reference', 'confirmationUrl', 'corrects', 'withdraws',
   'person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email',
   ...ADDRESS_PARTS.map((part) => `previousAddress.${part}` as const),
   ...ADDRESS_PARTS.map((part) => `newAddress.${part}` as const),

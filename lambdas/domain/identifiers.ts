@@ -38,6 +38,29 @@ export function notificationIdFor(submissionId: string, departmentId: string): s
   return 'ntf_' + base32(digest('notification', submissionId, departmentId), ID_LENGTH).toLowerCase();
 }
 
+/** `cor_` + 26 characters: one correction per submission and Idempotency-Key. */
+export function correctionIdFor(submissionId: string, idempotencyKey: string): string {
+  return 'cor_' + base32(digest('correction', submissionId, idempotencyKey), ID_LENGTH).toLowerCase();
+}
+
+/** The `address.corrected` notification of one correction to one department. */
+export function correctionNotificationIdFor(correctionId: string, departmentId: string): string {
+  return 'ntf_' + base32(digest('correction-notification', correctionId, departmentId), ID_LENGTH).toLowerCase();
+}
+
+/** The `address.withdrawn` notice for a notification already delivered: one per notification withdrawn. */
+export function withdrawalNotificationIdFor(notificationId: string): string {
+  return 'ntf_' + base32(digest('withdrawal-notification', notificationId), ID_LENGTH).toLowerCase();
+}
+
+const SUBMISSION_ID = /^sub_[0-9a-hjkmnp-tv-z]{26}$/;
+const NOTIFICATION_ID = /^ntf_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** Whether the text could be a submission id at all: anything else is answered 404 without a lookup. */
+export const isSubmissionId = (text: string): boolean => SUBMISSION_ID.test(text);
+/** Whether the text could be a notification id at all: anything else is answered 404 without a lookup. */
+export const isNotificationId = (text: string): boolean => NOTIFICATION_ID.test(text);
+
 /**
  * A short reference a citizen can read out on the phone, e.g. "TUO-7F3K-9QX2". It carries 40
  * bits, so it is for people, not a key: look submissions up by id.

@@ -1,14 +1,11 @@
 // The life of one notification and how a submission's status follows from its notifications
 // (CONTRACT sections 5 and 6). Kept pure so the API, the workflow and the tests agree on it.
 
-export const NOTIFICATION_STATUSES = ['PENDING', 'DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED'] as const;
+export const NOTIFICATION_STATUSES = ['PENDING', 'DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'WITHDRAWN'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 export const SUBMISSION_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'COMPLETED_WITH_ISSUES'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
-
-/** What a notification tells its department: the original report, or (CONTRACT section 10) a correction or withdrawal of it. */
-export type NotificationKind = 'change' | 'correction' | 'withdrawal';
 
 export type DepartmentOutcome = 'CONFIRMED' | 'REJECTED';
 
@@ -23,19 +20,22 @@ export function isFinalNotificationStatus(status: NotificationStatus, confirmati
     case 'REJECTED':
     case 'FAILED':
     case 'EXPIRED':
+    case 'WITHDRAWN':
       return true;
   }
 }
 
 // PENDING -> CONFIRMED/REJECTED directly: a department may answer from inside its webhook
 // handler, before its 2xx reaches us. FAILED -> PENDING: an operator asks for redelivery.
+// PENDING -> WITHDRAWN: the citizen withdrew the submission before this was delivered (section 10).
 const TRANSITIONS: Readonly<Record<NotificationStatus, readonly NotificationStatus[]>> = {
-  PENDING: ['DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED'],
+  PENDING: ['DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED', 'WITHDRAWN'],
   DELIVERED: ['CONFIRMED', 'REJECTED', 'EXPIRED'],
   CONFIRMED: [],
   REJECTED: [],
   FAILED: ['PENDING'],
   EXPIRED: [],
+  WITHDRAWN: [],
 };
 
 export function canTransition(from: NotificationStatus, to: NotificationStatus): boolean {
@@ -79,6 +79,19 @@ export function evaluateDepartmentAnswer(
       return current.status === outcome ? 'REPEAT' : 'CONFLICT';
     case 'FAILED':
     case 'EXPIRED':
+    case 'WITHDRAWN':
       return 'CONFLICT';
   }
+}
+
+/**
+ * What a notification tells its department (CONTRACT section 10): the original report, a
+ * correction of it sent to a department already told, or the notice that the citizen withdrew it.
+ */
+export const NOTIFICATION_KINDS = ['change', 'correction', 'withdrawal'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Whether the department has been given this notification's data (by a push answered 2xx, or an answer that proves it). */
+export function wasDelivered(n: { status: NotificationStatus; deliveredAt?: string }): boolean {
+  return n.deliveredAt !== undefined || n.status === 'DELIVERED' || n.status === 'CONFIRMED' || n.status === 'REJECTED' || n.status === 'EXPIRED';
 }

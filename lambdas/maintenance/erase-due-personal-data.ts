@@ -1,5 +1,8 @@
 import { eraseDuePersonalData } from '../application/erase-personal-data';
 import { serviceRepositories } from '../store/service-repositories';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.eraseDuePersonalData);
 
 const repositories = serviceRepositories();
 

@@ -4,6 +4,9 @@ import { logger } from '../observability/logger';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution, workflowExecutionState } from '../workflow/workflow-control';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.reconcileSubmissions);
 
 const repositories = serviceRepositories();
 

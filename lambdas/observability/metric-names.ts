@@ -23,4 +23,9 @@ export const METRIC = {
   endpointHealthy: 'EndpointHealthy',
   /** A department's endpoint answered 410 and was disabled; alarmed. */
   endpointDisabled: 'EndpointDisabled',
+  /** A request answered 500: a fault of ours, counted from the logs by a metric filter. */
+  unexpectedErrors: 'UnexpectedErrors',
 } as const;
+
+/** The log message of every 500 an API handler answers; the UnexpectedErrors metric filter matches it. */
+export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error answered 500';

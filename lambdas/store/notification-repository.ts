@@ -38,8 +38,11 @@ export interface NotificationRepository {
   getMany(ids: readonly string[]): Promise<NotificationRecord[]>;
   /** Stores the notification unless it exists (retried submissions converge on the same ids). */
   createIfAbsent(record: NotificationRecord): Promise<void>;
-  /** Counts an attempt and marks the notification sent; returns the notification as it now is. */
-  recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord>;
+  /**
+   * Counts an attempt and marks the notification sent; returns the notification as it now is, or
+   * undefined when it is no longer PENDING (withdrawn meanwhile: it must not be sent).
+   */
+  recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined>;
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date): Promise<void>;
   /**
@@ -55,6 +58,8 @@ export interface NotificationRepository {
   recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord>;
   /** A department's feed: its notifications in the order they were created, after `after` (a cursor). */
   listFeed(departmentId: string, page: { limit: number; after?: string }): Promise<FeedPage>;
+  /** PENDING -> WITHDRAWN (the citizen withdrew it before delivery); false when it had already moved on. */
+  markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean>;
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
   markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */

@@ -48,6 +48,25 @@ export interface SubmissionRecord {
   readonly erasedAt?: string;
   /** How many fresh workflow executions the reconciler started for it; names the latest one. */
   readonly recoveryRounds?: number;
+  /** When the citizen withdrew it (CONTRACT section 10); nothing not yet delivered is sent from then on. */
+  readonly withdrawnAt?: string;
+  /** The citizen's reason for withdrawing, if given; erased with their personal data. */
+  readonly withdrawalReason?: string;
+}
+
+/** One correction a citizen sent (CONTRACT section 10), kept so a retry with its Idempotency-Key answers the same. */
+export interface CorrectionRecord {
+  readonly id: string;
+  readonly submissionId: string;
+  /** Fingerprint of the request body, to tell a retry from a different correction under the same key. */
+  readonly fingerprint: string;
+  /** The field names whose values it changed. */
+  readonly changed: EntitleableField[];
+  /** The `address.corrected` notifications it created, one per department already delivered to and entitled to a changed field. */
+  readonly notificationIds: string[];
+  readonly createdAt: string;
+  /** Set once the citizen's data holds the correction: a retry must not apply it again over a later one. */
+  readonly appliedAt?: string;
 }
 
 /** The citizen's personal data, kept apart from the submission so it can be erased on its own. */
@@ -62,8 +81,14 @@ export interface NotificationRecord {
   readonly id: string;
   readonly submissionId: string;
   readonly departmentId: string;
-  /** Absent on the original report's notifications: `change`. */
+  /** Absent on notifications stored before corrections existed: those are all `change`. */
   readonly kind?: NotificationKind;
+  /** A correction: the notification it corrects (what the department was first sent). */
+  readonly corrects?: string;
+  /** A correction: the field names it changes that this department is entitled to. */
+  readonly changed?: EntitleableField[];
+  /** A withdrawal notice: the notification it withdraws. */
+  readonly withdraws?: string;
   readonly status: NotificationStatus;
   readonly confirmationRequired: boolean;
   readonly confirmationTimeoutSeconds: number;

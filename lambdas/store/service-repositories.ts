@@ -1,5 +1,6 @@
 import { serviceSettings } from '../service-settings';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
+import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbEndpointRepository } from './dynamodb/dynamodb-endpoint-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
@@ -19,6 +20,7 @@ export function serviceRepositories() {
     journeys: new DynamoDbJourneyRepository(tableName),
     endpoints: new DynamoDbEndpointRepository(tableName),
     operatorEvents: new DynamoDbOperatorEventLog(tableName),
+    departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
     webSessions: new DynamoDbWebSessionRepository(tableName),
   };
 }

@@ -1,13 +1,33 @@
 import type { SubmissionStatus } from '../domain/notification-status';
 import type { ChangeOfAddress } from '../domain/entitlement';
-import type { PersonalDataRecord, SubmissionRecord } from './records';
+import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from './records';
 
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
   /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
   create(record: SubmissionRecord): Promise<'created' | 'exists'>;
-  /** Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not. */
-  setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void>;
+  /**
+   * Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not.
+   * With `notificationCount`, only while the submission still has that many notifications (a final
+   * status worked out before a correction or withdrawal added some must not overwrite IN_PROGRESS).
+   */
+  setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void>;
+  /**
+   * Adds notifications to the submission (those it has already are skipped) and puts it back
+   * IN_PROGRESS; returns the submission as it now is.
+   */
+  addNotifications(id: string, notificationIds: readonly string[], now: Date): Promise<SubmissionRecord>;
+  /** Records that the citizen withdrew it (the first time only); returns the submission as it now is. */
+  recordWithdrawal(id: string, reason: string | undefined, now: Date): Promise<SubmissionRecord>;
+  /** Stores a correction unless one with its id exists (a retry with the same Idempotency-Key). */
+  createCorrection(record: CorrectionRecord): Promise<'created' | 'exists'>;
+  getCorrection(submissionId: string, correctionId: string): Promise<CorrectionRecord | undefined>;
+  markCorrectionApplied(submissionId: string, correctionId: string, now: Date): Promise<void>;
+  /**
+   * Replaces the citizen's data with the corrected one and cancels any scheduled erasure (the
+   * submission is in progress again); false when it has already been erased.
+   */
+  replacePersonalData(submissionId: string, change: ChangeOfAddress): Promise<boolean>;
   /**
    * Every submission not yet final (what the reconciler makes sure has a workflow running), or only
    * those created before `createdBefore` (the stale ones a sweep looks at).

@@ -8,7 +8,7 @@ import { json } from '../api/http-responses';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';
 import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
-import { requestFingerprint } from '../domain/identifiers';
+import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
 import type { DepartmentRecord } from '../store/records';
@@ -278,7 +278,8 @@ async function send(event: APIGatewayProxyEventV2, citizenId: string) {
 // --- after sending ----------------------------------------------------------------------------
 
 async function ownSubmission(event: APIGatewayProxyEventV2, citizenId: string) {
-  const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
+  const submissionId = event.pathParameters?.submissionId ?? '';
+  const submission = isSubmissionId(submissionId) ? await repositories.submissions.get(submissionId) : undefined;
   // Someone else's submission is answered exactly like a missing one, as the API does.
   return submission && submission.citizenId === citizenId ? submission : undefined;
 }
@@ -314,6 +315,8 @@ async function progressContext(event: APIGatewayProxyEventV2, citizenId: string)
     status: submission.status,
     statusText: submissionStatusText(submission, notifications),
     final,
+    withdrawnAt: submission.withdrawnAt ? formatDateTime(submission.withdrawnAt) : undefined,
+    canChange: !submission.withdrawnAt && !submission.erasedAt,
     notifications: notifications.map((n) => notificationProgress(n, names.get(n.departmentId) ?? n.departmentId)),
     events: chronological(events).map((e) => ({
       at: e.at,
@@ -328,7 +331,11 @@ async function statusPage(event: APIGatewayProxyEventV2) {
   if (typeof citizen !== 'string') return citizen;
   const context = await progressContext(event, citizen);
   if (!context) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
-  return page(event, 'status.njk', { title: 'Progress of your change of address', ...context, ...signOutContext(citizen) });
+  const done = event.queryStringParameters?.done;
+  return page(event, 'status.njk', {
+    title: 'Progress of your change of address', ...context, ...signOutContext(citizen),
+    done: done === 'corrected' || done === 'withdrawn' ? done : undefined,
+  });
 }
 
 /** The status table alone, for the page's script to swap in while the citizen watches. */

@@ -1,5 +1,6 @@
 // How a notification's status reads to a citizen: plain words and a GOV.UK tag colour.
 import { chronological, type AuditEvent } from '../domain/audit-event';
+import type { NotificationKind } from '../domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import { FIELD_LABELS } from './citizen-journey';
 
@@ -14,14 +15,24 @@ export function formatDateTime(iso: string | undefined): string {
 export interface NotificationProgress {
   readonly departmentId: string;
   readonly departmentName: string;
+  /** What was (or is being) sent: the report, a correction of it, or the notice that it was withdrawn. */
+  readonly kind: string;
+  readonly kindLabel: string;
   readonly status: string;
   readonly statusLabel: string;
   readonly tagClass: string;
   readonly detail: string;
 }
 
+const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  change: 'Your report',
+  correction: 'Your correction',
+  withdrawal: 'That you withdrew your report',
+};
+
 export function notificationProgress(n: NotificationRecord, departmentName: string): NotificationProgress {
-  const base = { departmentId: n.departmentId, departmentName, status: n.status };
+  const kind = n.kind ?? 'change';
+  const base = { departmentId: n.departmentId, departmentName, status: n.status, kind, kindLabel: KIND_LABELS[kind] };
   switch (n.status) {
     case 'PENDING':
       return n.lastError
@@ -39,13 +50,18 @@ export function notificationProgress(n: NotificationRecord, departmentName: stri
       return { ...base, statusLabel: 'Not told', tagClass: 'govuk-tag--red', detail: 'We could not send them your details. Contact them directly.' };
     case 'EXPIRED':
       return { ...base, statusLabel: 'No answer', tagClass: 'govuk-tag--orange', detail: 'They received your details but did not answer in time. Contact them directly.' };
+    case 'WITHDRAWN':
+      return { ...base, statusLabel: 'Withdrawn', tagClass: 'govuk-tag--grey', detail: 'You withdrew your report before it reached them, so they were not sent anything.' };
   }
 }
 
 export function submissionStatusText(submission: SubmissionRecord, notifications: readonly NotificationRecord[]): string {
   switch (submission.status) {
     case 'COMPLETED': return 'Finished: every department has your new address.';
-    case 'COMPLETED_WITH_ISSUES': return 'Finished, but not every department could update its records. See what to do below.';
+    case 'COMPLETED_WITH_ISSUES':
+      return submission.withdrawnAt
+        ? 'Finished: you withdrew this report.'
+        : 'Finished, but not every department could update its records. See what to do below.';
     default: {
       const waiting = notifications.filter((n) => n.status === 'PENDING' || (n.status === 'DELIVERED' && n.confirmationRequired)).length;
       return `In progress: ${notifications.length - waiting} of ${notifications.length} departments have finished.`;
@@ -58,10 +74,13 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
   const department = event.departmentId ? departmentName(event.departmentId) : 'A department';
   switch (event.type) {
     case 'SUBMITTED': return 'You sent your report.';
-    case 'SENT': return `${department} was sent: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
-    case 'DELIVERED': return event.channel === 'pull'
-      ? `${department} collected: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`
-      : `${department} received your details.`;
+    case 'SENT':
+      if (event.kind === 'withdrawal') return `${department} was told you withdrew your report.`;
+      return `${department} was sent${event.kind === 'correction' ? ' your correction' : ''}: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
+    case 'DELIVERED':
+      if (event.channel !== 'pull') return `${department} received your details.`;
+      if (event.kind === 'withdrawal') return `${department} collected the notice that you withdrew your report.`;
+      return `${department} collected${event.kind === 'correction' ? ' your correction' : ''}: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
     case 'CONFIRMED': return `${department} updated its records${event.departmentReference ? ` (their reference ${event.departmentReference})` : ''}.`;
     case 'REJECTED': return `${department} could not update its records${event.reason ? `: ${event.reason}` : ''}.`;
     case 'FAILED': return `We could not send your details to ${department}.`;
@@ -72,5 +91,9 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
     case 'CITIZEN_NOTIFIED': return 'We sent you a message that your report is finished.';
     case 'PERSONAL_DATA_ERASED': return 'Your personal details were deleted from this service.';
     case 'WORKFLOW_RESUMED': return 'We picked your report up again after an interruption on our side.';
+    case 'CORRECTED': return `You corrected: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ') || 'nothing that had changed'}.`;
+    case 'WITHDRAWN': return event.departmentId
+      ? `Your report was not sent to ${department}, as you withdrew it.`
+      : 'You told us you reported this by mistake, and withdrew it.';
   }
 }

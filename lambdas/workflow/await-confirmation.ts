@@ -1,5 +1,8 @@
 import { serviceRepositories } from '../store/service-repositories';
 import { resumeWaitingWorkflow } from './workflow-control';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.awaitConfirmation);
 
 const repositories = serviceRepositories();
 

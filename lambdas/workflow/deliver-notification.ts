@@ -3,6 +3,9 @@ import { sendWebhook } from '../delivery/webhook-sender';
 import { countingOperatorEvents, countingOutcomes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.deliverNotification);
 
 const repositories = serviceRepositories();
 

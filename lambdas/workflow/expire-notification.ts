@@ -1,5 +1,8 @@
 import { countingOutcomes } from '../observability/service-metrics';
 import { serviceRepositories } from '../store/service-repositories';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.expireNotification);
 
 const repositories = serviceRepositories();
 const notifications = countingOutcomes(repositories.notifications);

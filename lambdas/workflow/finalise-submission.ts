@@ -4,6 +4,9 @@ import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
 import { recordConfirmationTimes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.finaliseSubmission);
 
 const repositories = serviceRepositories();
 const notifier = serviceCitizenNotifier();

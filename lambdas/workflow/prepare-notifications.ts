@@ -1,4 +1,7 @@
 import { serviceRepositories } from '../store/service-repositories';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+
+checkEnvironment(FUNCTIONS.prepareNotifications);
 
 const repositories = serviceRepositories();
 

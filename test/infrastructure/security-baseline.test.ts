@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_LIMITS, composeTellUsOnceApp } from '../../lib/tell-us-once-app';
 import { LocalApiGateway } from '../../local/local-api-gateway';
 import { apiRoutes } from '../../local/template-resources';
-import { METRIC, METRICS_NAMESPACE } from '../../lambdas/observability/metric-names';
+import { METRIC, METRICS_NAMESPACE, UNEXPECTED_ERROR_MESSAGE } from '../../lambdas/observability/metric-names';
 
 // One App per file. Context as an operator would pass it with -c, to see it reach the template.
 const app = new App({
@@ -216,6 +216,16 @@ describe('monitoring', () => {
     expect(alarms.some((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx')).toBe(true);
     expect(alarms.some((a) => metricsOf(a).filter((m: any) => m.MetricStat?.Metric.MetricName === 'Throttles').length >= 10)).toBe(true);
     expect(alarms.some((a) => a.MetricName === 'ExecutionThrottled')).toBe(true);
+  });
+
+  it('alarms on the first unexpected 500, counted from the API functions\' logs', () => {
+    const filters = resources('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(filters.length).toBeGreaterThanOrEqual(4);
+    for (const filter of filters) {
+      expect(filter.FilterPattern).toContain(UNEXPECTED_ERROR_MESSAGE);
+      expect(filter.MetricTransformations).toEqual([expect.objectContaining({ MetricNamespace: METRICS_NAMESPACE, MetricName: METRIC.unexpectedErrors })]);
+    }
+    expect(alarms.some((a) => a.Namespace === METRICS_NAMESPACE && a.MetricName === METRIC.unexpectedErrors && a.Threshold === 1)).toBe(true);
   });
 
   it('has a dashboard charting deliveries per department', () => {

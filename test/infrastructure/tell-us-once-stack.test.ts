@@ -129,6 +129,7 @@ describe('the API', () => {
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}',
       'GET /v1/departments/{departmentId}/feed',
+      'GET /v1/departments/{departmentId}/changes',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/operator/events',
       'GET /v1/submissions/{submissionId}',
@@ -181,7 +182,15 @@ describe('the functions', () => {
   });
 
   it('each name a handler that exists, which the one-machine runtime loads', () => {
-    Object.assign(process.env, { TABLE_NAME: 'table', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test' });
+    // Each handler checks its declared environment at cold start (lambdas/function-declarations.ts).
+    Object.assign(process.env, {
+      TABLE_NAME: 'table',
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:000000000000:stateMachine:test',
+      PUBLIC_BASE_URL: 'https://tell-us-once.example',
+      OIDC_ISSUER: 'https://issuer.example',
+      OIDC_AUDIENCE: 'tell-us-once',
+      OIDC_JWKS_URL: 'https://issuer.example/jwks.json',
+    });
     for (const fn of functions.values()) {
       expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -190,16 +199,22 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API and the department page may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
+  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
-    expect(grants('states:SendTaskSuccess').sort()).toEqual([expect.stringMatching(/NotificationsFunction/), expect.stringMatching(/WebPagesFunction/)]);
+    expect(grants('states:SendTaskSuccess').sort()).toEqual([
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowAwaitConfirmationFunction/),
+    ]);
     expect(grants('states:StartExecution').sort()).toEqual([
       expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
+  });
+
+  it('record an explicit share of traces (the cost model prices 5 %), not the account default', () => {
+    template.hasResourceProperties('AWS::XRay::SamplingRule', { SamplingRule: Match.objectLike({ FixedRate: 0.05, ReservoirSize: 0 }) });
   });
 
   it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   ];
   let peakRssMb = 0;
   let sampler: NodeJS.Timeout | undefined;
+  let tokenRefreshTimer: NodeJS.Timeout | undefined;
   try {
     const readyIn = await service.start(120_000);
     const client = new ServiceClient(service.url, 'load-admin-token');
@@ -55,16 +56,26 @@ async function main(): Promise<void> {
     const rssAtStartMb = treeRssMb(group);
     const rssAtThousands: number[] = [];
 
-    const token = await client.citizenToken('citizen-load');
+    // A citizen's token expires; a long run signs in again every 10 minutes, as a client would.
+    let token = await client.citizenToken('citizen-load');
+    tokenRefreshTimer = setInterval(() => { client.citizenToken('citizen-load').then((t) => { token = t; }, () => undefined); }, 10 * 60_000);
     const started = Date.now();
     const acknowledged = new Map<number, string>();
     let fiveHundreds = 0;
+    let networkErrors = 0;
+    const networkError = (error: Error & { cause?: Error }) => {
+      networkErrors++;
+      if (networkErrors <= 3) console.log(`[load test] network error (retried): ${error.message}: ${error.cause?.message ?? ''}`);
+      return undefined;
+    };
     let next = 0;
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < SUBMISSIONS) {
         const i = next++;
         for (;;) {
-          const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id)));
+          // A dropped connection is retried under the same key, as a client would: it cannot duplicate anything.
+          const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id))).catch(networkError);
+          if (!answer) continue;
           if (answer.status >= 500) fiveHundreds++;
           if (answer.status === 202) {
             acknowledged.set(i, answer.json.id);
@@ -87,7 +98,8 @@ async function main(): Promise<void> {
       const pending = [...acknowledged.values()].filter((id) => !finals.has(id));
       for (let i = 0; i < pending.length; i += CONCURRENCY) {
         await Promise.all(pending.slice(i, i + CONCURRENCY).map(async (id) => {
-          const current = await client.submission(token, id);
+          const current = await client.submission(token, id).catch(networkError);
+          if (!current) return;
           if (current.status >= 500) fiveHundreds++;
           if (current.status === 200 && current.json.status !== 'IN_PROGRESS') finals.set(id, current.json);
         }));
@@ -116,7 +128,7 @@ async function main(): Promise<void> {
       + `failing after ${failingAt ? failingAt - downFrom : '-'} ms, healthy again ${healthyAt ? healthyAt - downUntil : '-'} ms after it came back; `
       + `${attemptsWhileHeld} attempts in the ${Math.max(0, heldUntil - heldFrom)} ms it was held (probe budget ${probeBudget})`);
     const statuses = [...finals.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s.status]: (c[s.status] ?? 0) + 1 }), {});
-    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
+    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; network errors retried: ${networkErrors}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
     const failures = [
       lost > 0 && `${lost} lost`,
       acknowledged.size !== SUBMISSIONS && 'not every submission acknowledged',
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     if (sampler) clearInterval(sampler);
+    clearInterval(tokenRefreshTimer);
     await service.stop('SIGTERM');
     await Promise.all(departments.map((d) => d.stop()));
     rmSync(dataDir, { recursive: true, force: true });
@@ -139,6 +152,6 @@ async function main(): Promise<void> {
 }
 
 main().then(() => process.exit(0), (error: Error) => {
-  console.error(`[load test] FAILED: ${error.message}`);
+  console.error(`[load test] FAILED: ${error.message}${(error as Error & { cause?: Error }).cause ? ` (${(error as Error & { cause?: Error }).cause!.message})` : ''}\n${error.stack}`);
   process.exit(1);
 });

@@ -1,6 +1,25 @@
-/** A thin client of the public contract for tests: plain fetch, nothing hidden. */
+import { ContractValidator } from './contract-validator';
+
+/**
+ * A thin client of the public contract for tests: plain fetch, nothing hidden. Every answer it
+ * receives is checked against the OpenAPI document the service serves; one that does not keep to
+ * it fails the test.
+ */
 export class ServiceClient {
+  private validator?: Promise<ContractValidator>;
+
   constructor(readonly baseUrl: string, readonly adminToken: string) {}
+
+  private contract(): Promise<ContractValidator> {
+    this.validator ??= fetch(`${this.baseUrl}/openapi.json`).then(async (response) => {
+      if (response.status !== 200) throw new Error(`GET /openapi.json answered ${response.status}`);
+      return new ContractValidator(await response.json());
+    }).catch((error) => {
+      this.validator = undefined; // Try again with the next answer.
+      throw error;
+    });
+    return this.validator;
+  }
 
   async request(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}) {
     const headers: Record<string, string> = { ...options.headers };
@@ -12,6 +31,8 @@ export class ServiceClient {
     }
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
+    const mismatch = (await this.contract()).check(method, path, response.status, response.headers.get('content-type'), text);
+    if (mismatch) throw new Error(`${method} ${path.slice(0, 200)} answered ${response.status} against the OpenAPI document: ${mismatch}`);
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;

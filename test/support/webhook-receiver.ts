@@ -28,7 +28,8 @@ export class WebhookReceiver {
   private server?: http.Server;
   url = '';
 
-  async start(): Promise<this> {
+  /** On `port` if given (to bring a department's endpoint back where it was), else on a free one. */
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
       const receivedAt = Date.now();
       const chunks: Buffer[] = [];
@@ -53,7 +54,7 @@ export class WebhookReceiver {
         res.writeHead(verified ? (this.script.shift() ?? this.defaultStatus) : 401).end();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook`;
     return this;
   }

@@ -18,7 +18,7 @@ describe('isFinalNotificationStatus', () => {
 
   it.each([true, false])('PENDING is never final; the others always are (confirmation required: %s)', (required) => {
     expect(isFinalNotificationStatus('PENDING', required)).toBe(false);
-    for (const status of ['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED'] as const) {
+    for (const status of ['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'WITHDRAWN'] as const) {
       expect(isFinalNotificationStatus(status, required)).toBe(true);
     }
   });
@@ -26,12 +26,13 @@ describe('isFinalNotificationStatus', () => {
 
 describe('canTransition', () => {
   const allowed: Record<NotificationStatus, NotificationStatus[]> = {
-    PENDING: ['DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED'],
+    PENDING: ['DELIVERED', 'CONFIRMED', 'REJECTED', 'FAILED', 'WITHDRAWN'],
     DELIVERED: ['CONFIRMED', 'REJECTED', 'EXPIRED'],
     FAILED: ['PENDING'],
     CONFIRMED: [],
     REJECTED: [],
     EXPIRED: [],
+    WITHDRAWN: [],
   };
 
   it.each(NOTIFICATION_STATUSES.flatMap((from) => NOTIFICATION_STATUSES.map((to) => [from, to] as const)))(

@@ -53,6 +53,7 @@ describe('the OpenAPI document', () => {
       'PUT /v1/departments/{departmentId}': [{ operator: [] }],
       'POST /v1/departments/{departmentId}/signing-secrets': [{ operator: [] }],
       'POST /v1/departments/{departmentId}/api-keys': [{ operator: [] }],
+      'GET /v1/departments/{departmentId}/changes': [{ operator: [] }],
       'POST /v1/notifications/{notificationId}/confirmation': [{ department: [] }],
       'GET /openapi.json': [],
       'GET /v1/submissions/{submissionId}/receipt': [{ citizen: [] }],

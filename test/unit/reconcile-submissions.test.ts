@@ -113,6 +113,26 @@ describe('the reconciler', () => {
     expect(w.executions.get('sub_redelivery_lost-n1-redelivery-2')!.input).toEqual({ submissionId: 'sub_redelivery_lost', notificationIds: ['sub_redelivery_lost-n1'] });
   });
 
+  it('lets a running correction or withdrawal notice be, starts one never started, and covers one whose run ended in a fresh round', async () => {
+    const w = world();
+    w.addSubmission('sub_corrected', ['CONFIRMED', 'PENDING', 'PENDING', 'PENDING']);
+    const followUp = (id: string, kind: 'correction' | 'withdrawal') => w.notifications.set(id, { ...w.notifications.get(id)!, kind });
+    followUp('sub_corrected-n1', 'correction');
+    followUp('sub_corrected-n2', 'withdrawal');
+    followUp('sub_corrected-n3', 'correction');
+    w.executions.set('sub_corrected', { state: 'FINISHED', input: { submissionId: 'sub_corrected' } });
+    w.executions.set('sub_corrected-n1', { state: 'RUNNING', input: { submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n1'] } });
+    w.executions.set('sub_corrected-n3', { state: 'FINISHED', input: { submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n3'] } });
+
+    await reconcileSubmissions(w.deps); // n2's run was asked for but never started: it is started under its own name.
+    expect(w.started).toEqual(['sub_corrected-n2']);
+    expect(w.executions.get('sub_corrected-n2')!.input).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n2'] });
+
+    await reconcileSubmissions(w.deps); // n3's run ended with it still open: a fresh round for n3 alone.
+    expect(w.started).toEqual(['sub_corrected-n2', 'sub_corrected-resume-1']);
+    expect(w.executions.get('sub_corrected-resume-1')!.input).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n3'] });
+  });
+
   it('run twice at once, starts one fresh round, not two', async () => {
     const w = world();
     w.addSubmission('sub_race', ['PENDING']);

@@ -11,6 +11,35 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * field of a valid body at a time, so each refusal can be checked against the field broken.
  */
 const RUNS = Number(process.env.TUO_PROPERTY_RUNS ?? '150');
+/** Generated requests with odd paths, ids, query strings and headers: 1,000 in CI, 10,000 by `npm run test:bad-requests`. */
+const REQUEST_RUNS = Number(process.env.TUO_BAD_REQUEST_RUNS ?? '1000');
+
+/** Every API route, its parameters written `{name}`. */
+const API_ROUTES: Array<[string, string]> = [
+  ['POST', '/v1/submissions'], ['GET', '/v1/submissions/{submissionId}'], ['DELETE', '/v1/submissions/{submissionId}'],
+  ['GET', '/v1/submissions/{submissionId}/events'], ['GET', '/v1/departments'], ['PUT', '/v1/departments/{departmentId}'],
+  ['POST', '/v1/departments/{departmentId}/signing-secrets'], ['POST', '/v1/departments/{departmentId}/api-keys'],
+  ['GET', '/v1/departments/{departmentId}/notifications'], ['POST', '/v1/notifications/{notificationId}/confirmation'],
+  ['POST', '/v1/notifications/{notificationId}/redeliver'], ['GET', '/openapi.json'],
+];
+
+/** A path segment as a client might send it: plausible, hostile, oversized or not valid percent-encoding. */
+const oddSegment = fc.oneof(
+  fc.string({ maxLength: 60 }).map(encodeURIComponent),
+  fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
+  fc.integer({ min: 1, max: 6000 }).map((n) => 'z'.repeat(n)),
+  fc.constantFrom('%', '%zz', '%E9', '%C3%28', '%00', '%2F', '..', '.', 'sub_', 'ntf_', 'sub_00000000000000000000000000', 'ntf_zzzzzzzzzzzzzzzzzzzzzzzzzz',
+    'SUB_00000000000000000000000000', 'prop-a', 'PROP-A', 'a', '%F0%9F%98%80', '%ED%A0%80', '%EF%BF%BF', 'x%20y', '%u0041'),
+  fc.stringMatching(/^(sub|ntf)_[0-9a-z]{20,30}$/),
+);
+const oddQuery = fc.oneof(
+  fc.constant(''),
+  fc.dictionary(fc.constantFrom('status', 'limit', 'cursor', 'answered', 'x', ''), fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('DELIVERED', '-1', '0', '101', '1e3', 'NaN', 'eyJnc2kxcGsiOiJ4In0', ''))
+    .map(encodeURIComponent), { maxKeys: 4 }).map((q) => `?${Object.entries(q).map(([k, v]) => `${k}=${v}`).join('&')}`),
+  fc.constantFrom('?status=%zz', '?limit=%', '?cursor=%E9', '?status=DELIVERED&status=FAILED', '?&&&', `?cursor=${'A'.repeat(3000)}`, '?limit=1&limit=2'),
+);
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
+
 
 type Answer = Awaited<ReturnType<ServiceClient['request']>>;
 
@@ -110,7 +139,7 @@ describe('bad input never yields a 5xx, and every refusal names what is wrong', 
     };
     for (const id of ['prop-a', 'prop-b']) expect((await client.registerDepartment(id, validDepartment)).status).toBe(201);
     token = await client.citizenToken('citizen-property');
-  });
+  }, 240_000); // Starting the whole service takes long on a busy machine.
 
   afterAll(async () => {
     console.log(`[bad-input suite] submissions: ${JSON.stringify(submissions)}; departments: ${JSON.stringify(departments)}; raw bodies and headers: ${JSON.stringify(raw)}; 5xx: ${submissions.fiveHundreds + departments.fiveHundreds + raw.fiveHundreds}`);
@@ -180,6 +209,55 @@ describe('bad input never yields a 5xx, and every refusal names what is wrong', 
     expectProblem(huge, raw);
     expect(huge.status).toBe(413);
   }, 300_000);
+
+  it('any request: odd paths, ids, query strings and headers on every route', async () => {
+    const apiKey = (await client.registerDepartment('prop-keyed', validDepartment)).json.apiKey as string;
+    const answers = tally();
+    const authorization = fc.oneof(
+      fc.constant(undefined), fc.constant(`Bearer ${token}`), fc.constant(`Bearer ${fixture.service.adminToken}`), fc.constant(`Bearer ${apiKey}`),
+      printable, printable.map((t) => `Bearer ${t}`), fc.constantFrom('Bearer', 'Bearer tuo.prop-a.', `Bearer tuo.${'a'.repeat(41)}.${'x'.repeat(43)}`, 'Basic Zm9vOmJhcg==', `Bearer ${'x'.repeat(8000)}`),
+    );
+    const headers = fc.record({
+      authorization,
+      'content-type': fc.oneof(fc.constant(undefined), fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/problem+json', ''), printable),
+      'idempotency-key': fc.oneof(fc.constant(undefined), printable),
+      accept: fc.oneof(fc.constant(undefined), printable),
+      cookie: fc.oneof(fc.constant(undefined), printable),
+    }, { requiredKeys: [] });
+    const body = fc.oneof(fc.constant(undefined), fc.constant(JSON.stringify(changeOfAddress(['prop-a']))), fc.constant(JSON.stringify(validDepartment)),
+      fc.constant('{"outcome":"CONFIRMED"}'), fc.constant('{"revokePrevious":true}'), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 50 }));
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(...API_ROUTES), fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), weight: 1 }), oddSegment, oddQuery, headers, body,
+      async ([routeMethod, template], otherMethod, segment, query, sentHeaders, sentBody) => {
+        const method = otherMethod ?? routeMethod;
+        const path = template.replace(/\{[^}]+\}/, segment);
+        const cleanHeaders = Object.fromEntries(Object.entries(sentHeaders).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        const answer = await client.request(method, `${path}${query}`, { headers: cleanHeaders, ...(method === 'GET' ? {} : { rawBody: sentBody }) });
+        expectProblem(answer, answers);
+      },
+    ), { numRuns: REQUEST_RUNS });
+    console.log(`[bad-input suite] generated requests: ${JSON.stringify(answers)}`);
+    expect(answers.fiveHundreds).toBe(0);
+  }, 1_800_000);
+
+  it('a path parameter that is not valid percent-encoding answers 400', async () => {
+    for (const path of ['/v1/submissions/%zz', '/v1/submissions/%E9', '/v1/departments/%/notifications', '/v1/notifications/%C3%28/confirmation']) {
+      const answer = await client.request(path.startsWith('/v1/notifications') ? 'POST' : 'GET', path, { token });
+      expectProblem(answer, raw);
+      expect(answer.status).toBe(400);
+    }
+  });
+
+  it('an id that cannot exist answers 404, however long', async () => {
+    for (const id of ['z'.repeat(5000), 'sub_', `sub_${'z'.repeat(300)}`, 'anything']) {
+      const answer = await client.request('GET', `/v1/submissions/${id}`, { token });
+      expectProblem(answer, raw);
+      expect(answer.status).toBe(404);
+    }
+    const operator = fixture.service.adminToken;
+    expect((await client.request('POST', `/v1/notifications/${'z'.repeat(5000)}/redeliver`, { token: operator })).status).toBe(404);
+    expect((await client.request('POST', `/v1/departments/${'z'.repeat(5000)}/signing-secrets`, { token: operator })).status).toBe(404);
+  });
 
   it('any Idempotency-Key header', async () => {
     const body = changeOfAddress(['prop-a']);

@@ -23,7 +23,7 @@ describe('a department is only ever given what the citizen consented to', () => 
     client = fixture.client;
     await receiver.start();
     citizen = await client.citizenToken('citizen-consent');
-  });
+  }, 240_000); // Starting the whole service takes long on a busy machine.
   afterAll(async () => {
     await fixture?.stop();
     await receiver.stop();

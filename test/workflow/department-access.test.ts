@@ -19,7 +19,7 @@ describe('department API keys and suspension', () => {
     client = fixture.client;
     admin = fixture.service.adminToken;
     await receiver.start();
-  });
+  }, 240_000); // Starting the whole service takes long on a busy machine.
   afterAll(async () => {
     await fixture?.stop();
     await receiver.stop();
@@ -84,5 +84,26 @@ describe('department API keys and suspension', () => {
     expect((await client.request('GET', '/v1/departments')).json.map((d: any) => d.id)).toContain('paused');
     for (const key of [apiKey, rotated]) expect(await listing('paused', key)).toBe(200);
     expect((await client.submit(citizen, 'suspended-2', changeOfAddress(['paused']))).status).toBe(202);
+  });
+
+  it('every configuration change is in the operators\' trail: who, when, which fields, never a secret', async () => {
+    const created = await client.registerDepartment('audited', configuration());
+    await client.registerDepartment('audited', configuration({ fields: ['newAddress', 'person.email'], description: 'Changed' }));
+    await client.request('POST', '/v1/departments/audited/signing-secrets', { token: admin });
+    await issueKey('audited', { revokePrevious: true });
+    const trail = await client.request('GET', '/v1/departments/audited/changes', { token: admin });
+    expect(trail.status).toBe(200);
+    expect(trail.json.changes.map((c: any) => [c.action, c.changedFields])).toEqual([
+      ['CREATED', ['adapter', 'confirmation', 'description', 'events', 'fields', 'name', 'suspended', 'webhookUrl']],
+      ['REPLACED', ['description', 'fields']],
+      ['SIGNING_SECRET_ISSUED', ['signingSecrets']],
+      ['API_KEY_ISSUED', ['apiKeys', 'revokedPreviousKeys']],
+    ]);
+    for (const change of trail.json.changes) expect(change).toMatchObject({ actor: 'arn:aws:iam::local:user/operator', at: expect.any(String) });
+    expect(trail.text).not.toContain(created.json.signingSecret);
+    expect(trail.text).not.toContain('whsec_');
+    expect(trail.text).not.toContain('tuo.audited.');
+    expect((await client.request('GET', '/v1/departments/audited/changes', { token: created.json.apiKey })).status).toBe(401);
+    expect((await client.request('GET', '/v1/departments/never-made/changes', { token: admin })).status).toBe(404);
   });
 });

@@ -2,13 +2,14 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
 import { documentClient, putIfAbsent, withoutKeys } from './document-client';
+import { PARTITIONS } from './table-layout';
 
 /** Events live in the submission's partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`). */
 export class DynamoDbAuditTrail implements AuditTrail {
   constructor(private readonly tableName: string) {}
 
   async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
-    const written = await putIfAbsent(this.tableName, { pk: `SUBMISSION#${event.submissionId}`, sk: `EVENT#${event.key}`, ...event });
+    const written = await putIfAbsent(this.tableName, { pk: `${PARTITIONS.submission}${event.submissionId}`, sk: `EVENT#${event.key}`, ...event });
     return written === 'created' ? 'recorded' : 'already-recorded';
   }
 
@@ -19,7 +20,7 @@ export class DynamoDbAuditTrail implements AuditTrail {
       const page = await documentClient().send(new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `SUBMISSION#${submissionId}`, ':prefix': 'EVENT#' },
+        ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'EVENT#' },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }));

@@ -3,9 +3,9 @@ import type { DepartmentConfiguration } from '../../domain/department-configurat
 import type { DepartmentRepository } from '../department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
-const key = (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'DEPARTMENT' });
+const key = (id: string) => ({ pk: `${PARTITIONS.department}${id}`, sk: 'DEPARTMENT' });
 
 export class DynamoDbDepartmentRepository implements DepartmentRepository {
   constructor(private readonly tableName: string) {}
@@ -100,7 +100,7 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
     do {
       const page = await documentClient().send(new QueryCommand({
         TableName: this.tableName,
-        IndexName: LISTING_INDEX,
+        IndexName: LISTING_INDEX_NAME,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
         ExclusiveStartKey: startKey,

@@ -3,8 +3,9 @@ import { HEALTHY, type EndpointHealth } from '../../domain/endpoint-health';
 import { nextSendSlot, withSend } from '../../domain/send-rate-window';
 import type { EndpointRepository, SendSlot } from '../endpoint-repository';
 import { documentClient, getRecord, isConditionFailure, withoutKeys } from './document-client';
+import { PARTITIONS } from './table-layout';
 
-const key = (departmentId: string) => ({ pk: `DEPARTMENT#${departmentId}`, sk: 'ENDPOINT' });
+const key = (departmentId: string) => ({ pk: `${PARTITIONS.department}${departmentId}`, sk: 'ENDPOINT' });
 
 interface EndpointItem extends Partial<EndpointHealth> {
   readonly sends?: number[];

@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { JourneyRecord, JourneyRepository } from '../journey-repository';
 import { documentClient, withoutKeys } from './document-client';
+import { PARTITIONS } from './table-layout';
 
-const key = (id: string) => ({ pk: `JOURNEY#${id}`, sk: 'JOURNEY' });
+const key = (id: string) => ({ pk: `${PARTITIONS.journey}${id}`, sk: 'JOURNEY' });
 
 export class DynamoDbJourneyRepository implements JourneyRepository {
   constructor(private readonly tableName: string) {}

@@ -4,15 +4,14 @@ import type { NotificationStatus } from '../../domain/notification-status';
 import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
-const FEED_INDEX = 'feed';
 const BATCH_GET_LIMIT = 100;
-const key = (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: 'NOTIFICATION' });
+const key = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
 
 /** The department's feed: every notification of the department in creation order; never changes. */
 const feedKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>) => ({
-  gsi2pk: `FEED#${n.departmentId}`,
+  gsi2pk: `${PARTITIONS.feed}${n.departmentId}`,
   gsi2sk: `${n.createdAt}#${n.id}`,
 });
 
@@ -53,9 +52,19 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...feedKeys(record), ...record });
   }
 
-  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord> {
-    return this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
-      + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString() });
+  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined> {
+    try {
+      return await this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
+        + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':pending': 'PENDING' },
+      'attribute_exists(pk) AND #status = :pending');
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean> {
+    return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, '', {}, '', 'attribute_not_exists(deliveredAt)')) !== undefined;
   }
 
   async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
@@ -98,11 +107,11 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async listFeed(departmentId: string, page: { limit: number; after?: string }): Promise<FeedPage> {
-    const partition = `FEED#${departmentId}`;
+    const partition = `${PARTITIONS.feed}${departmentId}`;
     const after = page.after ? decodeFeedCursor(page.after) : undefined;
     const result = await documentClient().send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: FEED_INDEX,
+      IndexName: FEED_INDEX_NAME,
       KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': partition, ...(after ? { ':after': after } : {}) },
       Limit: page.limit,
@@ -166,7 +175,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
     const result = await documentClient().send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: LISTING_INDEX,
+      IndexName: LISTING_INDEX_NAME,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}#${status}` },
       Limit: page.limit,
@@ -178,12 +187,13 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     };
   }
 
-  private async update(id: string, expression: string, values: Record<string, unknown>): Promise<NotificationRecord> {
+  private async update(id: string, expression: string, values: Record<string, unknown>, condition = 'attribute_exists(pk)'): Promise<NotificationRecord> {
     const { Attributes } = await documentClient().send(new UpdateCommand({
       TableName: this.tableName,
       Key: key(id),
       UpdateExpression: expression,
-      ConditionExpression: 'attribute_exists(pk)',
+      ConditionExpression: condition,
+      ...(condition.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     }));

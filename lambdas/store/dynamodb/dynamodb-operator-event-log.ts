@@ -4,12 +4,13 @@ import type { OperatorEvent, OperatorEventInput } from '../../domain/operator-ev
 import { InvalidCursorError } from '../notification-repository';
 import type { OperatorEventLog, OperatorEventPage } from '../operator-event-log';
 import { putIfAbsent, withoutKeys, documentClient } from './document-client';
+import { PARTITIONS } from './table-layout';
 
 /**
  * One partition, sorted by time then id: operator events are rare (changes of health, failed
  * notifications), far below a partition's write limit.
  */
-const PARTITION = 'OPERATOR_EVENTS';
+const PARTITION = PARTITIONS.operatorEvents;
 
 export class DynamoDbOperatorEventLog implements OperatorEventLog {
   constructor(private readonly tableName: string) {}

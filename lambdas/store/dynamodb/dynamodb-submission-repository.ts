@@ -1,12 +1,12 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeOfAddress } from '../../domain/entitlement';
 import type { SubmissionStatus } from '../../domain/notification-status';
-import type { PersonalDataRecord, SubmissionRecord } from '../records';
+import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../records';
 import type { SubmissionRepository } from '../submission-repository';
 import { createHash } from 'node:crypto';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const LISTING_INDEX = 'listing';
 const ERASURE_DUE = 'ERASURE_DUE';
 /**
  * Submissions not yet final are listed (sparsely) under a few partitions of the listing index, so
@@ -16,8 +16,9 @@ const ERASURE_DUE = 'ERASURE_DUE';
 const IN_PROGRESS_SHARDS = 8;
 const inProgressShard = (id: string) => `SUBMISSIONS_IN_PROGRESS#${createHash('sha256').update(id).digest()[0] % IN_PROGRESS_SHARDS}`;
 const inProgressListing = (id: string, createdAt: string) => ({ gsi1pk: inProgressShard(id), gsi1sk: `${createdAt}#${id}` });
-const key = (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'SUBMISSION' });
-const personalDataKey = (id: string) => ({ pk: `SUBMISSION#${id}`, sk: 'PERSONAL_DATA' });
+const key = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'SUBMISSION' });
+const personalDataKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'PERSONAL_DATA' });
+const correctionKey = (submissionId: string, correctionId: string) => ({ pk: `${PARTITIONS.submission}${submissionId}`, sk: `CORRECTION#${correctionId}` });
 
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
@@ -30,23 +31,108 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     return putIfAbsent(this.tableName, { ...key(record.id), ...record, ...(record.status === 'IN_PROGRESS' ? inProgressListing(record.id, record.createdAt) : {}) });
   }
 
-  async setStatus(id: string, status: SubmissionStatus, now: Date): Promise<void> {
+  async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
     const final = status !== 'IN_PROGRESS';
     // Final: off the in-progress listing. Back in progress (a redelivery): on it again.
-    await documentClient().send(new UpdateCommand({
+    try {
+      await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: final
+          ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
+          : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+        ConditionExpression: notificationCount === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND size(notificationIds) = :count',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now.toISOString(),
+          ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
+          ...(notificationCount === undefined ? {} : { ':count': notificationCount }),
+        },
+      }));
+    } catch (error) {
+      // Notifications were added meanwhile: the workflow that carries them sets the status.
+      if (notificationCount === undefined || !isConditionFailure(error)) throw error;
+    }
+  }
+
+  async addNotifications(id: string, notificationIds: readonly string[], now: Date): Promise<SubmissionRecord> {
+    for (;;) {
+      const current = await this.get(id);
+      if (!current) throw new Error(`Submission ${id} does not exist`);
+      const added = notificationIds.filter((n) => !current.notificationIds.includes(n));
+      if (added.length === 0 && current.status === 'IN_PROGRESS') return current;
+      try {
+        // Conditional on the list as read (it only grows), so concurrent additions are both kept.
+        const { Attributes } = await documentClient().send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET notificationIds = :ids, #status = :inProgress, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+          ConditionExpression: 'size(notificationIds) = :count',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':ids': [...current.notificationIds, ...added],
+            ':inProgress': 'IN_PROGRESS',
+            ':now': now.toISOString(),
+            ':shard': inProgressShard(id),
+            ':sort': `${now.toISOString()}#${id}`,
+            ':count': current.notificationIds.length,
+          },
+          ReturnValues: 'ALL_NEW',
+        }));
+        return withoutKeys<SubmissionRecord>(Attributes!);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async recordWithdrawal(id: string, reason: string | undefined, now: Date): Promise<SubmissionRecord> {
+    const { Attributes } = await documentClient().send(new UpdateCommand({
       TableName: this.tableName,
       Key: key(id),
-      UpdateExpression: final
-        ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
-        : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+      UpdateExpression: `SET withdrawnAt = if_not_exists(withdrawnAt, :now), updatedAt = :now${reason ? ', withdrawalReason = if_not_exists(withdrawalReason, :reason)' : ''}`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': status,
-        ':now': now.toISOString(),
-        ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
-      },
+      ExpressionAttributeValues: { ':now': now.toISOString(), ...(reason ? { ':reason': reason } : {}) },
+      ReturnValues: 'ALL_NEW',
     }));
+    return withoutKeys<SubmissionRecord>(Attributes!);
+  }
+
+  createCorrection(record: CorrectionRecord): Promise<'created' | 'exists'> {
+    return putIfAbsent(this.tableName, { ...correctionKey(record.submissionId, record.id), ...record });
+  }
+
+  getCorrection(submissionId: string, correctionId: string): Promise<CorrectionRecord | undefined> {
+    return getRecord<CorrectionRecord>(this.tableName, correctionKey(submissionId, correctionId));
+  }
+
+  async markCorrectionApplied(submissionId: string, correctionId: string, now: Date): Promise<void> {
+    await documentClient().send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: correctionKey(submissionId, correctionId),
+      UpdateExpression: 'SET appliedAt = if_not_exists(appliedAt, :now)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    }));
+  }
+
+  async replacePersonalData(submissionId: string, change: ChangeOfAddress): Promise<boolean> {
+    try {
+      await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: personalDataKey(submissionId),
+        // Off the erasure listing: erasure is scheduled again when the submission is final again.
+        UpdateExpression: 'SET #change = :change REMOVE eraseAfter, expiresAt, gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#change': 'change' },
+        ExpressionAttributeValues: { ':change': change },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async listInProgress(scope: { readonly createdBefore?: Date } = {}): Promise<SubmissionRecord[]> {
@@ -58,7 +144,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
       do {
         const page = await documentClient().send(new QueryCommand({
           TableName: this.tableName,
-          IndexName: LISTING_INDEX,
+          IndexName: LISTING_INDEX_NAME,
           KeyConditionExpression: `gsi1pk = :shard${before.condition}`,
           ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
           ExclusiveStartKey: startKey,
@@ -127,7 +213,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   async listErasureDue(now: Date, limit: number): Promise<string[]> {
     const { Items } = await documentClient().send(new QueryCommand({
       TableName: this.tableName,
-      IndexName: LISTING_INDEX,
+      IndexName: LISTING_INDEX_NAME,
       KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
       ExpressionAttributeValues: { ':due': ERASURE_DUE, ':now': `${now.toISOString()}#~` },
       Limit: limit,
@@ -140,7 +226,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
       await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(submissionId),
-        UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now',
+        UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now REMOVE withdrawalReason',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':now': now.toISOString() },
       }));

@@ -2,12 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { WebSession, WebSessionData, WebSessionKind, WebSessionRepository } from '../web-session-repository';
 import { documentClient, isConditionFailure } from './document-client';
+import { PARTITIONS } from './table-layout';
 
 /** Session ids are 32 random bytes, base64url: anything else names no session and costs no read. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** The table holds a hash of the id, so reading the table gives no one a usable cookie. */
-const key = (id: string) => ({ pk: `SESSION#${createHash('sha256').update(id).digest('base64url')}`, sk: 'SESSION' });
+const key = (id: string) => ({ pk: `${PARTITIONS.webSession}${createHash('sha256').update(id).digest('base64url')}`, sk: 'SESSION' });
 
 interface SessionItem {
   readonly data: WebSessionData;

@@ -1,0 +1,48 @@
+import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import type { ServiceRepositories } from '../store/service-repositories';
+import type { WorkflowInput } from './reconcile-submissions';
+
+export interface FollowUpDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {
+  /** Idempotent: a name already used is not started twice. */
+  readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
+  readonly now: () => Date;
+}
+
+/**
+ * The workflow run that carries one correction or withdrawal notice: named after the notification,
+ * so the reconciler can tell whether it is under way (as it does for redeliveries).
+ */
+export const followUpExecutionName = (n: Pick<NotificationRecord, 'id'>) => n.id;
+
+/**
+ * A new notification to a department already told, tracked like the change itself. Its
+ * `entitledFields` is the consent of the notification it follows (none for a withdrawal notice).
+ */
+export function followUpNotification(
+  fields: Pick<NotificationRecord, 'id' | 'submissionId' | 'kind' | 'corrects' | 'changed' | 'withdraws' | 'entitledFields'>,
+  department: DepartmentRecord,
+  now: Date,
+): NotificationRecord {
+  return {
+    ...fields,
+    departmentId: department.id,
+    status: 'PENDING',
+    confirmationRequired: department.confirmation.required,
+    confirmationTimeoutSeconds: department.confirmation.timeoutSeconds,
+    attempts: 0,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * Adds follow-up notifications (already stored) to their submission, which is in progress again
+ * until they are final, and starts a run of the same workflow for each. Safe to repeat.
+ */
+export async function startFollowUps(deps: FollowUpDependencies, submissionId: string, notifications: readonly NotificationRecord[]): Promise<void> {
+  if (notifications.length === 0) return;
+  await deps.submissions.addNotifications(submissionId, notifications.map((n) => n.id), deps.now());
+  for (const n of notifications) {
+    await deps.startWorkflow(followUpExecutionName(n), { submissionId, notificationIds: [n.id] });
+  }
+}

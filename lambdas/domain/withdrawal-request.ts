@@ -1,0 +1,15 @@
+// The body of POST /v1/submissions/{id}/withdrawal (CONTRACT section 10): optional, with an optional reason.
+import * as z from 'zod';
+import { parseWith, type ParseResult } from './problem-details';
+
+export const WITHDRAWAL_REASON_MAX = 500;
+
+export const withdrawalRequestSchema = z.strictObject({
+  reason: z.string().trim().max(WITHDRAWAL_REASON_MAX, `Your reason must be ${WITHDRAWAL_REASON_MAX} characters or fewer.`).optional(),
+}, { error: () => 'The request body must be a JSON object.' });
+
+export type WithdrawalRequest = z.output<typeof withdrawalRequestSchema>;
+
+export function parseWithdrawalRequest(body: unknown): ParseResult<WithdrawalRequest> {
+  return parseWith(withdrawalRequestSchema, body);
+}

@@ -1,0 +1,271 @@
+import * as z from 'zod';
+import { PARTITIONS } from './store/dynamodb/table-layout';
+
+/**
+ * Every Lambda of the service, declared in one place: its source, the environment it reads (checked
+ * at cold start) and the AWS actions it calls on which resources. lib/ derives each function's
+ * environment variables and IAM grants from this; the one-machine runtime enforces those grants
+ * from the synthesized template (local/local-iam.ts), and test/workflow/least-privilege.test.ts
+ * fails when a grant is never used.
+ *
+ * Only zod here: this module is read by CDK code and by handlers alike.
+ */
+
+/** How long personal data is kept after a submission is final, unless the stack says otherwise. */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+const flag = z.string().optional().transform((v) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase()));
+
+/** Each environment variable a function may be given, and how it is read: one owner per setting. */
+export const ENVIRONMENT_VARIABLES = {
+  TABLE_NAME: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN'),
+  /** Base URL departments answer at, e.g. `https://api.example`; trailing slashes are dropped. */
+  PUBLIC_BASE_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
+  RETENTION_SECONDS: z.coerce.number().int().positive().default(DEFAULT_RETENTION_DAYS * 24 * 3600),
+  OIDC_ISSUER: z.string().min(1),
+  OIDC_AUDIENCE: z.string().min(1),
+  OIDC_JWKS_URL: z.url(),
+  /** The operator's explicit choice to allow webhook targets in private address ranges. */
+  TUO_ALLOW_PRIVATE_WEBHOOKS: flag,
+  /** IAM roles whose sessions are operators (context `operatorRoleArns`); unset: any IAM-authorised caller. */
+  OPERATOR_ROLE_ARNS: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
+  /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
+  API_ROUTE_KEYS: z.string().default('[]'),
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts; set by lib/receipt-signing-key.ts. */
+  RECEIPT_SIGNING_KEY_ARN: z.string().min(1),
+  /** Web sign-in (authorization code flow, docs/web.md): the client, its KMS signing key, where the provider returns. */
+  OIDC_CLIENT_ID: z.string().min(1),
+  OIDC_CLIENT_KEY_ID: z.string().min(1),
+  OIDC_REDIRECT_URI: z.url(),
+  OIDC_POST_LOGOUT_REDIRECT_URI: z.url(),
+  OIDC_VTR: z.string().min(1),
+  OIDC_SCOPES: z.string().min(1),
+  CITIZEN_NOTIFIER: z.enum(['ses', 'outbox']).optional(),
+  NOTIFY_FROM_ADDRESS: z.email().optional(),
+  // One machine only (never set on AWS):
+  /** Multiplies every retry interval and wait of the workflow. */
+  TUO_TIME_SCALE: z.coerce.number().positive().default(1),
+  TUO_ALLOW_LOOPBACK_WEBHOOKS: flag,
+  TUO_DEV_TOKEN_URL: z.url().optional(),
+  OUTBOX_DIR: z.string().min(1).optional(),
+  /** SHA-256 of the admin token, with which an operator signs in to the pages. */
+  TUO_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+} as const;
+
+export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
+
+/** The resources of the stack a function may be granted access to; lib/function-access.ts names their ARNs. */
+export type ServiceResource =
+  /** Items of the service table (with `partitions`: only items whose partition key starts so). */
+  | 'table'
+  /** The table's listing index (lambdas/store/dynamodb/table-layout.ts). */
+  | 'listingIndex'
+  /** The table's feed index: each department's notifications in creation order (table-layout.ts). */
+  | 'feedIndex'
+  /** The notification workflow (StartExecution, and SendTask* for its task tokens). */
+  | 'stateMachine'
+  /** The executions of the notification workflow. */
+  | 'workflowExecutions'
+  /** The verified SES identity citizens are emailed from (only when one is configured). */
+  | 'citizenEmailSender';
+
+export interface AccessDeclaration {
+  readonly on: ServiceResource;
+  readonly actions: readonly string[];
+  /** `dynamodb:LeadingKeys`: the partition key prefixes of the items the function touches. */
+  readonly partitions?: readonly string[];
+}
+
+export interface FunctionDeclaration {
+  /** Source file relative to the repository root. */
+  readonly entry: string;
+  readonly handler?: string;
+  readonly description: string;
+  /** Variables the stack must set. */
+  readonly environment: readonly EnvironmentVariable[];
+  /** Variables read when present (optional features, or one machine only). */
+  readonly optionalEnvironment?: readonly EnvironmentVariable[];
+  readonly access: readonly AccessDeclaration[];
+}
+
+const { department, submission, notification, journey, webSession, feed, operatorEvents } = PARTITIONS;
+const OIDC: EnvironmentVariable[] = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
+
+export const FUNCTIONS = {
+  submissionsApi: {
+    entry: 'lambdas/api/submissions-api.ts',
+    description: 'Citizens report a change and follow its progress',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
+    // Set with the receipt key's grant (lib/receipt-signing-key.ts), which also grants kms:Sign.
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
+    ],
+  },
+  departmentsApi: {
+    entry: 'lambdas/api/departments-api.ts',
+    description: 'Operators register departments; anyone lists them',
+    environment: ['TABLE_NAME'],
+    optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'OPERATOR_ROLE_ARNS'],
+    access: [
+      // Query: the department's change trail (GET /v1/departments/{id}/changes), in its own partition.
+      // GetItem of its endpoint health (GET /v1/departments/{id}), an item of the department's partition too.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], partitions: [department] },
+      // GET /v1/operator/events: reads the operator events' partition, never writes it.
+      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+    ],
+  },
+  notificationsApi: {
+    entry: 'lambdas/api/notifications-api.ts',
+    description: 'Departments answer notifications',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
+    optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+    ],
+  },
+  feedApi: {
+    entry: 'lambdas/api/feed-api.ts',
+    description: 'Departments collect their notifications from their feed',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
+    access: [
+      // The department (its API key), the notifications it serves and marks delivered, their
+      // submissions (the data, reopened when a FAILED one is collected) and the audit trail there.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      { on: 'feedIndex', actions: ['dynamodb:Query'], partitions: [feed] },
+      // A notification collected when no workflow was working on it: a run awaits its answer.
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
+    ],
+  },
+  openApi: {
+    entry: 'lambdas/api/openapi-api.ts',
+    description: 'Serves the OpenAPI document of the API',
+    environment: [],
+    access: [],
+  },
+  webPages: {
+    entry: 'lambdas/web/web-pages.ts',
+    description: 'Web pages for citizens, departments and operators',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
+    optionalEnvironment: [
+      'TUO_DEV_TOKEN_URL', 'TUO_OPERATOR_TOKEN_SHA256', 'RECEIPT_SIGNING_KEY_ARN', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_KEY_ID',
+      'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI', 'OIDC_VTR', 'OIDC_SCOPES', 'OPERATOR_ROLE_ARNS',
+    ],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [journey, webSession, submission, notification, department] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+    ],
+  },
+  receiptKeys: {
+    entry: 'lambdas/api/receipt-keys-api.ts',
+    description: 'Publishes the public key that verifies receipts (JWKS)',
+    environment: [],
+    // Set with the key's grant (lib/receipt-signing-key.ts), which grants kms:GetPublicKey.
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
+    access: [],
+  },
+  webAssets: {
+    entry: 'lambdas/web/static-assets.ts',
+    description: 'GOV.UK Frontend assets and the pages\' script',
+    environment: [],
+    access: [],
+  },
+  fallback: {
+    entry: 'lambdas/api/fallback-api.ts',
+    description: 'Answers unknown routes and wrong methods',
+    environment: ['API_ROUTE_KEYS'],
+    access: [],
+  },
+  prepareNotifications: {
+    entry: 'lambdas/workflow/prepare-notifications.ts',
+    description: 'Lists the notifications of a submission for the workflow',
+    environment: ['TABLE_NAME'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], partitions: [submission, notification] },
+    ],
+  },
+  deliverNotification: {
+    entry: 'lambdas/workflow/deliver-notification.ts',
+    description: 'Sends one signed notification to a department',
+    environment: ['TABLE_NAME', 'PUBLIC_BASE_URL'],
+    optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'TUO_TIME_SCALE'],
+    access: [
+      // The department's partition holds its endpoint health and send-rate window (`ENDPOINT`) too.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
+      // Changes of endpoint health and FAILED notifications, for operators: only ever added.
+      { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
+    ],
+  },
+  awaitConfirmation: {
+    entry: 'lambdas/workflow/await-confirmation.ts',
+    description: 'Parks the workflow until the department answers',
+    environment: ['TABLE_NAME'],
+    access: [
+      { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [notification] },
+      // An answer that arrived before the task token was stored: this step resumes the workflow.
+      { on: 'stateMachine', actions: ['states:SendTaskSuccess'] },
+    ],
+  },
+  expireNotification: {
+    entry: 'lambdas/workflow/expire-notification.ts',
+    description: 'Marks a notification whose department did not answer in time',
+    environment: ['TABLE_NAME'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission] },
+    ],
+  },
+  finaliseSubmission: {
+    entry: 'lambdas/workflow/finalise-submission.ts',
+    description: 'Sets the final status of a submission and tells the citizen',
+    environment: ['TABLE_NAME', 'RETENTION_SECONDS'],
+    optionalEnvironment: ['CITIZEN_NOTIFIER', 'NOTIFY_FROM_ADDRESS', 'OUTBOX_DIR'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
+      { on: 'citizenEmailSender', actions: ['ses:SendEmail'] },
+    ],
+  },
+  eraseDuePersonalData: {
+    entry: 'lambdas/maintenance/erase-due-personal-data.ts',
+    description: 'Erases personal data after its retention period',
+    environment: ['TABLE_NAME'],
+    access: [
+      { on: 'table', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], partitions: [submission] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+    ],
+  },
+  reconcileSubmissions: {
+    entry: 'lambdas/maintenance/reconcile-submissions.ts',
+    description: 'Resumes the workflow of submissions whose execution ended before they were final',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN'],
+    access: [
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [submission] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
+      { on: 'workflowExecutions', actions: ['states:DescribeExecution'] },
+    ],
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/**
+ * Cold start: the function's environment, parsed with its declared schema. A missing or malformed
+ * variable stops the function at once, naming the variable, instead of failing a request later.
+ */
+export function checkEnvironment(declaration: FunctionDeclaration, env: NodeJS.ProcessEnv = process.env): void {
+  const shape = Object.fromEntries([
+    ...declaration.environment.map((name) => [name, ENVIRONMENT_VARIABLES[name]]),
+    ...(declaration.optionalEnvironment ?? []).map((name) => [name, ENVIRONMENT_VARIABLES[name].optional()]),
+  ]);
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`${declaration.entry} cannot start: its environment is not as declared (${problems})`);
+  }
+}

@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { USAGE_DIR } = require('./support/iam-usage') as { USAGE_DIR: string };
+
+interface Usage {
+  grants: string[];
+  used: string[];
+  denials: Array<{ principal: string; action: string; resource: string }>;
+}
+
+/**
+ * Least privilege, measured over the whole suite (run last: test/support/iam-usage.js). Every
+ * local service enforced its template's grants (local/local-iam.ts) and wrote down which it used;
+ * a grant no test used is an over-grant (remove it, or test the path that needs it), and a call
+ * refused is an under-grant. With both empty, removing any single grant from lib/ makes some test
+ * of the suite fail with AccessDenied.
+ */
+describe('every function and the state machine hold exactly the permissions the service uses', () => {
+  const run = JSON.parse(readFileSync(path.join(USAGE_DIR, 'run.json'), 'utf8')) as { files: string[] };
+  const testFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? testFiles(path.join(dir, entry.name)) : entry.name.endsWith('.test.ts') ? [path.join(dir, entry.name)] : []);
+  const root = path.join(__dirname, '..');
+  const allFiles = testFiles(__dirname).map((file) => path.relative(root, file));
+  const usages: Usage[] = readdirSync(USAGE_DIR).filter((f) => f !== 'run.json').map((f) => JSON.parse(readFileSync(path.join(USAGE_DIR, f), 'utf8')) as Usage);
+
+  it('measures the whole suite (run with npm test)', () => {
+    expect(existsSync(USAGE_DIR)).toBe(true);
+    expect(allFiles.filter((file) => !run.files.includes(file))).toEqual([]);
+    expect(usages.length).toBeGreaterThan(0);
+  });
+
+  it('grants nothing that no test used (over-grant)', () => {
+    const used = new Set(usages.flatMap((u) => u.used));
+    const granted = new Set(usages.flatMap((u) => u.grants));
+    const unused = [...granted].filter((grant) => !used.has(grant)).map((grant) => JSON.parse(grant));
+    expect(unused).toEqual([]);
+  });
+
+  it('refused no call the service made (under-grant)', () => {
+    expect(usages.flatMap((u) => u.denials)).toEqual([]);
+  });
+});
