@@ -128,8 +128,8 @@ describe('the API', () => {
       'GET /openapi.json',
       'GET /v1/departments',
       'GET /v1/departments/{departmentId}',
-      'GET /v1/departments/{departmentId}/feed',
       'GET /v1/departments/{departmentId}/changes',
+      'GET /v1/departments/{departmentId}/feed',
       'GET /v1/departments/{departmentId}/notifications',
       'GET /v1/operator/events',
       'GET /v1/submissions/{submissionId}',
@@ -140,15 +140,19 @@ describe('the API', () => {
       'POST /v1/notifications/{notificationId}/confirmation',
       'POST /v1/notifications/{notificationId}/redeliver',
       'POST /v1/submissions',
+      'POST /v1/submissions/{submissionId}/corrections',
+      'POST /v1/submissions/{submissionId}/withdrawal',
       'PUT /v1/departments/{departmentId}',
     ]);
     expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
       'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
       'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
-      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/progress',
+      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/correct', 'GET /submissions/{submissionId}/correct/{step}',
+      'GET /submissions/{submissionId}/progress', 'GET /submissions/{submissionId}/withdraw',
       'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
       'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
-      'POST /operator/sign-out', 'POST /sign-out',
+      'POST /operator/sign-out', 'POST /sign-out', 'POST /submissions/{submissionId}/correct', 'POST /submissions/{submissionId}/correct/{step}',
+      'POST /submissions/{submissionId}/withdraw',
     ]);
   });
 
