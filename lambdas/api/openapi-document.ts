@@ -45,8 +45,9 @@ const problemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.array(z.object({
-    pointer: z.string().describe('JSON Pointer into the request body'),
+    pointer: z.string().describe('JSON Pointer into the request body (for a query string: into its parameters)'),
     detail: z.string(),
+    parameter: z.string().optional().describe('The query parameter at fault, for an error in the query string'),
   })).optional(),
 }).describe('RFC 9457 problem details');
 
