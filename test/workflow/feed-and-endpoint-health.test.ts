@@ -236,6 +236,47 @@ describe('every department can be reached and nothing is dropped', () => {
     expect(busiest).toBe(5); // It sends at the rate allowed, not slower.
   }, 90_000);
 
+  it('serves corrections and withdrawal notices as their push carries them, and never a notification withdrawn before delivery', async () => {
+    const apiKey = await pullDepartment('ero-bradford');
+    const readAll = async () => (await feed('ero-bradford', apiKey, '?limit=100')).json.items as any[];
+
+    // Delivered from the feed, then corrected: the correction is a feed item of its own.
+    const submission = await submitTo(['ero-bradford'], 'pull-correct');
+    const original = submission.notifications[0].id;
+    const first = await feed('ero-bradford', apiKey, '?wait=10');
+    expect(first.json.items.map((i: any) => [i.id, i.status])).toEqual([[original, 'DELIVERED']]);
+    const corrected = await client.request('POST', `/v1/submissions/${submission.id}/corrections`, {
+      token: citizen, body: { newAddress: { line1: '3 Corrected Lane', town: 'York', postcode: 'YO1 9AA' } }, headers: { 'idempotency-key': 'pull-fix' },
+    });
+    expect(corrected.status).toBe(202);
+    const correction = await eventually(() => feed('ero-bradford', apiKey, `?after=${first.json.next}`), (r) => r.json.items.length > 0);
+    expect(correction.json.items).toHaveLength(1);
+    expect(correction.json.items[0]).toMatchObject({
+      type: 'address.corrected', status: 'DELIVERED',
+      data: { corrects: original, changed: ['newAddress'], newAddress: { line1: '3 Corrected Lane', postcode: 'YO1 9AA' }, person: { givenName: 'Ada' } },
+    });
+    expect(correction.json.items[0].data.person.nationalInsuranceNumber).toBeUndefined();
+
+    // Withdrawn after delivery: the notice carries no personal data.
+    expect((await client.request('POST', `/v1/submissions/${submission.id}/withdrawal`, { token: citizen, body: {} })).status).toBe(202);
+    const notice = await eventually(() => feed('ero-bradford', apiKey, `?after=${correction.json.next}`), (r) => r.json.items.length > 0);
+    expect(notice.json.items).toHaveLength(1);
+    const [withdrawal] = notice.json.items;
+    expect(withdrawal).toMatchObject({ type: 'address.withdrawn', status: 'DELIVERED' });
+    expect(Object.keys(withdrawal.data).sort()).toEqual(['confirmationUrl', 'notificationId', 'reference', 'withdraws']);
+    expect(withdrawal.data.withdraws).toBe(original);
+
+    // Withdrawn before the department read it: never served, never delivered.
+    const unread = await submitTo(['ero-bradford'], 'pull-withdrawn');
+    const unreadId = unread.notifications[0].id;
+    expect((await client.request('POST', `/v1/submissions/${unread.id}/withdrawal`, { token: citizen, body: {} })).status).toBe(202);
+    await client.waitForSubmission(citizen, unread.id, (s) => s.notifications[0].status === 'WITHDRAWN');
+    expect((await readAll()).map((i) => i.id)).not.toContain(unreadId);
+    const after = (await client.submission(citizen, unread.id)).json.notifications[0];
+    expect(after.status).toBe('WITHDRAWN');
+    expect(after.deliveredAt ?? null).toBeNull();
+  }, 120_000);
+
   it('lists operator events in the order they occurred, with cursors, to the operator only', async () => {
     expect((await client.request('GET', '/v1/operator/events')).status).toBe(401);
     const first = await client.request('GET', '/v1/operator/events?limit=1', { token: admin });
