@@ -61,6 +61,8 @@ export type ServiceResource =
   | 'table'
   /** The table's listing index (lambdas/store/dynamodb/table-layout.ts). */
   | 'listingIndex'
+  /** The table's feed index: each department's notifications in creation order (table-layout.ts). */
+  | 'feedIndex'
   /** The notification workflow (StartExecution, and SendTask* for its task tokens). */
   | 'stateMachine'
   /** The executions of the notification workflow. */
@@ -87,7 +89,7 @@ export interface FunctionDeclaration {
   readonly access: readonly AccessDeclaration[];
 }
 
-const { department, submission, notification, journey, webSession } = PARTITIONS;
+const { department, submission, notification, journey, webSession, feed, operatorEvents } = PARTITIONS;
 const OIDC: EnvironmentVariable[] = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_JWKS_URL'];
 
 export const FUNCTIONS = {
@@ -109,7 +111,10 @@ export const FUNCTIONS = {
     optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'OPERATOR_ROLE_ARNS'],
     access: [
       // Query: the department's change trail (GET /v1/departments/{id}/changes), in its own partition.
+      // GetItem of its endpoint health (GET /v1/departments/{id}), an item of the department's partition too.
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], partitions: [department] },
+      // GET /v1/operator/events: reads the operator events' partition, never writes it.
+      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
     ],
   },
@@ -122,6 +127,19 @@ export const FUNCTIONS = {
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+    ],
+  },
+  feedApi: {
+    entry: 'lambdas/api/feed-api.ts',
+    description: 'Departments collect their notifications from their feed',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
+    access: [
+      // The department (its API key), the notifications it serves and marks delivered, their
+      // submissions (the data, reopened when a FAILED one is collected) and the audit trail there.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      { on: 'feedIndex', actions: ['dynamodb:Query'], partitions: [feed] },
+      // A notification collected when no workflow was working on it: a run awaits its answer.
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
     ],
   },
   openApi: {
@@ -178,7 +196,10 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'PUBLIC_BASE_URL'],
     optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'TUO_TIME_SCALE'],
     access: [
+      // The department's partition holds its endpoint health and send-rate window (`ENDPOINT`) too.
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
+      // Changes of endpoint health and FAILED notifications, for operators: only ever added.
+      { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
     ],
   },
   awaitConfirmation: {

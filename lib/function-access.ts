@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { AccessDeclaration } from '../lambdas/function-declarations';
-import { LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
 import type { ServiceFunction } from './service-function';
 import type { ServiceTable } from './service-table';
 
@@ -35,6 +35,7 @@ function resourcesOf(fn: ServiceFunction, access: AccessDeclaration, resources: 
   switch (access.on) {
     case 'table': return [resources.table.table.tableArn];
     case 'listingIndex': return [`${resources.table.table.tableArn}/index/${LISTING_INDEX_NAME}`];
+    case 'feedIndex': return [`${resources.table.table.tableArn}/index/${FEED_INDEX_NAME}`];
     case 'stateMachine': return [needs(resources.stateMachine, 'the state machine').stateMachineArn];
     case 'workflowExecutions': return [executionsArn(stack, needs(resources.stateMachine, 'the workflow\'s executions'))];
     case 'citizenEmailSender': return resources.citizenEmailSenderArn ? [resources.citizenEmailSenderArn] : [];
@@ -53,7 +54,7 @@ export function grantDeclaredAccess(fn: ServiceFunction, resources: ServiceResou
   for (const access of fn.declaration.access) {
     const arns = resourcesOf(fn, access, resources);
     if (arns.length === 0) continue;
-    if (access.on === 'table' || access.on === 'listingIndex') usesTable = true;
+    if (access.on === 'table' || access.on === 'listingIndex' || access.on === 'feedIndex') usesTable = true;
     fn.addToRolePolicy(new iam.PolicyStatement({
       actions: [...access.actions],
       resources: arns,

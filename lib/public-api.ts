@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -79,6 +79,7 @@ export class PublicApi extends Construct {
   readonly stage: apigw.HttpStage;
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
+  private readonly feedFunction: ServiceFunction;
   private readonly webPages: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
@@ -100,6 +101,10 @@ export class PublicApi extends Construct {
     const departments = api('DepartmentsFunction', FUNCTIONS.departmentsApi);
     const notifications = api('NotificationsFunction', FUNCTIONS.notificationsApi);
     const openApi = api('OpenApiFunction', FUNCTIONS.openApi);
+    // A feed read may hold the request up to 20 s (`wait`), within API Gateway's 30 s.
+    // Not in `functions` (the throttling alarm takes at most 10 metrics); its faults count in the API's 5xx alarm.
+    const feed = fn('FeedFunction', FUNCTIONS.feedApi, { timeout: Duration.seconds(28) });
+    this.feedFunction = feed;
 
     // The web pages: server-rendered with GOV.UK Frontend, which the bundle carries (docs/web.md).
     const govukFrontend = ['node_modules/govuk-frontend/dist/govuk', 'govuk-frontend/govuk'] as const;
@@ -144,6 +149,9 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/.well-known/jwks.json', receiptKeys, 'public'],
       [apigw.HttpMethod.GET, '/v1/departments', departments, 'public'],
       [apigw.HttpMethod.PUT, '/v1/departments/{departmentId}', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/operator/events', departments, 'operator'],
+      [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/feed', feed, 'department'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/signing-secrets', departments, 'operator'],
       [apigw.HttpMethod.POST, '/v1/departments/{departmentId}/api-keys', departments, 'operator'],
       [apigw.HttpMethod.GET, '/v1/departments/{departmentId}/changes', departments, 'operator'],
@@ -251,6 +259,6 @@ export class PublicApi extends Construct {
 
   /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */
   usePublicBaseUrl(url: string): void {
-    for (const fn of [...this.functions, this.webPages]) fn.useSettings({ PUBLIC_BASE_URL: url });
+    for (const fn of [...this.functions, this.webPages, this.feedFunction]) fn.useSettings({ PUBLIC_BASE_URL: url });
   }
 }

@@ -119,6 +119,14 @@ export class ServiceMonitoring extends Construct {
     alarm('LambdaThrottlesAlarm',
       'Lambda invocations were throttled: the delivery function hit its reserved concurrency, or the account its limit. The workflow retries, but sustained throttling delays notifications.',
       lambdaThrottles, 1);
+    // CONTRACT section 9: operators are told at once when an endpoint fails or is disabled (the
+    // operator events, GET /v1/operator/events, say which department and why).
+    alarm('EndpointFailingAlarm',
+      'A department\'s endpoint turned failing (5 or more failed attempts over 15 minutes or more): its notifications are held, with one probe every 5 minutes. See GET /v1/operator/events for which department and why.',
+      serviceMetric(METRIC.endpointFailing), 1);
+    alarm('EndpointDisabledAlarm',
+      'A department\'s endpoint answered 410 and the department was disabled: citizens can no longer choose it until an operator re-enables it with PUT /v1/departments/{id}. See GET /v1/operator/events.',
+      serviceMetric(METRIC.endpointDisabled), 1);
     alarm('WorkflowThrottlesAlarm',
       'Step Functions throttled the notification workflow (StartExecution or state transitions above the account quota).',
       props.stateMachine.metricThrottled({ period: FIVE_MINUTES, statistic: 'Sum' }), 1);
@@ -165,8 +173,13 @@ export class ServiceMonitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'Time to confirmation by department (s, p50)', left: [perDepartment(METRIC.timeToConfirmation, 'p50')], width: 8 }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Throttling', left: [lambdaThrottles, props.stateMachine.metricThrottled({ period: FIVE_MINUTES, statistic: 'Sum' })], width: 12 }),
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+          new cloudwatch.GraphWidget({ title: 'Throttling', left: [lambdaThrottles, props.stateMachine.metricThrottled({ period: FIVE_MINUTES, statistic: 'Sum' })], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'Endpoints: failing, healthy again, disabled',
+            left: [serviceMetric(METRIC.endpointFailing), serviceMetric(METRIC.endpointHealthy), serviceMetric(METRIC.endpointDisabled)],
+            width: 8,
+          }),
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8 }),
         ],
       ],
     });

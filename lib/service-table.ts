@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
 
 /**
  * The single DynamoDB table holding departments, submissions and notifications. Every write the
@@ -30,6 +30,14 @@ export class ServiceTable extends Construct {
       indexName: LISTING_INDEX_NAME,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // A notification's place in its department's feed never changes (CONTRACT section 8), unlike
+    // its place in the listing by status.
+    this.table.addGlobalSecondaryIndex({
+      indexName: FEED_INDEX_NAME,
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
   }

@@ -30,7 +30,18 @@ export const DEMO_DEPARTMENTS = [
   },
 ] as const;
 
-interface Credentials { signingSecrets: string[]; apiKey?: string }
+/**
+ * The demo pull department: behind a firewall, it takes no inbound HTTP and collects from its
+ * feed instead (CONTRACT section 8), with a collector that long-polls and confirms.
+ */
+export const DEMO_PULL_DEPARTMENT = {
+  id: 'ero-leeds',
+  name: 'Leeds Electoral Registration Office',
+  description: 'The electoral register in Leeds (collects from its feed)',
+  fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'previousAddress', 'newAddress', 'movedOn'],
+} as const;
+
+interface Credentials { signingSecrets: string[]; apiKey?: string; feedCursor?: string }
 
 interface ReceivedDelivery {
   readonly webhookId: string;
@@ -50,6 +61,7 @@ export class DemoDepartments {
   private readonly received = new Map<string, ReceivedDelivery[]>();
   private readonly answered = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private collecting?: AbortController;
 
   constructor(private readonly dataDir: string, private readonly confirmDelayMs: number) {
     const file = this.credentialsFile();
@@ -91,11 +103,60 @@ export class DemoDepartments {
         throw new Error(`Could not register demo department ${id}: HTTP ${response.status}`);
       }
     }
+    const { id, ...pull } = DEMO_PULL_DEPARTMENT;
+    const response = await fetch(`${baseUrl}/v1/departments/${id}`, {
+      method: 'PUT',
+      headers: operator,
+      body: JSON.stringify({ ...pull, delivery: 'pull', events: ['address.changed'], confirmation: { required: true, timeoutSeconds: 604800 } }),
+    });
+    const body = (await response.json()) as { signingSecret?: string; apiKey?: string };
+    if (response.status === 201) this.credentials[id] = { signingSecrets: [body.signingSecret!], apiKey: body.apiKey };
+    else if (response.status !== 200) throw new Error(`Could not register demo department ${id}: HTTP ${response.status}`);
     this.save();
+    if (this.credentials[id]?.apiKey) this.collect(baseUrl, id, this.credentials[id].apiKey!);
+  }
+
+  /**
+   * The pull department's collector, as a department would run it behind its firewall: long-polls
+   * its feed from where it left off, and confirms each new item after a short delay.
+   */
+  private collect(baseUrl: string, id: string, apiKey: string): void {
+    this.collecting = new AbortController();
+    const { signal } = this.collecting;
+    const loop = async () => {
+      while (!signal.aborted) {
+        const credentials = this.credentials[id];
+        const after = credentials.feedCursor ? `&after=${encodeURIComponent(credentials.feedCursor)}` : '';
+        try {
+          const response = await fetch(`${baseUrl}/v1/departments/${id}/feed?wait=20&limit=50${after}`, {
+            headers: { authorization: `Bearer ${apiKey}` }, signal,
+          });
+          if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+          const page = (await response.json()) as { items: Array<{ id: string; status: string; data?: { confirmationUrl?: string; reference?: string } }>; next: string };
+          for (const item of page.items) {
+            const list = this.received.get(id) ?? [];
+            list.push({ webhookId: item.id, receivedAt: new Date().toISOString(), payload: item });
+            if (list.length > RECEIVED_KEPT) list.shift();
+            this.received.set(id, list);
+            if (item.status === 'DELIVERED' && item.data?.confirmationUrl && !this.answered.has(item.id)) {
+              this.answered.add(item.id);
+              const { confirmationUrl, reference = '' } = item.data;
+              this.later(() => this.confirm(id, apiKey, confirmationUrl, reference));
+            }
+          }
+          credentials.feedCursor = page.next;
+          this.save();
+        } catch {
+          if (signal.aborted) return;
+          await new Promise((resolve) => setTimeout(resolve, 1_000).unref()); // The service is busy or stopping: try again.
+        }
+      }
+    };
+    void loop();
   }
 
   isDemoDepartment(id: string): boolean {
-    return DEMO_DEPARTMENTS.some((d) => d.id === id);
+    return DEMO_DEPARTMENTS.some((d) => d.id === id) || id === DEMO_PULL_DEPARTMENT.id;
   }
 
   deliveries(id: string): ReceivedDelivery[] {
@@ -150,6 +211,7 @@ export class DemoDepartments {
   }
 
   stop(): void {
+    this.collecting?.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

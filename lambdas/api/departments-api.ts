@@ -11,6 +11,8 @@ import { serviceSettings } from '../service-settings';
 import { authenticateOperator, hashApiKey } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
+import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
+import { InvalidCursorError } from '../store/notification-repository';
 import { readJsonBody } from './request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
@@ -38,7 +40,9 @@ function configurationView(department: DepartmentRecord) {
     id: department.id,
     name: department.name,
     description: department.description,
-    webhookUrl: department.webhookUrl,
+    ...(department.webhookUrl ? { webhookUrl: department.webhookUrl } : {}),
+    delivery: department.delivery ?? 'push',
+    ...(department.rateLimitPerSecond ? { rateLimitPerSecond: department.rateLimitPerSecond } : {}),
     events: department.events,
     fields: department.fields,
     confirmation: department.confirmation,
@@ -55,10 +59,13 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
   const parsed = parseDepartmentConfiguration(readJsonBody(event));
   if (!parsed.ok) return problemResponse(422, 'The department configuration needs correcting.', parsed.errors);
   const policy = { allowLoopbackHttp: serviceSettings.allowLoopbackWebhooks, allowPrivateTargets: serviceSettings.allowPrivateWebhooks };
-  let target = checkWebhookTarget(parsed.value.webhookUrl, policy);
-  if (target.ok) target = await checkResolvedWebhookHost(parsed.value.webhookUrl, policy);
-  if (!target.ok) {
-    return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
+  const webhookUrl = parsed.value.webhookUrl;
+  if (webhookUrl) {
+    let target = checkWebhookTarget(webhookUrl, policy);
+    if (target.ok) target = await checkResolvedWebhookHost(webhookUrl, policy);
+    if (!target.ok) {
+      return problemResponse(422, 'The department configuration needs correcting.', [{ pointer: '/webhookUrl', detail: target.reason }]);
+    }
   }
   const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date(), changes(operator));
   if (outcome.kind === 'replaced') return json(200, configurationView(outcome.department));
@@ -79,6 +86,45 @@ async function issueSigningSecret(event: APIGatewayProxyEventV2) {
   const rotated = await rotateSigningSecret(repositories.departments, id, new Date(), changes(operator));
   if (!rotated) return problemResponse(404, 'There is no department with this id.');
   return json(201, { id, signingSecret: rotated.signingSecret, previousSecretsRetireAt: rotated.previousSecretsRetireAt });
+}
+
+/** The endpoint's health as operators see it (CONTRACT sections 4 and 9); a pull department has no endpoint to fail. */
+function endpointView(department: DepartmentRecord, health: EndpointHealth) {
+  const status: EndpointStatus = department.active ? health.status : 'disabled';
+  return {
+    status,
+    since: (status === 'disabled' ? department.disabledAt : health.since) ?? department.createdAt,
+    lastError: (status === 'disabled' ? department.disabledReason : health.lastError) ?? null,
+    consecutiveFailures: health.consecutiveFailures,
+  };
+}
+
+async function getDepartment(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const id = departmentIdFrom(event);
+  const [department, health] = await Promise.all([repositories.departments.get(id), repositories.endpoints.get(id)]);
+  if (!department) return problemResponse(404, 'There is no department with this id.');
+  return json(200, { ...configurationView(department), endpoint: endpointView(department, health) });
+}
+
+const eventsQuerySchema = z.object({
+  after: z.string().min(1).max(400).optional(),
+  limit: z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).int('limit is a whole number from 1 to 100.')
+    .min(1, 'limit is a whole number from 1 to 100.').max(100, 'limit is a whole number from 1 to 100.').default(50),
+});
+
+/** GET /v1/operator/events (CONTRACT section 9): changes of endpoint health and failed notifications, in order. */
+async function operatorEvents(event: APIGatewayProxyEventV2) {
+  authenticateOperator(event);
+  const query = eventsQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  try {
+    const page = await repositories.operatorEvents.list({ after: query.data.after, limit: query.data.limit });
+    return json(200, { items: page.items, next: page.next });
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');
+    throw error;
+  }
 }
 
 const apiKeyRequestSchema = z.strictObject({
@@ -108,6 +154,8 @@ async function listDepartmentChanges(event: APIGatewayProxyEventV2) {
 
 export const handler = httpHandler({
   'GET /v1/departments': listDepartments,
+  'GET /v1/departments/{departmentId}': getDepartment,
+  'GET /v1/operator/events': operatorEvents,
   'PUT /v1/departments/{departmentId}': putDepartment,
   'POST /v1/departments/{departmentId}/signing-secrets': issueSigningSecret,
   'POST /v1/departments/{departmentId}/api-keys': issueDepartmentApiKey,

@@ -5,7 +5,8 @@ import { departmentAdapterSchema } from '../domain/department-adapter';
 import * as z from 'zod';
 import { changeOfAddressRequestSchema, DEPARTMENT_ID_PATTERN, SUPPORTED_EVENT_TYPES } from '../domain/change-of-address-request';
 import { departmentAnswerSchema } from '../domain/department-answer';
-import { departmentConfigurationSchema } from '../domain/department-configuration';
+import { DELIVERY_CHANNELS, departmentConfigurationSchema } from '../domain/department-configuration';
+import { OPERATOR_EVENT_TYPES } from '../domain/operator-event';
 import { ENTITLEABLE_FIELDS } from '../domain/entitlement';
 import { AUDIT_EVENT_TYPES } from '../domain/audit-event';
 import { correctionRequestSchema } from '../domain/correction-request';
@@ -44,8 +45,9 @@ const problemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.array(z.object({
-    pointer: z.string().describe('JSON Pointer into the request body'),
+    pointer: z.string().describe('JSON Pointer into the request body (for a query string: into its parameters)'),
     detail: z.string(),
+    parameter: z.string().optional().describe('The query parameter at fault, for an error in the query string'),
   })).optional(),
 }).describe('RFC 9457 problem details');
 
@@ -99,7 +101,9 @@ const publicDepartment = z.object({
   fields: z.array(z.enum(ENTITLEABLE_FIELDS)),
 });
 const departmentView = publicDepartment.extend({
-  webhookUrl: z.string(),
+  webhookUrl: z.string().optional().describe('Where pushes go; none for a pull department'),
+  delivery: z.enum(DELIVERY_CHANNELS).describe('push: signed webhooks; pull: the department collects from its feed'),
+  rateLimitPerSecond: z.number().int().optional().describe('At most this many deliveries in any one-second interval (sliding)'),
   confirmation: z.object({ required: z.boolean(), timeoutSeconds: z.number().int() }),
   adapter: departmentAdapterSchema,
   active: z.boolean().describe('False once its endpoint answered 410, until a PUT re-enables it'),
@@ -137,10 +141,11 @@ const auditTrail = z.object({
     actor: z.string().describe('citizen, service, operator or department:<id>'),
     department: departmentId.nullable(),
     notificationId: z.string().optional(),
-    kind: z.enum(NOTIFICATION_KINDS).optional().describe('SENT: what was sent'),
+    kind: z.enum(NOTIFICATION_KINDS).optional().describe('SENT and DELIVERED: what was sent'),
     attempt: z.number().int().optional(),
     fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left (SENT) or that a correction changed (CORRECTED): field names, never values'),
     outcome: z.string().optional(),
+    channel: z.enum(['push', 'pull']).optional().describe('DELIVERED: how the data first reached the department'),
     departmentReference: z.string().optional(),
     reason: z.string().optional(),
     detail: z.string().optional(),
@@ -162,6 +167,31 @@ const departmentNotifications = z.object({
     data: z.record(z.string(), z.unknown()).nullable().describe('The entitled fields this department was sent; null once erased'),
   })),
   nextCursor: nullableText.describe('Pass as `cursor` for the next page; null on the last'),
+});
+const endpointHealth = z.object({
+  status: z.enum(['healthy', 'failing', 'disabled']).describe('failing: 5 or more failed attempts in a row over 15 minutes or more; disabled: it answered 410'),
+  since: z.string().describe('When it entered this status'),
+  lastError: nullableText,
+  consecutiveFailures: z.number().int(),
+});
+const departmentWithHealth = departmentView.extend({ endpoint: endpointHealth });
+const feedPage = z.object({
+  items: z.array(z.object({
+    id: z.string().describe('The notification id, also its webhook-id'),
+    status: z.enum(NOTIFICATION_STATUSES),
+  }).catchall(z.unknown()).describe('Exactly the JSON body a push of this notification carries (NotificationEvent, or the department\'s field mapping), plus id and status')),
+  next: z.string().describe('Pass back as `after` for later items'),
+});
+const operatorEvents = z.object({
+  items: z.array(z.object({
+    id: z.string(),
+    at: z.string(),
+    type: z.enum(OPERATOR_EVENT_TYPES),
+    department: departmentId,
+    notificationId: z.string().optional(),
+    detail: z.string(),
+  })),
+  next: z.string().describe('Pass back as `after` for later events'),
 });
 const receipt = z.object({
   receipt: z.string().describe(`A compact JWS (ES256, header typ "${RECEIPT_TYPE}" and kid) of a ReceiptClaims payload; verify it with the key of that kid at /.well-known/jwks.json (docs/receipts.md)`),
@@ -230,7 +260,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
     tags: [
       { name: 'citizen', description: 'Citizens report a change and follow it (OIDC bearer token)' },
-      { name: 'department', description: 'Departments answer notifications (API key)' },
+      { name: 'department', description: 'Departments collect and answer notifications (API key)' },
       { name: 'operator', description: 'Operators register departments (IAM on AWS, admin token on one machine)' },
       { name: 'public', description: 'No authentication' },
       { name: 'one-machine', description: 'Only when running on one machine (`npm start`)' },
@@ -374,6 +404,45 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/departments/{departmentId}/feed': {
+        get: {
+          tags: ['department'],
+          operationId: 'readFeed',
+          summary: 'A department collects its notifications (push or pull departments alike), in the order they were created',
+          description: 'The first time a notification is served, here or by a push answered 2xx, it becomes DELIVERED (recorded before this 200) and its confirmation timeout starts; a FAILED one becomes DELIVERED too. Corrections (address.corrected) and withdrawal notices (address.withdrawn) are served as their push carries them. A notification WITHDRAWN before delivery is never served, nor, once the report is withdrawn, one never delivered; items of an erased submission are left out, except withdrawal notices, which carry no personal data. Items carry no Standard Webhooks signature: see docs/adapters.md.',
+          security: [{ department: [] }],
+          parameters: [
+            pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source }),
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'A `next` from an earlier read; from the first item without it' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            { name: 'wait', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 20 }, description: 'Hold the request up to this many seconds, answering as soon as an item arrives' },
+          ],
+          responses: {
+            200: ok('At most `limit` items after the cursor', 'FeedPage'),
+            400: problem('`limit`, `wait` or `after` is not valid'),
+            401: problem('No or a wrong API key'),
+            404: problem('Not the department of this key'),
+          },
+        },
+      },
+      '/v1/operator/events': {
+        get: {
+          tags: ['operator'],
+          operationId: 'listOperatorEvents',
+          summary: 'Every change of an endpoint\'s health and every FAILED notification, in the order they occurred',
+          security: [{ operator: [] }],
+          parameters: [
+            { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'A `next` from an earlier read' },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+          ],
+          responses: {
+            200: ok('Events after the cursor, oldest first', 'OperatorEvents'),
+            400: problem('`limit` or `after` is not valid'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+          },
+        },
+      },
       '/v1/notifications/{notificationId}/redeliver': {
         post: {
           tags: ['operator'],
@@ -400,6 +469,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         },
       },
       '/v1/departments/{departmentId}': {
+        get: {
+          tags: ['operator'],
+          operationId: 'getDepartment',
+          summary: 'A department\'s configuration (never a secret or key) and the health of its endpoint',
+          security: [{ operator: [] }],
+          parameters: [pathParameter('departmentId', { type: 'string', pattern: DEPARTMENT_ID_PATTERN.source })],
+          responses: {
+            200: ok('The department', 'DepartmentWithHealth'),
+            400: problem('A malformed department id'),
+            401: problem('Not an operator'),
+            403: problem('Not an operator (IAM on AWS)'),
+            404: problem('No such department'),
+          },
+        },
         put: {
           tags: ['operator'],
           operationId: 'putDepartment',
@@ -556,6 +639,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Submission: responseSchema(submission),
         PublicDepartment: responseSchema(publicDepartment),
         Department: responseSchema(departmentView),
+        DepartmentWithHealth: responseSchema(departmentWithHealth),
+        FeedPage: responseSchema(feedPage),
+        OperatorEvents: responseSchema(operatorEvents),
         CreatedDepartment: responseSchema(createdDepartment),
         IssuedSigningSecret: responseSchema(issuedSecret),
         ApiKeyRequest: requestSchema(apiKeyRequest),

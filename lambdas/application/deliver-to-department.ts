@@ -1,34 +1,48 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
-import { planNextAttempt } from '../domain/delivery-retry-schedule';
-import { renderForDepartment } from '../domain/department-adapter';
+import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-schedule';
 import { isActiveDepartment } from '../domain/department-configuration';
+import { crossesFailingThreshold, holdUntil, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
 import { fieldsToServe } from '../domain/entitlement';
-import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
+import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
+import type { EndpointRepository } from '../store/endpoint-repository';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord } from '../store/records';
+import type { OperatorEventLog } from '../store/operator-event-log';
+import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { SubmissionRepository } from '../store/submission-repository';
+import { recordDelivered } from './record-delivery';
+import { notificationBody } from './notification-payload';
 import { activeSigningSecrets } from './register-department';
 
 /** What the workflow does next with this notification. */
 export type DeliveryStep = { next: 'AWAIT' | 'DONE' } | { next: 'RETRY'; retryAt: string };
 
+/** A rate-limited send waits inside the step up to this long; longer, the workflow's Wait does it. */
+const MAX_WAIT_IN_STEP_MS = 3_000;
+/** A send this much past its reserved time takes a new one (see SEND_WINDOW_MS for the margin it fits in). */
+const SLOT_LATENESS_MS = 50;
+
 export interface DeliveryDependencies {
   readonly departments: DepartmentRepository;
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
+  readonly endpoints: EndpointRepository;
+  readonly operatorEvents: OperatorEventLog;
   readonly audit: AuditTrail;
   readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
   readonly now: () => Date;
   readonly random: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly settings: { publicBaseUrl: string; timeScale: number; allowLoopbackWebhooks: boolean; allowPrivateWebhooks: boolean };
 }
 
 /**
  * One delivery attempt of one notification. Safe to run again at any point (after a crash, a
  * retry of the step): a notification already delivered or answered is not sent again.
+ * A pull department's notification is left for its feed; a push to a failing endpoint is held
+ * without an attempt unless it is the probe; sends keep to the department's rate limit.
  */
 export async function deliverToDepartment(deps: DeliveryDependencies, submissionId: string, notificationId: string): Promise<DeliveryStep> {
   const notification = await deps.notifications.get(notificationId);
@@ -49,6 +63,11 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   // A withdrawal notice carries no personal data, so it can go even once that is erased.
   if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
   if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
+  if (department.delivery === 'pull' || !department.webhookUrl) {
+    // Nothing to push: the department collects it from its feed, which starts the wait for its answer.
+    await deps.notifications.markAwaitingCollection(notificationId, deps.now());
+    return { next: 'DONE' };
+  }
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
     allowPrivateTargets: deps.settings.allowPrivateWebhooks,
@@ -56,24 +75,25 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   const target = checkWebhookTarget(department.webhookUrl, policy);
   if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
+  const health = await deps.endpoints.get(department.id);
+  if (health.status === 'failing') {
+    const probeAt = deps.now();
+    const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));
+    if (!isProbe) return hold(deps, notification, health);
+  }
+  let slot = department.rateLimitPerSecond
+    ? await deps.endpoints.reserveSendSlot(department.id, department.rateLimitPerSecond, deps.now(), MAX_WAIT_IN_STEP_MS)
+    : undefined;
+  if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
+
   const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
   if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
+  if (slot && department.rateLimitPerSecond) await keepSendSlot(deps, department.id, department.rateLimitPerSecond, slot.at);
   const now = deps.now();
-  const event = buildNotificationEvent({
-    type: submission.type,
-    notificationId,
-    reference: submission.reference,
-    confirmationUrl: `${deps.settings.publicBaseUrl}/v1/notifications/${notificationId}/confirmation`,
-    change: personalData?.change,
-    consentedFields: notification.entitledFields,
-    currentFields: department.fields,
-    subject,
-    now,
-  });
+  const body = notificationBody({ notification: started, submission, personalData, department, publicBaseUrl: deps.settings.publicBaseUrl, now });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
-  // The department's adapter shapes the request; the event it starts from holds only entitled fields.
-  const body = renderForDepartment(event, department.adapter);
-  const verdict = judgeAttempt(await deps.send(department.webhookUrl, body, notificationId, secrets, now, policy), deps.now());
+  const result = await deps.send(department.webhookUrl, body, notificationId, secrets, now, policy);
+  const verdict = judgeAttempt(result, deps.now());
   await deps.audit.record({
     submissionId,
     key: `${notificationId}#SENT#${started.attempts}`,
@@ -87,16 +107,27 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     fields: subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
+  // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.
+  if (verdict.kind === 'retry') await recordEndpointFailure(deps, department, verdict.error);
+  else if (result.kind === 'response' && verdict.kind !== 'gone' && (health.status === 'failing' || health.consecutiveFailures > 0)) {
+    await recordEndpointSuccess(deps, department);
+  }
 
   switch (verdict.kind) {
     case 'delivered': {
-      const delivered = await deps.notifications.markDelivered(started, deps.now());
+      const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now());
       // An answer given inside the department's webhook handler has already settled it.
       return { next: delivered.status === 'DELIVERED' && delivered.confirmationRequired ? 'AWAIT' : 'DONE' };
     }
-    case 'gone':
-      await deps.departments.disable(department.id, verdict.error, deps.now());
+    case 'gone': {
+      const at = deps.now();
+      await deps.departments.disable(department.id, verdict.error, at);
+      await deps.operatorEvents.record({
+        key: `endpoint.disabled#${department.id}#${notificationId}#${started.attempts}`,
+        at: at.toISOString(), type: 'endpoint.disabled', department: department.id, notificationId, detail: verdict.error,
+      });
       return fail(deps, started, verdict.error);
+    }
     case 'failed':
       return fail(deps, started, verdict.error);
     case 'retry': {
@@ -115,18 +146,79 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   }
 }
 
+/**
+ * Waits for the reserved send time, just before sending. Woken too late (a busy machine), the
+ * slot may no longer keep the spacing, so it takes a fresh one: a slot given up only leaves the
+ * department fewer sends, never more.
+ */
+async function keepSendSlot(deps: DeliveryDependencies, departmentId: string, limit: number, at: number): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    const wait = at - Date.now();
+    if (wait > 0) await (deps.sleep ?? sleep)(wait);
+    if (Date.now() - at <= SLOT_LATENESS_MS) return;
+    const fresh = await deps.endpoints.reserveSendSlot(departmentId, limit, deps.now(), MAX_WAIT_IN_STEP_MS * 3);
+    at = fresh.at;
+    if (fresh.kind === 'later') await (deps.sleep ?? sleep)(Math.max(0, at - Date.now()));
+  }
+}
+
+/**
+ * The endpoint is failing and this is not the probe: no attempt. The notification waits for the
+ * next probe (or briefly, for the result of one under way) while its retry window runs; once the
+ * window has ended it FAILS, and stays in the feed.
+ */
+async function hold(deps: DeliveryDependencies, notification: NotificationRecord, health: EndpointHealth): Promise<DeliveryStep> {
+  const now = deps.now();
+  const held = await deps.notifications.recordHeld(notification.id, `Waiting: the department's endpoint is failing (${health.lastError ?? 'no answer'})`, now);
+  const windowEnds = Date.parse(held.firstAttemptAt ?? now.toISOString()) + RETRY_WINDOW_MS * deps.settings.timeScale;
+  if (now.getTime() >= windowEnds) {
+    return fail(deps, held, `The department's endpoint was failing for the whole retry window (${health.lastError ?? 'no answer'})`);
+  }
+  const until = Math.min(holdUntil(health, now, deps.settings.timeScale, deps.random).getTime(), windowEnds);
+  return { next: 'RETRY', retryAt: new Date(until).toISOString() };
+}
+
+async function recordEndpointFailure(deps: DeliveryDependencies, department: DepartmentRecord, error: string): Promise<void> {
+  const now = deps.now();
+  const health = await deps.endpoints.recordFailure(department.id, error, now);
+  if (!crossesFailingThreshold(health, now, deps.settings.timeScale)) return;
+  if (await deps.endpoints.markFailing(department.id, now, new Date(now.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale))) {
+    await deps.operatorEvents.record({
+      key: `endpoint.failing#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.failing', department: department.id,
+      detail: `${health.consecutiveFailures} consecutive failed attempts since ${health.failingFrom}; last: ${error}`,
+    });
+  }
+}
+
+async function recordEndpointSuccess(deps: DeliveryDependencies, department: DepartmentRecord): Promise<void> {
+  const now = deps.now();
+  if (await deps.endpoints.recordSuccess(department.id, now)) {
+    await deps.operatorEvents.record({
+      key: `endpoint.healthy#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.healthy', department: department.id,
+      detail: 'The endpoint answered again; notifications held for it are being sent',
+    });
+  }
+}
+
 async function fail(deps: DeliveryDependencies, notification: NotificationRecord, error: string): Promise<DeliveryStep> {
-  if (await deps.notifications.markFailed(notification, error, deps.now())) {
+  const at = deps.now();
+  if (await deps.notifications.markFailed(notification, error, at)) {
     await deps.audit.record({
       submissionId: notification.submissionId,
       key: `${notification.id}#FAILED#${notification.redeliveries ?? 0}`,
-      at: deps.now().toISOString(),
+      at: at.toISOString(),
       type: 'FAILED',
       actor: 'service',
       departmentId: notification.departmentId,
       notificationId: notification.id,
       detail: error,
     });
+    await deps.operatorEvents.record({
+      key: `notification.failed#${notification.id}#${notification.redeliveries ?? 0}`,
+      at: at.toISOString(), type: 'notification.failed', department: notification.departmentId, notificationId: notification.id, detail: error,
+    });
   }
   return { next: 'DONE' };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -23,13 +23,15 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
   const notifications = await deps.notifications.getMany(submission.notificationIds);
   const status = aggregateSubmissionStatus(notifications);
   const now = deps.now();
-  if (status === 'IN_PROGRESS') {
-    await deps.submissions.setStatus(submission.id, status, now); // Another round (a redelivery) is still under way.
-    return status;
-  }
+  // Another round is still under way. Whatever reopened the submission (a redelivery, a feed read of
+  // a FAILED one, a correction or withdrawal) set IN_PROGRESS itself; writing it again here could
+  // undo the final status a later run wrote meanwhile (a pull department's collected run).
+  if (status === 'IN_PROGRESS') return status;
 
-  // Each redelivery, and each notification a correction or withdrawal adds, makes a new round.
-  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0), 0) + notifications.filter((n) => (n.kind ?? 'change') !== 'change').length;
+  // Each redelivery, each FAILED notification later collected from the feed, and each notification a
+  // correction or withdrawal adds, makes a new round.
+  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0)
+    + notifications.filter((n) => (n.kind ?? 'change') !== 'change').length;
   const recorded = await deps.audit.record({
     submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
   });

@@ -4,6 +4,7 @@ import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
 import { followUpExecutionName } from './follow-up-notifications';
+import { collectionExecutionName } from './read-feed';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
 
@@ -88,10 +89,10 @@ export interface ExecutionEnded {
   readonly input?: string | null;
 }
 
-// A round (`-resume-<n>`) or a withdrawal's finalising run; a redelivery, or a correction or
-// withdrawal notice's own run (named after the notification).
+// A round (`-resume-<n>`) or a withdrawal's finalising run; a redelivery, a feed collection's wait
+// for the answer (`-collected`), or a correction or withdrawal notice's own run (named after the notification).
 const SUBMISSION_EXECUTION_NAME = /^(sub_[0-9a-z]+)(?:-resume-\d+|-withdrawal)?$/;
-const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)(?:-redelivery-\d+)?$/;
+const REDELIVERY_EXECUTION_NAME = /^(ntf_[0-9a-z]+)(?:-redelivery-\d+|-collected)?$/;
 
 /** The submission an execution worked on: its input says, else its name does. */
 async function submissionOfExecution(deps: ReconcileDependencies, execution: ExecutionEnded): Promise<string | undefined> {
@@ -149,13 +150,17 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   const open = notifications.filter((n) => !isFinalNotificationStatus(n.status, n.confirmationRequired));
   const uncovered: NotificationRecord[] = [];
   for (const notification of open) {
+    // Left for a pull department's feed: no workflow is needed until it is collected.
+    if (notification.status === 'PENDING' && notification.awaitingCollection) continue;
+    // A feed read that delivered it starts its own run; so do a redelivery, a correction and a withdrawal.
     const followUp = (notification.kind ?? 'change') !== 'change';
-    if (!notification.redeliveries && !followUp) {
+    const name = notification.collectionRun ? collectionExecutionName(notification)
+      : notification.redeliveries ? redeliveryExecutionName(notification)
+        : followUp ? followUpExecutionName(notification) : undefined;
+    if (!name) {
       uncovered.push(notification);
       continue;
     }
-    // A redelivery's run, else the run a correction or withdrawal started for this notification.
-    const name = notification.redeliveries ? redeliveryExecutionName(notification) : followUpExecutionName(notification);
     const state = await deps.executionState(name);
     if (state === 'RUNNING') continue;
     if (state === 'MISSING') {
@@ -165,7 +170,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     }
     uncovered.push(notification);
   }
-  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries or follow-ups are under way.
+  if (open.length > 0 && uncovered.length === 0) return false; // Redeliveries, follow-ups or collections are under way, or awaited.
 
   // A fresh round for what is left (nothing left: it only finalises the submission).
   const rounds = submission.recoveryRounds ?? 0;

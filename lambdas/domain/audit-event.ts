@@ -9,6 +9,8 @@ import type { NotificationKind } from './notification-status';
 export const AUDIT_EVENT_TYPES = [
   'SUBMITTED',
   'SENT',
+  // The data first reached the department, by push or from its feed (with the channel).
+  'DELIVERED',
   'CONFIRMED',
   'REJECTED',
   'FAILED',
@@ -45,6 +47,8 @@ export interface AuditEvent {
   /** The data that left with this event (SENT), or that a correction changed (CORRECTED): field names only. */
   readonly fields?: readonly EntitleableField[];
   readonly outcome?: string;
+  /** DELIVERED: how the data first reached the department (CONTRACT section 8). */
+  readonly channel?: 'push' | 'pull';
   readonly departmentReference?: string;
   readonly reason?: string;
   readonly detail?: string;

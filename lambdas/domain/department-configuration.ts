@@ -7,6 +7,10 @@ import { departmentAdapterSchema, entitlementNeededFor } from './department-adap
 import { ENTITLEABLE_FIELDS } from './entitlement';
 import { parseWith, type ParseResult } from './problem-details';
 
+/** How a department is told: pushed signed webhooks, or it collects from its feed. */
+export const DELIVERY_CHANNELS = ['push', 'pull'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
 export const DEFAULT_CONFIRMATION_TIMEOUT_SECONDS = 604_800; // 7 days
 /**
  * 180 days (CONTRACT section 4): a Standard execution lasts at most a year, so the wait plus the whole
@@ -21,10 +25,19 @@ export const departmentIdSchema = z
 export const departmentConfigurationSchema = z.strictObject({
   name: z.string().trim().min(1, 'Enter the department name.').max(200, 'The name must be 200 characters or fewer.'),
   description: z.string().trim().max(1000, 'The description must be 1000 characters or fewer.').default(''),
+  /** Where pushes go; a pull department (CONTRACT section 8) needs none. */
   webhookUrl: z
     .string()
     .max(2048, 'The webhook URL must be 2048 characters or fewer.')
-    .pipe(z.url({ protocol: /^https?$/, error: 'Enter the webhook URL as an absolute https URL.' })),
+    .pipe(z.url({ protocol: /^https?$/, error: 'Enter the webhook URL as an absolute https URL.' }))
+    .optional(),
+  delivery: z.enum(DELIVERY_CHANNELS, { error: 'delivery is push or pull.' }).default('push'),
+  rateLimitPerSecond: z
+    .number()
+    .int('rateLimitPerSecond must be a whole number.')
+    .min(1, 'rateLimitPerSecond must be at least 1.')
+    .max(1000, 'rateLimitPerSecond must be at most 1000.')
+    .optional(),
   events: z
     .array(z.enum(SUPPORTED_EVENT_TYPES))
     .min(1, 'Subscribe to at least one event type.')
@@ -48,6 +61,9 @@ export const departmentConfigurationSchema = z.strictObject({
   /** An operator's pause: not choosable, not listed, every API key refused (CONTRACT section 4). */
   suspended: z.boolean().default(false),
 }).superRefine((configuration, context) => {
+  if (configuration.delivery === 'push' && configuration.webhookUrl === undefined) {
+    context.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'Enter the webhook URL: a push department needs one (or choose "delivery": "pull").' });
+  }
   // A mapping may only carry what the department is entitled to receive.
   if (configuration.adapter.type !== 'field-mapping') return;
   configuration.adapter.fields.forEach((field, index) => {

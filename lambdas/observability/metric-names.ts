@@ -17,6 +17,12 @@ export const METRIC = {
   expired: 'NotificationExpired',
   /** Seconds from the first successful delivery to the department's answer. */
   timeToConfirmation: 'TimeToConfirmation',
+  /** A department's endpoint turned failing (CONTRACT section 9); alarmed. */
+  endpointFailing: 'EndpointFailing',
+  /** A failing endpoint answered again. */
+  endpointHealthy: 'EndpointHealthy',
+  /** A department's endpoint answered 410 and was disabled; alarmed. */
+  endpointDisabled: 'EndpointDisabled',
   /** A request answered 500: a fault of ours, counted from the logs by a metric filter. */
   unexpectedErrors: 'UnexpectedErrors',
 } as const;

@@ -1,6 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { NotificationRecord } from '../store/records';
 import type { NotificationRepository } from '../store/notification-repository';
+import type { OperatorEventLog } from '../store/operator-event-log';
+import type { OperatorEventType } from '../domain/operator-event';
 import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME } from './metric-names';
 
 /**
@@ -30,6 +32,16 @@ export class ServiceMetrics {
     this.publish(departmentId, METRIC.timeToConfirmation, MetricUnit.Seconds, seconds);
   }
 
+  /** A change of an endpoint's health; `notification.failed` is counted by `failed` already. */
+  operatorEvent(departmentId: string, type: OperatorEventType): void {
+    const name = ({
+      'endpoint.failing': METRIC.endpointFailing,
+      'endpoint.healthy': METRIC.endpointHealthy,
+      'endpoint.disabled': METRIC.endpointDisabled,
+    } as Partial<Record<OperatorEventType, string>>)[type];
+    if (name) this.publish(departmentId, name, MetricUnit.Count, 1);
+  }
+
   private publish(departmentId: string, name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void {
     // Published at once (the workflow handlers need no end-of-invocation flush), as two data
     // points: CloudWatch alarms cannot sum over a dimension, so the service total is its own.
@@ -45,15 +57,14 @@ export const serviceMetrics = new ServiceMetrics();
 
 /**
  * The notification repository, counting each notification this call moved to DELIVERED, FAILED
- * or EXPIRED. The delivery step calls markDelivered only after a 2xx to a notification not yet
- * delivered, and markFailed/markExpired say whether they changed anything, so a step run again
- * (a retry) counts nothing twice.
+ * or EXPIRED. Each of those writes says whether it changed anything (markDelivered: whether it was
+ * the first delivery, by either channel), so a step run again (a retry) counts nothing twice.
  */
 export function countingOutcomes(notifications: NotificationRepository, metrics: ServiceMetrics = serviceMetrics): NotificationRepository {
   const counted: Partial<NotificationRepository> = {
-    async markDelivered(notification, now) {
-      const delivered = await notifications.markDelivered(notification, now);
-      metrics.delivered(delivered.departmentId);
+    async markDelivered(notification, now, channel) {
+      const delivered = await notifications.markDelivered(notification, now, channel);
+      if (delivered.first) metrics.delivered(notification.departmentId);
       return delivered;
     },
     async markFailed(notification, error, now) {
@@ -74,6 +85,17 @@ export function countingOutcomes(notifications: NotificationRepository, metrics:
       return typeof member === 'function' ? member.bind(target) : member;
     },
   });
+}
+
+/** The operators' event log, with a metric for each change of an endpoint's health (alarmed on AWS). */
+export function countingOperatorEvents(log: OperatorEventLog, metrics: ServiceMetrics = serviceMetrics): OperatorEventLog {
+  return {
+    async record(event) {
+      await log.record(event);
+      metrics.operatorEvent(event.department, event.type);
+    },
+    list: (page) => log.list(page),
+  };
 }
 
 /** Records the time each answered notification took, once its submission is final. */

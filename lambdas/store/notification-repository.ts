@@ -1,3 +1,4 @@
+import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord } from './records';
 
@@ -11,6 +12,12 @@ export interface NotificationPage {
   readonly items: NotificationRecord[];
   /** Opaque; pass it back to read the next page. Absent on the last page. */
   readonly nextCursor?: string;
+}
+
+export interface FeedPage {
+  readonly items: NotificationRecord[];
+  /** The cursor just after the last item (`after` again, or the start, when there were none). */
+  readonly next: string;
 }
 
 export class InvalidCursorError extends Error {
@@ -38,8 +45,19 @@ export interface NotificationRepository {
   recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined>;
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date): Promise<void>;
-  /** PENDING -> DELIVERED; an answer already recorded is kept, only `deliveredAt` is set. */
-  markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord>;
+  /**
+   * The first time the data is served, by either channel: PENDING (or, from the feed, FAILED) ->
+   * DELIVERED; an answer already recorded is kept, only `deliveredAt` is set. One conditional
+   * write on `deliveredAt` decides, so a push and a feed read racing make one delivery: `first`
+   * says whether this call made it.
+   */
+  markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }>;
+  /** A pull department's notification is left PENDING for its feed (no workflow waits on it). */
+  markAwaitingCollection(id: string, now: Date): Promise<void>;
+  /** A notification held while its endpoint is failing: its retry window starts, no attempt is counted. */
+  recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord>;
+  /** A department's feed: its notifications in the order they were created, after `after` (a cursor). */
+  listFeed(departmentId: string, page: { limit: number; after?: string }): Promise<FeedPage>;
   /** PENDING -> WITHDRAWN (the citizen withdrew it before delivery); false when it had already moved on. */
   markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean>;
   /** PENDING -> FAILED; returns false when the notification had already moved on. */

@@ -1,4 +1,5 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
+import type { DeliveryChannel } from '../domain/department-configuration';
 import type { ChangeOfAddress, EntitleableField } from '../domain/entitlement';
 import type { NotificationKind, NotificationStatus, SubmissionStatus } from '../domain/notification-status';
 
@@ -102,6 +103,16 @@ export interface NotificationRecord {
   /** Set when the first attempt starts: from then on the department may answer. */
   readonly sentAt?: string;
   readonly deliveredAt?: string;
+  /** The channel that first served the data (CONTRACT section 8): set once, with `deliveredAt`. */
+  readonly deliveredVia?: DeliveryChannel;
+  /** A pull department's notification, left by the workflow for the department to collect from its feed. */
+  readonly awaitingCollection?: boolean;
+  /**
+   * Set when a feed read delivered a notification no workflow was working on (awaiting collection,
+   * or FAILED): a workflow run named `<id>-collected` then awaits the department's answer.
+   */
+  readonly collectedAfterFailure?: boolean;
+  readonly collectionRun?: boolean;
   readonly respondedAt?: string;
   readonly departmentReference?: string;
   readonly reason?: string;

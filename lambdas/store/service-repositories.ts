@@ -2,8 +2,10 @@ import { serviceSettings } from '../service-settings';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
+import { DynamoDbEndpointRepository } from './dynamodb/dynamodb-endpoint-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
 import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification-repository';
+import { DynamoDbOperatorEventLog } from './dynamodb/dynamodb-operator-event-log';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
 import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
 
@@ -16,6 +18,8 @@ export function serviceRepositories() {
     notifications: new DynamoDbNotificationRepository(tableName),
     audit: new DynamoDbAuditTrail(tableName),
     journeys: new DynamoDbJourneyRepository(tableName),
+    endpoints: new DynamoDbEndpointRepository(tableName),
+    operatorEvents: new DynamoDbOperatorEventLog(tableName),
     departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
     webSessions: new DynamoDbWebSessionRepository(tableName),
   };

@@ -77,6 +77,10 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
     case 'SENT':
       if (event.kind === 'withdrawal') return `${department} was told you withdrew your report.`;
       return `${department} was sent${event.kind === 'correction' ? ' your correction' : ''}: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
+    case 'DELIVERED':
+      if (event.channel !== 'pull') return `${department} received your details.`;
+      if (event.kind === 'withdrawal') return `${department} collected the notice that you withdrew your report.`;
+      return `${department} collected${event.kind === 'correction' ? ' your correction' : ''}: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ')}.`;
     case 'CONFIRMED': return `${department} updated its records${event.departmentReference ? ` (their reference ${event.departmentReference})` : ''}.`;
     case 'REJECTED': return `${department} could not update its records${event.reason ? `: ${event.reason}` : ''}.`;
     case 'FAILED': return `We could not send your details to ${department}.`;

@@ -106,7 +106,11 @@ describe('the data', () => {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+        // Departments' feeds (CONTRACT section 8): creation order, whatever the status.
+        Match.objectLike({ IndexName: 'feed', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }] }),
+      ],
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
@@ -123,8 +127,11 @@ describe('the API', () => {
       'GET /.well-known/jwks.json',
       'GET /openapi.json',
       'GET /v1/departments',
+      'GET /v1/departments/{departmentId}',
       'GET /v1/departments/{departmentId}/changes',
+      'GET /v1/departments/{departmentId}/feed',
       'GET /v1/departments/{departmentId}/notifications',
+      'GET /v1/operator/events',
       'GET /v1/submissions/{submissionId}',
       'GET /v1/submissions/{submissionId}/events',
       'GET /v1/submissions/{submissionId}/receipt',
@@ -172,7 +179,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(15);
+    expect(Object.keys(resources)).toHaveLength(16);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -197,7 +204,7 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the web pages and the reconciler start one', () => {
+  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
@@ -206,7 +213,7 @@ describe('the functions', () => {
       expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowAwaitConfirmationFunction/),
     ]);
     expect(grants('states:StartExecution').sort()).toEqual([
-      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
+      expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });

@@ -17,6 +17,10 @@ import { freePort, SpawnedService } from '../support/spawned-service';
 const SUBMISSIONS = Number(process.argv[2] ?? process.env.TUO_LOAD_SUBMISSIONS ?? '1000');
 const CONCURRENCY = Number(process.env.TUO_LOAD_CONCURRENCY ?? '20');
 const MAX_RSS_MB = Number(process.env.TUO_LOAD_MAX_RSS_MB ?? '1024');
+/** How long one department (load-council) answers 503 to everything from the start (its endpoint turns failing). */
+const DOWN_SECONDS = Number(process.env.TUO_LOAD_DOWN_SECONDS ?? '5');
+/** The probe interval at the load run's TUO_TIME_SCALE (5 minutes x 0.001). */
+const PROBE_INTERVAL_MS = 300;
 
 /** Resident memory of every process in the service's process group, in MB. */
 function treeRssMb(processGroup: number): number {
@@ -44,7 +48,9 @@ async function main(): Promise<void> {
     const readyIn = await service.start(120_000);
     const client = new ServiceClient(service.url, 'load-admin-token');
     for (const d of departments) await d.register(client);
-    departments[3].behaviour.downUntil = Date.now() + 5_000; // One department down for the first seconds.
+    const downFrom = Date.now();
+    const downUntil = downFrom + DOWN_SECONDS * 1000;
+    departments[3].behaviour.downUntil = downUntil; // One department down for part of the run.
     const group = service.processGroup();
     sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, treeRssMb(group)); }, 1000);
     const rssAtStartMb = treeRssMb(group);
@@ -106,6 +112,21 @@ async function main(): Promise<void> {
     let duplicatesUnderNewId = 0;
     for (const d of departments) for (const ids of d.deliveriesByReference().values()) if (ids.size > 1) duplicatesUnderNewId++;
     const lost = acknowledged.size - finals.size;
+
+    // The department that was down: how many attempts it got, and how many once its endpoint was failing.
+    const events = (await client.request('GET', '/v1/operator/events?limit=100', { token: 'load-admin-token' })).json.items
+      .filter((e: any) => e.department === departments[3].id);
+    const failingAt = Date.parse(events.find((e: any) => e.type === 'endpoint.failing')?.at ?? '') || undefined;
+    const healthyAt = Date.parse(events.find((e: any) => e.type === 'endpoint.healthy')?.at ?? '') || undefined;
+    const downAttempts = departments[3].receiver.received.filter((d) => d.receivedAt < downUntil).length;
+    // Attempts already on their way when it turned failing land in the first moments; then only probes.
+    const heldFrom = failingAt ? failingAt + 1_000 : downUntil;
+    const heldUntil = Math.min(downUntil, healthyAt ?? downUntil);
+    const attemptsWhileHeld = departments[3].receiver.received.filter((d) => d.receivedAt >= heldFrom && d.receivedAt < heldUntil).length;
+    const probeBudget = Math.max(0, Math.ceil((heldUntil - heldFrom) / PROBE_INTERVAL_MS)) + 2;
+    console.log(`[load test] ${departments[3].id} down for ${DOWN_SECONDS} s: ${downAttempts} attempts while down for ${acknowledged.size} notifications; `
+      + `failing after ${failingAt ? failingAt - downFrom : '-'} ms, healthy again ${healthyAt ? healthyAt - downUntil : '-'} ms after it came back; `
+      + `${attemptsWhileHeld} attempts in the ${Math.max(0, heldUntil - heldFrom)} ms it was held (probe budget ${probeBudget})`);
     const statuses = [...finals.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s.status]: (c[s.status] ?? 0) + 1 }), {});
     console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; network errors retried: ${networkErrors}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
     const failures = [
@@ -114,6 +135,8 @@ async function main(): Promise<void> {
       duplicatesUnderNewId > 0 && 'duplicates under a new id',
       fiveHundreds > 0 && '5xx answers',
       peakRssMb > MAX_RSS_MB && `memory peaked above ${MAX_RSS_MB} MB`,
+      attemptsWhileHeld > probeBudget && `the department that was down got ${attemptsWhileHeld} attempts while held (more than the probes allow)`,
+      DOWN_SECONDS >= 10 && !failingAt && 'the department that was down never turned failing',
     ].filter(Boolean);
     if (failures.length > 0) throw new Error(failures.join('; '));
   } catch (error) {

@@ -9,6 +9,8 @@ export interface ReceivedWebhook {
   readonly payload: any;
   /** Whether the signature verified with one of the receiver's secrets (standardwebhooks itself). */
   readonly verified: boolean;
+  /** When the request arrived (ms since the epoch), as the department would measure it. */
+  readonly receivedAt: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export class WebhookReceiver {
   /** On `port` if given (to bring a department's endpoint back where it was), else on a free one. */
   async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
+      const receivedAt = Date.now();
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
@@ -45,7 +48,7 @@ export class WebhookReceiver {
             // try the next secret
           }
         }
-        const delivery = { webhookId: headers['webhook-id'], headers, body, payload: payload ?? safeParse(body), verified };
+        const delivery = { webhookId: headers['webhook-id'], headers, body, payload: payload ?? safeParse(body), verified, receivedAt };
         this.received.push(delivery);
         if (verified && this.onDelivery) await this.onDelivery(delivery);
         res.writeHead(verified ? (this.script.shift() ?? this.defaultStatus) : 401).end();

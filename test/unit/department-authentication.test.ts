@@ -31,7 +31,7 @@ describe('department API keys', () => {
   const firstKey = newApiKey('hmrc');
   const store = departmentStore({
     id: 'hmrc', name: 'HMRC', description: '', webhookUrl: 'https://hmrc.example/hook', events: ['address.changed'], fields: ['newAddress'],
-    confirmation: { required: true, timeoutSeconds: 60 }, adapter: { type: 'standard-webhooks' }, suspended: false, active: true,
+    confirmation: { required: true, timeoutSeconds: 60 }, adapter: { type: 'standard-webhooks' }, delivery: 'push', suspended: false, active: true,
     signingSecrets: [], apiKeys: [{ hash: hashApiKey(firstKey), createdAt: '2026-12-01T00:00:00.000Z' }],
     createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z',
   });

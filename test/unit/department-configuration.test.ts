@@ -31,8 +31,8 @@ describe('departmentIdSchema', () => {
 
 describe('department configuration', () => {
   it('accepts the contract example unchanged', () => {
-    // The contract example plus the defaults: the Standard Webhooks JSON adapter, not suspended.
-    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), adapter: { type: 'standard-webhooks' }, suspended: false } });
+    // The contract example plus the defaults: push delivery, not suspended, the Standard Webhooks JSON adapter.
+    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), delivery: 'push', suspended: false, adapter: { type: 'standard-webhooks' } } });
   });
 
   it('fills in defaults: empty description, confirmation required within 7 days', () => {
@@ -98,7 +98,17 @@ describe('department configuration', () => {
     expect(pointersOf({ ...hmrc(), id: 'hmrc', confirmation: { required: true, retries: 3 } })).toEqual(['/confirmation/retries', '/id']);
   });
 
-  it('reports each missing required field', () => {
-    expect(pointersOf({})).toEqual(['/name', '/webhookUrl', '/events', '/fields']);
+  it('reports each missing required field (the webhook URL once the rest is valid)', () => {
+    expect(pointersOf({})).toEqual(['/name', '/events', '/fields']);
+    const { webhookUrl: _omitted, ...withoutWebhook } = hmrc();
+    expect(pointersOf(withoutWebhook)).toEqual(['/webhookUrl']);
+  });
+
+  it('lets a pull department go without a webhook URL, and bounds the rate limit to 1..1000 a second', () => {
+    const { webhookUrl: _omitted, ...withoutWebhook } = hmrc();
+    const pull = parseDepartmentConfiguration({ ...withoutWebhook, delivery: 'pull', rateLimitPerSecond: 5 });
+    expect(pull).toMatchObject({ ok: true, value: { delivery: 'pull', rateLimitPerSecond: 5 } });
+    expect(pointersOf({ ...hmrc(), delivery: 'email' })).toEqual(['/delivery']);
+    for (const rateLimitPerSecond of [0, 1001, 2.5, '5']) expect(pointersOf({ ...hmrc(), rateLimitPerSecond })).toEqual(['/rateLimitPerSecond']);
   });
 });

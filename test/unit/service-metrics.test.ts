@@ -33,11 +33,11 @@ const notification = (overrides: Partial<NotificationRecord>): NotificationRecor
 });
 
 /** Just enough of a repository: the status changes the delivery and expiry steps make. */
-function repository(changes: { failed: boolean; expired: boolean }): NotificationRepository {
+function repository(changes: { failed: boolean; expired: boolean; delivered?: boolean }): NotificationRepository {
   const stored = notification({});
   return {
     get: async () => stored,
-    markDelivered: async () => ({ ...stored, status: 'DELIVERED', deliveredAt: '2026-11-29T10:00:01Z' }),
+    markDelivered: async () => ({ notification: { ...stored, status: 'DELIVERED', deliveredAt: '2026-11-29T10:00:01Z' }, first: changes.delivered ?? true }),
     markFailed: async () => changes.failed,
     markExpired: async () => changes.expired,
     recordAttemptError: async () => undefined,
@@ -48,7 +48,7 @@ describe('the service metrics', () => {
   it('publishes each outcome at once in the TellUsOnce namespace, for the service and per department', async () => {
     const { service, published } = capturedMetrics();
     const notifications = countingOutcomes(repository({ failed: true, expired: true }), service);
-    await notifications.markDelivered(notification({}), new Date());
+    await notifications.markDelivered(notification({}), new Date(), 'push');
     await notifications.markFailed(notification({}), 'HTTP 400', new Date());
     await notifications.markExpired(notification({ status: 'DELIVERED' }), new Date());
     const point = (name: string) => [
@@ -60,7 +60,8 @@ describe('the service metrics', () => {
 
   it('counts nothing when a step run again changes nothing', async () => {
     const { service, published } = capturedMetrics();
-    const notifications = countingOutcomes(repository({ failed: false, expired: false }), service);
+    const notifications = countingOutcomes(repository({ failed: false, expired: false, delivered: false }), service);
+    await notifications.markDelivered(notification({}), new Date(), 'pull'); // The other channel delivered it first.
     await notifications.markFailed(notification({}), 'HTTP 400', new Date());
     await notifications.markExpired(notification({ status: 'DELIVERED' }), new Date());
     await notifications.recordAttemptError('ntf_1', 'HTTP 503', new Date());

@@ -19,31 +19,32 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
   }
 
   async replaceConfiguration(id: string, configuration: DepartmentConfiguration, now: Date): Promise<DepartmentRecord | undefined> {
+    // Every attribute of the configuration is set, or removed when the new one leaves it out.
+    const settable: Record<string, unknown> = {
+      name: configuration.name,
+      description: configuration.description,
+      webhookUrl: configuration.webhookUrl,
+      delivery: configuration.delivery,
+      rateLimitPerSecond: configuration.rateLimitPerSecond,
+      events: configuration.events,
+      fields: configuration.fields,
+      confirmation: configuration.confirmation,
+      adapter: configuration.adapter,
+      suspended: configuration.suspended,
+      active: true,
+      updatedAt: now.toISOString(),
+    };
+    const sets = Object.keys(settable).filter((name) => settable[name] !== undefined);
+    const removes = [...Object.keys(settable).filter((name) => settable[name] === undefined), 'disabledAt', 'disabledReason'];
     try {
       const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(id),
-        UpdateExpression: 'SET #name = :name, #description = :description, #webhookUrl = :webhookUrl, #events = :events, '
-          + '#fields = :fields, #confirmation = :confirmation, #adapter = :adapter, #suspended = :suspended, #active = :true, #updatedAt = :now '
-          + 'REMOVE #disabledAt, #disabledReason',
+        UpdateExpression: `SET ${sets.map((name) => `#${name} = :${name}`).join(', ')} REMOVE ${removes.map((name) => `#${name}`).join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
         // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
-        ExpressionAttributeNames: Object.fromEntries(
-          ['name', 'description', 'webhookUrl', 'events', 'fields', 'confirmation', 'adapter', 'suspended', 'active', 'updatedAt', 'disabledAt', 'disabledReason']
-            .map((attribute) => [`#${attribute}`, attribute]),
-        ),
-        ExpressionAttributeValues: {
-          ':name': configuration.name,
-          ':description': configuration.description,
-          ':webhookUrl': configuration.webhookUrl,
-          ':events': configuration.events,
-          ':fields': configuration.fields,
-          ':confirmation': configuration.confirmation,
-          ':adapter': configuration.adapter,
-          ':suspended': configuration.suspended,
-          ':true': true,
-          ':now': now.toISOString(),
-        },
+        ExpressionAttributeNames: Object.fromEntries([...sets, ...removes].map((attribute) => [`#${attribute}`, attribute])),
+        ExpressionAttributeValues: Object.fromEntries(sets.map((name) => [`:${name}`, settable[name]])),
         ReturnValues: 'ALL_NEW',
       }));
       return withoutKeys<DepartmentRecord>(Attributes!);

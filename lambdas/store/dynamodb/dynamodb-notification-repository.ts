@@ -1,12 +1,19 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
-import { InvalidCursorError, type DepartmentAnswer, type NotificationPage, type NotificationRepository } from '../notification-repository';
+import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
-import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 const BATCH_GET_LIMIT = 100;
 const key = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
+
+/** The department's feed: every notification of the department in creation order; never changes. */
+const feedKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>) => ({
+  gsi2pk: `${PARTITIONS.feed}${n.departmentId}`,
+  gsi2sk: `${n.createdAt}#${n.id}`,
+});
 
 /** The department's listing: by department and status, oldest first. */
 const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>, status: NotificationStatus) => ({
@@ -42,7 +49,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async createIfAbsent(record: NotificationRecord): Promise<void> {
     const listing = listingKeys(record, record.status);
-    await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...record });
+    await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...feedKeys(record), ...record });
   }
 
   async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined> {
@@ -64,11 +71,77 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     await this.update(id, 'SET lastError = :error, updatedAt = :now', { ':error': error, ':now': now.toISOString() });
   }
 
-  async markDelivered(notification: NotificationRecord, now: Date): Promise<NotificationRecord> {
-    const changed = await this.transition(notification, ['PENDING'], 'DELIVERED', now,
-      'deliveredAt = if_not_exists(deliveredAt, :now)');
-    // Already answered (or delivered before a restart): keep the status, record the delivery time.
-    return changed ?? this.update(notification.id, 'SET deliveredAt = if_not_exists(deliveredAt, :now), updatedAt = :now', { ':now': now.toISOString() });
+  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }> {
+    let current: NotificationRecord | undefined = notification;
+    for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
+      const served = { ':channel': channel };
+      let won: NotificationRecord | undefined;
+      if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
+        // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
+        const collection = current.status === 'FAILED' || current.awaitingCollection === true;
+        won = await this.transition(current, [current.status], 'DELIVERED', now,
+          // sentAt too: from now on the department may answer (a feed read sends no attempt).
+          `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
+          { ...served, ...(collection ? { ':true': true } : {}) }, 'REMOVE awaitingCollection', 'attribute_not_exists(deliveredAt)');
+      } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
+        // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
+        won = await this.conditionalUpdate(current.id, 'SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now',
+          '#status = :status AND attribute_not_exists(deliveredAt)', { ':now': now.toISOString(), ':status': current.status, ...served });
+      } else {
+        break; // Expired, or no longer to be delivered: nothing to record.
+      }
+      if (won) return { notification: won, first: true };
+      current = await this.get(current.id); // Raced with the other channel or an answer: judge again.
+    }
+    return { notification: current ?? notification, first: false };
+  }
+
+  async markAwaitingCollection(id: string, now: Date): Promise<void> {
+    await this.conditionalUpdate(id, 'SET awaitingCollection = :true, updatedAt = :now', '#status = :pending',
+      { ':true': true, ':now': now.toISOString(), ':pending': 'PENDING' });
+  }
+
+  async recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord> {
+    return this.update(id, 'SET firstAttemptAt = if_not_exists(firstAttemptAt, :now), lastError = :reason, updatedAt = :now',
+      { ':now': now.toISOString(), ':reason': reason });
+  }
+
+  async listFeed(departmentId: string, page: { limit: number; after?: string }): Promise<FeedPage> {
+    const partition = `${PARTITIONS.feed}${departmentId}`;
+    const after = page.after ? decodeFeedCursor(page.after) : undefined;
+    const result = await documentClient().send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: FEED_INDEX_NAME,
+      KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition, ...(after ? { ':after': after } : {}) },
+      Limit: page.limit,
+    }));
+    const items = result.Items ?? [];
+    const last = items.at(-1);
+    return {
+      items: items.map((item) => withoutKeys<NotificationRecord>(item)),
+      // From the start with nothing yet: a cursor for the very beginning, so `next` is always one.
+      next: last ? Buffer.from(String(last.gsi2sk)).toString('base64url') : page.after ?? FEED_START,
+    };
+  }
+
+  /** An update on a condition; undefined when the condition fails. */
+  private async conditionalUpdate(id: string, expression: string, condition: string, values: Record<string, unknown>): Promise<NotificationRecord | undefined> {
+    try {
+      const { Attributes } = await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: condition.includes('#status') ? { '#status': 'status' } : undefined,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }));
+      return withoutKeys<NotificationRecord>(Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
   }
 
   async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {
@@ -150,6 +223,15 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       throw error;
     }
   }
+}
+
+const FEED_START = Buffer.from('0000-00-00T00:00:00.000Z#start').toString('base64url');
+
+/** A feed cursor is the position (creation time and id) of the last item read. */
+function decodeFeedCursor(cursor: string): string {
+  const position = /^[A-Za-z0-9_-]{1,400}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_-]+$/.test(position)) throw new InvalidCursorError();
+  return position;
 }
 
 function decodeCursor(cursor: string, expectedPartition: string): Record<string, unknown> {

@@ -7,6 +7,9 @@
 /** Name of the secondary index that lists items by `gsi1pk`, sorted by `gsi1sk`. */
 export const LISTING_INDEX_NAME = 'listing';
 
+/** Name of the secondary index that holds each department's feed by `gsi2pk`, sorted by `gsi2sk`. */
+export const FEED_INDEX_NAME = 'feed';
+
 /** The partition key prefix of each kind of item: `<prefix><id>`. */
 export const PARTITIONS = {
   department: 'DEPARTMENT#',
@@ -14,4 +17,8 @@ export const PARTITIONS = {
   notification: 'NOTIFICATION#',
   journey: 'JOURNEY#',
   webSession: 'SESSION#',
+  /** A department's feed, in the feed index (`gsi2pk`). */
+  feed: 'FEED#',
+  /** The operator events (one partition: they are rare; lambdas/store/dynamodb/dynamodb-operator-event-log.ts). */
+  operatorEvents: 'OPERATOR_EVENTS',
 } as const;

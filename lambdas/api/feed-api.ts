@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { readFeed } from '../application/read-feed';
+import { fieldErrorsFromZod } from '../domain/problem-details';
+import { serviceSettings } from '../service-settings';
+import { InvalidCursorError } from '../store/notification-repository';
+import { serviceRepositories } from '../store/service-repositories';
+import { startWorkflowExecution } from '../workflow/workflow-control';
+import { authenticateDepartment } from './authentication';
+import { httpHandler } from './http-handler';
+import { json, problemResponse } from './http-responses';
+
+const repositories = serviceRepositories();
+
+const whole = (name: string, min: number, max: number) => z.coerce
+  .number({ error: `${name} is a whole number from ${min} to ${max}.` })
+  .int(`${name} is a whole number from ${min} to ${max}.`)
+  .min(min, `${name} is a whole number from ${min} to ${max}.`)
+  .max(max, `${name} is a whole number from ${min} to ${max}.`);
+
+export const feedQuerySchema = z.object({
+  after: z.string().min(1).max(400).optional(),
+  limit: whole('limit', 1, 100).default(50),
+  wait: whole('wait', 1, 20).optional(),
+});
+
+/** GET /v1/departments/{departmentId}/feed (CONTRACT section 8): the department's own feed, long-polled with `wait`. */
+async function feed(event: APIGatewayProxyEventV2) {
+  const department = await authenticateDepartment(event, repositories.departments);
+  if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
+  const query = feedQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  try {
+    const page = await readFeed(
+      { ...repositories, startWorkflow: startWorkflowExecution, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() },
+      department,
+      { after: query.data.after, limit: query.data.limit, waitSeconds: query.data.wait },
+    );
+    return json(200, { items: page.items, next: page.next });
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');
+    throw error;
+  }
+}
+
+export const handler = httpHandler({
+  'GET /v1/departments/{departmentId}/feed': feed,
+});

@@ -1,0 +1,36 @@
+import type { DeliveryChannel } from '../domain/department-configuration';
+import type { EntitleableField } from '../domain/entitlement';
+import type { AuditTrail } from '../store/audit-trail';
+import type { NotificationRepository } from '../store/notification-repository';
+import type { NotificationRecord } from '../store/records';
+
+/**
+ * The data has been served to the department, by a push answered 2xx or by its feed. The first
+ * time (one conditional write decides between channels racing) the notification becomes
+ * DELIVERED and the trail records the channel.
+ */
+export async function recordDelivered(
+  deps: { notifications: NotificationRepository; audit: AuditTrail },
+  notification: NotificationRecord,
+  channel: DeliveryChannel,
+  now: Date,
+  /** What left with a feed read (a push's SENT entry already names its fields). */
+  fields?: readonly EntitleableField[],
+): Promise<{ notification: NotificationRecord; first: boolean }> {
+  const result = await deps.notifications.markDelivered(notification, now, channel);
+  if (result.first) {
+    await deps.audit.record({
+      submissionId: notification.submissionId,
+      key: `${notification.id}#DELIVERED`,
+      at: result.notification.deliveredAt ?? now.toISOString(),
+      type: 'DELIVERED',
+      actor: 'service',
+      departmentId: notification.departmentId,
+      notificationId: notification.id,
+      ...(notification.kind ? { kind: notification.kind } : {}),
+      channel,
+      ...(fields ? { fields } : {}),
+    });
+  }
+  return result;
+}
