@@ -98,7 +98,8 @@ export const FUNCTIONS = {
     description: 'Citizens report a change and follow its progress',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
     // Set with the receipt key's grant (lib/receipt-signing-key.ts), which also grants kms:Sign.
-    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
+    // The notifier settings: erasure on request also erases the local outbox's copies (SES keeps none).
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN', 'CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
@@ -234,6 +235,8 @@ export const FUNCTIONS = {
     entry: 'lambdas/maintenance/erase-due-personal-data.ts',
     description: 'Erases personal data after its retention period',
     environment: ['TABLE_NAME'],
+    // The notifier settings: erasure also erases the local outbox's copies (SES keeps none).
+    optionalEnvironment: ['CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
       { on: 'table', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], partitions: [submission] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },

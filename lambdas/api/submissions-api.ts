@@ -12,6 +12,7 @@ import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
+import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
 import { startNotificationWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
 import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
@@ -22,6 +23,7 @@ import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 checkEnvironment(FUNCTIONS.submissionsApi);
 
 const repositories = serviceRepositories();
+const citizenNotifier = serviceCitizenNotifier();
 
 /** CONTRACT section 5: 1 to 255 printable ASCII characters. */
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
@@ -127,7 +129,7 @@ async function deleteSubmission(event: APIGatewayProxyEventV2) {
   if (submission.status === 'IN_PROGRESS') {
     return problemResponse(409, 'Your personal data can be erased once every department has acted on this submission.');
   }
-  await erasePersonalData({ ...repositories, now: () => new Date() }, submission.id, 'citizen', 'The citizen asked for their data to be erased');
+  await erasePersonalData({ ...repositories, notifier: citizenNotifier, now: () => new Date() }, submission.id, 'citizen', 'The citizen asked for their data to be erased');
   return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 }
 

@@ -58,7 +58,7 @@ async function notifyCitizen(
     departmentReference: n.departmentReference,
     reason: n.reason,
   })));
-  await deps.notifier.send(email, completionMessage({ reference, status, departments }));
+  await deps.notifier.send(email, completionMessage({ reference, status, departments }), submissionId);
   await deps.audit.record({
     submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',
     detail: 'Sent the outcome to the email address given',

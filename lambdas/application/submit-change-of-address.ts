@@ -103,7 +103,9 @@ export function recordSubmitted(deps: { audit: Pick<AuditTrail, 'record'> }, sub
 }
 
 async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fingerprint: string): Promise<SubmitOutcome> {
-  if (existing.fingerprint !== fingerprint) {
+  // Once erased, the fingerprint is gone and a body can no longer be compared: a replay of the key
+  // answers the same (final) submission rather than starting a second one (docs/privacy.md).
+  if (!existing.erasedAt && existing.fingerprint !== fingerprint) {
     return { kind: 'key-reused', detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.' };
   }
   const notifications = await deps.notifications.getMany(existing.notificationIds);

@@ -37,8 +37,11 @@ export interface SubmissionRecord {
   readonly type: string;
   /** The citizen's `sub`; only they may read the submission. */
   readonly citizenId: string;
-  /** Fingerprint of the request body, to tell a retry from a different request under the same key. */
-  readonly fingerprint: string;
+  /**
+   * Fingerprint of the request body, to tell a retry from a different request under the same key.
+   * Removed when the personal data is erased (it is a hash of the whole report).
+   */
+  readonly fingerprint?: string;
   readonly notificationIds: string[];
   readonly status: SubmissionStatus;
   readonly createdAt: string;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DynamoDbSubmissionRepository } from '../../lambdas/store/dynamodb/dynamodb-submission-repository';
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress, type ServiceClient } from '../support/service-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -129,6 +130,10 @@ describe('confirmation and tracking', () => {
     await answer('waits', json.notifications[0].id, { outcome: 'REJECTED', reason: 'Not known here' });
     await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
     expect((await client.request('DELETE', `/v1/submissions/${json.id}`, { token: await client.citizenToken('not-them') })).status).toBe(404);
+    // The citizen was sent the outcome: the local outbox holds a copy, named for the submission.
+    const outbox = path.join(fixture.dataDir, 'outbox');
+    const copies = () => readdirSync(outbox).filter((name) => name.startsWith(json.id));
+    expect(copies()).toHaveLength(1);
     const erased = await client.request('DELETE', `/v1/submissions/${json.id}`, { token });
     expect(erased.status).toBe(204);
     const after = (await client.submission(token, json.id)).json;
@@ -136,6 +141,15 @@ describe('confirmation and tracking', () => {
     expect(after.notifications[0]).toMatchObject({ status: 'REJECTED', reason: 'Not known here' });
     const trail = (await client.request('GET', `/v1/submissions/${json.id}/events`, { token })).json.events;
     expect(trail.at(-1)).toMatchObject({ type: 'PERSONAL_DATA_ERASED', actor: 'citizen' });
+    // Erasure takes the outbox's copy and the fingerprint (a hash of the whole report) with it.
+    expect(copies()).toHaveLength(0);
+    const stored = await new DynamoDbSubmissionRepository(process.env.TABLE_NAME!).get(json.id);
+    expect(stored).toMatchObject({ id: json.id, erasedAt: expect.any(String) });
+    expect(stored).not.toHaveProperty('fingerprint');
+    // With nothing left to compare a body to, a replay of the key answers the same submission.
+    const replay = await client.submit(token, 'erase', changeOfAddress(['waits', 'no-answer-needed']));
+    expect(replay.status).toBeLessThan(300);
+    expect(replay.json.id).toBe(json.id);
   });
 
   it('shows a department what awaits its answer, page by page, and nothing of other departments', async () => {

@@ -226,7 +226,8 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
       await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(submissionId),
-        UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now REMOVE withdrawalReason',
+        // The fingerprint is a hash of the whole report: it goes with the report (see docs/privacy.md).
+        UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now REMOVE withdrawalReason, fingerprint',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':now': now.toISOString() },
       }));
