@@ -4,7 +4,7 @@
  * TUO_IAM_USAGE_DIR when it stops (local/local-iam.ts), and test/least-privilege.test.ts, run
  * last, compares them. This module is jest's globalSetup and testSequencer for that.
  */
-const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
@@ -12,8 +12,9 @@ const USAGE_DIR = path.join(__dirname, '..', '..', '.data', 'iam-usage');
 const LAST = 'least-privilege.test.ts';
 
 async function globalSetup() {
-  rmSync(USAGE_DIR, { recursive: true, force: true });
+  // Jest sorts the tests (writing run.json, below) before it runs this: keep that, drop the rest.
   mkdirSync(USAGE_DIR, { recursive: true });
+  for (const file of readdirSync(USAGE_DIR)) if (file !== 'run.json') rmSync(path.join(USAGE_DIR, file), { recursive: true, force: true });
   process.env.TUO_IAM_USAGE_DIR = USAGE_DIR;
 }
 
