@@ -142,12 +142,14 @@ describe('the reconciler', () => {
     expect(w.started).toEqual(['sub_race-resume-1']);
   });
 
-  it('counts a submission it could not look at and goes on with the others', async () => {
+  it('counts a submission it could not look at, says which and why, and goes on with the others', async () => {
     const w = world();
     w.addSubmission('sub_a', ['PENDING']);
     w.addSubmission('sub_b', ['PENDING']);
     const deps = { ...w.deps, executionState: async (name: string) => { if (name === 'sub_a') throw new Error('throttled'); return w.deps.executionState(name); } };
-    expect(await reconcileSubmissions(deps)).toEqual({ inProgress: 2, resumed: 1, errors: 1 });
+    expect(await reconcileSubmissions(deps)).toEqual({
+      inProgress: 2, resumed: 1, errors: 1, failures: [{ submissionId: 'sub_a', error: 'Error: throttled' }],
+    });
     expect(w.started).toEqual(['sub_b']);
   });
 

@@ -94,7 +94,7 @@ describe('department API keys and suspension', () => {
     const trail = await client.request('GET', '/v1/departments/audited/changes', { token: admin });
     expect(trail.status).toBe(200);
     expect(trail.json.changes.map((c: any) => [c.action, c.changedFields])).toEqual([
-      ['CREATED', ['adapter', 'confirmation', 'description', 'events', 'fields', 'name', 'suspended', 'webhookUrl']],
+      ['CREATED', ['adapter', 'confirmation', 'delivery', 'description', 'events', 'fields', 'name', 'suspended', 'webhookUrl']],
       ['REPLACED', ['description', 'fields']],
       ['SIGNING_SECRET_ISSUED', ['signingSecrets']],
       ['API_KEY_ISSUED', ['apiKeys', 'revokedPreviousKeys']],
