@@ -159,6 +159,8 @@ export const FUNCTIONS = {
     ],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [journey, webSession, submission, notification, department] },
+      // The operator page lists the operator events, as GET /v1/operator/events does: read only.
+      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
     ],

@@ -41,7 +41,7 @@ export async function readFeed(
     const page = await deps.notifications.listFeed(department.id, { after, limit: query.limit });
     const items: FeedItem[] = [];
     for (const notification of page.items) {
-      const item = await serve(deps, department, notification);
+      const item = await serveFeedItem(deps, department, notification);
       if (item) items.push(item);
     }
     after = page.next;
@@ -50,7 +50,12 @@ export async function readFeed(
   }
 }
 
-async function serve(deps: FeedDependencies, department: DepartmentRecord, notification: NotificationRecord): Promise<FeedItem | undefined> {
+/**
+ * Serves one notification by the first-serve rule: a PENDING or FAILED one becomes DELIVERED (with
+ * the `pull` channel) before its data is returned. The department page serves a pull department's
+ * waiting notifications through this too, since showing them is serving them.
+ */
+export async function serveFeedItem(deps: FeedDependencies, department: DepartmentRecord, notification: NotificationRecord): Promise<FeedItem | undefined> {
   // Withdrawn before delivery (CONTRACT section 10): never sent, so never served either.
   if (notification.status === 'WITHDRAWN') return undefined;
   const subject = subjectOf(notification);

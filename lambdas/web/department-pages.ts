@@ -5,13 +5,15 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticateDepartment } from '../api/authentication';
 import { HttpProblem } from '../api/http-responses';
 import { answerNotification } from '../application/answer-notification';
+import { serveFeedItem } from '../application/read-feed';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import type { DepartmentRecord } from '../store/records';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { resumeWaitingWorkflow } from '../workflow/workflow-control';
+import { serviceSettings } from '../service-settings';
+import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
 import { entitledDataRows } from './entitled-data-view';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
@@ -62,6 +64,17 @@ async function signOut(event: APIGatewayProxyEventV2) {
   return redirect('/department/sign-in', [await endSession(event, 'department')]);
 }
 
+/**
+ * A pull department's notifications not yet collected: showing them on the page serves them, so
+ * each goes through the feed's first-serve rule and is DELIVERED (channel `pull`) before it is listed.
+ */
+async function collectWaiting(department: DepartmentRecord): Promise<void> {
+  if (department.delivery !== 'pull') return;
+  const waiting = await repositories.notifications.listForDepartment(department.id, 'PENDING', { limit: PAGE_SIZE });
+  const deps = { ...repositories, startWorkflow: startWorkflowExecution, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() };
+  for (const notification of waiting.items) await serveFeedItem(deps, department, notification);
+}
+
 type ItemErrors = Partial<Record<'outcome' | 'departmentReference' | 'reason', string>>;
 
 async function awaitingPage(
@@ -72,6 +85,7 @@ async function awaitingPage(
   const cursor = event.queryStringParameters?.cursor;
   let listing;
   try {
+    await collectWaiting(department);
     listing = await repositories.notifications.listForDepartment(department.id, 'DELIVERED', { limit: PAGE_SIZE, cursor });
   } catch (error) {
     if (error instanceof InvalidCursorError) return redirect('/department');

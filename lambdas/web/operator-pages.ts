@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticateOperator } from '../api/authentication';
 import { HttpProblem } from '../api/http-responses';
 import { redeliverNotification } from '../application/redeliver-notification';
+import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow/workflow-control';
 import { page, trustedForm } from './html-handler';
@@ -19,6 +20,8 @@ import { endSession, startSession } from './web-sessions';
 const repositories = serviceRepositories();
 /** How many failed (and retrying) notifications per department the page reads. */
 const PER_DEPARTMENT = 100;
+/** How many operator events the page shows at once (oldest first, as GET /v1/operator/events lists them). */
+const EVENTS_PER_PAGE = 20;
 const OPERATOR_SERVICE = { serviceName: 'Tell Us Once operations', serviceUrl: '/operator' };
 
 function isOperator(event: APIGatewayProxyEventV2): boolean {
@@ -109,6 +112,13 @@ async function dashboard(event: APIGatewayProxyEventV2) {
     updatedAt: formatDateTime(n.updatedAt),
   })));
   const query = event.queryStringParameters ?? {};
+  let events;
+  try {
+    events = await repositories.operatorEvents.list({ after: query.eventsAfter, limit: EVENTS_PER_PAGE });
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return redirect('/operator');
+    throw error;
+  }
   const redelivered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(query.redelivered ?? '')?.[0];
   const banner = redelivered
     ? { type: 'success', text: `Redelivery of ${redelivered} has started.` }
@@ -117,6 +127,9 @@ async function dashboard(event: APIGatewayProxyEventV2) {
     title: 'Operations',
     departments: health.map((h) => h.row),
     failed,
+    events: events.items.map((e) => ({ ...e, at: formatDateTime(e.at), departmentName: names.get(e.department) ?? e.department })),
+    // The cursor moves on only when this page had events, so "next" is shown only then.
+    nextEvents: events.items.length === EVENTS_PER_PAGE ? `/operator?eventsAfter=${encodeURIComponent(events.next)}` : undefined,
     banner,
     signOut: '/operator/sign-out',
     ...OPERATOR_SERVICE,

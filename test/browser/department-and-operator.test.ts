@@ -43,8 +43,8 @@ describe('department and operator pages in the browser', () => {
     expect({ page: page.url(), violations: await accessibilityViolations(page) }).toEqual({ page: page.url(), violations: [] });
   }
 
-  async function submitAndWaitFor(key: string, status: string) {
-    const accepted = await fixture.client.submit(citizenToken, key, changeOfAddress(['passport-office']));
+  async function submitAndWaitFor(key: string, status: string, departmentId = 'passport-office') {
+    const accepted = await fixture.client.submit(citizenToken, key, changeOfAddress([departmentId]));
     expect(accepted.status).toBe(202);
     await fixture.client.waitForSubmission(citizenToken, accepted.json.id, (s) => s.notifications[0].status === status);
     return accepted.json as { id: string; reference: string };
@@ -96,6 +96,41 @@ describe('department and operator pages in the browser', () => {
     expect(rejected.notifications[0]).toMatchObject({ status: 'REJECTED', reason: 'No passport held at this name' });
   });
 
+  it('lists what awaits a pull department, serving it as delivered first, and lets it confirm', async () => {
+    const registered = await fixture.client.registerDepartment('ero-york', {
+      name: 'York electoral registration', delivery: 'pull', events: ['address.changed'],
+      fields: ['person.givenName', 'person.familyName', 'newAddress'], confirmation: { required: true, timeoutSeconds: 3600 },
+    });
+    expect(registered.status).toBe(201);
+    // Not collected by anyone yet: it waits for the feed, still PENDING.
+    const waiting = await submitAndWaitFor('pull-1', 'PENDING', 'ero-york');
+    expect((await fixture.client.submission(citizenToken, waiting.id)).json.notifications[0].deliveredAt ?? null).toBeNull();
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${fixture.service.url}/department`);
+    await page.getByLabel('Your department’s API key').fill(registered.json.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Changes of address awaiting your answer' }).waitFor();
+    await expectAccessible(page);
+
+    // Showing it served it: delivered, by the pull channel, before its data reached the page.
+    const item = page.locator('section[data-notification]', { hasText: waiting.reference });
+    await expect(item.textContent()).resolves.toContain('YO1 7HH');
+    await expect(item.textContent()).resolves.not.toContain('AB123456C');
+    const delivered = (await fixture.client.submission(citizenToken, waiting.id)).json;
+    expect(delivered.notifications[0]).toMatchObject({ status: 'DELIVERED', attempts: 0 });
+    const trail = (await fixture.client.request('GET', `/v1/submissions/${waiting.id}/events`, { token: citizenToken })).json.events;
+    expect(trail.filter((e: any) => e.type === 'DELIVERED')).toEqual([expect.objectContaining({ channel: 'pull' })]);
+
+    await item.getByLabel('Yes, our records are updated').check();
+    await item.getByLabel('Your reference, if you updated your records (optional)').fill('ERO-7');
+    await item.getByRole('button', { name: 'Send answer' }).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(`Your answer for ${waiting.reference} has been recorded`);
+    await page.locator('[data-empty]').waitFor();
+    const confirmed = await fixture.client.waitForSubmission(citizenToken, waiting.id, (s) => s.status === 'COMPLETED');
+    expect(confirmed.notifications[0]).toMatchObject({ status: 'CONFIRMED', departmentReference: 'ERO-7' });
+  });
+
   it('shows an operator endpoint health and failed notifications, and redelivers one', async () => {
     receiver.script = [400]; // A 400 fails a notification at once.
     const failed = await submitAndWaitFor('dept-3', 'FAILED');
@@ -114,6 +149,10 @@ describe('department and operator pages in the browser', () => {
     const department = page.locator('tr[data-department="passport-office"]');
     await expect(department.textContent()).resolves.toContain('Failing');
     await expect(department.textContent()).resolves.toContain('HTTP 400');
+    // The operator events, as GET /v1/operator/events lists them: this notification's failure.
+    const failedEvent = page.locator('table[data-events] tr[data-event]', { hasText: 'notification.failed' });
+    await expect(failedEvent.textContent()).resolves.toContain('HM Passport Office');
+    await expect(failedEvent.textContent()).resolves.toContain('HTTP 400');
     const row = page.locator('tr[data-notification]', { hasText: failed.reference });
     await row.getByRole('button', { name: /^Redeliver/ }).click();
     await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(`Redelivery of ${failed.reference} has started`);
