@@ -172,9 +172,11 @@ describe('bad input never yields a 5xx, and every refusal names what is wrong', 
 
   it('any department id in the path', async () => {
     await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }), async (id) => {
-      const answer = await client.registerDepartment(encodeURIComponent(id).replace(/^\.+$/, 'dots'), validDepartment);
+      // A path of dots alone is resolved away by the URL parser, so those ids are sent as `dots`.
+      const sent = /^\.+$/.test(id) ? 'dots' : id;
+      const answer = await client.registerDepartment(encodeURIComponent(sent), validDepartment);
       expectProblem(answer, departments);
-      if (!/^[a-z0-9-]{2,40}$/.test(id)) expect([400, 404, 405]).toContain(answer.status);
+      if (!/^[a-z0-9-]{2,40}$/.test(sent)) expect([400, 404, 405]).toContain(answer.status);
     }), { numRuns: RUNS });
   }, 300_000);
 
