@@ -185,17 +185,9 @@ export const FUNCTIONS = {
     environment: ['API_ROUTE_KEYS'],
     access: [],
   },
-  prepareNotifications: {
-    entry: 'lambdas/workflow/prepare-notifications.ts',
-    description: 'Lists the notifications of a submission for the workflow',
-    environment: ['TABLE_NAME'],
-    access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], partitions: [submission, notification] },
-    ],
-  },
   deliverNotification: {
     entry: 'lambdas/workflow/deliver-notification.ts',
-    description: 'Sends one signed notification to a department',
+    description: 'Sends one signed notification to a department, then waits for its answer',
     environment: ['TABLE_NAME', 'PUBLIC_BASE_URL'],
     optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'TUO_TIME_SCALE'],
     access: [
@@ -203,16 +195,8 @@ export const FUNCTIONS = {
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
       // Changes of endpoint health and FAILED notifications, for operators: only ever added.
       { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
-    ],
-  },
-  awaitConfirmation: {
-    entry: 'lambdas/workflow/await-confirmation.ts',
-    description: 'Parks the workflow until the department answers',
-    environment: ['TABLE_NAME'],
-    access: [
-      { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [notification] },
-      // An answer that arrived before the task token was stored: this step resumes the workflow.
-      { on: 'stateMachine', actions: ['states:SendTaskSuccess'] },
+      // Its own task: resumed when there is nothing to wait for, failed with a delivery to retry.
+      { on: 'stateMachine', actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'] },
     ],
   },
   expireNotification: {

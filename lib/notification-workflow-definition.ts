@@ -3,12 +3,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DELIVERY_ERRORS } from '../lambdas/domain/delivery-retry-schedule';
 
-/** The Lambdas the workflow calls, one per step. */
+/** The Lambdas the workflow calls. */
 export interface NotificationWorkflowFunctions {
-  readonly prepareNotifications: lambda.IFunction;
+  /** DeliverAndAwait: delivers, then waits for the department's answer under a task token. */
   readonly deliverNotification: lambda.IFunction;
-  readonly awaitConfirmation: lambda.IFunction;
   readonly expireNotification: lambda.IFunction;
   readonly finaliseSubmission: lambda.IFunction;
 }
@@ -21,6 +21,25 @@ const LAMBDA_SERVICE_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+
+const { retry: DELIVERY_RETRY_ERROR, deferred: DELIVERY_DEFERRED_ERROR } = DELIVERY_ERRORS;
+
+/**
+ * The delivery schedule (CONTRACT section 6), as Step Functions plays it: before retry n (from 0),
+ * a uniform draw (full jitter) below min(5 s × 4^n, 24 h). The delivery step decides when to give
+ * up (at least 8 attempts and at least 72 hours after the first), so MaxAttempts only has to be
+ * large enough that the draws almost always span 72 hours: 20 retries add up to 159 hours on
+ * average (standard deviation 25 hours), under 72 hours about 2 times in 10,000. Should they
+ * all be spent first, the task's Catch waits until the time the step's own schedule chose and
+ * enters the task again, with fresh retries: the window is always honoured, and the last wait is
+ * at most 24 hours. The schedule then ends at most 96 hours after the first attempt.
+ */
+export const DELIVERY_RETRY = {
+  interval: Duration.seconds(5),
+  backoffRate: 4,
+  maxDelay: Duration.hours(24),
+  maxAttempts: 20,
+} as const;
 
 /**
  * A step whose handler failed (for example storage briefly unavailable) is retried with backoff;
@@ -50,67 +69,61 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn
 }
 
 /**
- * The notification workflow, one execution per submission:
+ * The notification workflow, one execution per submission (or per redelivery, collection,
+ * correction or withdrawal notice, restricted to its notifications):
  *
- *   PrepareNotifications -> NotifyDepartments (Map, one iteration per chosen department:
- *     DeliverNotification -> AfterDelivery -> [WaitBeforeRetry -> DeliverNotification]
- *                                          -> AwaitConfirmation (task token, department timeout) -> [ExpireNotification]
- *                                          -> NotificationSettled)
+ *   NotifyDepartments (Map over the execution input's notifications, one iteration per department:
+ *     DeliverAndAwait (.waitForTaskToken: deliver, then wait for the answer; department timeout)
+ *       Retry  TellUsOnce.DeliveryRetry: backoff with full jitter, capped at 24 h
+ *       Catch  TellUsOnce.DeliveryDeferred (or retries spent) -> WaitBeforeRetry (until the cause's time) -> DeliverAndAwait
+ *       Catch  States.Timeout -> ExpireNotification -> AfterExpiry -> [DeliverAndAwait | NotificationSettled])
  *   -> FinaliseSubmission
  *
- * Delivery retries are a Wait on a timestamp the delivery step computes (backoff with jitter,
- * Retry-After, scaled by TUO_TIME_SCALE on one machine), not a Retry field, so each attempt's
- * outcome is recorded and the schedule can span days.
- * Personal data never enters the execution's state: steps pass ids and read the table.
+ * On the happy path that is D + 2 state transitions for D departments. The execution input
+ * carries the notifications (ids and timeouts) written by whoever starts it, so no step lists
+ * them; personal data never enters the execution's state.
  */
 export function buildNotificationWorkflowDefinition(scope: Construct, fns: NotificationWorkflowFunctions): sfn.IChainable {
-  // The execution's input as it is: `{submissionId}`, or `{submissionId, notificationIds}` for a redelivery.
-  const prepare = invoke(scope, 'PrepareNotifications', fns.prepareNotifications, undefined);
-
   // Each iteration's state is `{Payload: {submissionId, notificationId, timeoutSeconds}}`: the same
   // path then names the timeout in the state input (where AWS reads TimeoutSecondsPath) and in the
   // task's parameters (where aws-local-stepfunctions reads it), so one definition runs in both.
-  const deliver = invoke(scope, 'DeliverNotification', fns.deliverNotification, sfn.TaskInput.fromObject({
-    submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
-    notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
-  }), { resultPath: '$.delivery' });
-
-  const waitBeforeRetry = new sfn.Wait(scope, 'WaitBeforeRetry', {
-    time: sfn.WaitTime.timestampPath('$.delivery.retryAt'),
-  });
-
-  const awaitConfirmation = new tasks.LambdaInvoke(scope, 'AwaitConfirmation', {
-    lambdaFunction: fns.awaitConfirmation,
+  const deliverAndAwait = new tasks.LambdaInvoke(scope, 'DeliverAndAwait', {
+    lambdaFunction: fns.deliverNotification,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     // The token stays inside the service: the handler stores it; departments only ever see the notification id.
     payload: sfn.TaskInput.fromObject({
+      submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
       notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
       taskToken: sfn.JsonPath.taskToken,
       timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
     }),
+    // The department's timeout (less what was already waited, in a resumed run): each attempt
+    // delivers within seconds of its start, so the wait runs from the delivery.
     taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
     resultPath: sfn.JsonPath.DISCARD,
     retryOnServiceExceptions: false,
   });
-  awaitConfirmation.addRetry({
-    errors: LAMBDA_SERVICE_ERRORS,
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 6,
-    jitterStrategy: sfn.JitterType.FULL,
+  // Retriers are matched in order, the first match only: a deferral is never retried here (the
+  // Catch below waits for its time), a failed attempt backs off, anything else is transient.
+  deliverAndAwait.addRetry({ errors: [DELIVERY_DEFERRED_ERROR], maxAttempts: 0 });
+  deliverAndAwait.addRetry({ errors: [DELIVERY_RETRY_ERROR], ...DELIVERY_RETRY, jitterStrategy: sfn.JitterType.FULL });
+  retryTransientFailures(deliverAndAwait);
+
+  const waitBeforeRetry = new sfn.Wait(scope, 'WaitBeforeRetry', {
+    time: sfn.WaitTime.timestampPath('$.retry.Cause'),
+  });
+  deliverAndAwait.addCatch(waitBeforeRetry.next(deliverAndAwait), {
+    errors: [DELIVERY_DEFERRED_ERROR, DELIVERY_RETRY_ERROR],
+    resultPath: '$.retry',
   });
 
   const expire = invoke(scope, 'ExpireNotification', fns.expireNotification, sfn.TaskInput.fromObject({
     notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
-  }), { resultPath: sfn.JsonPath.DISCARD });
-  awaitConfirmation.addCatch(expire, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-
-  const settled = new sfn.Succeed(scope, 'NotificationSettled');
-
-  const afterDelivery = new sfn.Choice(scope, 'AfterDelivery')
-    .when(sfn.Condition.stringEquals('$.delivery.next', 'RETRY'), waitBeforeRetry.next(deliver))
-    .when(sfn.Condition.stringEquals('$.delivery.next', 'AWAIT'), awaitConfirmation)
-    .otherwise(settled);
+  }), { resultPath: '$.expiry' });
+  deliverAndAwait.addCatch(expire, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+  expire.next(new sfn.Choice(scope, 'AfterExpiry')
+    .when(sfn.Condition.booleanEquals('$.expiry.deliverAgain', true), deliverAndAwait)
+    .otherwise(new sfn.Succeed(scope, 'NotificationSettled')));
 
   const notifyDepartments = new sfn.Map(scope, 'NotifyDepartments', {
     itemsPath: '$.notifications',
@@ -118,16 +131,16 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
       Payload: {
         submissionId: sfn.JsonPath.stringAt('$.submissionId'),
         notificationId: sfn.JsonPath.stringAt('$$.Map.Item.Value.notificationId'),
-        timeoutSeconds: sfn.JsonPath.numberAt('$$.Map.Item.Value.confirmationTimeoutSeconds'),
+        timeoutSeconds: sfn.JsonPath.numberAt('$$.Map.Item.Value.timeoutSeconds'),
       },
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
-  notifyDepartments.itemProcessor(deliver.next(afterDelivery));
+  notifyDepartments.itemProcessor(deliverAndAwait);
 
   const finalise = invoke(scope, 'FinaliseSubmission', fns.finaliseSubmission, sfn.TaskInput.fromObject({
     submissionId: sfn.JsonPath.stringAt('$.submissionId'),
   }));
 
-  return prepare.next(notifyDepartments).next(finalise);
+  return notifyDepartments.next(finalise);
 }

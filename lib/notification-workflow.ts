@@ -44,7 +44,7 @@ export class NotificationWorkflow extends Construct {
       ...(props.notifyFromAddress ? { CITIZEN_NOTIFIER: 'ses', NOTIFY_FROM_ADDRESS: props.notifyFromAddress } : {}),
     };
     // The state machine by its name, not by reference: its definition refers to the steps, so a
-    // step's grant on it (AwaitConfirmation resumes it) must not refer back to it.
+    // step's grant on it (DeliverAndAwait resumes it) must not refer back to it.
     const byName = sfn.StateMachine.fromStateMachineName(this, 'ByName', notificationWorkflowName(Stack.of(this)));
     const step = (name: string, declaration: FunctionDeclaration, timeout = Duration.seconds(10), reservedConcurrentExecutions?: number) => {
       const fn = new ServiceFunction(this, name, {
@@ -55,10 +55,8 @@ export class NotificationWorkflow extends Construct {
       return fn;
     };
     const functions = {
-      prepareNotifications: step('PrepareNotificationsFunction', FUNCTIONS.prepareNotifications),
       // 15 s response timeout for the department plus room for storage writes.
       deliverNotification: step('DeliverNotificationFunction', FUNCTIONS.deliverNotification, Duration.seconds(30), props.deliveryConcurrency),
-      awaitConfirmation: step('AwaitConfirmationFunction', FUNCTIONS.awaitConfirmation),
       expireNotification: step('ExpireNotificationFunction', FUNCTIONS.expireNotification),
       finaliseSubmission: step('FinaliseSubmissionFunction', FUNCTIONS.finaliseSubmission),
     };

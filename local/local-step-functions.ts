@@ -193,6 +193,8 @@ export class LocalStepFunctions {
       const token = input.Payload?.taskToken as string | undefined;
       if (!token) throw new StepFunctionsError('States.Runtime', 'The waitForTaskToken payload carries no task token');
       const answered = this.waitForToken(token, Number(input.Payload?.timeoutSeconds ?? 31_536_000));
+      // The handler may end its own task (SendTaskFailure) before it returns: not an unhandled rejection.
+      answered.catch(() => undefined);
       try {
         await invoke(input.FunctionName, input.Payload);
       } catch (error) {

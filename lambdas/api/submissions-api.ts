@@ -13,7 +13,7 @@ import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
-import { startNotificationWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow/workflow-control';
 import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';
@@ -73,7 +73,7 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
   if (!parsed.ok) return problemResponse(422, 'Some answers need correcting.', parsed.errors);
 
   const outcome = await submitChangeOfAddress(
-    { ...repositories, startWorkflow: startNotificationWorkflow, now: () => new Date() },
+    { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
     citizenId, idempotencyKey, parsed.value, requestFingerprint(body),
   );
   switch (outcome.kind) {

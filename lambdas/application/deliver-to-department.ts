@@ -16,8 +16,13 @@ import { recordDelivered } from './record-delivery';
 import { notificationBody } from './notification-payload';
 import { activeSigningSecrets } from './register-department';
 
-/** What the workflow does next with this notification. */
-export type DeliveryStep = { next: 'AWAIT' | 'DONE' } | { next: 'RETRY'; retryAt: string };
+/**
+ * What the workflow does next with this notification. A retry either backs off on the workflow's
+ * own schedule (`backoff`: the attempt failed and the department named no time) or waits until
+ * `retryAt` (a Retry-After, a hold for the endpoint's next probe, a later send slot); `retryAt` is
+ * also the schedule's own choice, used if the workflow's retries run out before the window ends.
+ */
+export type DeliveryStep = { next: 'AWAIT' | 'DONE' } | { next: 'RETRY'; retryAt: string; backoff?: boolean };
 
 /** A rate-limited send waits inside the step up to this long; longer, the workflow's Wait does it. */
 const MAX_WAIT_IN_STEP_MS = 3_000;
@@ -141,7 +146,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
       });
       if (!plan.retry) return fail(deps, started, `${verdict.error}; gave up after ${started.attempts} attempts`);
       await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now());
-      return { next: 'RETRY', retryAt: plan.retryAt.toISOString() };
+      return { next: 'RETRY', retryAt: plan.retryAt.toISOString(), backoff: verdict.retryAfterSeconds === undefined };
     }
   }
 }

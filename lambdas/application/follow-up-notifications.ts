@@ -1,6 +1,6 @@
 import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
-import type { WorkflowInput } from './reconcile-submissions';
+import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export interface FollowUpDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {
   /** Idempotent: a name already used is not started twice. */
@@ -43,6 +43,6 @@ export async function startFollowUps(deps: FollowUpDependencies, submissionId: s
   if (notifications.length === 0) return;
   await deps.submissions.addNotifications(submissionId, notifications.map((n) => n.id), deps.now());
   for (const n of notifications) {
-    await deps.startWorkflow(followUpExecutionName(n), { submissionId, notificationIds: [n.id] });
+    await deps.startWorkflow(followUpExecutionName(n), workflowInput(submissionId, [n], deps.now()));
   }
 }

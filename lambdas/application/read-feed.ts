@@ -5,6 +5,7 @@ import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
 import { notificationBody } from './notification-payload';
 import { recordDelivered } from './record-delivery';
+import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export interface FeedItem extends Record<string, unknown> {
   readonly id: string;
@@ -13,7 +14,7 @@ export interface FeedItem extends Record<string, unknown> {
 
 export interface FeedDependencies extends Pick<ServiceRepositories, 'notifications' | 'submissions' | 'audit'> {
   /** Starts the run that awaits the answer to a notification no workflow was working on. */
-  readonly startWorkflow: (name: string, input: { submissionId: string; notificationIds: string[] }) => Promise<void>;
+  readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
   readonly publicBaseUrl: string;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -81,7 +82,7 @@ export async function serveFeedItem(deps: FeedDependencies, department: Departme
     if (!current.deliveredAt) return undefined;
     if (delivered.first && current.collectionRun) {
       // No workflow was working on it: one now awaits the answer, its timeout from this delivery.
-      await deps.startWorkflow(collectionExecutionName(current), { submissionId: current.submissionId, notificationIds: [current.id] });
+      await deps.startWorkflow(collectionExecutionName(current), workflowInput(current.submissionId, [current], now));
     }
   }
   const body = notificationBody({ notification, submission, personalData, department, publicBaseUrl: deps.publicBaseUrl, now });

@@ -7,14 +7,13 @@ import { followUpExecutionName } from './follow-up-notifications';
 import { collectionExecutionName } from './read-feed';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
+import { workflowInput, type WorkflowInput } from './workflow-input';
+
+export type { WorkflowInput } from './workflow-input';
 
 /** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
 export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';
 
-export interface WorkflowInput {
-  readonly submissionId: string;
-  readonly notificationIds?: string[];
-}
 
 export interface ReconcileDependencies {
   readonly submissions: Pick<SubmissionRepository, 'get' | 'listInProgress' | 'beginRecoveryRound'>;
@@ -133,11 +132,9 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     // Never started (a crash before the start) or lost with the engine (one machine): start it under
     // its own name, which a concurrent start of the same round also uses. A submission stored just
     // before a crash may lack its first audit entry too.
-    if (!submission.recoveryRounds) {
-      const notifications = await deps.notifications.getMany(submission.notificationIds);
-      await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
-    }
-    await deps.startWorkflow(round, { submissionId: submission.id });
+    const notifications = await deps.notifications.getMany(submission.notificationIds);
+    if (!submission.recoveryRounds) await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
+    await deps.startWorkflow(round, workflowInput(submission.id, notifications, deps.now()));
     await recordResumed(deps, submission, round);
     return true;
   }
@@ -164,7 +161,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     const state = await deps.executionState(name);
     if (state === 'RUNNING') continue;
     if (state === 'MISSING') {
-      await deps.startWorkflow(name, { submissionId: submission.id, notificationIds: [notification.id] });
+      await deps.startWorkflow(name, workflowInput(submission.id, [notification], deps.now()));
       await recordResumed(deps, submission, name);
       return true;
     }
@@ -176,7 +173,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   const rounds = submission.recoveryRounds ?? 0;
   if (!(await deps.submissions.beginRecoveryRound(submission.id, rounds, deps.now()))) return false; // Another reconciler did.
   const fresh = roundExecutionName({ id: submission.id, recoveryRounds: rounds + 1 });
-  await deps.startWorkflow(fresh, { submissionId: submission.id, notificationIds: uncovered.map((n) => n.id) });
+  await deps.startWorkflow(fresh, workflowInput(submission.id, uncovered, deps.now()));
   await recordResumed(deps, submission, fresh);
   return true;
 }

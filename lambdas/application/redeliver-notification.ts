@@ -2,6 +2,7 @@ import { isActiveDepartment } from '../domain/department-configuration';
 import { isNotificationId } from '../domain/identifiers';
 import type { ServiceRepositories } from '../store/service-repositories';
 import type { NotificationRecord } from '../store/records';
+import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export type RedeliverOutcome =
   | { kind: 'started'; notification: NotificationRecord }
@@ -17,7 +18,7 @@ export const redeliveryExecutionName = (n: NotificationRecord) => `${n.id}-redel
  */
 export async function redeliverNotification(
   deps: Pick<ServiceRepositories, 'notifications' | 'submissions' | 'departments' | 'audit'> & {
-    startWorkflow: (name: string, input: { submissionId: string; notificationIds: string[] }) => Promise<void>;
+    startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
     now: () => Date;
   },
   notificationId: string,
@@ -25,7 +26,7 @@ export async function redeliverNotification(
   if (!isNotificationId(notificationId)) return { kind: 'not-found' };
   const notification = await deps.notifications.get(notificationId);
   if (!notification) return { kind: 'not-found' };
-  const start = (n: NotificationRecord) => deps.startWorkflow(redeliveryExecutionName(n), { submissionId: n.submissionId, notificationIds: [n.id] });
+  const start = (n: NotificationRecord) => deps.startWorkflow(redeliveryExecutionName(n), workflowInput(n.submissionId, [n], deps.now()));
 
   if (notification.status === 'PENDING' && (notification.redeliveries ?? 0) > 0) {
     await start(notification);

@@ -8,13 +8,15 @@ import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord, SubmissionRecord } from '../store/records';
 import type { SubmissionRepository } from '../store/submission-repository';
+import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export interface SubmitDependencies {
   readonly departments: DepartmentRepository;
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
   readonly audit: AuditTrail;
-  readonly startWorkflow: (submissionId: string) => Promise<void>;
+  /** Starts the execution by this name; a name already used is not started twice. */
+  readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
   readonly now: () => Date;
 }
 
@@ -85,7 +87,7 @@ export async function submitChangeOfAddress(
     if (winner) return resume(deps, winner, fingerprint);
   }
   await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
-  await deps.startWorkflow(submissionId);
+  await deps.startWorkflow(submissionId, workflowInput(submissionId, notifications, deps.now()));
   // As written: nothing could have moved them on before this request started their workflow.
   return { kind: 'accepted', submission, notifications };
 }
@@ -112,7 +114,7 @@ async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fing
   // The earlier request may have stopped before these steps; repeating them is harmless.
   if (existing.status === 'IN_PROGRESS') {
     await recordSubmitted(deps, existing, notifications.map((n) => n.departmentId));
-    await deps.startWorkflow(existing.id);
+    await deps.startWorkflow(existing.id, workflowInput(existing.id, notifications, deps.now()));
   }
   return { kind: 'accepted', submission: existing, notifications };
 }

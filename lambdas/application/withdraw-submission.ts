@@ -51,7 +51,7 @@ export async function withdrawSubmission(
   const stored = await deps.notifications.getMany(notices.map((n) => n.id));
   await startFollowUps(deps, submissionId, stored);
   // Nothing to send, but deliveries stopped: finalise now rather than when a waiting retry wakes.
-  if (stored.length === 0 && withdrawn > 0) await deps.startWorkflow(withdrawalExecutionName(submissionId), { submissionId, notificationIds: [] });
+  if (stored.length === 0 && withdrawn > 0) await deps.startWorkflow(withdrawalExecutionName(submissionId), { submissionId, notifications: [] });
 
   const after = await deps.submissions.get(submissionId);
   return { kind: 'accepted', submission: after ?? submission, notifications: await deps.notifications.getMany((after ?? submission).notificationIds) };

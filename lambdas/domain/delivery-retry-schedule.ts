@@ -55,3 +55,14 @@ export function planNextAttempt(input: RetryPlanInput): RetryPlan {
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 }
+
+/**
+ * The errors the delivery step ends its workflow task with; the workflow definition names them in
+ * the task's Retry and Catch (lib/notification-workflow-definition.ts).
+ */
+export const DELIVERY_ERRORS = {
+  /** The attempt failed and may succeed later: the task's Retry backs off (full jitter, capped). */
+  retry: 'TellUsOnce.DeliveryRetry',
+  /** Not to be tried before a time (the error's cause): Retry-After, the endpoint's next probe, a send slot. */
+  deferred: 'TellUsOnce.DeliveryDeferred',
+} as const;

@@ -16,7 +16,7 @@ import type { DepartmentRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
-import { startNotificationWorkflow } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow/workflow-control';
 import {
   firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
   validateJourney, validateStep, type JourneyStep,
@@ -258,7 +258,7 @@ async function send(event: APIGatewayProxyEventV2, citizenId: string) {
   const validated = validateJourney(journey.answers);
   if (!validated.ok) return redirect(stepPath(firstStepWithErrors(validated.errors) ?? JOURNEY_STEPS[0]));
   const outcome = await submitChangeOfAddress(
-    { ...repositories, startWorkflow: startNotificationWorkflow, now: () => new Date() },
+    { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
     citizenId, journey.idempotencyKey, validated.value, requestFingerprint(validated.body),
   );
   switch (outcome.kind) {

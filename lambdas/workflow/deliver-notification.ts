@@ -1,31 +1,36 @@
-import { deliverToDepartment, type DeliveryStep } from '../application/deliver-to-department';
+import { deliverAndAwait } from '../application/deliver-and-await';
 import { sendWebhook } from '../delivery/webhook-sender';
 import { countingOperatorEvents, countingOutcomes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
+import { failWaitingTask, resumeWaitingWorkflow } from './workflow-control';
 
 checkEnvironment(FUNCTIONS.deliverNotification);
 
 const repositories = serviceRepositories();
 
 /**
- * Workflow step: one delivery attempt (or a hold while the endpoint is failing, or a notification
- * left for a pull department's feed); tells the workflow whether to wait for an answer or retry.
+ * Workflow step (DeliverAndAwait, `.waitForTaskToken`): one delivery attempt (or a hold while the
+ * endpoint is failing, or a notification left for a pull department's feed), then the wait for
+ * the department's answer under this task token; the task ends when the answer comes, at once when
+ * there is nothing to wait for, or with an error that makes the workflow try again later.
  */
-export async function handler(input: { submissionId: string; notificationId: string }): Promise<DeliveryStep> {
-  return deliverToDepartment({
+export async function handler(input: { submissionId: string; notificationId: string; taskToken: string }): Promise<void> {
+  await deliverAndAwait({
     ...repositories,
     notifications: countingOutcomes(repositories.notifications),
     operatorEvents: countingOperatorEvents(repositories.operatorEvents),
     send: sendWebhook,
     now: () => new Date(),
     random: Math.random,
+    resumeWorkflow: resumeWaitingWorkflow,
+    failTask: failWaitingTask,
     settings: {
       publicBaseUrl: serviceSettings.publicBaseUrl,
       timeScale: serviceSettings.timeScale,
       allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
       allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
     },
-  }, input.submissionId, input.notificationId);
+  }, input);
 }

@@ -1,4 +1,5 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { WorkflowInput } from '../application/workflow-input';
 import { traced } from '../observability/tracer';
 import { serviceSettings } from '../service-settings';
 
@@ -6,18 +7,11 @@ let client: SFNClient | undefined;
 const sfn = () => (client ??= traced(new SFNClient({})));
 
 /**
- * Starts the notification workflow of a submission. The execution is named after the submission,
- * so starting it twice never notifies anyone twice.
+ * Starts a named execution (a submission's is named after it, so starting it twice never notifies
+ * anyone twice); a name already used means the work is (or was) under way, which is what an
+ * idempotent start wants.
  */
-export async function startNotificationWorkflow(submissionId: string): Promise<void> {
-  await startWorkflowExecution(submissionId, { submissionId });
-}
-
-/**
- * Starts a named execution; a name already used means the work is (or was) under way, which is
- * what an idempotent start wants.
- */
-export async function startWorkflowExecution(name: string, input: { submissionId: string; notificationIds?: string[] }): Promise<void> {
+export async function startWorkflowExecution(name: string, input: WorkflowInput): Promise<void> {
   try {
     await sfn().send(new StartExecutionCommand({
       stateMachineArn: serviceSettings.stateMachineArn,
@@ -39,6 +33,20 @@ export async function resumeWaitingWorkflow(taskToken: string, output: unknown):
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
+  }
+}
+
+/**
+ * Ends a waiting task with a named error its state's Retry or Catch handles (a delivery to try
+ * again); the cause carries what the definition reads (the time to try again). A token no longer
+ * waited on is not an error.
+ */
+export async function failWaitingTask(taskToken: string, error: string, cause: string): Promise<void> {
+  try {
+    await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  } catch (failure) {
+    const name = (failure as { name?: string }).name;
+    if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw failure;
   }
 }
 

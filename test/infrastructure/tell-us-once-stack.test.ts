@@ -42,24 +42,27 @@ describe('the notification workflow', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('prepares the notifications, maps over the chosen departments, then finalises the submission', () => {
-    expect(definition.StartAt).toBe('PrepareNotifications');
-    expect(state('PrepareNotifications').Next).toBe('NotifyDepartments');
+  it('maps over the departments the execution input carries, then finalises the submission: no step lists them', () => {
+    expect(definition.StartAt).toBe('NotifyDepartments');
     const map = state('NotifyDepartments');
     expect(map.Type).toBe('Map');
     expect(map.ItemsPath).toBe('$.notifications');
     expect(map.Next).toBe('FinaliseSubmission');
-    expect(map.ItemProcessor.StartAt).toBe('DeliverNotification');
+    expect(map.ItemProcessor.StartAt).toBe('DeliverAndAwait');
     expect(state('FinaliseSubmission').End).toBe(true);
   });
 
-  it('waits for each department with a task token, bounded by the department timeout, and expires on timeout', () => {
-    const wait = state('AwaitConfirmation');
-    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
-    expect(wait.TimeoutSecondsPath).toBe('$.Payload.timeoutSeconds');
-    expect(wait.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireNotification' })]);
-    expect(state('NotifyDepartments').ItemSelector.Payload['timeoutSeconds.$']).toBe('$$.Map.Item.Value.confirmationTimeoutSeconds');
+  it('delivers and waits for each department in one task with a task token, bounded by the department timeout, and expires on timeout', () => {
+    const task = state('DeliverAndAwait');
+    expect(task.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(task.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(task.TimeoutSecondsPath).toBe('$.Payload.timeoutSeconds');
+    expect(task.End).toBe(true);
+    expect(task.Catch).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireNotification' })]));
+    expect(state('NotifyDepartments').ItemSelector.Payload['timeoutSeconds.$']).toBe('$$.Map.Item.Value.timeoutSeconds');
+    // A notification whose attempt outlasted a very short timeout is delivered again, not left PENDING.
+    expect(state('ExpireNotification').Next).toBe('AfterExpiry');
+    expect(state('AfterExpiry').Choices).toEqual([expect.objectContaining({ Variable: '$.expiry.deliverAgain', BooleanEquals: true, Next: 'DeliverAndAwait' })]);
   });
 
   it('hands the task token to no state but the waiting one', () => {
@@ -71,23 +74,31 @@ describe('the notification workflow', () => {
       }
     };
     visit(definition.States);
-    expect(tokenUsers).toEqual(['AwaitConfirmation']);
+    expect(tokenUsers).toEqual(['DeliverAndAwait']);
   });
 
-  it('retries deliveries by waiting until the time the delivery step chose', () => {
-    const choice = state('AfterDelivery');
-    expect(choice.Type).toBe('Choice');
-    expect(choice.Choices).toEqual(expect.arrayContaining([
-      expect.objectContaining({ Variable: '$.delivery.next', StringEquals: 'RETRY', Next: 'WaitBeforeRetry' }),
-      expect.objectContaining({ Variable: '$.delivery.next', StringEquals: 'AWAIT', Next: 'AwaitConfirmation' }),
-    ]));
-    expect(state('WaitBeforeRetry')).toMatchObject({ Type: 'Wait', TimestampPath: '$.delivery.retryAt', Next: 'DeliverNotification' });
+  it('backs a failed attempt off with full jitter over at least 72 hours, and waits for a time the step names (Retry-After, a hold)', () => {
+    const task = state('DeliverAndAwait');
+    // First match only: a deferral is never retried, a failed attempt backs off, anything else is transient.
+    expect(task.Retry[0]).toEqual({ ErrorEquals: ['TellUsOnce.DeliveryDeferred'], MaxAttempts: 0 });
+    expect(task.Retry[1]).toEqual({
+      ErrorEquals: ['TellUsOnce.DeliveryRetry'], IntervalSeconds: 5, BackoffRate: 4, MaxDelaySeconds: 86_400, MaxAttempts: 20, JitterStrategy: 'FULL',
+    });
+    // The caps alone (the longest the draws can add up to) span well over 72 hours.
+    const caps = Array.from({ length: task.Retry[1].MaxAttempts }, (_, n) => Math.min(5 * 4 ** n, 86_400));
+    expect(caps.reduce((a, b) => a + b, 0)).toBeGreaterThan(72 * 3600 * 3);
+    expect(task.Retry[2].ErrorEquals).toEqual(expect.arrayContaining(['States.TaskFailed', 'Lambda.TooManyRequestsException']));
+    expect(task.Catch).toEqual(expect.arrayContaining([expect.objectContaining({
+      ErrorEquals: ['TellUsOnce.DeliveryDeferred', 'TellUsOnce.DeliveryRetry'], ResultPath: '$.retry', Next: 'WaitBeforeRetry',
+    })]));
+    expect(state('WaitBeforeRetry')).toMatchObject({ Type: 'Wait', TimestampPath: '$.retry.Cause', Next: 'DeliverAndAwait' });
   });
 
   it('gives every Task a timeout (aws-local-stepfunctions would otherwise impose 60 s, AWS none)', () => {
-    for (const name of ['PrepareNotifications', 'DeliverNotification', 'ExpireNotification', 'FinaliseSubmission']) {
+    for (const name of ['ExpireNotification', 'FinaliseSubmission']) {
       expect(state(name).TimeoutSeconds).toBeGreaterThan(0);
     }
+    expect(state('DeliverAndAwait').TimeoutSecondsPath).toBeDefined();
   });
 });
 
@@ -179,7 +190,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(16);
+    expect(Object.keys(resources)).toHaveLength(14);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -204,13 +215,13 @@ describe('the functions', () => {
     }
   });
 
-  it('only the confirmation API, the department page and AwaitConfirmation (an answer that came first) may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
+  it('only the confirmation API, the department page and DeliverAndAwait (its own task: nothing to wait for, or an answer that came first) may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const grants = (action: string) => Object.entries(policies)
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess').sort()).toEqual([
-      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowAwaitConfirmationFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
     ]);
     expect(grants('states:StartExecution').sort()).toEqual([
       expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),

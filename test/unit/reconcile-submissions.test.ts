@@ -50,14 +50,19 @@ function world() {
     }));
     submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '2026-11-29T08:00:00.000Z', updatedAt: '', ...extra });
   };
-  return { deps, submissions, notifications, trail, executions, started, described, addSubmission };
+  /** What a started execution carries, by notification id. */
+  const inputOf = (name: string) => {
+    const { submissionId, notifications: carried } = executions.get(name)!.input;
+    return { submissionId, notificationIds: carried.map((n) => n.notificationId) };
+  };
+  return { deps, submissions, notifications, trail, executions, started, described, addSubmission, inputOf };
 }
 
 describe('the reconciler', () => {
   it('leaves alone a submission whose workflow is running, and final submissions', async () => {
     const w = world();
     w.addSubmission('sub_running', ['PENDING']);
-    w.executions.set('sub_running', { state: 'RUNNING', input: { submissionId: 'sub_running' } });
+    w.executions.set('sub_running', { state: 'RUNNING', input: { submissionId: 'sub_running', notifications: [] } });
     w.addSubmission('sub_done', ['CONFIRMED'], { status: 'COMPLETED' });
     expect(await reconcileSubmissions(w.deps)).toEqual({ inProgress: 1, resumed: 0, errors: 0 });
     expect(w.started).toEqual([]);
@@ -68,7 +73,7 @@ describe('the reconciler', () => {
     w.addSubmission('sub_lost', ['PENDING', 'DELIVERED']);
     expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 1 });
     expect(w.started).toEqual(['sub_lost']);
-    expect(w.executions.get('sub_lost')!.input).toEqual({ submissionId: 'sub_lost' });
+    expect(w.inputOf('sub_lost')).toEqual({ submissionId: 'sub_lost', notificationIds: ['sub_lost-n0', 'sub_lost-n1'] });
     expect(w.trail.map((e) => e.type)).toEqual(['SUBMITTED', 'WORKFLOW_RESUMED']);
     // Run again (a second start-up, or the schedule): nothing new.
     expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 0 });
@@ -78,10 +83,10 @@ describe('the reconciler', () => {
   it('follows a failed, timed-out or aborted execution with a fresh round for what is not final', async () => {
     const w = world();
     w.addSubmission('sub_failed', ['CONFIRMED', 'PENDING', 'DELIVERED']);
-    w.executions.set('sub_failed', { state: 'FINISHED', input: { submissionId: 'sub_failed' } });
+    w.executions.set('sub_failed', { state: 'FINISHED', input: { submissionId: 'sub_failed', notifications: [] } });
     expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 1 });
     expect(w.started).toEqual(['sub_failed-resume-1']);
-    expect(w.executions.get('sub_failed-resume-1')!.input).toEqual({ submissionId: 'sub_failed', notificationIds: ['sub_failed-n1', 'sub_failed-n2'] });
+    expect(w.inputOf('sub_failed-resume-1')).toEqual({ submissionId: 'sub_failed', notificationIds: ['sub_failed-n1', 'sub_failed-n2'] });
     expect(w.submissions.get('sub_failed')!.recoveryRounds).toBe(1);
 
     // That round fails too: the next one is numbered on.
@@ -90,27 +95,40 @@ describe('the reconciler', () => {
     expect(w.started).toEqual(['sub_failed-resume-1', 'sub_failed-resume-2']);
   });
 
+  it('carries in the input what is left of the department\'s timeout for a notification already delivered', async () => {
+    const w = world();
+    w.addSubmission('sub_waiting', ['DELIVERED', 'PENDING']);
+    // Delivered 25 s before the reconciler runs (its clock says 10:00:00), with a 60 s timeout.
+    w.notifications.set('sub_waiting-n0', { ...w.notifications.get('sub_waiting-n0')!, deliveredAt: '2026-11-29T09:59:35.000Z' });
+    w.executions.set('sub_waiting', { state: 'FINISHED', input: { submissionId: 'sub_waiting', notifications: [] } });
+    await reconcileSubmissions(w.deps);
+    expect(w.executions.get('sub_waiting-resume-1')!.input.notifications).toEqual([
+      { notificationId: 'sub_waiting-n0', departmentId: 'd0', timeoutSeconds: 35 },
+      { notificationId: 'sub_waiting-n1', departmentId: 'd1', timeoutSeconds: 60 },
+    ]);
+  });
+
   it('starts a round that only finalises when every notification is final but the submission is not', async () => {
     const w = world();
     w.addSubmission('sub_unfinalised', ['CONFIRMED', 'REJECTED']);
-    w.executions.set('sub_unfinalised', { state: 'FINISHED', input: { submissionId: 'sub_unfinalised' } });
+    w.executions.set('sub_unfinalised', { state: 'FINISHED', input: { submissionId: 'sub_unfinalised', notifications: [] } });
     await reconcileSubmissions(w.deps);
-    expect(w.executions.get('sub_unfinalised-resume-1')!.input).toEqual({ submissionId: 'sub_unfinalised', notificationIds: [] });
+    expect(w.inputOf('sub_unfinalised-resume-1')).toEqual({ submissionId: 'sub_unfinalised', notificationIds: [] });
   });
 
   it('lets a running redelivery be, and starts one that was asked for but never started', async () => {
     const w = world();
     w.addSubmission('sub_redelivering', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
-    w.executions.set('sub_redelivering', { state: 'FINISHED', input: { submissionId: 'sub_redelivering' } });
-    w.executions.set('sub_redelivering-n1-redelivery-1', { state: 'RUNNING', input: { submissionId: 'sub_redelivering' } });
+    w.executions.set('sub_redelivering', { state: 'FINISHED', input: { submissionId: 'sub_redelivering', notifications: [] } });
+    w.executions.set('sub_redelivering-n1-redelivery-1', { state: 'RUNNING', input: { submissionId: 'sub_redelivering', notifications: [] } });
     await reconcileSubmissions(w.deps);
     expect(w.started).toEqual([]);
 
     w.addSubmission('sub_redelivery_lost', ['CONFIRMED', 'PENDING'], {}, [0, 2]);
-    w.executions.set('sub_redelivery_lost', { state: 'FINISHED', input: { submissionId: 'sub_redelivery_lost' } });
+    w.executions.set('sub_redelivery_lost', { state: 'FINISHED', input: { submissionId: 'sub_redelivery_lost', notifications: [] } });
     await reconcileSubmissions(w.deps);
     expect(w.started).toEqual(['sub_redelivery_lost-n1-redelivery-2']);
-    expect(w.executions.get('sub_redelivery_lost-n1-redelivery-2')!.input).toEqual({ submissionId: 'sub_redelivery_lost', notificationIds: ['sub_redelivery_lost-n1'] });
+    expect(w.inputOf('sub_redelivery_lost-n1-redelivery-2')).toEqual({ submissionId: 'sub_redelivery_lost', notificationIds: ['sub_redelivery_lost-n1'] });
   });
 
   it('lets a running correction or withdrawal notice be, starts one never started, and covers one whose run ended in a fresh round', async () => {
@@ -120,23 +138,23 @@ describe('the reconciler', () => {
     followUp('sub_corrected-n1', 'correction');
     followUp('sub_corrected-n2', 'withdrawal');
     followUp('sub_corrected-n3', 'correction');
-    w.executions.set('sub_corrected', { state: 'FINISHED', input: { submissionId: 'sub_corrected' } });
-    w.executions.set('sub_corrected-n1', { state: 'RUNNING', input: { submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n1'] } });
-    w.executions.set('sub_corrected-n3', { state: 'FINISHED', input: { submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n3'] } });
+    w.executions.set('sub_corrected', { state: 'FINISHED', input: { submissionId: 'sub_corrected', notifications: [] } });
+    w.executions.set('sub_corrected-n1', { state: 'RUNNING', input: { submissionId: 'sub_corrected', notifications: [] } });
+    w.executions.set('sub_corrected-n3', { state: 'FINISHED', input: { submissionId: 'sub_corrected', notifications: [] } });
 
     await reconcileSubmissions(w.deps); // n2's run was asked for but never started: it is started under its own name.
     expect(w.started).toEqual(['sub_corrected-n2']);
-    expect(w.executions.get('sub_corrected-n2')!.input).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n2'] });
+    expect(w.inputOf('sub_corrected-n2')).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n2'] });
 
     await reconcileSubmissions(w.deps); // n3's run ended with it still open: a fresh round for n3 alone.
     expect(w.started).toEqual(['sub_corrected-n2', 'sub_corrected-resume-1']);
-    expect(w.executions.get('sub_corrected-resume-1')!.input).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n3'] });
+    expect(w.inputOf('sub_corrected-resume-1')).toEqual({ submissionId: 'sub_corrected', notificationIds: ['sub_corrected-n3'] });
   });
 
   it('run twice at once, starts one fresh round, not two', async () => {
     const w = world();
     w.addSubmission('sub_race', ['PENDING']);
-    w.executions.set('sub_race', { state: 'FINISHED', input: { submissionId: 'sub_race' } });
+    w.executions.set('sub_race', { state: 'FINISHED', input: { submissionId: 'sub_race', notifications: [] } });
     const [a, b] = await Promise.all([reconcileSubmissions(w.deps), reconcileSubmissions(w.deps)]);
     expect(a.resumed + b.resumed).toBe(1);
     expect(w.started).toEqual(['sub_race-resume-1']);
@@ -157,11 +175,11 @@ describe('the reconciler', () => {
     it('resumes that submission at once, asking about no other', async () => {
       const w = world();
       w.addSubmission('sub_ended', ['CONFIRMED', 'DELIVERED']);
-      w.executions.set('sub_ended', { state: 'FINISHED', input: { submissionId: 'sub_ended' } });
+      w.executions.set('sub_ended', { state: 'FINISHED', input: { submissionId: 'sub_ended', notifications: [] } });
       w.addSubmission('sub_other', ['PENDING']); // Its execution is lost too, but no event says so.
       expect(await reconcileEndedExecution(w.deps, { name: 'sub_ended', input: '{"submissionId":"sub_ended"}' })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
       expect(w.started).toEqual(['sub_ended-resume-1']);
-      expect(w.executions.get('sub_ended-resume-1')!.input).toEqual({ submissionId: 'sub_ended', notificationIds: ['sub_ended-n1'] });
+      expect(w.inputOf('sub_ended-resume-1')).toEqual({ submissionId: 'sub_ended', notificationIds: ['sub_ended-n1'] });
       expect(w.described).toEqual(['sub_ended']);
       expect(w.trail.map((e) => e.type)).toEqual(['WORKFLOW_RESUMED']);
     });
@@ -169,14 +187,14 @@ describe('the reconciler', () => {
     it('finds the submission from the execution\'s name when the event carries no input: a round, or a redelivery', async () => {
       const w = world();
       w.addSubmission('sub_round', ['PENDING'], { recoveryRounds: 1 });
-      w.executions.set('sub_round-resume-1', { state: 'FINISHED', input: { submissionId: 'sub_round' } });
+      w.executions.set('sub_round-resume-1', { state: 'FINISHED', input: { submissionId: 'sub_round', notifications: [] } });
       await reconcileEndedExecution(w.deps, { name: 'sub_round-resume-1' });
       expect(w.started).toEqual(['sub_round-resume-2']);
 
       w.addSubmission('sub_redelivered', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
       w.notifications.set('ntf_redelivered', { ...w.notifications.get('sub_redelivered-n1')!, id: 'ntf_redelivered' });
-      w.executions.set('sub_redelivered', { state: 'FINISHED', input: { submissionId: 'sub_redelivered' } });
-      w.executions.set('sub_redelivered-n1-redelivery-1', { state: 'FINISHED', input: { submissionId: 'sub_redelivered' } });
+      w.executions.set('sub_redelivered', { state: 'FINISHED', input: { submissionId: 'sub_redelivered', notifications: [] } });
+      w.executions.set('sub_redelivered-n1-redelivery-1', { state: 'FINISHED', input: { submissionId: 'sub_redelivered', notifications: [] } });
       await reconcileEndedExecution(w.deps, { name: 'ntf_redelivered-redelivery-1', input: null });
       expect(w.started).toEqual(['sub_round-resume-2', 'sub_redelivered-resume-1']);
     });
