@@ -35,8 +35,11 @@ export const EU_WEST_2_PRICES = {
 export const COST_ASSUMPTIONS = {
   /** Delivery retries per delivery: one department in ten needs one more attempt. */
   deliveryRetriesPerDelivery: 0.1,
-  /** Per retry in today's workflow: AfterDelivery (Choice), WaitBeforeRetry, DeliverNotification. */
-  transitionsPerDeliveryRetry: 3,
+  /**
+   * Per retry: the DeliverAndAwait task's own Retry (1; a Retry-After or a hold takes 2: WaitBeforeRetry,
+   * DeliverAndAwait).
+   */
+  transitionsPerDeliveryRetry: 1,
   /** Per retry: the attempt's status write and audit entry, their index write, and the reads of the step. */
   writeUnitsPerDeliveryRetry: 3,
   readUnitsPerDeliveryRetry: 3,

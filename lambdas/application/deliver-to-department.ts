@@ -70,8 +70,10 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   if (department.delivery === 'pull' || !department.webhookUrl) {
     // Nothing to push: the department collects it from its feed, which starts the wait for its answer.
-    await deps.notifications.markAwaitingCollection(notificationId, deps.now());
-    return { next: 'DONE' };
+    if (await deps.notifications.markAwaitingCollection(notificationId, deps.now())) return { next: 'DONE' };
+    // A feed read delivered it since it was read here (so started no run of its own), or it was
+    // withdrawn: judge it again, as it now is (delivered: this run waits for the answer).
+    return deliverToDepartment(deps, submissionId, notificationId);
   }
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,

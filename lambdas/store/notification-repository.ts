@@ -52,8 +52,11 @@ export interface NotificationRepository {
    * says whether this call made it.
    */
   markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }>;
-  /** A pull department's notification is left PENDING for its feed (no workflow waits on it). */
-  markAwaitingCollection(id: string, now: Date): Promise<void>;
+  /**
+   * A pull department's notification is left PENDING for its feed (no workflow waits on it). False
+   * when it is no longer PENDING (a feed read delivered it first, or it was withdrawn).
+   */
+  markAwaitingCollection(id: string, now: Date): Promise<boolean>;
   /** A notification held while its endpoint is failing: its retry window starts, no attempt is counted. */
   recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord>;
   /** A department's feed: its notifications in the order they were created, after `after` (a cursor). */

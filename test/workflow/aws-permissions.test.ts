@@ -41,7 +41,7 @@ describe('the service works within the permissions it deploys with', () => {
     };
 
     // A department that answers 100 ms after the delivery, while the workflow is still storing its
-    // task token (held back here by 1.5 s): the answer finds no token, so AwaitConfirmation must
+    // task token (held back here by 1.5 s): the answer finds no token, so DeliverAndAwait must
     // resume the workflow itself, with SendTaskSuccess.
     await answersSoon.start();
     const soon = await client.registerDepartment('answers-soon', {
@@ -77,7 +77,7 @@ describe('the service works within the permissions it deploys with', () => {
     expect(fixture.service.iam.denials.filter((d) => d.action.startsWith('kms:'))).toEqual([]);
   });
 
-  it('resumes the workflow when the answer arrived before the task token was stored (SendTaskSuccess from AwaitConfirmation)', async () => {
+  it('resumes the workflow when the answer arrived before the task token was stored (SendTaskSuccess from DeliverAndAwait)', async () => {
     const token = await client.citizenToken('citizen-early');
     const accepted = await client.submit(token, 'early-1', changeOfAddress(['answers-soon']));
     const final = await client.waitForSubmission(token, accepted.json.id, (s) => s.status !== 'IN_PROGRESS');

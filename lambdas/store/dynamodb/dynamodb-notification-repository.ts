@@ -96,8 +96,8 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     return { notification: current ?? notification, first: false };
   }
 
-  async markAwaitingCollection(id: string, now: Date): Promise<void> {
-    await this.conditionalUpdate(id, 'SET awaitingCollection = :true, updatedAt = :now', '#status = :pending',
+  async markAwaitingCollection(id: string, now: Date): Promise<boolean> {
+    return undefined !== await this.conditionalUpdate(id, 'SET awaitingCollection = :true, updatedAt = :now', '#status = :pending',
       { ':true': true, ':now': now.toISOString(), ':pending': 'PENDING' });
   }
 
