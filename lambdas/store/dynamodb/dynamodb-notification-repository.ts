@@ -82,7 +82,9 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
         won = await this.transition(current, [current.status], 'DELIVERED', now,
           // sentAt too: from now on the department may answer (a feed read sends no attempt).
           `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
-          { ...served, ...(collection ? { ':true': true } : {}) }, 'REMOVE awaitingCollection', 'attribute_not_exists(deliveredAt)');
+          { ...served, ...(collection ? { ':true': true } : {}) }, 'REMOVE awaitingCollection',
+          // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
+          collection ? 'attribute_not_exists(deliveredAt)' : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)');
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
         won = await this.conditionalUpdate(current.id, 'SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now',
