@@ -77,6 +77,8 @@ export class DynamoDbMeter {
   writeUnits = 0;
   readUnits = 0;
   enabled = true;
+  /** Requests this says to leave out are not counted (the bench: scheduled maintenance, priced on its own). */
+  ignore: () => boolean = () => false;
 
   attach(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add(
@@ -88,7 +90,8 @@ export class DynamoDbMeter {
         // The JSON body is a string or (newer SDKs) its UTF-8 bytes.
         const raw = typeof request?.body === 'string' ? request.body : request?.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : undefined;
         let indexUnits = 0;
-        if (this.enabled && (isWrite || isRead) && raw !== undefined) {
+        const counted = this.enabled && !this.ignore();
+        if (counted && (isWrite || isRead) && raw !== undefined) {
           const parsed = JSON.parse(raw);
           if (isWrite) indexUnits = indexWriteUnits(operation, parsed);
           const body = JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'TOTAL' });
@@ -97,11 +100,11 @@ export class DynamoDbMeter {
         }
         try {
           const result: any = await next(args);
-          if (this.enabled) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
-          if (this.enabled) this.indexWriteUnits += indexUnits;
+          if (counted) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
+          if (counted) this.indexWriteUnits += indexUnits;
           return result;
         } catch (error) {
-          if (this.enabled && isWrite) this.record(true, false, [{ CapacityUnits: 1 }]);
+          if (counted && isWrite) this.record(true, false, [{ CapacityUnits: 1 }]);
           throw error;
         }
       },

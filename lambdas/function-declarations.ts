@@ -192,7 +192,8 @@ export const FUNCTIONS = {
     optionalEnvironment: ['TUO_ALLOW_PRIVATE_WEBHOOKS', 'TUO_ALLOW_LOOPBACK_WEBHOOKS', 'TUO_TIME_SCALE'],
     access: [
       // The department's partition holds its endpoint health and send-rate window (`ENDPOINT`) too.
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
+      // BatchGetItem: a delivery's notification, submission, personal data, department and endpoint in one request.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
       // Changes of endpoint health and FAILED notifications, for operators: only ever added.
       { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
       // Its own task: resumed when there is nothing to wait for, failed with a delivery to retry.

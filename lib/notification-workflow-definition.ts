@@ -84,7 +84,7 @@ function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn
  * them; personal data never enters the execution's state.
  */
 export function buildNotificationWorkflowDefinition(scope: Construct, fns: NotificationWorkflowFunctions): sfn.IChainable {
-  // Each iteration's state is `{Payload: {submissionId, notificationId, timeoutSeconds}}`: the same
+  // Each iteration's state is `{Payload: {submissionId, notificationId, departmentId, timeoutSeconds}}`: the same
   // path then names the timeout in the state input (where AWS reads TimeoutSecondsPath) and in the
   // task's parameters (where aws-local-stepfunctions reads it), so one definition runs in both.
   const deliverAndAwait = new tasks.LambdaInvoke(scope, 'DeliverAndAwait', {
@@ -94,6 +94,7 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
     payload: sfn.TaskInput.fromObject({
       submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
       notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
+      departmentId: sfn.JsonPath.stringAt('$.Payload.departmentId'),
       taskToken: sfn.JsonPath.taskToken,
       timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
     }),
@@ -131,6 +132,7 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
       Payload: {
         submissionId: sfn.JsonPath.stringAt('$.submissionId'),
         notificationId: sfn.JsonPath.stringAt('$$.Map.Item.Value.notificationId'),
+        departmentId: sfn.JsonPath.stringAt('$$.Map.Item.Value.departmentId'),
         timeoutSeconds: sfn.JsonPath.numberAt('$$.Map.Item.Value.timeoutSeconds'),
       },
     },

@@ -56,6 +56,9 @@ interface CallContext {
 const callers = new AsyncLocalStorage<CallContext>();
 let guardInstalled = false;
 
+/** The local function whose invocation this code runs in (its logical id), if any: for observers such as the bench. */
+export const currentLocalFunction = (): string | undefined => callers.getStore()?.principal.name;
+
 /**
  * Every AWS SDK v3 client extends smithy's `Client`: wrapping its `send` sees every call a local
  * function makes (DynamoDB, Step Functions, SES, KMS, any client added later), while the

@@ -21,9 +21,9 @@ export interface DeliverAndAwaitDependencies extends DeliveryDependencies {
  */
 export async function deliverAndAwait(
   deps: DeliverAndAwaitDependencies,
-  input: { submissionId: string; notificationId: string; taskToken: string },
+  input: { submissionId: string; notificationId: string; departmentId?: string; taskToken: string },
 ): Promise<void> {
-  const step = await deliverToDepartment(deps, input.submissionId, input.notificationId);
+  const step = await deliverToDepartment(deps, input.submissionId, input.notificationId, input.departmentId);
   if (step.next === 'RETRY') {
     await deps.failTask(input.taskToken, step.backoff ? DELIVERY_ERRORS.retry : DELIVERY_ERRORS.deferred, step.retryAt);
     return;

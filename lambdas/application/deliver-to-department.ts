@@ -6,6 +6,7 @@ import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
 import type { AuditTrail } from '../store/audit-trail';
+import type { DeliverySnapshot, DeliverySnapshotReader } from '../store/delivery-snapshot';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { EndpointRepository } from '../store/endpoint-repository';
 import type { NotificationRepository } from '../store/notification-repository';
@@ -36,6 +37,8 @@ export interface DeliveryDependencies {
   readonly endpoints: EndpointRepository;
   readonly operatorEvents: OperatorEventLog;
   readonly audit: AuditTrail;
+  /** Reads a delivery's items in one request when the department is known beforehand. */
+  readonly deliverySnapshots?: DeliverySnapshotReader;
   readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
   readonly now: () => Date;
   readonly random: () => number;
@@ -49,20 +52,27 @@ export interface DeliveryDependencies {
  * A pull department's notification is left for its feed; a push to a failing endpoint is held
  * without an attempt unless it is the probe; sends keep to the department's rate limit.
  */
-export async function deliverToDepartment(deps: DeliveryDependencies, submissionId: string, notificationId: string): Promise<DeliveryStep> {
-  const notification = await deps.notifications.get(notificationId);
+export async function deliverToDepartment(deps: DeliveryDependencies, submissionId: string, notificationId: string, departmentId?: string): Promise<DeliveryStep> {
+  // The workflow names the department: everything is read at once (DynamoDB: one BatchGetItem).
+  let snapshot: DeliverySnapshot | undefined = departmentId && deps.deliverySnapshots
+    ? await deps.deliverySnapshots.read({ submissionId, notificationId, departmentId })
+    : undefined;
+  const notification = snapshot ? snapshot.notification : await deps.notifications.get(notificationId);
   if (!notification) throw new Error(`Notification ${notificationId} does not exist`);
+  if (snapshot && notification.departmentId !== departmentId) snapshot = undefined; // Not the department it was read with.
   switch (notification.status) {
     case 'DELIVERED': return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
     case 'PENDING': break;
     default: return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
   }
 
-  const [personalData, department, submission] = await Promise.all([
-    deps.submissions.getPersonalData(submissionId),
-    deps.departments.get(notification.departmentId),
-    deps.submissions.get(submissionId),
-  ]);
+  const [personalData, department, submission] = snapshot
+    ? [snapshot.personalData, snapshot.department, snapshot.submission]
+    : await Promise.all([
+      deps.submissions.getPersonalData(submissionId),
+      deps.departments.get(notification.departmentId),
+      deps.submissions.get(submissionId),
+    ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   const subject = subjectOf(notification);
   // A withdrawal notice carries no personal data, so it can go even once that is erased.
@@ -73,7 +83,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     if (await deps.notifications.markAwaitingCollection(notificationId, deps.now())) return { next: 'DONE' };
     // A feed read delivered it since it was read here (so started no run of its own), or it was
     // withdrawn: judge it again, as it now is (delivered: this run waits for the answer).
-    return deliverToDepartment(deps, submissionId, notificationId);
+    return deliverToDepartment(deps, submissionId, notificationId, departmentId);
   }
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
@@ -82,7 +92,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
   const target = checkWebhookTarget(department.webhookUrl, policy);
   if (!target.ok) return fail(deps, notification, `Refused to send: ${target.reason}`);
 
-  const health = await deps.endpoints.get(department.id);
+  const health = snapshot ? snapshot.endpoint : await deps.endpoints.get(department.id);
   if (health.status === 'failing') {
     const probeAt = deps.now();
     const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));

@@ -52,12 +52,13 @@ async function notifyCitizen(
   const personalData = await deps.submissions.getPersonalData(submissionId);
   const email = personalData?.change.person.email;
   if (!deps.notifier || !email) return;
-  const departments = await Promise.all(notifications.map(async (n) => ({
-    name: (await deps.departments.get(n.departmentId))?.name ?? n.departmentId,
+  const names = new Map((await deps.departments.getMany(notifications.map((n) => n.departmentId))).map((d) => [d.id, d.name]));
+  const departments = notifications.map((n) => ({
+    name: names.get(n.departmentId) ?? n.departmentId,
     status: n.status,
     departmentReference: n.departmentReference,
     reason: n.reason,
-  })));
+  }));
   await deps.notifier.send(email, completionMessage({ reference, status, departments }), submissionId);
   await deps.audit.record({
     submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',

@@ -42,7 +42,8 @@ export async function submitChangeOfAddress(
   if (existing) return resume(deps, existing, fingerprint);
 
   const errors: FieldError[] = [];
-  const chosen = await Promise.all(request.departments.map((id) => deps.departments.get(id)));
+  const found = new Map((await deps.departments.getMany(request.departments)).map((d) => [d.id, d]));
+  const chosen = request.departments.map((id) => found.get(id));
   chosen.forEach((department, index) => {
     const pointer = `/departments/${index}`;
     if (!department || !isActiveDepartment(department)) {

@@ -3,6 +3,8 @@ import type { ApiKey, DepartmentRecord, SigningSecret } from './records';
 
 export interface DepartmentRepository {
   get(id: string): Promise<DepartmentRecord | undefined>;
+  /** Several departments in one request (BatchGetItem), in the order asked, those that exist. */
+  getMany(ids: readonly string[]): Promise<DepartmentRecord[]>;
   /** Creates the department unless one with that id exists. */
   create(record: DepartmentRecord): Promise<'created' | 'exists'>;
   /** Replaces the configuration of an existing department and re-enables it; keeps its secrets and key. */

@@ -1,6 +1,7 @@
 import { serviceSettings } from '../service-settings';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
+import { DynamoDbDeliverySnapshotReader } from './dynamodb/dynamodb-delivery-snapshot';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbEndpointRepository } from './dynamodb/dynamodb-endpoint-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
@@ -22,6 +23,7 @@ export function serviceRepositories() {
     operatorEvents: new DynamoDbOperatorEventLog(tableName),
     departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
     webSessions: new DynamoDbWebSessionRepository(tableName),
+    deliverySnapshots: new DynamoDbDeliverySnapshotReader(tableName),
   };
 }
 

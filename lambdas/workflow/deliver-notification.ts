@@ -16,7 +16,7 @@ const repositories = serviceRepositories();
  * the department's answer under this task token; the task ends when the answer comes, at once when
  * there is nothing to wait for, or with an error that makes the workflow try again later.
  */
-export async function handler(input: { submissionId: string; notificationId: string; taskToken: string }): Promise<void> {
+export async function handler(input: { submissionId: string; notificationId: string; departmentId?: string; taskToken: string }): Promise<void> {
   await deliverAndAwait({
     ...repositories,
     notifications: countingOutcomes(repositories.notifications),

@@ -15,6 +15,7 @@ function departmentStore(record: DepartmentRecord): DepartmentRepository & { cur
   return {
     current: () => stored,
     get: async (id) => (id === stored.id ? stored : undefined),
+    getMany: async (ids) => ids.filter((id) => id === stored.id).map(() => stored),
     create: async () => 'exists',
     replaceConfiguration: async () => undefined,
     replaceSigningSecrets: async (_id, signingSecrets, expected, now) => guarded(expected, now, { signingSecrets }),

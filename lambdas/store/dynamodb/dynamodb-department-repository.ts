@@ -1,17 +1,41 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
-const key = (id: string) => ({ pk: `${PARTITIONS.department}${id}`, sk: 'DEPARTMENT' });
+/** BatchGetItem reads at most this many items per request. */
+const BATCH_GET_LIMIT = 100;
+
+export const departmentKey = (id: string) => ({ pk: `${PARTITIONS.department}${id}`, sk: 'DEPARTMENT' });
+const key = departmentKey;
 
 export class DynamoDbDepartmentRepository implements DepartmentRepository {
   constructor(private readonly tableName: string) {}
 
   get(id: string): Promise<DepartmentRecord | undefined> {
     return getRecord<DepartmentRecord>(this.tableName, key(id));
+  }
+
+  async getMany(ids: readonly string[]): Promise<DepartmentRecord[]> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, DepartmentRecord>();
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_LIMIT).map(key);
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+        const result = await documentClient().send(new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+        }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = withoutKeys<DepartmentRecord>(item);
+          found.set(record.id, record);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
 
   create(record: DepartmentRecord): Promise<'created' | 'exists'> {

@@ -5,14 +5,15 @@ import type { EndpointRepository, SendSlot } from '../endpoint-repository';
 import { documentClient, getRecord, isConditionFailure, withoutKeys } from './document-client';
 import { PARTITIONS } from './table-layout';
 
-const key = (departmentId: string) => ({ pk: `${PARTITIONS.department}${departmentId}`, sk: 'ENDPOINT' });
+export const endpointKey = (departmentId: string) => ({ pk: `${PARTITIONS.department}${departmentId}`, sk: 'ENDPOINT' });
+const key = endpointKey;
 
-interface EndpointItem extends Partial<EndpointHealth> {
+export interface EndpointItem extends Partial<EndpointHealth> {
   readonly sends?: number[];
   readonly sendsVersion?: number;
 }
 
-const healthOf = (item: EndpointItem | undefined): EndpointHealth => ({
+export const healthOf = (item: EndpointItem | undefined): EndpointHealth => ({
   ...HEALTHY,
   ...(item?.status ? { status: item.status } : {}),
   ...(item?.since ? { since: item.since } : {}),

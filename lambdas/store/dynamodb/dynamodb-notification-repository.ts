@@ -7,7 +7,8 @@ import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 const BATCH_GET_LIMIT = 100;
-const key = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
+export const notificationKey = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
+const key = notificationKey;
 
 /** The department's feed: every notification of the department in creation order; never changes. */
 const feedKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'createdAt'>) => ({

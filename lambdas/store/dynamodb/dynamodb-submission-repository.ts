@@ -16,8 +16,9 @@ const ERASURE_DUE = 'ERASURE_DUE';
 const IN_PROGRESS_SHARDS = 8;
 const inProgressShard = (id: string) => `SUBMISSIONS_IN_PROGRESS#${createHash('sha256').update(id).digest()[0] % IN_PROGRESS_SHARDS}`;
 const inProgressListing = (id: string, createdAt: string) => ({ gsi1pk: inProgressShard(id), gsi1sk: `${createdAt}#${id}` });
-const key = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'SUBMISSION' });
-const personalDataKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'PERSONAL_DATA' });
+export const submissionKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'SUBMISSION' });
+const key = submissionKey;
+export const personalDataKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'PERSONAL_DATA' });
 const correctionKey = (submissionId: string, correctionId: string) => ({ pk: `${PARTITIONS.submission}${submissionId}`, sk: `CORRECTION#${correctionId}` });
 
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
