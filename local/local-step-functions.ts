@@ -125,6 +125,12 @@ export class LocalStepFunctions {
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly overrides: Record<string, (input: any) => Promise<any>> = {};
   private server?: http.Server;
+  /**
+   * Rejected when the engine closes: every task still running settles with it, so that no task's
+   * timeout timer (the department's, for DeliverAndAwait: days) outlives the engine.
+   */
+  private rejectStopped!: (error: Error) => void;
+  private readonly stopped = new Promise<never>((_, reject) => { this.rejectStopped = reject; });
 
   constructor(
     private readonly stateMachineArn: string,
@@ -174,7 +180,7 @@ export class LocalStepFunctions {
 
   /** A task's result over 256 KiB fails the state, as on AWS. */
   private async runTask(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
-    const result = await this.runTaskWithinLimits(state, input, invoke);
+    const result = await Promise.race([this.runTaskWithinLimits(state, input, invoke), this.stopped]);
     const size = utf8Bytes(JSON.stringify(result ?? null));
     if (size > STEP_FUNCTIONS_LIMITS.payloadBytes) {
       throw new StepFunctionsError('States.DataLimitExceeded', `The state/task returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
@@ -399,6 +405,8 @@ export class LocalStepFunctions {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.stopped.catch(() => undefined);
+    this.rejectStopped(new StepFunctionsError('States.Runtime', 'The workflow engine stopped'));
     for (const execution of [...this.running.values()]) execution.abort();
     // Settle every waiting task: the engine clears a task's timeout timer only once its task settles,
     // and a department's timeout can be days long. The executions are aborted already.
