@@ -87,9 +87,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   mkdirSync(options.dataDir, { recursive: true });
   const adminToken = adminTokenFor(options, log);
 
+  // Assigned once, below; the request handler defined first reads them (hence let).
+  // eslint-disable-next-line prefer-const
   let gateway: LocalApiGateway | undefined;
   let ready = false; // /healthz: every part can serve, demo departments included.
   let serving = false; // The API answers (the demo departments register through it).
+  // eslint-disable-next-line prefer-const
   let identityProvider: DevelopmentIdentityProvider | undefined;
   let demo: DemoDepartments | undefined;
 

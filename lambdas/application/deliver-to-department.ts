@@ -81,7 +81,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));
     if (!isProbe) return hold(deps, notification, health);
   }
-  let slot = department.rateLimitPerSecond
+  const slot = department.rateLimitPerSecond
     ? await deps.endpoints.reserveSendSlot(department.id, department.rateLimitPerSecond, deps.now(), MAX_WAIT_IN_STEP_MS)
     : undefined;
   if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
