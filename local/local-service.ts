@@ -47,8 +47,9 @@ export interface LocalServiceOptions {
   /** Scheduled functions (the template's rate rules) run at most this far apart here (default 60 s). */
   readonly maxScheduleIntervalMs?: number;
   /**
-   * How often DynamoDB's TTL is played: expired items (journeys, web sessions…) deleted. Default:
-   * a minute scaled by `timeScale`, between 1 s and 60 s.
+   * How often DynamoDB's TTL is played: expired items (journeys, web sessions…) deleted. Default a
+   * minute, not scaled by `timeScale`: the lifetimes it ends (24 hours for a journey, an hour for a
+   * session) are not scaled either, so a faster sweep would only scan the table more often.
    */
   readonly timeToLiveIntervalMs?: number;
   readonly log?: (line: string) => void;
@@ -178,7 +179,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   await dynamo.createTables(dynamoDbTables(template));
   // dynalite has no TTL: the deletions DynamoDB makes on AWS, played here.
   const timeToLive = new LocalTimeToLive(dynamo.endpoint, LOCAL_CREDENTIALS, timeToLiveTables(template), log);
-  timeToLive.start(options.timeToLiveIntervalMs ?? Math.min(60_000, Math.max(1_000, 60_000 * options.timeScale)));
+  timeToLive.start(options.timeToLiveIntervalMs ?? 60_000);
 
   // The template's asymmetric KMS keys, their private material generated once into the data directory.
   const kms = new LocalKms(path.join(options.dataDir, 'kms'), kmsKeys(template));
