@@ -11,7 +11,7 @@ describe('the body that carries a notification to its department', () => {
     const body = (overrides: { notification?: Partial<NotificationRecord>; department?: Partial<DepartmentRecord>; personalData?: PersonalDataRecord | undefined } = {}) =>
       JSON.parse(notificationBody({
         notification: { ...notifications[0], ...overrides.notification },
-        submission: submission as SubmissionRecord,
+        submission: submission,
         personalData: 'personalData' in overrides ? overrides.personalData : personalData,
         department: { ...department, ...overrides.department },
         publicBaseUrl: 'https://tuo.example',
