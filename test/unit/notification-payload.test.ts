@@ -1,5 +1,5 @@
 import { notificationBody } from '../../lambdas/application/notification-payload';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from '../../lambdas/store/records';
+import type { DepartmentRecord, NotificationRecord, PersonalDataRecord } from '../../lambdas/store/records';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 describe('the body that carries a notification to its department', () => {
