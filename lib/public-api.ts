@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
 import { grantDeclaredAccess } from './function-access';
+import { OperatorAccess } from './operator-access';
 import { ServiceFunction, type ServiceFunctionProps, type ServiceSettingValues } from './service-function';
 import type { ReceiptSigningKey } from './receipt-signing-key';
 import type { ServiceTable } from './service-table';
@@ -33,6 +34,8 @@ export interface PublicApiProps {
   /** Signs the web pages' private_key_jwt assertions at the provider's token endpoint. */
   readonly signInKey: CitizenSignInKey;
   readonly throttling: ApiThrottling;
+  /** The operator roles (context `operatorRoleArns`); the operator policy is attached to them. */
+  readonly operatorRoleArns?: readonly string[];
 }
 
 /** `web`: the pages, which authenticate from their session cookie (docs/web.md). */
@@ -77,6 +80,8 @@ function routeLimit(method: string, path: string, access: Access): ApiThrottling
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** What an operator may call: the IAM routes, and nothing else. */
+  readonly operatorAccess: OperatorAccess;
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
   private readonly feedFunction: ServiceFunction;
@@ -255,6 +260,11 @@ export class PublicApi extends Construct {
       for (const route of added) stage.node.addDependency(route);
     }
     stage.routeSettings = routeSettings;
+    this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
+      httpApi: this.httpApi,
+      routes: routes.filter(([, , , access]) => access === 'operator').map(([method, path]) => ({ method, path })),
+      operatorRoleArns: props.operatorRoleArns,
+    });
   }
 
   /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */

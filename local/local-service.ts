@@ -18,7 +18,7 @@ import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-fun
 import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
   apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
-  scheduledFunctions, stateMachineDefinition,
+  operatorAccess, scheduledFunctions, stateMachineDefinition,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -269,7 +269,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
   const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken,
+  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken, operatorAccess(template),
     async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
   serving = true;
   if (options.demo) {

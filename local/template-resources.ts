@@ -1,3 +1,4 @@
+import { OPERATOR_POLICY_METADATA_KEY } from '../lib/operator-access';
 import { HANDLER_METADATA_KEY } from '../lib/service-function';
 import type { PolicyStatement } from './iam-policy-evaluator';
 import type { CloudFormationTemplate } from './synthesized-template';
@@ -255,6 +256,20 @@ export function apiRoutes(template: CloudFormationTemplate): LocalRoute[] {
       authorizationType: (resource.Properties!.AuthorizationType as string | undefined) ?? 'NONE',
     };
   });
+}
+
+/** What the operator principal may call: the HTTP API's id (its logical id here) and the operator policy. */
+export interface LocalOperatorAccess {
+  readonly apiId: string;
+  readonly statements: PolicyStatement[];
+}
+
+/** The operator policy of the template (lib/operator-access.ts), resolved to local ARNs. */
+export function operatorAccess(template: CloudFormationTemplate): LocalOperatorAccess {
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+  const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, r]) => r.Metadata?.[OPERATOR_POLICY_METADATA_KEY] === true);
+  if (apis.length !== 1 || policies.length !== 1) throw new Error(`Expected one HTTP API and one operator policy, found ${apis.length} and ${policies.length}`);
+  return { apiId: apis[0][0], statements: resolveIntrinsics(template, policies[0][1].Properties!.PolicyDocument.Statement) as PolicyStatement[] };
 }
 
 export interface LocalSchedule {
