@@ -89,8 +89,18 @@ export class PublicApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const settings: ServiceSettingValues = { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const resources = { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine };
+    const settings: ServiceSettingValues = {
+      ...props.settings,
+      STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      RECEIPT_SIGNING_KEY_ARN: props.receiptSigningKey.key.keyArn,
+    };
+    const resources = {
+      table: props.table,
+      encryptionKey: props.encryptionKey,
+      stateMachine: props.stateMachine,
+      receiptSigningKey: props.receiptSigningKey.key,
+      citizenSignInKey: props.signInKey.key,
+    };
     const fn = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
       const created = new ServiceFunction(this, name, { declaration, settings, encryptionKey: props.encryptionKey, ...more });
       grantDeclaredAccess(created, resources);
@@ -132,12 +142,6 @@ export class PublicApi extends Construct {
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
     this.webPages = webPages;
-
-    props.signInKey.grantSign(webPages);
-    // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
-    props.receiptSigningKey.grantSigning(submissions);
-    props.receiptSigningKey.grantSigning(webPages);
-    props.receiptSigningKey.grantPublishing(receiptKeys);
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {

@@ -6,6 +6,7 @@ import { LocalApiGateway } from '../../local/local-api-gateway';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiRoutes, operatorAccess, type LocalOperatorAccess } from '../../local/template-resources';
+import { FUNCTIONS, type AccessDeclaration } from '../../lambdas/function-declarations';
 import { METRIC, METRICS_NAMESPACE, UNEXPECTED_ERROR_MESSAGE } from '../../lambdas/observability/metric-names';
 
 // One App per file. Context as an operator would pass it with -c, to see it reach the template.
@@ -220,6 +221,20 @@ describe('receipts (CONTRACT section 11)', () => {
     const grants = grantsOf('kms:GetPublicKey');
     expect(grants.map((g) => g.fn).sort()).toEqual([receiptKeysFunction, submissionsFunction, webPagesFunction].sort());
     for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
+  });
+
+  it('grants the signing keys to each function exactly as its declaration says (one place: lambdas/function-declarations.ts)', () => {
+    const keys: Record<string, string> = { receiptSigningKey: signingKeys[0][0], citizenSignInKey: signInKeys[0][0] };
+    for (const declaration of Object.values(FUNCTIONS)) {
+      const [, fn] = resources('AWS::Lambda::Function').find(([, f]) => f.Properties.Description === declaration.description)!;
+      const role = fn.Properties.Role['Fn::GetAtt'][0];
+      const granted = resources('AWS::IAM::Policy').filter(([, policy]) => policy.Properties.Roles.some((r: any) => r.Ref === role))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
+        .flatMap((statement) => Object.entries(keys).filter(([, id]) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))
+          .map(([on]) => [on, [statement.Action].flat().sort()]));
+      const declared = (declaration.access as readonly AccessDeclaration[]).filter((a) => a.on in keys).map((a) => [a.on, [...a.actions].sort()]);
+      expect({ entry: declaration.entry, granted }).toEqual({ entry: declaration.entry, granted: declared });
+    }
   });
 
   it('names the key, and the issuer, to each function that uses it', () => {
