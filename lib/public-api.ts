@@ -5,9 +5,9 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { CitizenSignInKey } from './citizen-sign-in-key';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceLogGroup } from './service-log-group';
 import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
 import { grantDeclaredAccess } from './function-access';
 import { OperatorAccess } from './operator-access';
@@ -209,7 +209,7 @@ export class PublicApi extends Construct {
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', fallback),
     });
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey });
+    const accessLogs = serviceLogGroup(this, 'AccessLogs', props.encryptionKey);
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',

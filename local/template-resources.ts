@@ -7,6 +7,8 @@ import type { CloudFormationTemplate } from './synthesized-template';
 export const LOCAL_PARTITION = 'aws';
 export const LOCAL_REGION = 'eu-west-2';
 export const LOCAL_ACCOUNT = '000000000000';
+/** The stack's id as CloudFormation would give it (a UUID per stack); names log groups (lib/service-log-group.ts). */
+export const LOCAL_STACK_ID = `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/local/00000000-0000-0000-0000-000000000000`;
 
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 /** A state machine's ARN: its name as set in the template (StateMachineName), else its logical id. */
@@ -84,6 +86,7 @@ function resolveRef(template: CloudFormationTemplate, name: string): string {
     case 'AWS::Region': return LOCAL_REGION;
     case 'AWS::AccountId': return LOCAL_ACCOUNT;
     case 'AWS::URLSuffix': return 'amazonaws.com';
+    case 'AWS::StackId': return LOCAL_STACK_ID;
     default: break;
   }
   const resource = template.Resources[name];

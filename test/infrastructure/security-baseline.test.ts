@@ -5,7 +5,8 @@ import { DEFAULT_LIMITS, composeTellUsOnceApp } from '../../lib/tell-us-once-app
 import { LocalApiGateway } from '../../local/local-api-gateway';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { apiRoutes, operatorAccess, type LocalOperatorAccess } from '../../local/template-resources';
+import { evaluatePolicies } from '../../local/iam-policy-evaluator';
+import { apiRoutes, keyPolicyStatements, LOCAL_STACK_ID, operatorAccess, resolveIntrinsics, type LocalOperatorAccess } from '../../local/template-resources';
 import { FUNCTIONS, type AccessDeclaration } from '../../lambdas/function-declarations';
 import { METRIC, METRICS_NAMESPACE, UNEXPECTED_ERROR_MESSAGE } from '../../lambdas/observability/metric-names';
 
@@ -64,13 +65,21 @@ describe('data protection', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
   });
 
-  it('lets CloudWatch Logs use the key only for this account\'s log groups', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'CloudWatchLogsEncryptsLogGroups',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
-      })]) },
-    });
+  it('lets CloudWatch Logs use the key for the service\'s own log groups only, each of them and no other', () => {
+    const [statement] = keyPolicyStatements(json as any, keyId).filter((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups');
+    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-2.amazonaws.com' });
+    // Evaluated as KMS would, with the encryption context CloudWatch Logs sends: the log group's ARN.
+    const mayEncrypt = (logGroupName: string) => evaluatePolicies([statement], {
+      action: 'kms:GenerateDataKey',
+      resource: `arn:aws:kms:eu-west-2:000000000000:key/${keyId}`,
+      context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-2:000000000000:log-group:${logGroupName}` },
+    }) === 'Allow';
+    const names = resources('AWS::Logs::LogGroup').map(([, group]) => resolveIntrinsics(json as any, group.Properties.LogGroupName) as string);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect({ name, allowed: mayEncrypt(name) }).toEqual({ name, allowed: true });
+    for (const other of ['/aws/lambda/someone-else', 'TellUsOnce-SomeLogGroup', `/tell-us-once/OtherStack/${LOCAL_STACK_ID.split('/')[2]}/Api/AccessLogs`]) {
+      expect({ other, allowed: mayEncrypt(other) }).toEqual({ other, allowed: false });
+    }
   });
 
   it('puts no secret in any function\'s environment', () => {
