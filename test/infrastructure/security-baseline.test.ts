@@ -152,7 +152,7 @@ describe('authentication', () => {
     const [[, policy]] = resources('AWS::IAM::ManagedPolicy');
     expect(resources('AWS::IAM::ManagedPolicy')).toHaveLength(1);
     expect(policy.Properties.Roles).toEqual(['tuo-operator']);
-    const { apiId, statements } = operatorAccess(json as any);
+    const { apiId, statements } = operatorAccess(json);
     expect(statements.map((s) => [s.Effect, s.Action])).toEqual([['Allow', 'execute-api:Invoke']]);
     const prefix = `arn:aws:execute-api:eu-west-2:000000000000:${apiId}/*/`;
     const granted = [statements[0].Resource].flat().map((arn) => String(arn)).map((arn) => (arn.startsWith(prefix) ? arn.slice(prefix.length) : arn)).sort();
@@ -163,7 +163,7 @@ describe('authentication', () => {
   it('on one machine, lets the operator call every IAM route, and refuses one taken out of the operator policy', async () => {
     const invoked: string[] = [];
     const serve = async (operator: LocalOperatorAccess) => {
-      const gateway = new LocalApiGateway(apiRoutes(json as any), async (_id, event) => {
+      const gateway = new LocalApiGateway(apiRoutes(json), async (_id, event) => {
         invoked.push(event.routeKey);
         return { statusCode: 200, body: '' };
       }, 'admin-token', operator);
@@ -176,7 +176,7 @@ describe('authentication', () => {
       };
       return { call, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
     };
-    const full = operatorAccess(json as any);
+    const full = operatorAccess(json);
     const all = await serve(full);
     try {
       for (const key of iamRouteKeys) expect({ key, status: await all.call(key) }).toEqual({ key, status: 200 });
