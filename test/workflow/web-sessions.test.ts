@@ -143,7 +143,7 @@ describe('web sessions', () => {
     const sessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
     const shortLived = await sessions.create({ kind: 'citizen', citizenId: 'citizen-expiring' }, 1);
     expect((await new Browser().get('/journey/name', { tuo_citizen: shortLived })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // Expiry is whole seconds, rounded up: at most 2 s.
     expect((await new Browser().get('/journey/name', { tuo_citizen: shortLived })).status).toBe(303);
     // A session of one kind opens no page of another.
     const citizenSession = await sessions.create({ kind: 'citizen', citizenId: 'citizen-kinds' }, 60);
