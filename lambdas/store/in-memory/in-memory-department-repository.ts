@@ -1,7 +1,9 @@
-import type { DepartmentConfiguration } from '../../domain/department-configuration';
+import { departmentConfigurationSchema, type DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
 import { conditionFailure, storedCopy } from './stored-copy';
+
+const CONFIGURATION_FIELDS = Object.keys(departmentConfigurationSchema.shape) as (keyof DepartmentConfiguration)[];
 
 /** Departments in memory, with the DynamoDB adapter's conditions (lambdas/store/dynamodb/dynamodb-department-repository.ts). */
 export class InMemoryDepartmentRepository implements DepartmentRepository {
@@ -23,21 +25,8 @@ export class InMemoryDepartmentRepository implements DepartmentRepository {
     if (!current) return undefined;
     // Every attribute of the configuration is set, or removed when the new one leaves it out.
     const { disabledAt: _at, disabledReason: _reason, ...kept } = current;
-    const replaced: DepartmentRecord = {
-      ...kept,
-      name: configuration.name,
-      description: configuration.description,
-      webhookUrl: configuration.webhookUrl,
-      delivery: configuration.delivery,
-      rateLimitPerSecond: configuration.rateLimitPerSecond,
-      events: configuration.events,
-      fields: configuration.fields,
-      confirmation: configuration.confirmation,
-      adapter: configuration.adapter,
-      suspended: configuration.suspended,
-      active: true,
-      updatedAt: now.toISOString(),
-    };
+    const configured = Object.fromEntries(CONFIGURATION_FIELDS.map((field) => [field, configuration[field]]));
+    const replaced = { ...kept, ...configured, active: true, updatedAt: now.toISOString() } as DepartmentRecord;
     this.records.set(id, storedCopy(replaced));
     return storedCopy(replaced);
   }
