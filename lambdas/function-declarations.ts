@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './english-validation-messages';
 import { PARTITIONS } from './store/dynamodb/table-layout';
 
 /**
@@ -274,7 +275,7 @@ export function checkEnvironment(declaration: FunctionDeclaration, env: NodeJS.P
   ]);
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message === 'Invalid input' ? issue.code.replace(/_/g, ' ') : issue.message}`).join('; ');
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`${declaration.entry} cannot start: its environment is not as declared (${problems})`);
   }
 }
