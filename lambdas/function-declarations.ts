@@ -243,7 +243,10 @@ export const FUNCTIONS = {
     // The notifier settings: erasure also erases the local outbox's copies (SES keeps none).
     optionalEnvironment: ['CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
-      { on: 'table', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], partitions: [submission] },
+      // The submission, its corrections (Query: their fingerprints) and its trail (Query: the departments' free text).
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], partitions: [submission] },
+      // The departments' free text about the citizen on each notification.
+      { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [notification] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
     ],
   },

@@ -83,6 +83,7 @@ export const STEP_FUNCTIONS_LIMITS = {
 } as const;
 
 /** Execution names: no whitespace, brackets, wildcards, these punctuation marks or control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what AWS refuses
 const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');

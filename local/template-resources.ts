@@ -212,6 +212,23 @@ export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
   return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
 }
 
+export interface LocalTimeToLiveTable {
+  readonly tableName: string;
+  /** The attribute holding each item's expiry, in epoch seconds. */
+  readonly attributeName: string;
+  /** The table's key attributes (partition, then sort key). */
+  readonly keyAttributes: readonly string[];
+}
+
+/** The tables whose `TimeToLiveSpecification` is enabled, as CloudFormation would configure them. */
+export function timeToLiveTables(template: CloudFormationTemplate): LocalTimeToLiveTable[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([logicalId, r]) => {
+    const ttl = r.Properties?.TimeToLiveSpecification;
+    if (!ttl?.Enabled || typeof ttl.AttributeName !== 'string') return [];
+    return [{ tableName: logicalId, attributeName: ttl.AttributeName, keyAttributes: (r.Properties?.KeySchema ?? []).map((k: any) => k.AttributeName as string) }];
+  });
+}
+
 export interface LocalKmsKey {
   readonly logicalId: string;
   /** `SYMMETRIC_DEFAULT` (CloudFormation's default), `ECC_NIST_P256`, `RSA_2048`, ... */

@@ -38,6 +38,8 @@ function responseSchema(schema: z.core.$ZodType): JsonSchema {
 
 const departmentId = z.string().regex(DEPARTMENT_ID_PATTERN);
 const nullableText = z.string().nullable();
+/** What a department wrote back about the citizen: erased with the citizen's personal data. */
+const answerText = (what: string) => nullableText.describe(`The department's ${what}, if it gave one; null once the citizen's personal data is erased`);
 
 const problemSchema = z.object({
   type: z.string(),
@@ -89,8 +91,8 @@ const submission = z.object({
     lastError: nullableText,
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
-    reason: nullableText,
+    departmentReference: answerText('reference'),
+    reason: answerText('reason for rejecting'),
   })),
 });
 const publicDepartment = z.object({
@@ -146,8 +148,8 @@ const auditTrail = z.object({
     fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left (SENT) or that a correction changed (CORRECTED): field names, never values'),
     outcome: z.string().optional(),
     channel: z.enum(['push', 'pull']).optional().describe('DELIVERED: how the data first reached the department'),
-    departmentReference: z.string().optional(),
-    reason: z.string().optional(),
+    departmentReference: z.string().optional().describe('CONFIRMED: the department\'s reference; removed once the personal data is erased'),
+    reason: z.string().optional().describe('REJECTED: the department\'s reason; removed once the personal data is erased'),
     detail: z.string().optional(),
   })),
 });
@@ -161,8 +163,8 @@ const departmentNotifications = z.object({
     createdAt: z.string(),
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
-    reason: nullableText,
+    departmentReference: answerText('reference'),
+    reason: answerText('reason for rejecting'),
     confirmationUrl: z.string(),
     data: z.record(z.string(), z.unknown()).nullable().describe('The entitled fields this department was sent; null once erased'),
   })),
@@ -208,7 +210,7 @@ const receiptClaims = z.object({
     status: z.enum(NOTIFICATION_STATUSES),
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
+    departmentReference: answerText('reference'),
     fields: z.array(z.enum(ENTITLEABLE_FIELDS)).describe('The names of the citizen\'s data fields sent to this department; never their values'),
   })),
 }).describe('The payload of a receipt: no personal data values');
