@@ -35,7 +35,7 @@ export const ENVIRONMENT_VARIABLES = {
   OPERATOR_ROLE_ARNS: z.pipe(z.optional(z.string()), z.transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean))),
   /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
   API_ROUTE_KEYS: z._default(z.string(), '[]'),
-  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts; set by lib/receipt-signing-key.ts. */
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts (lib/receipt-signing-key.ts). */
   RECEIPT_SIGNING_KEY_ARN: text(),
   /** Web sign-in (authorization code flow, docs/web.md): the client, its KMS signing key, where the provider returns. */
   OIDC_CLIENT_ID: text(),
@@ -71,7 +71,11 @@ export type ServiceResource =
   /** The executions of the notification workflow. */
   | 'workflowExecutions'
   /** The verified SES identity citizens are emailed from (only when one is configured). */
-  | 'citizenEmailSender';
+  | 'citizenEmailSender'
+  /** The asymmetric key that signs receipts (lib/receipt-signing-key.ts). */
+  | 'receiptSigningKey'
+  /** The asymmetric key the web pages sign their private_key_jwt assertions with (lib/citizen-sign-in-key.ts). */
+  | 'citizenSignInKey';
 
 export interface AccessDeclaration {
   readonly on: ServiceResource;
@@ -100,12 +104,13 @@ export const FUNCTIONS = {
     entry: 'lambdas/api/submissions-api.ts',
     description: 'Citizens report a change and follow its progress',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
-    // Set with the receipt key's grant (lib/receipt-signing-key.ts), which also grants kms:Sign.
     // The notifier settings: erasure on request also erases the local outbox's copies (SES keeps none).
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN', 'CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
+      // Signs receipts; GetPublicKey for the `kid` the receipt names.
+      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
     ],
   },
   departmentsApi: {
@@ -166,15 +171,19 @@ export const FUNCTIONS = {
       { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+      // The proof of notification page signs receipts, as the API does.
+      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      // Citizens' sign-in: the client's private_key_jwt assertion at the provider's token endpoint.
+      { on: 'citizenSignInKey', actions: ['kms:Sign'] },
     ],
   },
   receiptKeys: {
     entry: 'lambdas/api/receipt-keys-api.ts',
     description: 'Publishes the public key that verifies receipts (JWKS)',
     environment: [],
-    // Set with the key's grant (lib/receipt-signing-key.ts), which grants kms:GetPublicKey.
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
-    access: [],
+    // Publishes the public key only: it cannot sign.
+    access: [{ on: 'receiptSigningKey', actions: ['kms:GetPublicKey'] }],
   },
   webAssets: {
     entry: 'lambdas/web/static-assets.ts',

@@ -19,7 +19,7 @@ import { LocalTimeToLive } from './local-time-to-live';
 import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
   apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
-  scheduledFunctions, stateMachineDefinition, timeToLiveTables,
+  operatorAccess, scheduledFunctions, stateMachineDefinition, timeToLiveTables,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -282,7 +282,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
   const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken,
+  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken, operatorAccess(template),
     async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
   serving = true;
   if (options.demo) {

@@ -8,7 +8,11 @@ import { PROJECT_ROOT } from '../lib/project-root';
 import type { CloudFormationTemplate } from './synthesized-template';
 
 /** What the template is made from: the app's composition, the CDK context and the CDK library's version. */
-const SOURCES = ['bin', 'lib', 'cdk.json', 'local/synthesized-template.ts', 'node_modules/aws-cdk-lib/package.json'];
+const SOURCES = [
+  'bin', 'lib', 'cdk.json', 'local/synthesized-template.ts', 'node_modules/aws-cdk-lib/package.json',
+  // What lib/ reads from lambdas/: the declarations are each function's grants and environment.
+  'lambdas/function-declarations.ts', 'lambdas/store/dynamodb/table-layout.ts', 'lambdas/observability/metric-names.ts',
+];
 
 function filesUnder(relative: string): string[] {
   const full = path.join(PROJECT_ROOT, relative);
