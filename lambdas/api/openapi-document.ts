@@ -18,7 +18,7 @@ import { RECEIPT_TYPE } from '../domain/notification-receipt';
 type JsonSchema = Record<string, unknown>;
 
 /** A request schema as a client must send it (transforms and defaults seen from the input side). */
-function requestSchema(schema: z.ZodType, formats: Record<string, JsonSchema> = {}): JsonSchema {
+function requestSchema(schema: z.core.$ZodType, formats: Record<string, JsonSchema> = {}): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   delete json.$schema; // OpenAPI 3.1 documents default to JSON Schema 2020-12 already.
   // Rules zod checks in code (refinements, transforms) that JSON Schema can state as a format.
@@ -30,7 +30,7 @@ function at(schema: JsonSchema, path: string): JsonSchema {
   return path.split('.').reduce<JsonSchema>((node, key) => (node.properties as Record<string, JsonSchema>)[key], schema);
 }
 
-function responseSchema(schema: z.ZodType): JsonSchema {
+function responseSchema(schema: z.core.$ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'output' }) as JsonSchema;
   delete json.$schema;
   return json;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { compactVerify, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, compactVerify, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { PROJECT_ROOT } from '../../lib/service-function';
 import { ConfirmingDepartment } from '../support/confirming-department';
 import { startTestService } from '../support/local-service-fixture';
@@ -53,6 +53,7 @@ describe('proof of notification (receipts)', () => {
     const keys = (await client.request('GET', '/.well-known/jwks.json')).json.keys;
     expect(keys).toEqual([expect.objectContaining({ kid: header.kid, kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })]);
     expect(keys[0]).not.toHaveProperty('d');
+    expect(header.kid).toBe(await calculateJwkThumbprint(keys[0], 'sha256')); // RFC 7638
 
     const { payload } = await jwtVerify(receipt, jwks(), { issuer: fixture.service.url, typ: 'tuo-receipt+jwt', algorithms: ['ES256'] });
     const current = (await client.submission(token, submission.id)).json;
