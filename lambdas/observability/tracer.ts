@@ -59,29 +59,10 @@ function outcome(status: number | undefined): Record<string, boolean> {
   return status >= 400 ? { error: true } : {};
 }
 
-interface SdkMetadata {
-  readonly httpStatusCode?: number;
-  readonly requestId?: string;
-  readonly attempts?: number;
-}
-
-/** What the build step of an AWS SDK v3 client's middleware stack passes on and gets back. */
-interface BuildArgs {
-  readonly request?: { headers?: Record<string, string> };
-  readonly input?: { TableName?: string };
-}
-interface BuildResult {
-  readonly response?: { statusCode?: number };
-  readonly output?: { $metadata?: SdkMetadata };
-}
-type BuildHandler = (args: BuildArgs) => Promise<BuildResult>;
-
 interface SdkClient {
+  readonly config?: { region?: unknown };
   readonly middlewareStack: {
-    add(
-      middleware: (next: BuildHandler, context: { clientName?: string; commandName?: string }) => BuildHandler,
-      options: { step: 'build'; name: string; priority: 'high' },
-    ): void;
+    add(middleware: (next: (args: any) => Promise<any>, context: any) => (args: any) => Promise<any>, options: { step: 'build'; name: string; priority: 'high' }): void;
   };
 }
 
@@ -91,10 +72,10 @@ export function traced<T>(client: T): T {
     const trace = currentTrace();
     if (!trace) return next(args);
     const id = newId();
-    const headers = args.request?.headers;
+    const headers = args.request?.headers as Record<string, string> | undefined;
     if (headers) headers['X-Amzn-Trace-Id'] = `Root=${trace.root};Parent=${id};Sampled=1`;
     const start = Date.now();
-    const subsegment = (status: number | undefined, metadata: SdkMetadata | undefined) => send({
+    const subsegment = (status: number | undefined, metadata: { requestId?: string; attempts?: number } | undefined) => send({
       type: 'subsegment',
       id,
       trace_id: trace.root,
@@ -117,7 +98,7 @@ export function traced<T>(client: T): T {
       subsegment(result.response?.statusCode ?? 200, result.output?.$metadata);
       return result;
     } catch (error) {
-      const metadata = (error as { $metadata?: SdkMetadata }).$metadata;
+      const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number } }).$metadata;
       subsegment(metadata?.httpStatusCode, metadata);
       throw error;
     }
