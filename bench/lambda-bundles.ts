@@ -7,15 +7,19 @@ import { PROJECT_ROOT } from '../lib/service-function';
 import type { CloudFormationTemplate } from '../local/synthesized-template';
 import { lambdaFunctions, LOCAL_REGION } from '../local/template-resources';
 
-/** The most a Lambda bundle may weigh (issue 13; issue 7 allowed 500 KB). */
-export const BUNDLE_LIMIT_BYTES = 150 * 1024;
+/**
+ * The most a Lambda bundle may weigh: issue 13's 150 KB, plus what Powertools Tracer brings (its
+ * X-Ray SDK, about 115 KB in each bundle) until the functions take Powertools from its published
+ * Lambda layer instead of their bundles (docs/performance.md). Issue 7 allowed 500 KB.
+ */
+export const BUNDLE_LIMIT_BYTES = (150 + 120) * 1024;
 
 /**
  * Bundles still over the limit, each with the ceiling it must not pass while it is: the web pages
  * carry nunjucks (86 KB, templates compiled at run time) and an OpenID client (docs/performance.md).
  */
 export const BUNDLE_LIMIT_EXCEPTIONS: Readonly<Record<string, number>> = {
-  'lambdas/web/web-pages.ts': 310 * 1024,
+  'lambdas/web/web-pages.ts': 430 * 1024,
 };
 
 /** The limit one function's bundle is held to. */
