@@ -338,7 +338,7 @@ function snapshot(meter: ServiceMeter, submissions: number) {
 
 async function postJsonWithMethod(method: string, url: string, body: unknown, headers: Record<string, string>) {
   const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, json: await response.json() as any };
+  return { status: response.status, json: await response.json() };
 }
 
 /** What a citizen sees, checked once measuring is over: each submission COMPLETED, each notification CONFIRMED. */

@@ -1,5 +1,5 @@
 import '../local/process-environment';
-import { BUNDLE_LIMIT_BYTES } from './lambda-bundles';
+import { bundleLimitBytes } from './lambda-bundles';
 import { DEFAULT_OPTIONS, droppedConnections, runBenchmark, type BenchmarkOptions, type BenchmarkResult, type PhaseResult } from './benchmark';
 import { EU_WEST_2_PRICES, reconcilerCostPerDay } from './cost-model';
 
@@ -79,7 +79,7 @@ export function report(result: BenchmarkResult): string {
   if (bundles.length > 0) {
     out.push('');
     out.push(table(['Lambda bundle', 'entry', 'KB', 'module init ms'], bundles.map((b) => [
-      `${b.logicalId}${b.bytes > BUNDLE_LIMIT_BYTES ? ' (over 500 KB)' : ''}`, b.entry, f(b.bytes / 1024), b.initMs === undefined ? '-' : f(b.initMs),
+      `${b.logicalId}${b.bytes > bundleLimitBytes(b.entry) ? ` (over ${bundleLimitBytes(b.entry) / 1024} KB)` : ''}`, b.entry, f(b.bytes / 1024), b.initMs === undefined ? '-' : f(b.initMs),
     ])));
   }
   return out.join('\n');

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './english-validation-messages';
 import { PARTITIONS } from './store/dynamodb/table-layout';
 
 /**
@@ -8,49 +9,51 @@ import { PARTITIONS } from './store/dynamodb/table-layout';
  * from the synthesized template (local/local-iam.ts), and test/workflow/least-privilege.test.ts
  * fails when a grant is never used.
  *
- * Only zod here: this module is read by CDK code and by handlers alike.
+ * Only zod here (its mini build: every handler's bundle holds this module, and classic zod is 90 KB
+ * that esbuild cannot tree-shake): this module is read by CDK code and by handlers alike.
  */
 
 /** How long personal data is kept after a submission is final, unless the stack says otherwise. */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-const flag = z.string().optional().transform((v) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase()));
+const flag = z.pipe(z.optional(z.string()), z.transform((v) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase())));
+const text = () => z.string().check(z.minLength(1));
 
 /** Each environment variable a function may be given, and how it is read: one owner per setting. */
 export const ENVIRONMENT_VARIABLES = {
-  TABLE_NAME: z.string().min(1),
-  STATE_MACHINE_ARN: z.string().regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN'),
+  TABLE_NAME: text(),
+  STATE_MACHINE_ARN: z.string().check(z.regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN')),
   /** Base URL departments answer at, e.g. `https://api.example`; trailing slashes are dropped. */
-  PUBLIC_BASE_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
-  RETENTION_SECONDS: z.coerce.number().int().positive().default(DEFAULT_RETENTION_DAYS * 24 * 3600),
-  OIDC_ISSUER: z.string().min(1),
-  OIDC_AUDIENCE: z.string().min(1),
+  PUBLIC_BASE_URL: z.pipe(z.url(), z.transform((url) => url.replace(/\/+$/, ''))),
+  RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_RETENTION_DAYS * 24 * 3600),
+  OIDC_ISSUER: text(),
+  OIDC_AUDIENCE: text(),
   OIDC_JWKS_URL: z.url(),
   /** The operator's explicit choice to allow webhook targets in private address ranges. */
   TUO_ALLOW_PRIVATE_WEBHOOKS: flag,
   /** IAM roles whose sessions are operators (context `operatorRoleArns`); unset: any IAM-authorised caller. */
-  OPERATOR_ROLE_ARNS: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
+  OPERATOR_ROLE_ARNS: z.pipe(z.optional(z.string()), z.transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean))),
   /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
-  API_ROUTE_KEYS: z.string().default('[]'),
-  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts; set by lib/receipt-signing-key.ts. */
-  RECEIPT_SIGNING_KEY_ARN: z.string().min(1),
+  API_ROUTE_KEYS: z._default(z.string(), '[]'),
+  /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts (lib/receipt-signing-key.ts). */
+  RECEIPT_SIGNING_KEY_ARN: text(),
   /** Web sign-in (authorization code flow, docs/web.md): the client, its KMS signing key, where the provider returns. */
-  OIDC_CLIENT_ID: z.string().min(1),
-  OIDC_CLIENT_KEY_ID: z.string().min(1),
+  OIDC_CLIENT_ID: text(),
+  OIDC_CLIENT_KEY_ID: text(),
   OIDC_REDIRECT_URI: z.url(),
   OIDC_POST_LOGOUT_REDIRECT_URI: z.url(),
-  OIDC_VTR: z.string().min(1),
-  OIDC_SCOPES: z.string().min(1),
-  CITIZEN_NOTIFIER: z.enum(['ses', 'outbox']).optional(),
-  NOTIFY_FROM_ADDRESS: z.email().optional(),
+  OIDC_VTR: text(),
+  OIDC_SCOPES: text(),
+  CITIZEN_NOTIFIER: z.optional(z.enum(['ses', 'outbox'])),
+  NOTIFY_FROM_ADDRESS: z.optional(z.email()),
   // One machine only (never set on AWS):
   /** Multiplies every retry interval and wait of the workflow. */
-  TUO_TIME_SCALE: z.coerce.number().positive().default(1),
+  TUO_TIME_SCALE: z._default(z.coerce.number().check(z.positive()), 1),
   TUO_ALLOW_LOOPBACK_WEBHOOKS: flag,
-  TUO_DEV_TOKEN_URL: z.url().optional(),
-  OUTBOX_DIR: z.string().min(1).optional(),
+  TUO_DEV_TOKEN_URL: z.optional(z.url()),
+  OUTBOX_DIR: z.optional(text()),
   /** SHA-256 of the admin token, with which an operator signs in to the pages. */
-  TUO_OPERATOR_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  TUO_OPERATOR_TOKEN_SHA256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
@@ -68,7 +71,11 @@ export type ServiceResource =
   /** The executions of the notification workflow. */
   | 'workflowExecutions'
   /** The verified SES identity citizens are emailed from (only when one is configured). */
-  | 'citizenEmailSender';
+  | 'citizenEmailSender'
+  /** The asymmetric key that signs receipts (lib/receipt-signing-key.ts). */
+  | 'receiptSigningKey'
+  /** The asymmetric key the web pages sign their private_key_jwt assertions with (lib/citizen-sign-in-key.ts). */
+  | 'citizenSignInKey';
 
 export interface AccessDeclaration {
   readonly on: ServiceResource;
@@ -97,12 +104,13 @@ export const FUNCTIONS = {
     entry: 'lambdas/api/submissions-api.ts',
     description: 'Citizens report a change and follow its progress',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
-    // Set with the receipt key's grant (lib/receipt-signing-key.ts), which also grants kms:Sign.
     // The notifier settings: erasure on request also erases the local outbox's copies (SES keeps none).
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN', 'CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
+      // Signs receipts; GetPublicKey for the `kid` the receipt names.
+      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
     ],
   },
   departmentsApi: {
@@ -163,15 +171,19 @@ export const FUNCTIONS = {
       { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+      // The proof of notification page signs receipts, as the API does.
+      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      // Citizens' sign-in: the client's private_key_jwt assertion at the provider's token endpoint.
+      { on: 'citizenSignInKey', actions: ['kms:Sign'] },
     ],
   },
   receiptKeys: {
     entry: 'lambdas/api/receipt-keys-api.ts',
     description: 'Publishes the public key that verifies receipts (JWKS)',
     environment: [],
-    // Set with the key's grant (lib/receipt-signing-key.ts), which grants kms:GetPublicKey.
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
-    access: [],
+    // Publishes the public key only: it cannot sign.
+    access: [{ on: 'receiptSigningKey', actions: ['kms:GetPublicKey'] }],
   },
   webAssets: {
     entry: 'lambdas/web/static-assets.ts',
@@ -225,7 +237,10 @@ export const FUNCTIONS = {
     // The notifier settings: erasure also erases the local outbox's copies (SES keeps none).
     optionalEnvironment: ['CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
-      { on: 'table', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], partitions: [submission] },
+      // The submission, its corrections (Query: their fingerprints) and its trail (Query: the departments' free text).
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], partitions: [submission] },
+      // The departments' free text about the citizen on each notification.
+      { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [notification] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
     ],
   },
@@ -253,7 +268,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
 export function checkEnvironment(declaration: FunctionDeclaration, env: NodeJS.ProcessEnv = process.env): void {
   const shape = Object.fromEntries([
     ...declaration.environment.map((name) => [name, ENVIRONMENT_VARIABLES[name]]),
-    ...(declaration.optionalEnvironment ?? []).map((name) => [name, ENVIRONMENT_VARIABLES[name].optional()]),
+    ...(declaration.optionalEnvironment ?? []).map((name) => [name, z.optional(ENVIRONMENT_VARIABLES[name])]),
   ]);
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {

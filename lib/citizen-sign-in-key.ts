@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -7,7 +6,8 @@ import { Construct } from 'constructs';
  * The private key with which the web pages authenticate to GOV.UK One Login's token endpoint
  * (private_key_jwt): an asymmetric KMS key, so the private half never leaves KMS and is never in
  * an environment variable or the table. Its public half is what the service registers with One
- * Login (docs/deploy.md).
+ * Login (docs/deploy.md). The web pages alone may sign with it: declared with them
+ * (lambdas/function-declarations.ts, `citizenSignInKey`) and granted by lib/function-access.ts.
  */
 export class CitizenSignInKey extends Construct {
   readonly key: kms.Key;
@@ -23,10 +23,5 @@ export class CitizenSignInKey extends Construct {
       pendingWindow: Duration.days(7),
     });
     this.key.addAlias(`alias/${Stack.of(this).stackName}-citizen-sign-in`);
-  }
-
-  /** Only `kms:Sign`: the function signs assertions and needs nothing else of the key. */
-  grantSign(grantee: iam.IGrantable): void {
-    this.key.grant(grantee, 'kms:Sign');
   }
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { serviceLogGroupPrefix } from './service-log-group';
 
 /**
  * The one customer-managed KMS key of the service. It encrypts the table (personal data and the
@@ -24,14 +25,15 @@ export class ServiceEncryptionKey extends Construct {
     this.key.addAlias(`alias/${stack.stackName}`);
 
     // CloudWatch Logs encrypts this stack's log groups (Lambda, API access logs, workflow) itself,
-    // so its regional service principal needs the key, limited to log groups of this account.
+    // so its regional service principal needs the key: for the service's own log groups alone,
+    // named by the encryption context CloudWatch Logs sends (the log group's ARN).
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'CloudWatchLogsEncryptsLogGroups',
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
       conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${serviceLogGroupPrefix(stack)}*` },
       },
     }));
     // CloudWatch alarms publish to the encrypted alarm topic.

@@ -14,6 +14,9 @@ export interface ServiceResources {
   readonly stateMachine?: sfn.IStateMachine;
   /** The verified SES identity citizens are emailed from; no grant is made without one. */
   readonly citizenEmailSenderArn?: string;
+  /** The asymmetric keys that sign receipts and the web pages' sign-in assertions. */
+  readonly receiptSigningKey?: kms.IKey;
+  readonly citizenSignInKey?: kms.IKey;
 }
 
 /** `arn:…:execution:<state machine name>:*`: every execution of the state machine, and nothing else. */
@@ -39,6 +42,8 @@ function resourcesOf(fn: ServiceFunction, access: AccessDeclaration, resources: 
     case 'stateMachine': return [needs(resources.stateMachine, 'the state machine').stateMachineArn];
     case 'workflowExecutions': return [executionsArn(stack, needs(resources.stateMachine, 'the workflow\'s executions'))];
     case 'citizenEmailSender': return resources.citizenEmailSenderArn ? [resources.citizenEmailSenderArn] : [];
+    case 'receiptSigningKey': return [needs(resources.receiptSigningKey, 'the receipt signing key').keyArn];
+    case 'citizenSignInKey': return [needs(resources.citizenSignInKey, 'the citizen sign-in key').keyArn];
   }
 }
 

@@ -1,9 +1,9 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceLogGroup } from './service-log-group';
 import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
 import { grantDeclaredAccess } from './function-access';
 import { buildNotificationWorkflowDefinition } from './notification-workflow-definition';
@@ -74,7 +74,7 @@ export class NotificationWorkflow extends Construct {
       // Execution history and state (ids only, never personal data) encrypted with the service key.
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(props.encryptionKey),
       logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey }),
+        destination: serviceLogGroup(this, 'ExecutionLogs', props.encryptionKey),
         // Every state transition is logged for operators; the states' data is not.
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,

@@ -5,11 +5,12 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { CitizenSignInKey } from './citizen-sign-in-key';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceLogGroup } from './service-log-group';
 import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
 import { grantDeclaredAccess } from './function-access';
+import { OperatorAccess } from './operator-access';
 import { ServiceFunction, type ServiceFunctionProps, type ServiceSettingValues } from './service-function';
 import type { ReceiptSigningKey } from './receipt-signing-key';
 import type { ServiceTable } from './service-table';
@@ -33,6 +34,8 @@ export interface PublicApiProps {
   /** Signs the web pages' private_key_jwt assertions at the provider's token endpoint. */
   readonly signInKey: CitizenSignInKey;
   readonly throttling: ApiThrottling;
+  /** The operator roles (context `operatorRoleArns`); the operator policy is attached to them. */
+  readonly operatorRoleArns?: readonly string[];
 }
 
 /** `web`: the pages, which authenticate from their session cookie (docs/web.md). */
@@ -77,6 +80,8 @@ function routeLimit(method: string, path: string, access: Access): ApiThrottling
 export class PublicApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
+  /** What an operator may call: the IAM routes, and nothing else. */
+  readonly operatorAccess: OperatorAccess;
   /** Every Lambda behind the API, for monitoring. */
   readonly functions: ServiceFunction[] = [];
   private readonly feedFunction: ServiceFunction;
@@ -84,8 +89,18 @@ export class PublicApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const settings: ServiceSettingValues = { ...props.settings, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
-    const resources = { table: props.table, encryptionKey: props.encryptionKey, stateMachine: props.stateMachine };
+    const settings: ServiceSettingValues = {
+      ...props.settings,
+      STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      RECEIPT_SIGNING_KEY_ARN: props.receiptSigningKey.key.keyArn,
+    };
+    const resources = {
+      table: props.table,
+      encryptionKey: props.encryptionKey,
+      stateMachine: props.stateMachine,
+      receiptSigningKey: props.receiptSigningKey.key,
+      citizenSignInKey: props.signInKey.key,
+    };
     const fn = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
       const created = new ServiceFunction(this, name, { declaration, settings, encryptionKey: props.encryptionKey, ...more });
       grantDeclaredAccess(created, resources);
@@ -127,12 +142,6 @@ export class PublicApi extends Construct {
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
     // the pages' faults still count in the API's 5xx alarm.
     this.webPages = webPages;
-
-    props.signInKey.grantSign(webPages);
-    // Receipts: the API and the pages sign them; the JWKS function only reads the public key.
-    props.receiptSigningKey.grantSigning(submissions);
-    props.receiptSigningKey.grantSigning(webPages);
-    props.receiptSigningKey.grantPublishing(receiptKeys);
 
     const iam = new HttpIamAuthorizer();
     const jwt = new HttpJwtAuthorizer('CitizenJwt', props.identityProvider.issuer, {
@@ -200,7 +209,7 @@ export class PublicApi extends Construct {
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Fallback', fallback),
     });
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey });
+    const accessLogs = serviceLogGroup(this, 'AccessLogs', props.encryptionKey);
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -255,6 +264,11 @@ export class PublicApi extends Construct {
       for (const route of added) stage.node.addDependency(route);
     }
     stage.routeSettings = routeSettings;
+    this.operatorAccess = new OperatorAccess(this, 'OperatorAccess', {
+      httpApi: this.httpApi,
+      routes: routes.filter(([, , , access]) => access === 'operator').map(([method, path]) => ({ method, path })),
+      operatorRoleArns: props.operatorRoleArns,
+    });
   }
 
   /** Where departments answer: confirmation URLs handed out by the API start with it; receipts name it as their issuer. */

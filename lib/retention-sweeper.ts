@@ -16,7 +16,8 @@ export interface RetentionSweeperProps {
 
 /**
  * Erases personal data whose retention period has ended, hourly, and records it in the audit
- * trail. The table's TTL on `expiresAt` is the backstop (it gives no audit entry).
+ * trail. The table's TTL on `expiresAt`, a day later, is the backstop (it deletes only the personal
+ * data item, and gives no audit entry).
  */
 export class RetentionSweeper extends Construct {
   readonly function: ServiceFunction;

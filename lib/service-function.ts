@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { serviceLogGroup } from './service-log-group';
 import type { EnvironmentVariable, FunctionDeclaration } from '../lambdas/function-declarations';
 import { PROJECT_ROOT } from './project-root';
 
@@ -67,7 +67,7 @@ export class ServiceFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'tell-us-once',
       },
-      logGroup: new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey }),
+      logGroup: serviceLogGroup(scope, `${id}Logs`, props.encryptionKey),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       bundling: {

@@ -89,6 +89,7 @@ export class TellUsOnceStack extends Stack {
       identityProvider: props.identityProvider,
       signInKey,
       throttling: props.apiThrottling,
+      operatorRoleArns: props.operatorRoleArns,
     });
     let edge: PublicDistribution | undefined;
     if (props.edgeProtection ?? true) {

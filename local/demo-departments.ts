@@ -113,7 +113,7 @@ export class DemoDepartments {
     if (response.status === 201) this.credentials[id] = { signingSecrets: [body.signingSecret!], apiKey: body.apiKey };
     else if (response.status !== 200) throw new Error(`Could not register demo department ${id}: HTTP ${response.status}`);
     this.save();
-    if (this.credentials[id]?.apiKey) this.collect(baseUrl, id, this.credentials[id].apiKey!);
+    if (this.credentials[id]?.apiKey) this.collect(baseUrl, id, this.credentials[id].apiKey);
   }
 
   /**
@@ -185,7 +185,7 @@ export class DemoDepartments {
     const webhookId = headers['webhook-id'];
     if (credentials.apiKey && payload.data?.confirmationUrl && !this.answered.has(webhookId)) {
       this.answered.add(webhookId);
-      this.later(() => this.confirm(id, credentials.apiKey!, payload!.data!.confirmationUrl!, payload!.data!.reference ?? ''));
+      this.later(() => this.confirm(id, credentials.apiKey!, payload.data!.confirmationUrl!, payload.data!.reference ?? ''));
     }
     return 204;
   }

@@ -98,7 +98,7 @@ export class DevelopmentIdentityProvider {
     const mounted = req as http.IncomingMessage & { originalUrl?: string };
     mounted.originalUrl = req.url;
     req.url = (req.url ?? '/').slice(mountPath.length) || '/';
-    this.provider.callback()(req, res);
+    void this.provider.callback()(req, res); // Koa answers its own errors.
   }
 
   /** The GOV.UK-style sign-in page: a citizen id and, optionally, an email address. */
@@ -139,12 +139,12 @@ export class DevelopmentIdentityProvider {
         token_endpoint_auth_method: 'private_key_jwt',
         token_endpoint_auth_signing_alg: 'RS256',
         id_token_signed_response_alg: 'RS256',
-        jwks: { keys: [client.publicJwk as never] },
+        jwks: { keys: [client.publicJwk] },
       }],
       adapter: MemoryAdapter,
       clientAuthMethods: ['private_key_jwt'],
       responseTypes: ['code'],
-      jwks: { keys: [this.privateJwk as never] },
+      jwks: { keys: [this.privateJwk] },
       enabledJWA: { idTokenSigningAlgValues: ['RS256'], clientAuthSigningAlgValues: ['RS256', 'ES256'] },
       // One Login's routes, under the issuer; `/dev/token` stays the scripts' token endpoint (CONTRACT section 3).
       routes: { authorization: '/authorize', token: '/oauth/token', jwks: '/jwks.json', userinfo: '/userinfo', end_session: '/logout' },

@@ -3,7 +3,8 @@ import type * as http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problem, type FieldError } from '../lambdas/domain/problem-details';
 import { SESSION_COOKIES } from '../lambdas/web/web-sessions';
-import type { LocalRoute } from './template-resources';
+import { evaluatePolicies } from './iam-policy-evaluator';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalOperatorAccess, type LocalRoute } from './template-resources';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers enforce the contract's 64 KiB. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -37,7 +38,7 @@ const OPERATOR_PAGES = /^\/operator(\/|$)/;
 
 /**
  * The route authorisation types this gateway knows. NONE: the handler decides. AWS_IAM: the admin
- * token stands for an operator's IAM identity. JWT: API Gateway's JWT authorizer on AWS; here the
+ * token stands for an operator's IAM identity, allowed what the operator policy allows. JWT: API Gateway's JWT authorizer on AWS; here the
  * handler's own verification (signature, issuer, audience, expiry, the same code) is the check,
  * against the development identity provider. Any other type is refused at start, never ignored.
  */
@@ -46,7 +47,9 @@ const HANDLED_AUTHORIZATION_TYPES = new Set(['NONE', 'AWS_IAM', 'JWT']);
 /**
  * Plays API Gateway (HTTP API, payload format 2.0) for the routes of the synthesized template:
  * matches the route, turns the request into the event API Gateway would send, and the handler's
- * result into the response. Routes with IAM authorisation are authorised by the admin token;
+ * result into the response. Routes with IAM authorisation are authorised by the admin token, as
+ * the operator principal: each request is evaluated against the template's operator policy
+ * (`execute-api:Invoke` on the request's ARN) and refused with 403 as API Gateway refuses it.
  * JWT routes are verified by their handler.
  */
 export class LocalApiGateway {
@@ -57,6 +60,7 @@ export class LocalApiGateway {
     routes: LocalRoute[],
     private readonly invoke: Invoke,
     private readonly adminToken: string,
+    private readonly operator: LocalOperatorAccess,
     private readonly isOperatorSession: OperatorSessionCheck = async () => false,
   ) {
     const unknown = routes.filter((r) => !HANDLED_AUTHORIZATION_TYPES.has(r.authorizationType));
@@ -98,7 +102,7 @@ export class LocalApiGateway {
     delete headers.cookie;
     const requestContext: Record<string, unknown> = {
       accountId: 'local',
-      apiId: 'local',
+      apiId: this.operator.apiId,
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
       http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
@@ -109,6 +113,7 @@ export class LocalApiGateway {
       timeEpoch: Date.now(),
     };
     if (route.authorizationType === 'AWS_IAM' && (this.isAdmin(headers.authorization) || await this.isOperatorPageSession(route, cookies))) {
+      if (!this.operatorMayInvoke(method, url.pathname)) return sendProblem(res, 403, 'Your IAM identity is not allowed to call this route.');
       requestContext.authorizer = { iam: { accessKey: 'local', accountId: 'local', callerId: 'operator', principalOrgId: null, userArn: 'arn:aws:iam::local:user/operator', userId: 'operator' } };
     }
     const isText = body.length === 0 || /json|text|xml|urlencoded/i.test(headers['content-type'] ?? 'application/json');
@@ -151,6 +156,12 @@ export class LocalApiGateway {
     const name = SESSION_COOKIES.operator;
     const value = cookies?.find((c) => c.startsWith(`${name}=`))?.slice(name.length + 1);
     return value ? this.isOperatorSession(value) : false;
+  }
+
+  /** API Gateway's check for an IAM route: `execute-api:Invoke` on `<api>/<stage>/<METHOD><path>`. */
+  private operatorMayInvoke(method: string, path: string): boolean {
+    const resource = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${this.operator.apiId}/$default/${method}${path}`;
+    return evaluatePolicies(this.operator.statements, { action: 'execute-api:Invoke', resource }) === 'Allow';
   }
 
   private isAdmin(authorization: string | undefined): boolean {

@@ -15,10 +15,11 @@ import { answersHost, checkBindAddress, isFromThisMachine } from './local-exposu
 import { LocalKms } from './local-kms';
 import { LocalLambdaRuntime, type LambdaInvocation } from './local-lambda-runtime';
 import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-functions';
+import { LocalTimeToLive } from './local-time-to-live';
 import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
   apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
-  scheduledFunctions, stateMachineDefinition,
+  operatorAccess, scheduledFunctions, stateMachineDefinition, timeToLiveTables,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -45,6 +46,12 @@ export interface LocalServiceOptions {
   readonly retentionSeconds?: number;
   /** Scheduled functions (the template's rate rules) run at most this far apart here (default 60 s). */
   readonly maxScheduleIntervalMs?: number;
+  /**
+   * How often DynamoDB's TTL is played: expired items (journeys, web sessions…) deleted. Default a
+   * minute, not scaled by `timeScale`: the lifetimes it ends (24 hours for a journey, an hour for a
+   * session) are not scaled either, so a faster sweep would only scan the table more often.
+   */
+  readonly timeToLiveIntervalMs?: number;
   readonly log?: (line: string) => void;
   /** Observers of the runtime, for measurement (`npm run bench`); they change nothing. */
   readonly observe?: {
@@ -87,9 +94,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   mkdirSync(options.dataDir, { recursive: true });
   const adminToken = adminTokenFor(options, log);
 
+  // Assigned once, below; the request handler defined first reads them (hence let).
+  // eslint-disable-next-line prefer-const
   let gateway: LocalApiGateway | undefined;
   let ready = false; // /healthz: every part can serve, demo departments included.
   let serving = false; // The API answers (the demo departments register through it).
+  // eslint-disable-next-line prefer-const
   let identityProvider: DevelopmentIdentityProvider | undefined;
   let demo: DemoDepartments | undefined;
 
@@ -170,6 +180,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'), LOCAL_CREDENTIALS);
   await dynamo.start();
   await dynamo.createTables(dynamoDbTables(template));
+  // dynalite has no TTL: the deletions DynamoDB makes on AWS, played here.
+  const timeToLive = new LocalTimeToLive(dynamo.endpoint, LOCAL_CREDENTIALS, timeToLiveTables(template), log);
+  timeToLive.start(options.timeToLiveIntervalMs ?? 60_000);
 
   // The template's asymmetric KMS keys, their private material generated once into the data directory.
   const kms = new LocalKms(path.join(options.dataDir, 'kms'), kmsKeys(template));
@@ -269,7 +282,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
   const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken,
+  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken, operatorAccess(template),
     async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
   serving = true;
   if (options.demo) {
@@ -307,6 +320,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       await stepFunctions.close();
       iam.writeUsage(principals);
       await kms.close();
+      await timeToLive.stop();
       await dynamo.stop();
     },
   };

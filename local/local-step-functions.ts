@@ -83,6 +83,7 @@ export const STEP_FUNCTIONS_LIMITS = {
 } as const;
 
 /** Execution names: no whitespace, brackets, wildcards, these punctuation marks or control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what AWS refuses
 const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -92,6 +93,50 @@ class StepFunctionsError extends Error {
     super(message);
     this.name = name;
   }
+}
+
+/**
+ * A payload over the limit: a terminal error, which no Retry and no Catch (`States.ALL` included)
+ * handles, so the execution fails. (The engine reads `isRetryable`/`isCatchable` off the error.)
+ */
+class DataLimitExceeded extends StepFunctionsError {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor(what: string, size: number) {
+    super('States.DataLimitExceeded', `The state/task ${what}returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
+  }
+}
+
+/** Marks the runs of this engine (its run options reach Map iterations and Parallel branches too). */
+const WITHIN_LIMITS = Symbol('tell-us-once:payload-limits');
+
+/**
+ * Step Functions fails an execution whose state produces an output over 256 KiB
+ * (`States.DataLimitExceeded`, which `States.ALL` does not catch), whatever the state: a Pass, a
+ * Map's gathered results, a Task's result after ResultPath. The library has no hook for a state's
+ * output, so each run of this engine checks it where the library announces it (StateExited), in
+ * the top-level run and in every nested one (Map iterations, Parallel branches), before the next
+ * state starts.
+ */
+function enforceStateOutputLimit(): void {
+  const prototype = StateMachine.prototype as any;
+  if (prototype[WITHIN_LIMITS]) return;
+  prototype[WITHIN_LIMITS] = true;
+  const execute = prototype.execute as (input: unknown, options: any, cleanup: () => void) => Promise<unknown>;
+  prototype.execute = function executeWithinLimits(this: StateMachine, input: unknown, options: any, cleanup: () => void) {
+    const logger = options?.eventLogger;
+    if (options?.runOptions?.[WITHIN_LIMITS] && logger) {
+      const exited = logger.dispatchStateExitedEvent.bind(logger);
+      logger.dispatchStateExitedEvent = (stateName: string, stateType: string, stateInput: unknown, output: unknown) => {
+        const size = utf8Bytes(JSON.stringify(output ?? null));
+        if (size > STEP_FUNCTIONS_LIMITS.payloadBytes) {
+          throw new DataLimitExceeded(`'${stateName}' `, size);
+        }
+        exited(stateName, stateType, stateInput, output);
+      };
+    }
+    return execute.call(this, input, options, cleanup);
+  };
 }
 
 /** Every Task state in the definition, Map and Parallel branches included. */
@@ -143,6 +188,7 @@ export class LocalStepFunctions {
     // Validated as synthesized, run with each Retry's schedule scaled by TUO_TIME_SCALE.
     new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
     this.machine = new StateMachine(withScaledRetrySchedules(definition, timeScale), { validationOptions: { noValidate: true } });
+    enforceStateOutputLimit();
     for (const [name, state] of taskStates(definition)) {
       this.overrides[name] = (input) => this.runTask(state, input, invoke);
     }
@@ -178,12 +224,12 @@ export class LocalStepFunctions {
     }
   }
 
-  /** A task's result over 256 KiB fails the state, as on AWS. */
+  /** A task's result over 256 KiB fails the execution, as on AWS (before ResultPath; the state's output is checked after). */
   private async runTask(state: any, input: any, invoke: TaskInvoker): Promise<unknown> {
     const result = await Promise.race([this.runTaskWithinLimits(state, input, invoke), this.stopped]);
     const size = utf8Bytes(JSON.stringify(result ?? null));
     if (size > STEP_FUNCTIONS_LIMITS.payloadBytes) {
-      throw new StepFunctionsError('States.DataLimitExceeded', `The state/task returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
+      throw new DataLimitExceeded('', size);
     }
     return result;
   }
@@ -240,6 +286,7 @@ export class LocalStepFunctions {
     if (running || this.closed.has(name)) throw new StepFunctionsError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
     this.authoriseKeyUse(['kms:GenerateDataKey', 'kms:Decrypt']);
     const run = this.machine.run(JSON.parse(input), {
+      ...{ [WITHIN_LIMITS]: true },
       overrides: { taskResourceLocalHandlers: this.overrides },
       context: {
         Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() },

@@ -1,3 +1,4 @@
+import { OPERATOR_POLICY_METADATA_KEY } from '../lib/operator-access';
 import { HANDLER_METADATA_KEY } from '../lib/service-function';
 import type { PolicyStatement } from './iam-policy-evaluator';
 import type { CloudFormationTemplate } from './synthesized-template';
@@ -6,6 +7,8 @@ import type { CloudFormationTemplate } from './synthesized-template';
 export const LOCAL_PARTITION = 'aws';
 export const LOCAL_REGION = 'eu-west-2';
 export const LOCAL_ACCOUNT = '000000000000';
+/** The stack's id as CloudFormation would give it (a UUID per stack); names log groups (lib/service-log-group.ts). */
+export const LOCAL_STACK_ID = `arn:aws:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/local/00000000-0000-0000-0000-000000000000`;
 
 export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 /** A state machine's ARN: its name as set in the template (StateMachineName), else its logical id. */
@@ -83,6 +86,7 @@ function resolveRef(template: CloudFormationTemplate, name: string): string {
     case 'AWS::Region': return LOCAL_REGION;
     case 'AWS::AccountId': return LOCAL_ACCOUNT;
     case 'AWS::URLSuffix': return 'amazonaws.com';
+    case 'AWS::StackId': return LOCAL_STACK_ID;
     default: break;
   }
   const resource = template.Resources[name];
@@ -212,6 +216,23 @@ export function dynamoDbTables(template: CloudFormationTemplate): LocalTable[] {
   return resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, r]) => ({ logicalId, properties: r.Properties ?? {} }));
 }
 
+export interface LocalTimeToLiveTable {
+  readonly tableName: string;
+  /** The attribute holding each item's expiry, in epoch seconds. */
+  readonly attributeName: string;
+  /** The table's key attributes (partition, then sort key). */
+  readonly keyAttributes: readonly string[];
+}
+
+/** The tables whose `TimeToLiveSpecification` is enabled, as CloudFormation would configure them. */
+export function timeToLiveTables(template: CloudFormationTemplate): LocalTimeToLiveTable[] {
+  return resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([logicalId, r]) => {
+    const ttl = r.Properties?.TimeToLiveSpecification;
+    if (!ttl?.Enabled || typeof ttl.AttributeName !== 'string') return [];
+    return [{ tableName: logicalId, attributeName: ttl.AttributeName, keyAttributes: (r.Properties?.KeySchema ?? []).map((k: any) => k.AttributeName as string) }];
+  });
+}
+
 export interface LocalKmsKey {
   readonly logicalId: string;
   /** `SYMMETRIC_DEFAULT` (CloudFormation's default), `ECC_NIST_P256`, `RSA_2048`, ... */
@@ -255,6 +276,20 @@ export function apiRoutes(template: CloudFormationTemplate): LocalRoute[] {
       authorizationType: (resource.Properties!.AuthorizationType as string | undefined) ?? 'NONE',
     };
   });
+}
+
+/** What the operator principal may call: the HTTP API's id (its logical id here) and the operator policy. */
+export interface LocalOperatorAccess {
+  readonly apiId: string;
+  readonly statements: PolicyStatement[];
+}
+
+/** The operator policy of the template (lib/operator-access.ts), resolved to local ARNs. */
+export function operatorAccess(template: CloudFormationTemplate): LocalOperatorAccess {
+  const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
+  const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, r]) => r.Metadata?.[OPERATOR_POLICY_METADATA_KEY] === true);
+  if (apis.length !== 1 || policies.length !== 1) throw new Error(`Expected one HTTP API and one operator policy, found ${apis.length} and ${policies.length}`);
+  return { apiId: apis[0][0], statements: resolveIntrinsics(template, policies[0][1].Properties!.PolicyDocument.Statement) as PolicyStatement[] };
 }
 
 export interface LocalSchedule {

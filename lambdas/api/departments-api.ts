@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { departmentIdSchema, isActiveDepartment, parseDepartmentConfiguration } from '../domain/department-configuration';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
@@ -108,9 +108,9 @@ async function getDepartment(event: APIGatewayProxyEventV2) {
 }
 
 const eventsQuerySchema = z.object({
-  after: z.string().min(1).max(400).optional(),
-  limit: z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).int('limit is a whole number from 1 to 100.')
-    .min(1, 'limit is a whole number from 1 to 100.').max(100, 'limit is a whole number from 1 to 100.').default(50),
+  after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
+  limit: z._default(z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).check(z.int('limit is a whole number from 1 to 100.'),
+    z.minimum(1, 'limit is a whole number from 1 to 100.'), z.maximum(100, 'limit is a whole number from 1 to 100.')), 50),
 });
 
 /** GET /v1/operator/events (CONTRACT section 9): changes of endpoint health and failed notifications, in order. */
@@ -128,7 +128,7 @@ async function operatorEvents(event: APIGatewayProxyEventV2) {
 }
 
 const apiKeyRequestSchema = z.strictObject({
-  revokePrevious: z.boolean({ error: 'revokePrevious is true or false.' }).default(false),
+  revokePrevious: z._default(z.boolean({ error: 'revokePrevious is true or false.' }), false),
 });
 
 async function issueDepartmentApiKey(event: APIGatewayProxyEventV2) {

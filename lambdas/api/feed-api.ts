@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readFeed } from '../application/read-feed';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
@@ -14,14 +14,16 @@ const repositories = serviceRepositories();
 
 const whole = (name: string, min: number, max: number) => z.coerce
   .number({ error: `${name} is a whole number from ${min} to ${max}.` })
-  .int(`${name} is a whole number from ${min} to ${max}.`)
-  .min(min, `${name} is a whole number from ${min} to ${max}.`)
-  .max(max, `${name} is a whole number from ${min} to ${max}.`);
+  .check(
+    z.int(`${name} is a whole number from ${min} to ${max}.`),
+    z.minimum(min, `${name} is a whole number from ${min} to ${max}.`),
+    z.maximum(max, `${name} is a whole number from ${min} to ${max}.`),
+  );
 
 export const feedQuerySchema = z.object({
-  after: z.string().min(1).max(400).optional(),
-  limit: whole('limit', 1, 100).default(50),
-  wait: whole('wait', 1, 20).optional(),
+  after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
+  limit: z._default(whole('limit', 1, 100), 50),
+  wait: z.optional(whole('wait', 1, 20)),
 });
 
 /** GET /v1/departments/{departmentId}/feed (CONTRACT section 8): the department's own feed, long-polled with `wait`. */

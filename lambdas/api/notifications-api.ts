@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
 import { redeliverNotification } from '../application/redeliver-notification';
@@ -21,10 +21,10 @@ checkEnvironment(FUNCTIONS.notificationsApi);
 const repositories = serviceRepositories();
 
 const listingQuerySchema = z.object({
-  status: z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }).default('DELIVERED'),
-  limit: z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).int('limit is a whole number from 1 to 100.')
-    .min(1, 'limit is a whole number from 1 to 100.').max(100, 'limit is a whole number from 1 to 100.').default(25),
-  cursor: z.string().max(2048).optional(),
+  status: z._default(z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }), 'DELIVERED'),
+  limit: z._default(z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).check(z.int('limit is a whole number from 1 to 100.'),
+    z.minimum(1, 'limit is a whole number from 1 to 100.'), z.maximum(100, 'limit is a whole number from 1 to 100.')), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
 async function confirm(event: APIGatewayProxyEventV2) {

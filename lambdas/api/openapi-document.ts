@@ -18,7 +18,7 @@ import { RECEIPT_TYPE } from '../domain/notification-receipt';
 type JsonSchema = Record<string, unknown>;
 
 /** A request schema as a client must send it (transforms and defaults seen from the input side). */
-function requestSchema(schema: z.ZodType, formats: Record<string, JsonSchema> = {}): JsonSchema {
+function requestSchema(schema: z.core.$ZodType, formats: Record<string, JsonSchema> = {}): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   delete json.$schema; // OpenAPI 3.1 documents default to JSON Schema 2020-12 already.
   // Rules zod checks in code (refinements, transforms) that JSON Schema can state as a format.
@@ -30,7 +30,7 @@ function at(schema: JsonSchema, path: string): JsonSchema {
   return path.split('.').reduce<JsonSchema>((node, key) => (node.properties as Record<string, JsonSchema>)[key], schema);
 }
 
-function responseSchema(schema: z.ZodType): JsonSchema {
+function responseSchema(schema: z.core.$ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, { io: 'output' }) as JsonSchema;
   delete json.$schema;
   return json;
@@ -38,6 +38,8 @@ function responseSchema(schema: z.ZodType): JsonSchema {
 
 const departmentId = z.string().regex(DEPARTMENT_ID_PATTERN);
 const nullableText = z.string().nullable();
+/** What a department wrote back about the citizen: erased with the citizen's personal data. */
+const answerText = (what: string) => nullableText.describe(`The department's ${what}, if it gave one; null once the citizen's personal data is erased`);
 
 const problemSchema = z.object({
   type: z.string(),
@@ -89,8 +91,8 @@ const submission = z.object({
     lastError: nullableText,
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
-    reason: nullableText,
+    departmentReference: answerText('reference'),
+    reason: answerText('reason for rejecting'),
   })),
 });
 const publicDepartment = z.object({
@@ -146,8 +148,8 @@ const auditTrail = z.object({
     fields: z.array(z.enum(ENTITLEABLE_FIELDS)).optional().describe('The data that left (SENT) or that a correction changed (CORRECTED): field names, never values'),
     outcome: z.string().optional(),
     channel: z.enum(['push', 'pull']).optional().describe('DELIVERED: how the data first reached the department'),
-    departmentReference: z.string().optional(),
-    reason: z.string().optional(),
+    departmentReference: z.string().optional().describe('CONFIRMED: the department\'s reference; removed once the personal data is erased'),
+    reason: z.string().optional().describe('REJECTED: the department\'s reason; removed once the personal data is erased'),
     detail: z.string().optional(),
   })),
 });
@@ -161,8 +163,8 @@ const departmentNotifications = z.object({
     createdAt: z.string(),
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
-    reason: nullableText,
+    departmentReference: answerText('reference'),
+    reason: answerText('reason for rejecting'),
     confirmationUrl: z.string(),
     data: z.record(z.string(), z.unknown()).nullable().describe('The entitled fields this department was sent; null once erased'),
   })),
@@ -208,7 +210,7 @@ const receiptClaims = z.object({
     status: z.enum(NOTIFICATION_STATUSES),
     deliveredAt: nullableText,
     respondedAt: nullableText,
-    departmentReference: nullableText,
+    departmentReference: answerText('reference'),
     fields: z.array(z.enum(ENTITLEABLE_FIELDS)).describe('The names of the citizen\'s data fields sent to this department; never their values'),
   })),
 }).describe('The payload of a receipt: no personal data values');

@@ -1,7 +1,7 @@
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-schedule';
 import { isActiveDepartment } from '../domain/department-configuration';
-import { crossesFailingThreshold, holdUntil, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
+import { crossesFailingThreshold, holdUntil, latestRetryWhileFailing, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
 import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
@@ -98,7 +98,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));
     if (!isProbe) return hold(deps, notification, health);
   }
-  let slot = department.rateLimitPerSecond
+  const slot = department.rateLimitPerSecond
     ? await deps.endpoints.reserveSendSlot(department.id, department.rateLimitPerSecond, deps.now(), MAX_WAIT_IN_STEP_MS)
     : undefined;
   if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
@@ -125,8 +125,8 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
   });
   // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.
-  if (verdict.kind === 'retry') await recordEndpointFailure(deps, department, verdict.error);
-  else if (result.kind === 'response' && verdict.kind !== 'gone' && (health.status === 'failing' || health.consecutiveFailures > 0)) {
+  const healthAfter = verdict.kind === 'retry' ? await recordEndpointFailure(deps, department, verdict.error) : undefined;
+  if (verdict.kind !== 'retry' && result.kind === 'response' && verdict.kind !== 'gone' && (health.status === 'failing' || health.consecutiveFailures > 0)) {
     await recordEndpointSuccess(deps, department);
   }
 
@@ -158,6 +158,9 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
       });
       if (!plan.retry) return fail(deps, started, `${verdict.error}; gave up after ${started.attempts} attempts`);
       await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now());
+      // The endpoint is in trouble: wait no longer than its next probe, at a time this step names.
+      const cap = healthAfter && latestRetryWhileFailing(healthAfter, deps.now(), deps.settings.timeScale, deps.random);
+      if (cap) return { next: 'RETRY', retryAt: (cap < plan.retryAt ? cap : plan.retryAt).toISOString() };
       return { next: 'RETRY', retryAt: plan.retryAt.toISOString(), backoff: verdict.retryAfterSeconds === undefined };
     }
   }
@@ -195,16 +198,19 @@ async function hold(deps: DeliveryDependencies, notification: NotificationRecord
   return { next: 'RETRY', retryAt: new Date(until).toISOString() };
 }
 
-async function recordEndpointFailure(deps: DeliveryDependencies, department: DepartmentRecord, error: string): Promise<void> {
+/** Counts a retryable failure; returns the endpoint's health after it. */
+async function recordEndpointFailure(deps: DeliveryDependencies, department: DepartmentRecord, error: string): Promise<EndpointHealth> {
   const now = deps.now();
   const health = await deps.endpoints.recordFailure(department.id, error, now);
-  if (!crossesFailingThreshold(health, now, deps.settings.timeScale)) return;
-  if (await deps.endpoints.markFailing(department.id, now, new Date(now.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale))) {
+  if (!crossesFailingThreshold(health, now, deps.settings.timeScale)) return health;
+  const nextProbeAt = new Date(now.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale);
+  if (await deps.endpoints.markFailing(department.id, now, nextProbeAt)) {
     await deps.operatorEvents.record({
       key: `endpoint.failing#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.failing', department: department.id,
       detail: `${health.consecutiveFailures} consecutive failed attempts since ${health.failingFrom}; last: ${error}`,
     });
   }
+  return { ...health, status: 'failing', nextProbeAt: nextProbeAt.toISOString() };
 }
 
 async function recordEndpointSuccess(deps: DeliveryDependencies, department: DepartmentRecord): Promise<void> {

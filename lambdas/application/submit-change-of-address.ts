@@ -1,6 +1,5 @@
 import { type ChangeOfAddressRequest } from '../domain/change-of-address-request';
 import { isActiveDepartment } from '../domain/department-configuration';
-import type { ChangeOfAddress } from '../domain/entitlement';
 import type { FieldError } from '../domain/problem-details';
 import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/identifiers';
 import type { AuditTrail } from '../store/audit-trail';
@@ -81,7 +80,7 @@ export async function submitChangeOfAddress(
     updatedAt: now,
   };
   // Personal data and notifications first, the submission last: a submission that exists is complete.
-  await deps.submissions.putPersonalData(submissionId, change as ChangeOfAddress);
+  await deps.submissions.putPersonalData(submissionId, change);
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
   if ((await deps.submissions.create(submission)) === 'exists') {
     const winner = await deps.submissions.get(submissionId);

@@ -40,7 +40,7 @@ function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return (callback as (e: Error) => void)(error);
-      const list = addresses as unknown as LookupAddress[];
+      const list = addresses;
       for (const { address } of list) {
         const check = checkTargetAddress(address, policy);
         if (!check.ok) return (callback as (e: Error) => void)(new RefusedTargetError(check.reason));

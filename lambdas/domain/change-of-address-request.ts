@@ -1,7 +1,7 @@
 // The body of POST /v1/submissions (CONTRACT section 5), validated and normalised before
 // anything is stored: a citizen learns about every mistake at once, in plain words, and
 // departments only ever see clean values (normalised postcode and NINO, trimmed text).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normaliseNationalInsuranceNumber } from './national-insurance-number';
 import { normalisePostcode } from './postcode';
 import { parseWith, type ParseResult } from './problem-details';
@@ -18,7 +18,7 @@ const required = (message: string) => ({
 });
 
 const text = (missing: string, max: number, tooLong: string) =>
-  z.string(required(missing)).trim().min(1, missing).max(max, tooLong);
+  z.string(required(missing)).check(z.trim(), z.minLength(1, missing), z.maxLength(max, tooLong));
 
 /** True when `value` is YYYY-MM-DD and names a day that exists (no 31 April, 29 February only in leap years). */
 export function isCalendarDate(value: string): boolean {
@@ -35,38 +35,36 @@ const oneYearAfter = (date: Date) =>
   isoDay(new Date(Date.UTC(date.getUTCFullYear() + 1, date.getUTCMonth(), date.getUTCDate())));
 
 const calendarDate = (what: string, example: string) =>
-  z
-    .string(required(`Enter ${what}.`))
-    .trim()
-    .refine(isCalendarDate, {
+  z.string(required(`Enter ${what}.`)).check(
+    z.trim(),
+    z.refine(isCalendarDate, {
       message: `Enter ${what} as a real date in the format YYYY-MM-DD, for example ${example}.`,
       abort: true, // later date rules would only add noise about a date that does not exist
-    });
+    }),
+  );
 
 const address = (which: 'previous' | 'new') =>
-  z
-    .strictObject(
+  z.pipe(
+    z.strictObject(
       {
         line1: text(`Enter the first line of your ${which} address.`, 200, `The first line of your ${which} address must be 200 characters or fewer.`),
-        line2: z
-          .string()
-          .trim()
-          .max(200, `The second line of your ${which} address must be 200 characters or fewer.`)
-          .optional(),
+        line2: z.optional(z.string().check(
+          z.trim(),
+          z.maxLength(200, `The second line of your ${which} address must be 200 characters or fewer.`),
+        )),
         town: text(`Enter the town or city of your ${which} address.`, 100, `The town or city of your ${which} address must be 100 characters or fewer.`),
-        postcode: z.string(required(`Enter the postcode of your ${which} address.`)).transform((value, ctx) => {
-          const postcode = normalisePostcode(value);
-          if (postcode === null) {
-            ctx.addIssue({ code: 'custom', message: `Enter a real UK postcode for your ${which} address, like LS1 1AA.` });
-            return z.NEVER;
-          }
-          return postcode;
-        }),
+        postcode: z.pipe(
+          z.string(required(`Enter the postcode of your ${which} address.`)).check(
+            z.refine((value) => normalisePostcode(value) !== null, `Enter a real UK postcode for your ${which} address, like LS1 1AA.`),
+          ),
+          z.transform((value: string) => normalisePostcode(value)!),
+        ),
       },
       required(`Enter your ${which} address.`),
-    )
+    ),
     // An empty second line means "none": drop it rather than send departments an empty string.
-    .transform(({ line2, ...rest }) => (line2 ? { line1: rest.line1, line2, town: rest.town, postcode: rest.postcode } : rest));
+    z.transform(({ line2, ...rest }) => (line2 ? { line1: rest.line1, line2, town: rest.town, postcode: rest.postcode } : rest)),
+  );
 
 /** The parts of a change of address, each validated and normalised on its own (corrections replace them one by one). */
 export function makeChangeOfAddressParts(now: () => Date) {
@@ -75,39 +73,31 @@ export function makeChangeOfAddressParts(now: () => Date) {
       {
         givenName: text('Enter your first name.', 100, 'Your first name must be 100 characters or fewer.'),
         familyName: text('Enter your last name.', 100, 'Your last name must be 100 characters or fewer.'),
-        dateOfBirth: calendarDate('your date of birth', '1985-12-10').superRefine((value, ctx) => {
+        dateOfBirth: calendarDate('your date of birth', '1985-12-10').check(z.superRefine((value, ctx) => {
           if (value < EARLIEST_DATE_OF_BIRTH) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be on or after 1 January 1900.' });
           else if (value >= isoDay(now())) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be in the past.' });
-        }),
-        nationalInsuranceNumber: z
-          .string()
-          .transform((value, ctx) => {
-            const nino = normaliseNationalInsuranceNumber(value);
-            if (nino === null) {
-              ctx.addIssue({ code: 'custom', message: 'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.' });
-              return z.NEVER;
-            }
-            return nino;
-          })
-          .optional(),
-        email: z
-          .string()
-          .trim()
-          .pipe(
-            z
-              .email('Enter an email address in the correct format, like name@example.com.')
-              .max(254, 'Your email address must be 254 characters or fewer.'),
-          )
-          .optional(),
+        })),
+        nationalInsuranceNumber: z.optional(z.pipe(
+          z.string().check(z.refine(
+            (value) => normaliseNationalInsuranceNumber(value) !== null,
+            'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.',
+          )),
+          z.transform((value: string) => normaliseNationalInsuranceNumber(value)!),
+        )),
+        email: z.optional(z.pipe(
+          z.string().check(z.trim()),
+          z.email('Enter an email address in the correct format, like name@example.com.')
+            .check(z.maxLength(254, 'Your email address must be 254 characters or fewer.')),
+        )),
       },
       required('Enter your personal details.'),
     ),
     previousAddress: address('previous'),
     newAddress: address('new'),
-    movedOn: calendarDate('the date you moved', '2026-11-20').refine(
+    movedOn: calendarDate('the date you moved', '2026-11-20').check(z.refine(
       (value) => value <= oneYearAfter(now()),
       'The date you moved must be no more than a year from today.',
-    ),
+    )),
   };
 }
 
@@ -125,14 +115,16 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
       ...makeChangeOfAddressParts(now),
       departments: z
         .array(
-          z.string().regex(DEPARTMENT_ID_PATTERN, 'This is not a department identifier: use 2 to 40 lower-case letters, digits or hyphens.'),
+          z.string().check(z.regex(DEPARTMENT_ID_PATTERN, 'This is not a department identifier: use 2 to 40 lower-case letters, digits or hyphens.')),
           required('Choose at least one department to tell.'),
         )
-        .min(1, 'Choose at least one department to tell.')
-        .max(MAX_DEPARTMENTS_PER_SUBMISSION, `Choose no more than ${MAX_DEPARTMENTS_PER_SUBMISSION} departments.`)
-        .superRefine(rejectDuplicates('You have chosen this department more than once.')),
+        .check(
+          z.minLength(1, 'Choose at least one department to tell.'),
+          z.maxLength(MAX_DEPARTMENTS_PER_SUBMISSION, `Choose no more than ${MAX_DEPARTMENTS_PER_SUBMISSION} departments.`),
+          z.superRefine(rejectDuplicates('You have chosen this department more than once.')),
+        ),
     })
-    .superRefine(
+    .check(z.superRefine(
       (request, ctx) => {
         const dateOfBirth = request?.person?.dateOfBirth;
         if (typeof dateOfBirth === 'string' && typeof request.movedOn === 'string' && request.movedOn < dateOfBirth) {
@@ -141,7 +133,7 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
       },
       // Runs even when other fields are wrong, but only when both dates are themselves valid.
       { when: ({ issues }) => !issues.some((issue) => blocksDateComparison(issue.path ?? [])) },
-    );
+    ));
 }
 
 function blocksDateComparison(path: readonly PropertyKey[]): boolean {
@@ -152,7 +144,7 @@ function blocksDateComparison(path: readonly PropertyKey[]): boolean {
 
 /** A refinement for lists that must not repeat: each later copy gets an issue at its own index. */
 export function rejectDuplicates<T>(message: string) {
-  return (values: readonly T[], ctx: z.RefinementCtx<T[]>) => {
+  return (values: readonly T[], ctx: z.core.$RefinementCtx<T[]>) => {
     const seen = new Set<T>();
     values.forEach((value, index) => {
       if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [index], message });

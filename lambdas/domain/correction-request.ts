@@ -1,6 +1,6 @@
 // The body of POST /v1/submissions/{id}/corrections (CONTRACT section 10): any of the parts of a
 // change of address, each replacing that part whole and validated exactly as on submission.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { makeChangeOfAddressParts, MOVED_BEFORE_BIRTH } from './change-of-address-request';
 import type { ChangeOfAddress, EntitleableField } from './entitlement';
 import { parseWith, type FieldError, type ParseResult } from './problem-details';
@@ -11,14 +11,14 @@ export function makeCorrectionRequestSchema(now: () => Date) {
   const parts = makeChangeOfAddressParts(now);
   return z
     .strictObject({
-      person: parts.person.optional(),
-      previousAddress: parts.previousAddress.optional(),
-      newAddress: parts.newAddress.optional(),
-      movedOn: parts.movedOn.optional(),
+      person: z.optional(parts.person),
+      previousAddress: z.optional(parts.previousAddress),
+      newAddress: z.optional(parts.newAddress),
+      movedOn: z.optional(parts.movedOn),
     }, { error: () => 'The request body must be a JSON object.' })
-    .refine((request) => CORRECTABLE_PARTS.some((part) => request[part] !== undefined), {
+    .check(z.refine((request) => CORRECTABLE_PARTS.some((part) => request[part] !== undefined), {
       message: `Give at least one of ${CORRECTABLE_PARTS.join(', ')} to correct.`,
-    });
+    }));
 }
 
 export const correctionRequestSchema = makeCorrectionRequestSchema(() => new Date());

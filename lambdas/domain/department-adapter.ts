@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EntitleableField } from './entitlement';
 import type { NotificationEvent } from './notification-event';
 
@@ -25,10 +25,10 @@ export const departmentAdapterSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('field-mapping'),
     fields: z.array(z.strictObject({
-      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'A field name is 1 to 64 letters, digits or underscores, not starting with a digit.'),
+      name: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'A field name is 1 to 64 letters, digits or underscores, not starting with a digit.')),
       from: z.enum(MAPPABLE_SOURCES, { error: `Map from one of: ${MAPPABLE_SOURCES.join(', ')}.` }),
-      format: z.enum(FIELD_FORMATS).default('as-is'),
-    })).min(1, 'Map at least one field.').max(60, 'Map at most 60 fields.'),
+      format: z._default(z.enum(FIELD_FORMATS), 'as-is'),
+    })).check(z.minLength(1, 'Map at least one field.'), z.maxLength(60, 'Map at most 60 fields.')),
   }),
 ], { error: 'The adapter type is standard-webhooks or field-mapping.' });
 

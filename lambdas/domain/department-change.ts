@@ -1,4 +1,4 @@
-import type { DepartmentConfiguration } from './department-configuration';
+import { departmentConfigurationSchema, type DepartmentConfiguration } from './department-configuration';
 
 /**
  * One change to a department's configuration or credentials, for operators: who, when, what kind
@@ -13,9 +13,13 @@ export interface DepartmentChange {
   readonly changedFields: string[];
 }
 
-/** The configuration fields whose values differ; everything given on creation. */
+/**
+ * The configuration fields whose values differ, including one the new configuration leaves out
+ * (a `webhookUrl` dropped on a move to pull is removed, so it changed); everything given on creation.
+ */
 export function changedConfigurationFields(before: Partial<DepartmentConfiguration> | undefined, after: DepartmentConfiguration): string[] {
-  return (Object.keys(after) as (keyof DepartmentConfiguration)[])
+  const fields = (before ? Object.keys(departmentConfigurationSchema.shape) : Object.keys(after)) as (keyof DepartmentConfiguration)[];
+  return fields
     .filter((field) => !before || JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null))
     .sort();
 }

@@ -54,3 +54,16 @@ export function holdUntil(health: EndpointHealth, now: Date, timeScale: number, 
   const spread = Math.ceil(Math.min(1, Math.max(0, random())) * HOLD_SPREAD_MS * timeScale);
   return new Date(Math.max(due, now.getTime()) + Math.max(1, spread));
 }
+
+/**
+ * The latest a notification's next attempt may be while its endpoint is failing, or has failed
+ * often enough that it soon will: the next probe (spread as a hold is). A notification whose own
+ * backoff has grown to hours would otherwise sleep through a recovery; capped, it follows the
+ * first 2xx within a minute like the held ones. Undefined when the endpoint is not in trouble.
+ */
+export function latestRetryWhileFailing(health: EndpointHealth, now: Date, timeScale: number, random: () => number): Date | undefined {
+  if (health.status !== 'failing' && health.consecutiveFailures < FAILING_AFTER_FAILURES) return undefined;
+  const due = health.nextProbeAt ? Date.parse(health.nextProbeAt) : now.getTime() + PROBE_INTERVAL_MS * timeScale;
+  const spread = Math.ceil(Math.min(1, Math.max(0, random())) * HOLD_SPREAD_MS * timeScale);
+  return new Date(Math.max(due, now.getTime()) + Math.max(1, spread));
+}

@@ -1,6 +1,7 @@
 // RFC 9457 problem details: every 4xx/5xx answer has this shape (CONTRACT section 2), and a
 // rule a field breaks is reported with a JSON Pointer into the request body.
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import '../english-validation-messages';
 
 export interface FieldError {
   pointer: string;
@@ -71,7 +72,7 @@ export function jsonPointer(path: readonly PropertyKey[]): string {
 }
 
 /** One field error per zod issue; an unknown key gets its own error pointing at that key. */
-export function fieldErrorsFromZod(error: z.ZodError): FieldError[] {
+export function fieldErrorsFromZod(error: z.core.$ZodError): FieldError[] {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -118,7 +119,7 @@ const citizenErrorMap = (issue: z.core.$ZodRawIssue): string | undefined => {
 };
 
 /** Parses with citizen-friendly default messages and converts failures to field errors. */
-export function parseWith<S extends z.ZodType>(schema: S, body: unknown): ParseResult<z.output<S>> {
-  const result = schema.safeParse(body, { error: citizenErrorMap });
+export function parseWith<S extends z.core.$ZodType>(schema: S, body: unknown): ParseResult<z.output<S>> {
+  const result = z.safeParse(schema, body, { error: citizenErrorMap });
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: fieldErrorsFromZod(result.error) };
 }

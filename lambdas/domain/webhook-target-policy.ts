@@ -122,11 +122,11 @@ function parseIpv6(text: string): number[] | null {
     const words: number[] = [];
     const parts = half.split(':');
     for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
+      const part = parts[i];
       if (i === parts.length - 1 && part.includes('.')) {
         const v4 = parseIpv4(part); // embedded IPv4 tail, e.g. ::ffff:10.0.0.1
         if (!v4) return null;
-        words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+        words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
       } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
         words.push(parseInt(part, 16));
       } else {
@@ -135,8 +135,8 @@ function parseIpv6(text: string): number[] | null {
     }
     return words;
   };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
   if (!head || !tail) return null;
   if (halves.length === 1) return head.length === 8 ? head : null;
   const missing = 8 - head.length - tail.length;
@@ -144,7 +144,7 @@ function parseIpv6(text: string): number[] | null {
 }
 
 function classifyIpv4([a, b, c, d]: number[]): IpAddressClass {
-  const [x, y, z, w] = [a!, b!, c!, d!];
+  const [x, y, z, w] = [a, b, c, d];
   if (x === 0) return 'unspecified'; // 0.0.0.0/8 "this host": connecting to it reaches the local machine
   if (x === 127) return 'loopback';
   if (x === 169 && y === 254) {
@@ -169,7 +169,7 @@ function classifyIpv4([a, b, c, d]: number[]): IpAddressClass {
 }
 
 function classifyIpv6(words: number[]): IpAddressClass {
-  const w = (i: number) => words[i]!;
+  const w = (i: number) => words[i];
   const embeddedIpv4 = (i: number) => [w(i) >> 8, w(i) & 0xff, w(i + 1) >> 8, w(i + 1) & 0xff];
   const zeroUpTo = (n: number) => words.slice(0, n).every((x) => x === 0);
   if (zeroUpTo(8)) return 'unspecified';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ReconcileReport } from '../application/reconcile-submissions';
 import { logger } from '../observability/logger';
 import { serviceSettings } from '../service-settings';
@@ -14,7 +14,7 @@ const repositories = serviceRepositories();
 const executionStatusChange = z.object({
   source: z.literal('aws.states'),
   'detail-type': z.literal('Step Functions Execution Status Change'),
-  detail: z.object({ name: z.string(), status: z.string(), input: z.string().nullish() }),
+  detail: z.object({ name: z.string(), status: z.string(), input: z.nullish(z.string()) }),
 });
 
 /** What the one-machine runtime sends at start-up, when every execution was lost with the engine. */

@@ -1,7 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { DER } from '@noble/curves/abstract/weierstrass';
-import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { traced } from '../observability/tracer';
 import type { PublishedKey, ReceiptSigner } from './receipt-signer';
 
@@ -37,9 +36,10 @@ export class KmsReceiptSigner implements ReceiptSigner {
     if (answer.KeySpec !== 'ECC_NIST_P256' || !answer.PublicKey) {
       throw new Error(`The receipt signing key is ${answer.KeySpec ?? 'unknown'}, not ECC_NIST_P256`);
     }
-    const jwk = await exportJWK(createPublicKey({ key: Buffer.from(answer.PublicKey), format: 'der', type: 'spki' }));
-    const kid = await calculateJwkThumbprint(jwk, 'sha256');
-    return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+    const jwk = createPublicKey({ key: Buffer.from(answer.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    // RFC 7638 thumbprint: SHA-256 of the required members, in lexicographic order, without spaces.
+    const kid = createHash('sha256').update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: jwk.x, y: jwk.y })).digest('base64url');
+    return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
   }
 
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {

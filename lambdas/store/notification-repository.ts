@@ -73,6 +73,11 @@ export interface NotificationRepository {
   markExpired(notification: NotificationRecord, now: Date): Promise<boolean>;
   /** FAILED -> PENDING for an operator's redelivery, with a fresh retry window; undefined if not FAILED. */
   reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined>;
+  /**
+   * Erases the department's free text about the citizen (`departmentReference`, `reason`) with
+   * their personal data; the status and dates stay. Nothing to erase (or no such notification): no change.
+   */
+  eraseAnswerText(id: string, now: Date): Promise<void>;
   /** A department's notifications in one status, oldest first. */
   listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage>;
 }

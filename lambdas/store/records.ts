@@ -61,8 +61,11 @@ export interface SubmissionRecord {
 export interface CorrectionRecord {
   readonly id: string;
   readonly submissionId: string;
-  /** Fingerprint of the request body, to tell a retry from a different correction under the same key. */
-  readonly fingerprint: string;
+  /**
+   * Fingerprint of the request body, to tell a retry from a different correction under the same key.
+   * Removed when the personal data is erased (it is a hash of the corrected parts).
+   */
+  readonly fingerprint?: string;
   /** The field names whose values it changed. */
   readonly changed: EntitleableField[];
   /** The `address.corrected` notifications it created, one per department already delivered to and entitled to a changed field. */
@@ -117,6 +120,7 @@ export interface NotificationRecord {
   readonly collectedAfterFailure?: boolean;
   readonly collectionRun?: boolean;
   readonly respondedAt?: string;
+  /** The department's free text about the citizen: erased with their personal data. */
   readonly departmentReference?: string;
   readonly reason?: string;
   /** The workflow's task token while it waits for the answer; never leaves the service. */

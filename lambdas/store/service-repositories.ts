@@ -1,4 +1,8 @@
 import { serviceSettings } from '../service-settings';
+import type { AuditTrail } from './audit-trail';
+import type { DeliverySnapshotReader } from './delivery-snapshot';
+import type { DepartmentChangeTrail } from './department-change-trail';
+import type { DepartmentRepository } from './department-repository';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDeliverySnapshotReader } from './dynamodb/dynamodb-delivery-snapshot';
@@ -9,9 +13,30 @@ import { DynamoDbNotificationRepository } from './dynamodb/dynamodb-notification
 import { DynamoDbOperatorEventLog } from './dynamodb/dynamodb-operator-event-log';
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
 import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
+import type { EndpointRepository } from './endpoint-repository';
+import type { JourneyRepository } from './journey-repository';
+import type { NotificationRepository } from './notification-repository';
+import type { OperatorEventLog } from './operator-event-log';
+import type { SubmissionRepository } from './submission-repository';
+import type { WebSessionRepository } from './web-session-repository';
+
+/** The repositories use cases are given: interfaces, so tests can give them the in-memory ones. */
+export interface ServiceRepositories {
+  readonly departments: DepartmentRepository;
+  readonly submissions: SubmissionRepository;
+  readonly notifications: NotificationRepository;
+  readonly audit: AuditTrail;
+  readonly journeys: JourneyRepository;
+  readonly endpoints: EndpointRepository;
+  readonly operatorEvents: OperatorEventLog;
+  readonly departmentChanges: DepartmentChangeTrail;
+  readonly webSessions: WebSessionRepository;
+  /** A delivery's reads in one request (DynamoDB); without it, the delivery reads item by item. */
+  readonly deliverySnapshots?: DeliverySnapshotReader;
+}
 
 /** The repositories handlers use, on the service's table. */
-export function serviceRepositories() {
+export function serviceRepositories(): ServiceRepositories {
   const tableName = serviceSettings.tableName;
   return {
     departments: new DynamoDbDepartmentRepository(tableName),
@@ -26,5 +51,3 @@ export function serviceRepositories() {
     deliverySnapshots: new DynamoDbDeliverySnapshotReader(tableName),
   };
 }
-
-export type ServiceRepositories = ReturnType<typeof serviceRepositories>;

@@ -42,7 +42,7 @@ export interface SubmissionRepository {
   /** Stores the citizen's personal data for a submission (written before the submission itself). */
   putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void>;
   getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined>;
-  /** Marks the personal data for erasure at `eraseAfter` (DynamoDB TTL on AWS, the sweeper on one machine). */
+  /** Marks the personal data for erasure at `eraseAfter` by the sweeper (DynamoDB's TTL a day later is the backstop). */
   scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void>;
   /** Submissions whose personal data is due for erasure at `now`, oldest first. */
   listErasureDue(now: Date, limit: number): Promise<string[]>;

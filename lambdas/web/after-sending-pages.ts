@@ -83,7 +83,7 @@ function correctionFrom(answers: JourneyAnswers, change: ChangeOfAddress): { bod
   const partOf = (field: string) => field.split('.')[0] as (typeof CORRECTABLE_PARTS)[number];
   const parts = new Set(changed.map(partOf));
   const body = Object.fromEntries([...parts].map((p) => [p, whole[p]]));
-  return parts.size === 0 ? { body } : { body, request: Object.fromEntries([...parts].map((p) => [p, parsed.value[p]])) as CorrectionRequest };
+  return parts.size === 0 ? { body } : { body, request: Object.fromEntries([...parts].map((p) => [p, parsed.value[p]])) };
 }
 
 function rowsFor(change: ChangeOfAddress, corrected: ChangeOfAddress, submission: SubmissionRecord) {

@@ -8,7 +8,7 @@ import { json } from '../api/http-responses';
 import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';
-import { selectEntitledFields, type ChangeOfAddress } from '../domain/entitlement';
+import { selectEntitledFields } from '../domain/entitlement';
 import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
@@ -224,7 +224,7 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   const { value } = validated;
   const { departments: chosen, type: _type, ...change } = value;
   const departments = await activeDepartments();
-  const change_ = change as ChangeOfAddress;
+  const change_ = change;
   const change$ = (slug: string) => `/journey/${slug}?return=check`;
   const rows = [
     summaryRow('Name', `${value.person.givenName} ${value.person.familyName}`, change$('name'), 'name'),

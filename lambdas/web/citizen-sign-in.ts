@@ -36,7 +36,8 @@ function privateKeyJwt(signer: ClientAssertionSigner): openid.ClientAuth {
     body.set('client_assertion', await clientAssertion(signer, client.client_id, server.token_endpoint!));
   };
   // oauth4webapi awaits client authentication; openid-client's type says void.
-  return authenticate as unknown as openid.ClientAuth;
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  return authenticate;
 }
 
 const configurations = new Map<string, Promise<openid.Configuration>>();

@@ -109,7 +109,7 @@ async function awaitingPage(
   const errors = problem
     ? Object.entries(problem.errors).map(([name, text]) => ({
       inputId: name === 'outcome' ? `${problem.notificationId}-outcome` : `${problem.notificationId}-${name}`,
-      text: text!,
+      text: text,
     }))
     : [];
   const answered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(event.queryStringParameters?.answered ?? '')?.[0];

@@ -89,7 +89,7 @@ export function auditEventText(event: AuditEvent, departmentName: (id: string) =
     case 'COMPLETED': return 'Every department has acted on your report.';
     case 'COMPLETED_WITH_ISSUES': return 'Your report is finished, but not every department could act on it.';
     case 'CITIZEN_NOTIFIED': return 'We sent you a message that your report is finished.';
-    case 'PERSONAL_DATA_ERASED': return 'Your personal details were deleted from this service.';
+    case 'PERSONAL_DATA_ERASED': return 'Your personal details were deleted from this service, with what departments wrote back about you (their references and reasons).';
     case 'WORKFLOW_RESUMED': return 'We picked your report up again after an interruption on our side.';
     case 'CORRECTED': return `You corrected: ${(event.fields ?? []).map((f) => FIELD_LABELS[f].toLowerCase()).join(', ') || 'nothing that had changed'}.`;
     case 'WITHDRAWN': return event.departmentId

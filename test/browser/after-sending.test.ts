@@ -35,7 +35,7 @@ describe('correcting and withdrawing in the browser', () => {
   async function waitUntilFinal(page: Page, count: number) {
     await page.waitForFunction(([final, n]) => {
       const rows = Array.from(document.querySelectorAll('tr[data-status]'));
-      return rows.length === n && rows.every((row) => (final as string[]).includes(row.getAttribute('data-status') ?? ''));
+      return rows.length === n && rows.every((row) => (final).includes(row.getAttribute('data-status') ?? ''));
     }, [FINAL, count] as const, { timeout: 60_000 });
   }
 

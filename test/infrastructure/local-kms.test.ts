@@ -89,7 +89,7 @@ describe('the local KMS', () => {
   it('refuses what KMS refuses: an unknown key, a symmetric key, a wrong algorithm, a RAW message over 4096 bytes, a digest of the wrong length', async () => {
     const sign = (input: Partial<ConstructorParameters<typeof SignCommand>[0]>) => kms.client.send(new SignCommand({
       KeyId: 'ReceiptKey', Message: message, SigningAlgorithm: 'ECDSA_SHA_256', ...input,
-    } as ConstructorParameters<typeof SignCommand>[0]));
+    }));
     expect(await refusal(sign({ KeyId: localKmsKeyArn('NoSuchKey') }))).toBe('NotFoundException');
     expect(await refusal(sign({ KeyId: 'alias/no-such-alias' }))).toBe('NotFoundException');
     expect(await refusal(sign({ KeyId: 'EncryptionKey' }))).toBe('InvalidKeyUsageException');

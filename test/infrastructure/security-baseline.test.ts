@@ -3,7 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_LIMITS, composeTellUsOnceApp } from '../../lib/tell-us-once-app';
 import { LocalApiGateway } from '../../local/local-api-gateway';
-import { apiRoutes } from '../../local/template-resources';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { evaluatePolicies } from '../../local/iam-policy-evaluator';
+import { apiRoutes, keyPolicyStatements, LOCAL_STACK_ID, operatorAccess, resolveIntrinsics, type LocalOperatorAccess } from '../../local/template-resources';
+import { FUNCTIONS, type AccessDeclaration } from '../../lambdas/function-declarations';
 import { METRIC, METRICS_NAMESPACE, UNEXPECTED_ERROR_MESSAGE } from '../../lambdas/observability/metric-names';
 
 // One App per file. Context as an operator would pass it with -c, to see it reach the template.
@@ -17,6 +21,7 @@ const app = new App({
     apiThrottleRateLimit: '25',
     deliveryConcurrency: '7',
     alarmEmail: 'ops@example.org',
+    operatorRoleArns: 'arn:aws:iam::123456789012:role/tuo-operator',
   },
 });
 const stack = composeTellUsOnceApp(app);
@@ -60,13 +65,21 @@ describe('data protection', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
   });
 
-  it('lets CloudWatch Logs use the key only for this account\'s log groups', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'CloudWatchLogsEncryptsLogGroups',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
-      })]) },
-    });
+  it('lets CloudWatch Logs use the key for the service\'s own log groups only, each of them and no other', () => {
+    const [statement] = keyPolicyStatements(json as any, keyId).filter((s) => s.Sid === 'CloudWatchLogsEncryptsLogGroups');
+    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-2.amazonaws.com' });
+    // Evaluated as KMS would, with the encryption context CloudWatch Logs sends: the log group's ARN.
+    const mayEncrypt = (logGroupName: string) => evaluatePolicies([statement], {
+      action: 'kms:GenerateDataKey',
+      resource: `arn:aws:kms:eu-west-2:000000000000:key/${keyId}`,
+      context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-2:000000000000:log-group:${logGroupName}` },
+    }) === 'Allow';
+    const names = resources('AWS::Logs::LogGroup').map(([, group]) => resolveIntrinsics(json as any, group.Properties.LogGroupName) as string);
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const name of names) expect({ name, allowed: mayEncrypt(name) }).toEqual({ name, allowed: true });
+    for (const other of ['/aws/lambda/someone-else', 'TellUsOnce-SomeLogGroup', `/tell-us-once/OtherStack/${LOCAL_STACK_ID.split('/')[2]}/Api/AccessLogs`]) {
+      expect({ other, allowed: mayEncrypt(other) }).toEqual({ other, allowed: false });
+    }
   });
 
   it('puts no secret in any function\'s environment', () => {
@@ -79,7 +92,7 @@ describe('data protection', () => {
 });
 
 describe('authentication', () => {
-  const routes = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+  const routes: Record<string, any> = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
 
   it('puts a JWT authorizer with the configured OIDC issuer and audience in front of citizens\' routes', () => {
     const authorizers = resources('AWS::ApiGatewayV2::Authorizer');
@@ -130,7 +143,55 @@ describe('authentication', () => {
   });
 
   it('has routes the one-machine gateway can serve (JWT routes verified by their handlers)', () => {
-    expect(() => new LocalApiGateway(apiRoutes(json as any), async () => ({}), 'token')).not.toThrow();
+    expect(() => new LocalApiGateway(apiRoutes(json as any), async () => ({}), 'token', operatorAccess(json as any))).not.toThrow();
+  });
+
+  const iamRouteKeys = Object.entries(routes).filter(([, r]) => r.AuthorizationType === 'AWS_IAM').map(([key]) => key).sort();
+
+  it('defines what an operator may call: execute-api:Invoke on exactly the IAM routes, attached to the listed operator roles', () => {
+    const [[, policy]] = resources('AWS::IAM::ManagedPolicy');
+    expect(resources('AWS::IAM::ManagedPolicy')).toHaveLength(1);
+    expect(policy.Properties.Roles).toEqual(['tuo-operator']);
+    const { apiId, statements } = operatorAccess(json);
+    expect(statements.map((s) => [s.Effect, s.Action])).toEqual([['Allow', 'execute-api:Invoke']]);
+    const prefix = `arn:aws:execute-api:eu-west-2:000000000000:${apiId}/*/`;
+    const granted = [statements[0].Resource].flat().map((arn) => String(arn)).map((arn) => (arn.startsWith(prefix) ? arn.slice(prefix.length) : arn)).sort();
+    expect(iamRouteKeys.length).toBeGreaterThanOrEqual(9);
+    expect(granted).toEqual(iamRouteKeys.map((key) => key.replace(' ', '').replace(/\{[^}]+\}/g, '*')).sort());
+  });
+
+  it('on one machine, lets the operator call every IAM route, and refuses one taken out of the operator policy', async () => {
+    const invoked: string[] = [];
+    const serve = async (operator: LocalOperatorAccess) => {
+      const gateway = new LocalApiGateway(apiRoutes(json), async (_id, event) => {
+        invoked.push(event.routeKey);
+        return { statusCode: 200, body: '' };
+      }, 'admin-token', operator);
+      const server = http.createServer((req, res) => void gateway.handle(req, res, new URL(req.url ?? '/', 'http://localhost')));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const call = async (key: string) => {
+        const [method, path] = key.split(' ');
+        return (await fetch(`${base}${path.replace(/\{[^}+]+\+?\}/g, 'x1')}`, { method, headers: { authorization: 'Bearer admin-token' } })).status;
+      };
+      return { call, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    };
+    const full = operatorAccess(json);
+    const all = await serve(full);
+    try {
+      for (const key of iamRouteKeys) expect({ key, status: await all.call(key) }).toEqual({ key, status: 200 });
+    } finally {
+      await all.close();
+    }
+    expect(invoked.sort()).toEqual(iamRouteKeys);
+    const withoutPut = { ...full, statements: full.statements.map((s) => ({ ...s, Resource: [s.Resource!].flat().filter((arn) => !String(arn).includes('/PUT/')) })) };
+    const narrowed = await serve(withoutPut);
+    try {
+      expect(await narrowed.call('PUT /v1/departments/{departmentId}')).toBe(403);
+      expect(await narrowed.call('GET /v1/departments/{departmentId}')).toBe(200);
+    } finally {
+      await narrowed.close();
+    }
   });
 });
 
@@ -171,6 +232,20 @@ describe('receipts (CONTRACT section 11)', () => {
     for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
   });
 
+  it('grants the signing keys to each function exactly as its declaration says (one place: lambdas/function-declarations.ts)', () => {
+    const keys: Record<string, string> = { receiptSigningKey: signingKeys[0][0], citizenSignInKey: signInKeys[0][0] };
+    for (const declaration of Object.values(FUNCTIONS)) {
+      const [, fn] = resources('AWS::Lambda::Function').find(([, f]) => f.Properties.Description === declaration.description)!;
+      const role = fn.Properties.Role['Fn::GetAtt'][0];
+      const granted = resources('AWS::IAM::Policy').filter(([, policy]) => policy.Properties.Roles.some((r: any) => r.Ref === role))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as any[])
+        .flatMap((statement) => Object.entries(keys).filter(([, id]) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }))
+          .map(([on]) => [on, [statement.Action].flat().sort()]));
+      const declared = (declaration.access as readonly AccessDeclaration[]).filter((a) => a.on in keys).map((a) => [a.on, [...a.actions].sort()]);
+      expect({ entry: declaration.entry, granted }).toEqual({ entry: declaration.entry, granted: declared });
+    }
+  });
+
   it('names the key, and the issuer, to each function that uses it', () => {
     for (const id of [submissionsFunction, webPagesFunction, receiptKeysFunction]) {
       expect(json.Resources[id].Properties.Environment.Variables.RECEIPT_SIGNING_KEY_ARN).toEqual(receiptKeyArn());
@@ -181,7 +256,7 @@ describe('receipts (CONTRACT section 11)', () => {
   });
 
   it('serves the receipt to the signed-in citizen and the JWKS to anyone', () => {
-    const routes = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+    const routes: Record<string, any> = Object.fromEntries(resources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
     expect(routes['GET /v1/submissions/{submissionId}/receipt'].AuthorizationType).toBe('JWT');
     expect(routes['GET /.well-known/jwks.json'].AuthorizationType ?? 'NONE').toBe('NONE');
   });

@@ -209,7 +209,7 @@ describe('the functions', () => {
     });
     for (const fn of functions.values()) {
       expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       const loaded = jest.requireActual(path.join(PROJECT_ROOT, fn.entry));
       expect(typeof loaded[fn.handler]).toBe('function');
     }

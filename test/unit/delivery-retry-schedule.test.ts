@@ -9,14 +9,14 @@ function simulate(random: () => number, timeScale = 1, retryAfterSeconds?: numbe
   const attemptTimes = [start.getTime()];
   const delays: number[] = [];
   for (;;) {
-    const now = new Date(attemptTimes[attemptTimes.length - 1]!);
+    const now = new Date(attemptTimes[attemptTimes.length - 1]);
     const plan = planNextAttempt({ failedAttempts: attemptTimes.length, firstAttemptAt: start, now, timeScale, random, retryAfterSeconds });
     if (!plan.retry) break;
     if (plan.retryAt.getTime() !== now.getTime() + plan.delayMs) throw new Error('retryAt and delayMs disagree');
     delays.push(plan.delayMs);
     attemptTimes.push(plan.retryAt.getTime());
   }
-  return { attempts: attemptTimes.length, span: attemptTimes[attemptTimes.length - 1]! - start.getTime(), delays };
+  return { attempts: attemptTimes.length, span: attemptTimes[attemptTimes.length - 1] - start.getTime(), delays };
 }
 
 describe('planNextAttempt', () => {

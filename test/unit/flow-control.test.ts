@@ -1,4 +1,4 @@
-import { crossesFailingThreshold, holdUntil, HEALTHY, type EndpointHealth } from '../../lambdas/domain/endpoint-health';
+import { crossesFailingThreshold, holdUntil, HEALTHY, latestRetryWhileFailing, type EndpointHealth } from '../../lambdas/domain/endpoint-health';
 import { nextSendSlot, SEND_WINDOW_MS, withSend } from '../../lambdas/domain/send-rate-window';
 
 describe('the send log behind rateLimitPerSecond', () => {
@@ -43,5 +43,23 @@ describe('endpoint health', () => {
     expect(holdUntil(due, now, 1, () => 0.999999).getTime()).toBeLessThanOrEqual(Date.parse('2026-12-01T10:24:30.000Z'));
     const probing = failing({ status: 'failing', nextProbeAt: '2026-12-01T10:24:59.000Z', lastProbeAt: '2026-12-01T10:19:59.000Z' });
     expect(holdUntil(probing, now, 1, () => 0).toISOString()).toBe('2026-12-01T10:20:19.000Z');
+  });
+});
+
+describe('retries while an endpoint is in trouble', () => {
+  const now = new Date('2026-12-01T10:20:00.000Z');
+
+  it('never lets a notification sleep past the next probe (spread over 30 s), however long its own backoff has grown', () => {
+    const failing: EndpointHealth = { status: 'failing', consecutiveFailures: 9, failingFrom: '2026-12-01T10:00:00.000Z', nextProbeAt: '2026-12-01T10:25:00.000Z' };
+    expect(latestRetryWhileFailing(failing, now, 1, () => 0)?.toISOString()).toBe('2026-12-01T10:25:00.001Z');
+    expect(latestRetryWhileFailing(failing, now, 1, () => 0.999999)!.getTime()).toBeLessThanOrEqual(Date.parse('2026-12-01T10:25:30.000Z'));
+    // About to be failing (5 in a row, not yet 15 minutes): no later than a probe interval from now.
+    const soon: EndpointHealth = { status: 'healthy', consecutiveFailures: 5, failingFrom: '2026-12-01T10:10:00.000Z' };
+    expect(latestRetryWhileFailing(soon, now, 1, () => 0)?.toISOString()).toBe('2026-12-01T10:25:00.001Z');
+  });
+
+  it('leaves the backoff alone while the endpoint has failed only a few times', () => {
+    expect(latestRetryWhileFailing(HEALTHY, now, 1, () => 0)).toBeUndefined();
+    expect(latestRetryWhileFailing({ ...HEALTHY, consecutiveFailures: 4, failingFrom: '2026-12-01T10:00:00.000Z' }, now, 1, () => 0)).toBeUndefined();
   });
 });

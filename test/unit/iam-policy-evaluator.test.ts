@@ -68,7 +68,7 @@ async function reference(policy: PolicyStatement[], request: AuthorisationReques
       resource: { resource: request.resource, accountId: ACCOUNT },
       contextVariables: { ...(request.context as Record<string, string | string[]>) },
     },
-  } as any, {});
+  }, {});
   if (response.resultType === 'error') throw new Error(`iam-simulate refused the simulation: ${JSON.stringify(response.errors)}`);
   return ({ Allowed: 'Allow', ExplicitlyDenied: 'ExplicitDeny', ImplicitlyDenied: 'ImplicitDeny' } as Record<string, string>)[response.overallResult];
 }

@@ -85,7 +85,7 @@ describe('requestFingerprint', () => {
       if (Array.isArray(value)) return value.map((v, i) => shuffle(v, seed + i));
       if (value !== null && typeof value === 'object') {
         const entries = Object.entries(value);
-        const rotated = entries.map((_, i) => entries[(i + seed) % entries.length]!);
+        const rotated = entries.map((_, i) => entries[(i + seed) % entries.length]);
         return Object.fromEntries(rotated.reverse().map(([k, v]) => [k, shuffle(v, seed + 1)]));
       }
       return value;

@@ -1,4 +1,7 @@
-import { reconcileEndedExecution, reconcileSubmissions, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
+import { submissionIdFor } from '../../lambdas/domain/identifiers';
+import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 import type { AuditEvent } from '../../lambdas/domain/audit-event';
 import type { NotificationStatus } from '../../lambdas/domain/notification-status';
 import type { NotificationRecord, SubmissionRecord } from '../../lambdas/store/records';
@@ -216,5 +219,60 @@ describe('the reconciler', () => {
     expect(await reconcileSubmissions(w.deps, { createdBefore: new Date('2026-11-29T09:00:00Z') })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
     expect(w.described).toEqual(['sub_stale']);
     expect(w.started).toEqual(['sub_stale']);
+  });
+});
+
+describe('the reconciler on the in-memory repositories', () => {
+  async function service() {
+    const s = inMemoryService();
+    await s.addDepartment('dvla');
+    const executions = new Map<string, ExecutionState>();
+    const deps: ReconcileDependencies = {
+      ...s.deps,
+      executionState: async (name) => executions.get(name) ?? 'MISSING',
+      startWorkflow: async (name, input) => {
+        if (!executions.has(name)) executions.set(name, 'RUNNING');
+        await s.deps.startWorkflow(name, input);
+      },
+    };
+    return { s, executions, deps };
+  }
+
+  it('starts the workflow of a submission acknowledged just before a crash (its start never made)', async () => {
+    const { s, deps } = await service();
+    const outcome = await submitChangeOfAddress({ ...s.deps, startWorkflow: () => Promise.reject(new Error('crash')) },
+      'citizen-1', 'key-1', changeOfAddress(['dvla']), 'fp').catch(() => undefined);
+    expect(outcome).toBeUndefined();
+    const id = submissionIdFor('citizen-1', 'key-1');
+    s.advance(1000);
+
+    expect(await reconcileSubmissions(deps)).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
+    expect([...s.started.keys()]).toEqual([id]);
+    expect((await s.audit.list(id)).map((e) => e.type)).toEqual(['SUBMITTED', 'WORKFLOW_RESUMED']);
+  });
+
+  it('two at once after the round ended start one fresh round (the round count is a conditional write)', async () => {
+    const { s, executions, deps } = await service();
+    const { submission } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
+    executions.set(submission.id, 'FINISHED');
+    const reports = await Promise.all([reconcileSubmissions(deps), reconcileSubmissions(deps)]);
+
+    expect(reports.map((r) => r.resumed).sort()).toEqual([0, 1]);
+    expect(await s.submission(submission.id)).toMatchObject({ recoveryRounds: 1 });
+    expect([...s.started.keys()]).toEqual([submission.id, `${submission.id}-resume-1`]);
+  });
+
+  it('a sweep counts a reopened submission as stale from its reopening, not from its creation', async () => {
+    const { s, executions, deps } = await service();
+    const { submission } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
+    executions.set(submission.id, 'FINISHED');
+    await s.submissions.setStatus(submission.id, 'COMPLETED', s.now());
+    s.advance(2 * STALE_AFTER_SECONDS * 1000);
+    await s.submissions.setStatus(submission.id, 'IN_PROGRESS', s.now());
+    const staleBefore = () => ({ createdBefore: new Date(s.now().getTime() - STALE_AFTER_SECONDS * 1000) });
+
+    expect(await reconcileSubmissions(deps, staleBefore())).toMatchObject({ inProgress: 0 });
+    s.advance(STALE_AFTER_SECONDS * 1000 + 1);
+    expect(await reconcileSubmissions(deps, staleBefore())).toMatchObject({ inProgress: 1, resumed: 1 });
   });
 });

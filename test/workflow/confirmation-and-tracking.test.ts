@@ -118,8 +118,14 @@ describe('confirmation and tracking', () => {
     expect(erased.status).toBe('COMPLETED');
     const after = (await client.request('GET', `/v1/submissions/${json.id}/events`, { token })).json.events;
     expect(after.at(-1)).toMatchObject({ type: 'PERSONAL_DATA_ERASED', actor: 'service' });
+    expect(after.find((e: any) => e.type === 'CONFIRMED')).not.toHaveProperty('departmentReference');
+    expect(erased.notifications.find((n: any) => n.id === waiting.id)).toMatchObject({ status: 'CONFIRMED', departmentReference: null });
     const listing = await client.request('GET', '/v1/departments/waits/notifications?status=CONFIRMED&limit=100', { token: keys.waits });
-    expect(listing.json.items.find((i: any) => i.id === waiting.id)).toMatchObject({ data: null, status: 'CONFIRMED' });
+    expect(listing.json.items.find((i: any) => i.id === waiting.id)).toMatchObject({ data: null, status: 'CONFIRMED', departmentReference: null });
+    // The proof of notification keeps who was told what and when, not the department's reference.
+    const receipt = (await client.request('GET', `/v1/submissions/${json.id}/receipt`, { token })).json.receipt as string;
+    const claims = JSON.parse(Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims.notifications.find((n: any) => n.department === 'waits')).toMatchObject({ status: 'CONFIRMED', departmentReference: null, respondedAt: expect.any(String) });
   });
 
   it('lets a citizen erase their data once final, not before', async () => {
@@ -138,9 +144,14 @@ describe('confirmation and tracking', () => {
     expect(erased.status).toBe(204);
     const after = (await client.submission(token, json.id)).json;
     expect(after.erasedAt).toEqual(expect.any(String));
-    expect(after.notifications[0]).toMatchObject({ status: 'REJECTED', reason: 'Not known here' });
+    // The department's free text about the citizen goes with their data; the outcome and its date stay.
+    expect(after.notifications[0]).toMatchObject({ status: 'REJECTED', reason: null, departmentReference: null, respondedAt: expect.any(String) });
     const trail = (await client.request('GET', `/v1/submissions/${json.id}/events`, { token })).json.events;
     expect(trail.at(-1)).toMatchObject({ type: 'PERSONAL_DATA_ERASED', actor: 'citizen' });
+    expect(trail.find((e: any) => e.type === 'REJECTED')).toMatchObject({ actor: 'department:waits' });
+    expect(JSON.stringify(trail)).not.toContain('Not known here');
+    const listed = await client.request('GET', '/v1/departments/waits/notifications?status=REJECTED&limit=100', { token: keys.waits });
+    expect(listed.json.items.find((i: any) => i.id === json.notifications[0].id)).toMatchObject({ status: 'REJECTED', reason: null, data: null });
     // Erasure takes the outbox's copy and the fingerprint (a hash of the whole report) with it.
     expect(copies()).toHaveLength(0);
     const stored = await new DynamoDbSubmissionRepository(process.env.TABLE_NAME!).get(json.id);

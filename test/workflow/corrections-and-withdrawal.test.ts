@@ -1,3 +1,7 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { correctionIdFor } from '../../lambdas/domain/identifiers';
+import { documentClient } from '../../lambdas/store/dynamodb/document-client';
+import { DynamoDbSubmissionRepository } from '../../lambdas/store/dynamodb/dynamodb-submission-repository';
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress, type ServiceClient } from '../support/service-client';
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver';
@@ -91,6 +95,34 @@ describe('corrections and withdrawal', () => {
     const events = (await client.request('GET', `/v1/submissions/${submitted.id}/events`, { token })).json.events;
     expect(events.find((e: any) => e.type === 'CORRECTED')).toMatchObject({ actor: 'citizen', fields: ['newAddress'] });
     expect(events.filter((e: any) => e.type === 'SENT' && e.kind === 'correction')).toHaveLength(2);
+
+    // Erased: the correction's fingerprint (a hash of what was corrected) goes with the report, and
+    // so does what the departments wrote back about the citizen; statuses and dates stay.
+    const submissions = new DynamoDbSubmissionRepository(process.env.TABLE_NAME!);
+    expect(await submissions.getCorrection(submitted.id, correctionIdFor(submitted.id, 'fix-1'))).toHaveProperty('fingerprint');
+    expect((await client.request('DELETE', `/v1/submissions/${submitted.id}`, { token })).status).toBe(204);
+    const correction = await submissions.getCorrection(submitted.id, correctionIdFor(submitted.id, 'fix-1'));
+    expect(correction).toMatchObject({ changed: ['newAddress'], notificationIds: expect.any(Array) });
+    expect(correction).not.toHaveProperty('fingerprint');
+    const erased = (await client.submission(token, submitted.id)).json;
+    expect(erased.erasedAt).toEqual(expect.any(String));
+    expect(erased.notifications.map((n: any) => [n.status, n.departmentReference, n.reason, typeof n.respondedAt])).toEqual(
+      erased.notifications.map(() => ['CONFIRMED', null, null, 'string']));
+    const trail = (await client.request('GET', `/v1/submissions/${submitted.id}/events`, { token })).json.events;
+    expect(trail.filter((e: any) => e.type === 'CONFIRMED')).toHaveLength(erased.notifications.length);
+    expect(trail.filter((e: any) => 'departmentReference' in e || 'reason' in e)).toEqual([]);
+    // Nowhere in the table: not the submission's partition, not its notifications.
+    const ids = new Set([`SUBMISSION#${submitted.id}`, ...erased.notifications.map((n: any) => `NOTIFICATION#${n.id}`)]);
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(new ScanCommand({ TableName: process.env.TABLE_NAME!, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      items.push(...(page.Items ?? []).filter((item) => ids.has(item.pk as string)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    expect(items.length).toBeGreaterThan(ids.size);
+    expect(JSON.stringify(items)).not.toMatch(/-address\.(changed|corrected)|fingerprint|Corrected Lane|Lovelace/);
+    expect((await correct(token, submitted.id, 'fix-1', { newAddress: NEW_ADDRESS })).status).toBe(409);
   }, 180_000);
 
   it('answers a correction retried with its Idempotency-Key the same, and refuses a different body under that key', async () => {

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lambdas/store/dynamodb/document-client';
+import { DynamoDbJourneyRepository } from '../../lambdas/store/dynamodb/dynamodb-journey-repository';
 import { DynamoDbWebSessionRepository } from '../../lambdas/store/dynamodb/dynamodb-web-session-repository';
 import { startTestService } from '../support/local-service-fixture';
 
@@ -13,7 +16,8 @@ describe('web sessions', () => {
   const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
   beforeAll(async () => {
-    fixture = await startTestService();
+    // DynamoDB's TTL, as the local runtime plays it, every quarter second here.
+    fixture = await startTestService({ timeToLiveIntervalMs: 250 });
     const registered = await fixture.client.registerDepartment('session-office', {
       name: 'Session Office',
       webhookUrl: 'http://127.0.0.1:9/hook',
@@ -139,11 +143,41 @@ describe('web sessions', () => {
     const sessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
     const shortLived = await sessions.create({ kind: 'citizen', citizenId: 'citizen-expiring' }, 1);
     expect((await new Browser().get('/journey/name', { tuo_citizen: shortLived })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // Expiry is whole seconds, rounded up: at most 2 s.
     expect((await new Browser().get('/journey/name', { tuo_citizen: shortLived })).status).toBe(303);
     // A session of one kind opens no page of another.
     const citizenSession = await sessions.create({ kind: 'citizen', citizenId: 'citizen-kinds' }, 60);
     expect((await new Browser().get('/operator', { tuo_operator: citizenSession })).status).toBe(303);
+  });
+
+  it('deletes expired journeys and sessions from the table, as DynamoDB\'s TTL does on AWS', async () => {
+    const tableName = process.env.TABLE_NAME!;
+    // The stored item itself, read past the repositories (which hide an expired one at once).
+    const stored = async (key: { pk: string; sk: string }) => (await documentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    const sessionKey = (id: string) => ({ pk: `SESSION#${createHash('sha256').update(id).digest('base64url')}`, sk: 'SESSION' });
+    const journeyKey = (id: string) => ({ pk: `JOURNEY#${id}`, sk: 'JOURNEY' });
+    const journeys = new DynamoDbJourneyRepository(tableName);
+    const sessions = new DynamoDbWebSessionRepository(tableName);
+    const journey = (id: string) => ({ id, citizenId: id, answers: { givenName: 'Ada' }, idempotencyKey: `web-${id}`, updatedAt: new Date().toISOString() });
+
+    await journeys.put(journey('journey-left-alone'), 1);
+    await journeys.put(journey('journey-in-use'), 3600);
+    const expiring = await sessions.create({ kind: 'citizen', citizenId: 'citizen-gone' }, 1);
+    const live = await sessions.create({ kind: 'citizen', citizenId: 'citizen-here' }, 3600);
+    expect(await stored(journeyKey('journey-left-alone'))).toBeDefined();
+    expect(await stored(sessionKey(expiring))).toBeDefined();
+
+    // Expired within a second; the local TTL process runs every quarter second here.
+    const deadline = Date.now() + 20_000;
+    while ((await stored(journeyKey('journey-left-alone')) || await stored(sessionKey(expiring))) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await stored(journeyKey('journey-left-alone'))).toBeUndefined();
+    expect(await stored(sessionKey(expiring))).toBeUndefined();
+    // What has not expired stays, and still serves.
+    expect(await stored(journeyKey('journey-in-use'))).toMatchObject({ answers: { givenName: 'Ada' } });
+    expect(await stored(sessionKey(live))).toBeDefined();
+    expect((await new Browser().get('/journey/name', { tuo_citizen: live })).status).toBe(200);
   });
 
   it('keeps a department signed in by a session, not its API key, until it signs out', async () => {

@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
-import { documentClient, putIfAbsent, withoutKeys } from './document-client';
+import { documentClient, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { PARTITIONS } from './table-layout';
 
 /** Events live in the submission's partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`). */
@@ -28,5 +28,21 @@ export class DynamoDbAuditTrail implements AuditTrail {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return chronological(events);
+  }
+
+  async eraseFreeText(submissionId: string): Promise<void> {
+    for (const event of await this.list(submissionId)) {
+      if (event.departmentReference === undefined && event.reason === undefined) continue;
+      try {
+        await documentClient().send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `${PARTITIONS.submission}${submissionId}`, sk: `EVENT#${event.key}` },
+          UpdateExpression: 'REMOVE departmentReference, reason',
+          ConditionExpression: 'attribute_exists(pk)',
+        }));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
   }
 }

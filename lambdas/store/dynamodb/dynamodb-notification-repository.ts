@@ -175,6 +175,21 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       'redeliveries = if_not_exists(redeliveries, :zero) + :one', { ':zero': 0, ':one': 1 }, 'REMOVE firstAttemptAt');
   }
 
+  async eraseAnswerText(id: string, now: Date): Promise<void> {
+    try {
+      await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: 'SET updatedAt = :now REMOVE departmentReference, reason',
+        // Only where there is text: an erasure repeated (or of a notice with no answer) writes nothing.
+        ConditionExpression: 'attribute_exists(departmentReference) OR attribute_exists(reason)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
     const result = await documentClient().send(new QueryCommand({
       TableName: this.tableName,

@@ -8,6 +8,8 @@ import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 const ERASURE_DUE = 'ERASURE_DUE';
+/** How long after its erasure is due DynamoDB's TTL deletes a personal data item the sweeper has not erased. */
+export const TIME_TO_LIVE_BACKSTOP_SECONDS = 24 * 3600;
 /**
  * Submissions not yet final are listed (sparsely) under a few partitions of the listing index, so
  * the reconciler can find them; spreading them over shards keeps one partition from running hot
@@ -196,12 +198,14 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
       await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: personalDataKey(submissionId),
-        // expiresAt is the table's TTL attribute (epoch seconds): DynamoDB erases the item on AWS.
+        // expiresAt is the table's TTL attribute (epoch seconds), a day after the sweeper's turn: the
+        // sweeper erases everything (fingerprints, the departments' text, the outbox) and records it;
+        // TTL deleting the item first would leave those. It is the backstop should the sweeper fail.
         UpdateExpression: 'SET eraseAfter = :at, expiresAt = :epoch, gsi1pk = :due, gsi1sk = :sort',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: {
           ':at': eraseAfter.toISOString(),
-          ':epoch': Math.ceil(eraseAfter.getTime() / 1000),
+          ':epoch': Math.ceil(eraseAfter.getTime() / 1000) + TIME_TO_LIVE_BACKSTOP_SECONDS,
           ':due': ERASURE_DUE,
           ':sort': `${eraseAfter.toISOString()}#${submissionId}`,
         },
@@ -235,11 +239,41 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+    // After erasedAt (from then on a correction answers 409 before any fingerprint is compared):
+    // the corrections' fingerprints are hashes of what the citizen corrected, so they go too.
+    for (const correctionSortKey of await this.correctionSortKeys(submissionId)) {
+      await documentClient().send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `${PARTITIONS.submission}${submissionId}`, sk: correctionSortKey },
+        UpdateExpression: 'REMOVE fingerprint',
+      }));
+    }
+    // Last: while the personal data item is there, the erasure is listed as due and is tried again.
     const { Attributes } = await documentClient().send(new DeleteCommand({
       TableName: this.tableName,
       Key: personalDataKey(submissionId),
       ReturnValues: 'ALL_OLD',
     }));
     return Attributes !== undefined;
+  }
+
+  private async correctionSortKeys(submissionId: string): Promise<string[]> {
+    const keys: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient().send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'CORRECTION#' },
+        FilterExpression: 'attribute_exists(#fingerprint)',
+        ExpressionAttributeNames: { '#fingerprint': 'fingerprint' },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of page.Items ?? []) keys.push(item.sk as string);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return keys;
   }
 }

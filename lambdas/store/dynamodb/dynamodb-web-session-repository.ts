@@ -30,11 +30,12 @@ function live<K extends WebSessionKind>(item: Record<string, unknown> | undefine
 export class DynamoDbWebSessionRepository implements WebSessionRepository {
   constructor(private readonly tableName: string) {}
 
+  /** A session lives at least `ttlSeconds` (its expiry is whole seconds, rounded up). */
   async create(data: WebSessionData, ttlSeconds: number): Promise<string> {
     const id = randomBytes(32).toString('base64url');
     await documentClient().send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...key(id), data, createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds },
+      Item: { ...key(id), data, createdAt: new Date().toISOString(), expiresAt: Math.ceil(Date.now() / 1000 + ttlSeconds) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }));
     return id;
