@@ -1,7 +1,7 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
-import { documentClient, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { documentClient, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { PARTITIONS } from './table-layout';
 
 /** Events live in the submission's partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`). */
@@ -14,20 +14,13 @@ export class DynamoDbAuditTrail implements AuditTrail {
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'EVENT#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) events.push(withoutKeys<AuditEvent>(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return chronological(events);
+    const items = await queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'EVENT#' },
+      ConsistentRead: true,
+    });
+    return chronological(items.map((item) => withoutKeys<AuditEvent>(item)));
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {

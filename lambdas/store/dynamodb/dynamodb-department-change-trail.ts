@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentChange } from '../../domain/department-change';
 import type { DepartmentChangeTrail } from '../department-change-trail';
-import { documentClient, putIfAbsent, withoutKeys } from './document-client';
+import { putIfAbsent, queryAll, withoutKeys } from './document-client';
 
 /** Changes live in the department's partition (`DEPARTMENT#<id>`, sort key `CHANGE#<at>#<unique>`). */
 export class DynamoDbDepartmentChangeTrail implements DepartmentChangeTrail {
@@ -13,19 +12,12 @@ export class DynamoDbDepartmentChangeTrail implements DepartmentChangeTrail {
   }
 
   async list(departmentId: string): Promise<DepartmentChange[]> {
-    const changes: DepartmentChange[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}`, ':prefix': 'CHANGE#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) changes.push(withoutKeys<DepartmentChange>(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return changes;
+    const items = await queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}`, ':prefix': 'CHANGE#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => withoutKeys<DepartmentChange>(item));
   }
 }

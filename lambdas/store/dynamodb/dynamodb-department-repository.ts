@@ -1,8 +1,8 @@
-import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
-import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 /** BatchGetItem reads at most this many items per request. */
@@ -119,19 +119,12 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
   }
 
   async list(): Promise<DepartmentRecord[]> {
-    const records: DepartmentRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: LISTING_INDEX_NAME,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) records.push(withoutKeys<DepartmentRecord>(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll({
+      TableName: this.tableName,
+      IndexName: LISTING_INDEX_NAME,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'DEPARTMENTS' },
+    });
+    return items.map((item) => withoutKeys<DepartmentRecord>(item));
   }
 }

@@ -4,7 +4,7 @@ import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../records';
 import type { SubmissionRepository } from '../submission-repository';
 import { createHash } from 'node:crypto';
-import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 const ERASURE_DUE = 'ERASURE_DUE';
@@ -143,21 +143,16 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     const before = scope.createdBefore ? { condition: ' AND gsi1sk < :before', values: { ':before': scope.createdBefore.toISOString() } } : { condition: '', values: {} };
     const found: SubmissionRecord[] = [];
     for (let shard = 0; shard < IN_PROGRESS_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documentClient().send(new QueryCommand({
-          TableName: this.tableName,
-          IndexName: LISTING_INDEX_NAME,
-          KeyConditionExpression: `gsi1pk = :shard${before.condition}`,
-          ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
-          ExclusiveStartKey: startKey,
-        }));
-        for (const item of page.Items ?? []) {
-          const record = withoutKeys<SubmissionRecord>(item);
-          if (record.status === 'IN_PROGRESS') found.push(record); // The index is eventually consistent.
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX_NAME,
+        KeyConditionExpression: `gsi1pk = :shard${before.condition}`,
+        ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
+      });
+      for (const item of items) {
+        const record = withoutKeys<SubmissionRecord>(item);
+        if (record.status === 'IN_PROGRESS') found.push(record); // The index is eventually consistent.
+      }
     }
     return found;
   }
@@ -258,22 +253,15 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   }
 
   private async correctionSortKeys(submissionId: string): Promise<string[]> {
-    const keys: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient().send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'CORRECTION#' },
-        FilterExpression: 'attribute_exists(#fingerprint)',
-        ExpressionAttributeNames: { '#fingerprint': 'fingerprint' },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of page.Items ?? []) keys.push(item.sk as string);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return keys;
+    const items = await queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `${PARTITIONS.submission}${submissionId}`, ':prefix': 'CORRECTION#' },
+      FilterExpression: 'attribute_exists(#fingerprint)',
+      ExpressionAttributeNames: { '#fingerprint': 'fingerprint' },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.sk as string);
   }
 }
