@@ -79,6 +79,8 @@ export interface BenchmarkResult {
     writeUnitsPerSubmission: number;
     readUnitsPerSubmission: number;
     indexWriteUnitsPerSubmission: number;
+    /** DynamoDB requests per submission by function and command (`WorkflowDeliverNotificationFunction UpdateItem`), most first. */
+    dynamoRequestsByFunction: Array<{ request: string; perSubmission: number }>;
   };
   readonly cost: CostLine[];
   readonly bundles: LambdaBundle[];
@@ -289,6 +291,8 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
       credentials.push(c);
     }
     meter.dynamo.ignore = () => isScheduledMaintenance(currentLocalFunction() ?? '');
+    // The logical id without CDK's hash suffix: the function's name as the template's reader knows it.
+    meter.dynamo.caller = () => (currentLocalFunction() ?? 'outside a function').replace(/[0-9A-F]{8}$/, '');
     meter.dynamo.attach(documentClient());
     const token = (await postJson(`${service.url}/dev/token`, { sub: 'bench-citizen' }, {})).json.access_token as string;
     const body = changeOfAddress(departments.map((d) => d.id));
@@ -333,6 +337,9 @@ function snapshot(meter: ServiceMeter, submissions: number) {
     writeUnitsPerSubmission: meter.dynamo.writeUnits / submissions,
     readUnitsPerSubmission: meter.dynamo.readUnits / submissions,
     indexWriteUnitsPerSubmission: meter.dynamo.indexWriteUnits / submissions,
+    dynamoRequestsByFunction: [...meter.dynamo.byCallerAndOperation]
+      .map(([request, count]) => ({ request, perSubmission: count / submissions }))
+      .sort((a, b) => b.perSubmission - a.perSubmission || a.request.localeCompare(b.request)),
   };
 }
 

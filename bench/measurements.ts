@@ -79,6 +79,10 @@ export class DynamoDbMeter {
   enabled = true;
   /** Requests this says to leave out are not counted (the bench: scheduled maintenance, priced on its own). */
   ignore: () => boolean = () => false;
+  /** Who made the request (the bench: the calling function), for the breakdown by function and command. */
+  caller: () => string = () => 'unknown';
+  /** Requests by `<caller> <operation>`, so that a reader sees where every request goes. */
+  readonly byCallerAndOperation = new Map<string, number>();
 
   attach(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add(
@@ -102,14 +106,21 @@ export class DynamoDbMeter {
           const result: any = await next(args);
           if (counted) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
           if (counted) this.indexWriteUnits += indexUnits;
+          if (counted && (isWrite || isRead)) this.count(operation);
           return result;
         } catch (error) {
           if (counted && isWrite) this.record(true, false, [{ CapacityUnits: 1 }]);
+          if (counted && (isWrite || isRead)) this.count(operation);
           throw error;
         }
       },
       { step: 'build', priority: 'low', name: 'benchDynamoDbMeter' },
     );
+  }
+
+  private count(operation: string): void {
+    const key = `${this.caller()} ${operation}`;
+    this.byCallerAndOperation.set(key, (this.byCallerAndOperation.get(key) ?? 0) + 1);
   }
 
   private record(isWrite: boolean, isRead: boolean, consumed: unknown): void {
@@ -130,5 +141,6 @@ export class DynamoDbMeter {
     this.reads = 0;
     this.writeUnits = 0;
     this.readUnits = 0;
+    this.byCallerAndOperation.clear();
   }
 }

@@ -63,6 +63,7 @@ export function report(result: BenchmarkResult): string {
     ...counts.invocationsByFunction.map((fn) => [`  ${fn.logicalId} (mean ${f(fn.meanDurationMs)} ms, one submission at a time)`, f(fn.perSubmission, 2)]),
     ['DynamoDB write requests', f(counts.dynamoWritesPerSubmission, 2)],
     ['DynamoDB read requests', f(counts.dynamoReadsPerSubmission, 2)],
+    ...counts.dynamoRequestsByFunction.map((r) => [`  ${r.request}`, f(r.perSubmission, 2)]),
     ['DynamoDB write request units', f(counts.writeUnitsPerSubmission, 2)],
     ['DynamoDB read request units', f(counts.readUnitsPerSubmission, 2)],
     ['DynamoDB listing-index write units (estimated from each write)', f(counts.indexWriteUnitsPerSubmission, 2)],

@@ -34,6 +34,11 @@ describe('npm run bench measures what it claims to', () => {
     // Every request counts, reads as well as writes.
     expect(summary.dynamoRequestsPerSubmission).toBeGreaterThan(summary.dynamoWritesPerSubmission);
     expect(result.counts.readUnitsPerSubmission).toBeGreaterThan(0);
+    // The breakdown by function and command accounts for every request, each named by its caller.
+    const breakdown = result.counts.dynamoRequestsByFunction;
+    expect(breakdown.reduce((sum, r) => sum + r.perSubmission, 0)).toBeCloseTo(summary.dynamoRequestsPerSubmission, 1);
+    expect(breakdown.map((r) => r.request)).toContain('WorkflowDeliverNotificationFunction BatchGetItem');
+    for (const r of breakdown) expect(r.request).toMatch(/^[A-Za-z]+ (GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem)$/);
     expect(summary.usdPerMillionSubmissions).toBeCloseTo(result.cost.reduce((sum, line) => sum + line.usdPerMillion, 0), 1);
     expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(summary.transitionsPerSubmission * 1e6, -3);
 
