@@ -23,7 +23,7 @@ import { activeSigningSecrets } from './register-department';
  * `retryAt` (a Retry-After, a hold for the endpoint's next probe, a later send slot); `retryAt` is
  * also the schedule's own choice, used if the workflow's retries run out before the window ends.
  */
-export type DeliveryStep = { next: 'AWAIT' | 'DONE' } | { next: 'RETRY'; retryAt: string; backoff?: boolean };
+export type DeliveryStep = { next: 'AWAIT'; tokenKept?: boolean } | { next: 'DONE' } | { next: 'RETRY'; retryAt: string; backoff?: boolean };
 
 /** A rate-limited send waits inside the step up to this long; longer, the workflow's Wait does it. */
 const MAX_WAIT_IN_STEP_MS = 3_000;
@@ -52,7 +52,11 @@ export interface DeliveryDependencies {
  * A pull department's notification is left for its feed; a push to a failing endpoint is held
  * without an attempt unless it is the probe; sends keep to the department's rate limit.
  */
-export async function deliverToDepartment(deps: DeliveryDependencies, submissionId: string, notificationId: string, departmentId?: string): Promise<DeliveryStep> {
+export async function deliverToDepartment(
+  deps: DeliveryDependencies, submissionId: string, notificationId: string, departmentId?: string,
+  /** The waiting workflow's token: kept with the attempt (one write), so an answer from then on resumes it. */
+  taskToken?: string,
+): Promise<DeliveryStep> {
   // The workflow names the department: everything is read at once (DynamoDB: one BatchGetItem).
   let snapshot: DeliverySnapshot | undefined = departmentId && deps.deliverySnapshots
     ? await deps.deliverySnapshots.read({ submissionId, notificationId, departmentId })
@@ -83,7 +87,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     if (await deps.notifications.markAwaitingCollection(notificationId, deps.now())) return { next: 'DONE' };
     // A feed read delivered it since it was read here (so started no run of its own), or it was
     // withdrawn: judge it again, as it now is (delivered: this run waits for the answer).
-    return deliverToDepartment(deps, submissionId, notificationId, departmentId);
+    return deliverToDepartment(deps, submissionId, notificationId, departmentId, taskToken);
   }
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
@@ -103,7 +107,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     : undefined;
   if (slot?.kind === 'later') return { next: 'RETRY', retryAt: new Date(slot.at).toISOString() };
 
-  const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now());
+  const started = await deps.notifications.recordAttemptStarted(notificationId, deps.now(), taskToken);
   if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
   if (slot && department.rateLimitPerSecond) await keepSendSlot(deps, department.id, department.rateLimitPerSecond, slot.at);
   const now = deps.now();
@@ -134,7 +138,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     case 'delivered': {
       const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now());
       // An answer given inside the department's webhook handler has already settled it.
-      return { next: delivered.status === 'DELIVERED' && delivered.confirmationRequired ? 'AWAIT' : 'DONE' };
+      return delivered.status === 'DELIVERED' && delivered.confirmationRequired ? { next: 'AWAIT', tokenKept: taskToken !== undefined } : { next: 'DONE' };
     }
     case 'gone': {
       const at = deps.now();

@@ -40,9 +40,11 @@ export interface NotificationRepository {
   createIfAbsent(record: NotificationRecord): Promise<void>;
   /**
    * Counts an attempt and marks the notification sent; returns the notification as it now is, or
-   * undefined when it is no longer PENDING (withdrawn meanwhile: it must not be sent).
+   * undefined when it is no longer PENDING (withdrawn meanwhile: it must not be sent). With a task
+   * token, keeps it in the same write: an answer from then on (even from inside the department's
+   * webhook handler) resumes the workflow waiting under it.
    */
-  recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined>;
+  recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined>;
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date): Promise<void>;
   /**
@@ -67,7 +69,7 @@ export interface NotificationRepository {
   markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */
   recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
-  /** Keeps the workflow's task token; returns the notification as it now is. */
+  /** Keeps the workflow's task token (a run that finds the notification already delivered); returns the notification as it now is. */
   storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord>;
   /** DELIVERED -> EXPIRED; returns false when an answer arrived first. */
   markExpired(notification: NotificationRecord, now: Date): Promise<boolean>;

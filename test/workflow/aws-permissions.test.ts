@@ -40,9 +40,10 @@ describe('the service works within the permissions it deploys with', () => {
       expect((await answer(delivery.payload.data.confirmationUrl, apiKey, 'AT-ONCE-1')).status).toBe(200);
     };
 
-    // A department that answers 100 ms after the delivery, while the workflow is still storing its
-    // task token (held back here by 1.5 s): the answer finds no token, so DeliverAndAwait must
-    // resume the workflow itself, with SendTaskSuccess.
+    // A department that answers 100 ms after the delivery while the workflow's writes of its task
+    // token are held back by 1.5 s (the token is kept with the attempt, before the send): the
+    // answer resumes the workflow with SendTaskSuccess, and DeliverAndAwait's own resumption of a
+    // task already ended is not an error.
     await answersSoon.start();
     const soon = await client.registerDepartment('answers-soon', {
       name: 'Answers soon',

@@ -53,10 +53,11 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...feedKeys(record), ...record });
   }
 
-  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined> {
+  async recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined> {
     try {
       return await this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
-        + 'sentAt = if_not_exists(sentAt, :now), updatedAt = :now', { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':pending': 'PENDING' },
+        + `sentAt = if_not_exists(sentAt, :now), updatedAt = :now${taskToken === undefined ? '' : ', taskToken = :token'}`,
+      { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':pending': 'PENDING', ...(taskToken === undefined ? {} : { ':token': taskToken }) },
       'attribute_exists(pk) AND #status = :pending');
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

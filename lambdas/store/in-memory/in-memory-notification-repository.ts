@@ -32,9 +32,10 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     if (!this.records.has(record.id)) this.records.set(record.id, storedCopy(record));
   }
 
-  async recordAttemptStarted(id: string, now: Date): Promise<NotificationRecord | undefined> {
+  async recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined> {
     return this.change(id, (n) => n.status === 'PENDING', (n) => {
       n.attempts = (n.attempts ?? 0) + 1;
+      if (taskToken !== undefined) n.taskToken = taskToken;
       n.firstAttemptAt ??= now.toISOString();
       n.sentAt ??= now.toISOString();
       n.updatedAt = now.toISOString();
