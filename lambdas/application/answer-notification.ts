@@ -1,7 +1,8 @@
 import { isNotificationId } from '../domain/identifiers';
 import { evaluateDepartmentAnswer } from '../domain/notification-status';
 import type { AuditTrail } from '../store/audit-trail';
-import type { DepartmentAnswer, NotificationRepository } from '../store/notification-repository';
+import type { DepartmentAnswerBody } from '../domain/department-answer';
+import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../store/records';
 
 export type AnswerOutcome =
@@ -18,7 +19,7 @@ export async function answerNotification(
   deps: { notifications: NotificationRepository; audit: AuditTrail; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
   departmentId: string,
   notificationId: string,
-  answer: DepartmentAnswer,
+  answer: DepartmentAnswerBody,
 ): Promise<AnswerOutcome> {
   if (!isNotificationId(notificationId)) return { kind: 'not-found' };
   let notification = await deps.notifications.get(notificationId);

@@ -1,12 +1,7 @@
+import type { DepartmentAnswerBody } from '../domain/department-answer';
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord } from './records';
-
-export interface DepartmentAnswer {
-  readonly outcome: 'CONFIRMED' | 'REJECTED';
-  readonly departmentReference?: string;
-  readonly reason?: string;
-}
 
 export interface NotificationPage {
   readonly items: NotificationRecord[];
@@ -68,7 +63,7 @@ export interface NotificationRepository {
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
   markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */
-  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
+  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
   /** Keeps the workflow's task token (a run that finds the notification already delivered); returns the notification as it now is. */
   storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord>;
   /** DELIVERED -> EXPIRED; returns false when an answer arrived first. */

@@ -1,7 +1,8 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
-import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
+import type { DepartmentAnswerBody } from '../../domain/department-answer';
+import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
@@ -66,7 +67,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean> {
-    return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, '', {}, '', 'attribute_not_exists(deliveredAt)')) !== undefined;
+    return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, { extraCondition: 'attribute_not_exists(deliveredAt)' })) !== undefined;
   }
 
   async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
@@ -81,12 +82,14 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
         // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
         const collection = current.status === 'FAILED' || current.awaitingCollection === true;
-        won = await this.transition(current, [current.status], 'DELIVERED', now,
+        won = await this.transition(current, [current.status], 'DELIVERED', now, {
           // sentAt too: from now on the department may answer (a feed read sends no attempt).
-          `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
-          { ...served, ...(collection ? { ':true': true } : {}) }, 'REMOVE awaitingCollection',
+          extraSets: `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
+          extraValues: { ...served, ...(collection ? { ':true': true } : {}) },
+          removes: 'REMOVE awaitingCollection',
           // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
-          collection ? 'attribute_not_exists(deliveredAt)' : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)');
+          extraCondition: collection ? 'attribute_not_exists(deliveredAt)' : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
+        });
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
         won = await this.conditionalUpdate(current.id, 'SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now',
@@ -149,20 +152,20 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {
-    return (await this.transition(notification, ['PENDING'], 'FAILED', now, 'lastError = :error', { ':error': error })) !== undefined;
+    return (await this.transition(notification, ['PENDING'], 'FAILED', now, { extraSets: 'lastError = :error', extraValues: { ':error': error } })) !== undefined;
   }
 
   async markExpired(notification: NotificationRecord, now: Date): Promise<boolean> {
     return (await this.transition(notification, ['DELIVERED'], 'EXPIRED', now)) !== undefined;
   }
 
-  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date) {
+  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date) {
     const sets = ['respondedAt = :now'];
     const values: Record<string, unknown> = { ':true': true };
     if (answer.departmentReference !== undefined) { sets.push('departmentReference = :departmentReference'); values[':departmentReference'] = answer.departmentReference; }
     if (answer.reason !== undefined) { sets.push('reason = :reason'); values[':reason'] = answer.reason; }
-    const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now, sets.join(', '), values,
-      '', 'confirmationRequired = :true AND attribute_exists(sentAt)');
+    const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now,
+      { extraSets: sets.join(', '), extraValues: values, extraCondition: 'confirmationRequired = :true AND attribute_exists(sentAt)' });
     if (updated) return { recorded: true, notification: updated };
     return { recorded: false, notification: await this.get(notification.id) };
   }
@@ -173,7 +176,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined> {
     return this.transition(notification, ['FAILED'], 'PENDING', now,
-      'redeliveries = if_not_exists(redeliveries, :zero) + :one', { ':zero': 0, ':one': 1 }, 'REMOVE firstAttemptAt');
+      { extraSets: 'redeliveries = if_not_exists(redeliveries, :zero) + :one', extraValues: { ':zero': 0, ':one': 1 }, removes: 'REMOVE firstAttemptAt' });
   }
 
   async eraseAnswerText(id: string, now: Date): Promise<void> {
@@ -222,7 +225,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   /** Moves the status (and the listing keys) on, only from one of `from`; undefined when the condition fails. */
   private async transition(
     notification: NotificationRecord, from: NotificationStatus[], to: NotificationStatus, now: Date,
-    extraSets = '', extraValues: Record<string, unknown> = {}, removes = '', extraCondition = '',
+    { extraSets = '', extraValues = {}, removes = '', extraCondition = '' }: TransitionExtras = {},
   ): Promise<NotificationRecord | undefined> {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     const condition = `(${from.map((_, i) => `#status = :from${i}`).join(' OR ')})${extraCondition ? ` AND ${extraCondition}` : ''}`;
@@ -242,6 +245,15 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       throw error;
     }
   }
+}
+
+/** What a status change writes besides the status: more SETs (with their values), a REMOVE clause, a further condition. */
+interface TransitionExtras {
+  readonly extraSets?: string;
+  readonly extraValues?: Record<string, unknown>;
+  /** A whole clause, `REMOVE a, b`. */
+  readonly removes?: string;
+  readonly extraCondition?: string;
 }
 
 const FEED_START = Buffer.from('0000-00-00T00:00:00.000Z#start').toString('base64url');

@@ -1,6 +1,7 @@
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
-import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
+import type { DepartmentAnswerBody } from '../../domain/department-answer';
+import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { conditionFailure, positionCursor, storedCopy } from './stored-copy';
 
@@ -107,7 +108,7 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     return this.transition(notification.id, ['PENDING'], 'FAILED', now, (n) => { n.lastError = error; }) !== undefined;
   }
 
-  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswer, now: Date) {
+  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date) {
     const updated = this.transition(notification.id, ['PENDING', 'DELIVERED'], answer.outcome, now, (n) => {
       n.respondedAt = now.toISOString();
       if (answer.departmentReference !== undefined) n.departmentReference = answer.departmentReference;
