@@ -143,9 +143,10 @@ export const FUNCTIONS = {
     description: 'Departments collect their notifications from their feed',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
     access: [
-      // The department (its API key), the notifications it serves and marks delivered, their
-      // submissions (the data, reopened when a FAILED one is collected) and the audit trail there.
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      // The department (its API key), the notifications it serves and marks delivered (the trail's
+      // DELIVERED entry is written with that) and their submissions (the data, reopened when a
+      // FAILED one is collected).
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
       { on: 'feedIndex', actions: ['dynamodb:Query'], partitions: [feed] },
       // A notification collected when no workflow was working on it: a run awaits its answer.
       { on: 'stateMachine', actions: ['states:StartExecution'] },

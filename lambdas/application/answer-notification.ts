@@ -1,6 +1,5 @@
 import { isNotificationId } from '../domain/identifiers';
 import { evaluateDepartmentAnswer } from '../domain/notification-status';
-import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentAnswerBody } from '../domain/department-answer';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../store/records';
@@ -16,7 +15,7 @@ export type AnswerOutcome =
  * answer on again, in case the first hand-over to the workflow was lost.
  */
 export async function answerNotification(
-  deps: { notifications: NotificationRepository; audit: AuditTrail; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
+  deps: { notifications: NotificationRepository; resumeWorkflow: (token: string, output: unknown) => Promise<void>; now: () => Date },
   departmentId: string,
   notificationId: string,
   answer: DepartmentAnswerBody,
@@ -36,24 +35,25 @@ export async function answerNotification(
       if (notification.taskToken) await deps.resumeWorkflow(notification.taskToken, { outcome: notification.status });
       return { kind: 'repeated', notification };
     }
-    const result = await deps.notifications.recordAnswer(notification, answer, deps.now());
+    const now = deps.now();
+    // The trail's entry is written with the answer, in the same conditional write.
+    const result = await deps.notifications.recordAnswer(notification, answer, now, [{
+      submissionId: notification.submissionId,
+      key: `${notification.id}#ANSWER`,
+      at: now.toISOString(),
+      type: answer.outcome,
+      actor: `department:${departmentId}`,
+      departmentId,
+      notificationId: notification.id,
+      departmentReference: answer.departmentReference,
+      reason: answer.reason,
+    }]);
     if (!result.notification) return { kind: 'not-found' };
     if (!result.recorded) {
       notification = result.notification; // Someone else's write won: judge again against it.
       continue;
     }
     const recorded = result.notification;
-    await deps.audit.record({
-      submissionId: recorded.submissionId,
-      key: `${recorded.id}#ANSWER`,
-      at: recorded.respondedAt!,
-      type: answer.outcome,
-      actor: `department:${departmentId}`,
-      departmentId,
-      notificationId: recorded.id,
-      departmentReference: answer.departmentReference,
-      reason: answer.reason,
-    });
     if (recorded.taskToken) await deps.resumeWorkflow(recorded.taskToken, { outcome: answer.outcome });
     return { kind: 'recorded', notification: recorded };
   }

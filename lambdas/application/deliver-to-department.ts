@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../domain/audit-event';
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-schedule';
 import { isActiveDepartment } from '../domain/department-configuration';
@@ -115,7 +116,8 @@ export async function deliverToDepartment(
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
   const result = await deps.send(department.webhookUrl, body, notificationId, secrets, now, policy);
   const verdict = judgeAttempt(result, deps.now());
-  await deps.audit.record({
+  // The attempt's entry goes with the write that records its outcome (no write of its own).
+  const sent: AuditEvent = {
     submissionId,
     key: `${notificationId}#SENT#${started.attempts}`,
     at: now.toISOString(),
@@ -127,7 +129,7 @@ export async function deliverToDepartment(
     attempt: started.attempts,
     fields: subject.kind === 'withdrawal' ? [] : fieldsToServe(notification.entitledFields, department.fields),
     outcome: verdict.kind === 'delivered' ? 'delivered' : verdict.error,
-  });
+  };
   // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.
   const healthAfter = verdict.kind === 'retry' ? await recordEndpointFailure(deps, department, verdict.error) : undefined;
   if (verdict.kind !== 'retry' && result.kind === 'response' && verdict.kind !== 'gone' && (health.status === 'failing' || health.consecutiveFailures > 0)) {
@@ -136,7 +138,7 @@ export async function deliverToDepartment(
 
   switch (verdict.kind) {
     case 'delivered': {
-      const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now());
+      const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now(), undefined, [sent]);
       // An answer given inside the department's webhook handler has already settled it.
       return delivered.status === 'DELIVERED' && delivered.confirmationRequired ? { next: 'AWAIT', tokenKept: taskToken !== undefined } : { next: 'DONE' };
     }
@@ -147,10 +149,10 @@ export async function deliverToDepartment(
         key: `endpoint.disabled#${department.id}#${notificationId}#${started.attempts}`,
         at: at.toISOString(), type: 'endpoint.disabled', department: department.id, notificationId, detail: verdict.error,
       });
-      return fail(deps, started, verdict.error);
+      return fail(deps, started, verdict.error, sent);
     }
     case 'failed':
-      return fail(deps, started, verdict.error);
+      return fail(deps, started, verdict.error, sent);
     case 'retry': {
       const plan = planNextAttempt({
         failedAttempts: started.attempts,
@@ -160,8 +162,8 @@ export async function deliverToDepartment(
         random: deps.random,
         retryAfterSeconds: verdict.retryAfterSeconds,
       });
-      if (!plan.retry) return fail(deps, started, `${verdict.error}; gave up after ${started.attempts} attempts`);
-      await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now());
+      if (!plan.retry) return fail(deps, started, `${verdict.error}; gave up after ${started.attempts} attempts`, sent);
+      await deps.notifications.recordAttemptError(notificationId, verdict.error, deps.now(), [sent]);
       // The endpoint is in trouble: wait no longer than its next probe, at a time this step names.
       const cap = healthAfter && latestRetryWhileFailing(healthAfter, deps.now(), deps.settings.timeScale, deps.random);
       if (cap) return { next: 'RETRY', retryAt: (cap < plan.retryAt ? cap : plan.retryAt).toISOString() };
@@ -227,19 +229,22 @@ async function recordEndpointSuccess(deps: DeliveryDependencies, department: Dep
   }
 }
 
-async function fail(deps: DeliveryDependencies, notification: NotificationRecord, error: string): Promise<DeliveryStep> {
+/** PENDING -> FAILED with its trail entry (and the attempt's, `sent`) in the same write; `sent` alone if it had moved on. */
+async function fail(deps: DeliveryDependencies, notification: NotificationRecord, error: string, sent?: AuditEvent): Promise<DeliveryStep> {
   const at = deps.now();
-  if (await deps.notifications.markFailed(notification, error, at)) {
-    await deps.audit.record({
-      submissionId: notification.submissionId,
-      key: `${notification.id}#FAILED#${notification.redeliveries ?? 0}`,
-      at: at.toISOString(),
-      type: 'FAILED',
-      actor: 'service',
-      departmentId: notification.departmentId,
-      notificationId: notification.id,
-      detail: error,
-    });
+  const failed: AuditEvent = {
+    submissionId: notification.submissionId,
+    key: `${notification.id}#FAILED#${notification.redeliveries ?? 0}`,
+    at: at.toISOString(),
+    type: 'FAILED',
+    actor: 'service',
+    departmentId: notification.departmentId,
+    notificationId: notification.id,
+    detail: error,
+  };
+  if (!await deps.notifications.markFailed(notification, error, at, sent ? [sent, failed] : [failed])) {
+    if (sent) await deps.audit.record(sent);
+  } else {
     await deps.operatorEvents.record({
       key: `notification.failed#${notification.id}#${notification.redeliveries ?? 0}`,
       at: at.toISOString(), type: 'notification.failed', department: notification.departmentId, notificationId: notification.id, detail: error,

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../domain/audit-event';
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { EntitleableField } from '../domain/entitlement';
 import type { AuditTrail } from '../store/audit-trail';
@@ -7,7 +8,8 @@ import type { NotificationRecord } from '../store/records';
 /**
  * The data has been served to the department, by a push answered 2xx or by its feed. The first
  * time (one conditional write decides between channels racing) the notification becomes
- * DELIVERED and the trail records the channel.
+ * DELIVERED and the trail records the channel, in that same write. `alsoRecord` (the attempt's
+ * SENT entry) goes with it; when this call did not make the delivery, it is recorded on its own.
  */
 export async function recordDelivered(
   deps: { notifications: NotificationRepository; audit: AuditTrail },
@@ -16,21 +18,21 @@ export async function recordDelivered(
   now: Date,
   /** What left with a feed read (a push's SENT entry already names its fields). */
   fields?: readonly EntitleableField[],
+  alsoRecord: readonly AuditEvent[] = [],
 ): Promise<{ notification: NotificationRecord; first: boolean }> {
-  const result = await deps.notifications.markDelivered(notification, now, channel);
-  if (result.first) {
-    await deps.audit.record({
-      submissionId: notification.submissionId,
-      key: `${notification.id}#DELIVERED`,
-      at: result.notification.deliveredAt ?? now.toISOString(),
-      type: 'DELIVERED',
-      actor: 'service',
-      departmentId: notification.departmentId,
-      notificationId: notification.id,
-      ...(notification.kind ? { kind: notification.kind } : {}),
-      channel,
-      ...(fields ? { fields } : {}),
-    });
-  }
+  const delivered: AuditEvent = {
+    submissionId: notification.submissionId,
+    key: `${notification.id}#DELIVERED`,
+    at: now.toISOString(),
+    type: 'DELIVERED',
+    actor: 'service',
+    departmentId: notification.departmentId,
+    notificationId: notification.id,
+    ...(notification.kind ? { kind: notification.kind } : {}),
+    channel,
+    ...(fields ? { fields } : {}),
+  };
+  const result = await deps.notifications.markDelivered(notification, now, channel, [...alsoRecord, delivered]);
+  if (!result.first) for (const entry of alsoRecord) await deps.audit.record(entry);
   return result;
 }

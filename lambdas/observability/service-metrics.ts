@@ -62,13 +62,13 @@ export const serviceMetrics = new ServiceMetrics();
  */
 export function countingOutcomes(notifications: NotificationRepository, metrics: ServiceMetrics = serviceMetrics): NotificationRepository {
   const counted: Partial<NotificationRepository> = {
-    async markDelivered(notification, now, channel) {
-      const delivered = await notifications.markDelivered(notification, now, channel);
+    async markDelivered(notification, now, channel, trail) {
+      const delivered = await notifications.markDelivered(notification, now, channel, trail);
       if (delivered.first) metrics.delivered(notification.departmentId);
       return delivered;
     },
-    async markFailed(notification, error, now) {
-      const changed = await notifications.markFailed(notification, error, now);
+    async markFailed(notification, error, now, trail) {
+      const changed = await notifications.markFailed(notification, error, now, trail);
       if (changed) metrics.failed(notification.departmentId);
       return changed;
     },

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../domain/audit-event';
 import type { DepartmentAnswerBody } from '../domain/department-answer';
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
@@ -25,7 +26,9 @@ export class InvalidCursorError extends Error {
 /**
  * Notifications. Writes that change a status take the notification as last read, since the
  * department's listing is keyed by department and status; each is conditional on the status it
- * changes from, so racing writers leave exactly one outcome.
+ * changes from, so racing writers leave exactly one outcome. A write that takes `trail` records
+ * those audit entries of the submission's trail in the same write, only if the write is made (each
+ * once by its key): AuditTrail.list shows them with the submission's other entries.
  */
 export interface NotificationRepository {
   get(id: string): Promise<NotificationRecord | undefined>;
@@ -41,14 +44,14 @@ export interface NotificationRepository {
    */
   recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined>;
   /** Records why an attempt failed, without changing the status. */
-  recordAttemptError(id: string, error: string, now: Date): Promise<void>;
+  recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void>;
   /**
    * The first time the data is served, by either channel: PENDING (or, from the feed, FAILED) ->
    * DELIVERED; an answer already recorded is kept, only `deliveredAt` is set. One conditional
    * write on `deliveredAt` decides, so a push and a feed read racing make one delivery: `first`
    * says whether this call made it.
    */
-  markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }>;
+  markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }>;
   /**
    * A pull department's notification is left PENDING for its feed (no workflow waits on it). False
    * when it is no longer PENDING (a feed read delivered it first, or it was withdrawn).
@@ -61,9 +64,9 @@ export interface NotificationRepository {
   /** PENDING -> WITHDRAWN (the citizen withdrew it before delivery); false when it had already moved on. */
   markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean>;
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
-  markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean>;
+  markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */
-  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
+  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
   /** Keeps the workflow's task token (a run that finds the notification already delivered); returns the notification as it now is. */
   storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord>;
   /** DELIVERED -> EXPIRED; returns false when an answer arrived first. */
@@ -72,7 +75,8 @@ export interface NotificationRepository {
   reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined>;
   /**
    * Erases the department's free text about the citizen (`departmentReference`, `reason`) with
-   * their personal data; the status and dates stay. Nothing to erase (or no such notification): no change.
+   * their personal data; the status and dates stay (its answer's audit entry keeps its text until
+   * AuditTrail.eraseFreeText). Nothing to erase (or no such notification): no change.
    */
   eraseAnswerText(id: string, now: Date): Promise<void>;
   /** A department's notifications in one status, oldest first. */

@@ -1,3 +1,4 @@
+import { answerNotification } from '../../lambdas/application/answer-notification';
 import { correctSubmission } from '../../lambdas/application/correct-submission';
 import { eraseDuePersonalData, erasePersonalData } from '../../lambdas/application/erase-personal-data';
 import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
@@ -13,8 +14,9 @@ describe('erasing personal data (in memory)', () => {
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']), 'report-fingerprint');
     const [dvla] = notifications;
     await s.deliverByPush(dvla.id);
-    await s.notifications.recordAnswer((await s.notifications.get(dvla.id))!, { outcome: 'CONFIRMED', departmentReference: 'DVLA-123 Ada' }, s.now());
-    await s.audit.record({ submissionId: submission.id, key: `${dvla.id}#CONFIRMED`, at: s.now().toISOString(), type: 'CONFIRMED', actor: 'department:dvla', departmentReference: 'DVLA-123 Ada' });
+    // The answer's trail entry is held with the notification (written with the answer itself).
+    await answerNotification({ ...s.deps, resumeWorkflow: async () => undefined }, 'dvla', dvla.id, { outcome: 'CONFIRMED', departmentReference: 'DVLA-123 Ada' });
+    expect((await s.audit.list(submission.id)).find((e) => e.type === 'CONFIRMED')).toMatchObject({ departmentReference: 'DVLA-123 Ada', actor: 'department:dvla' });
     await correctSubmission(s.deps, 'citizen-1', submission.id, 'fix', { movedOn: '2026-11-19' }, 'correction-fingerprint');
     await withdrawSubmission(s.deps, 'citizen-1', submission.id, 'I made it up');
     const forgotten: string[] = [];

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { traced } from '../../observability/tracer';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -42,6 +42,21 @@ export async function putIfAbsent(tableName: string, item: Key & Record<string, 
     if (isConditionFailure(error)) return 'exists';
     throw error;
   }
+}
+
+/** The items of these keys (any number: 100 a request), read consistently, unprocessed keys asked again with backoff. */
+export async function batchGetAll(tableName: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += 100) {
+    let pending: Key[] | undefined = keys.slice(start, start + 100);
+    for (let round = 0; pending && pending.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      const result = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined;
+    }
+  }
+  return items;
 }
 
 /** Every item a query matches, page after page (DynamoDB answers at most 1 MB a request). */

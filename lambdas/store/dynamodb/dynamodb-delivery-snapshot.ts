@@ -1,9 +1,9 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliverySnapshot, DeliverySnapshotReader } from '../delivery-snapshot';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from '../records';
+import type { DepartmentRecord, PersonalDataRecord, SubmissionRecord } from '../records';
 import { departmentKey } from './dynamodb-department-repository';
 import { endpointKey, healthOf, type EndpointItem } from './dynamodb-endpoint-repository';
-import { notificationKey } from './dynamodb-notification-repository';
+import { notificationFromItem, notificationKey } from './dynamodb-notification-repository';
 import { personalDataKey, submissionKey } from './dynamodb-submission-repository';
 import { documentClient, withoutKeys } from './document-client';
 
@@ -33,7 +33,7 @@ export class DynamoDbDeliverySnapshotReader implements DeliverySnapshotReader {
     }
     const record = <T>(k: Key) => { const item = found.get(id(k)); return item ? withoutKeys<T>(item) : undefined; };
     return {
-      notification: record<NotificationRecord>(keys.notification),
+      notification: found.has(id(keys.notification)) ? notificationFromItem(found.get(id(keys.notification))!) : undefined,
       submission: record<SubmissionRecord>(keys.submission),
       personalData: record<PersonalDataRecord>(keys.personalData),
       department: record<DepartmentRecord>(keys.department),

@@ -1,11 +1,12 @@
 import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
+import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
-import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 
 const BATCH_GET_LIMIT = 100;
 export const notificationKey = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
@@ -23,11 +24,28 @@ const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'create
   ':gsi1sk': `${n.createdAt}#${n.id}`,
 });
 
+/** The notification an item holds: without its keys and without the audit entries it carries (DynamoDbAuditTrail reads those). */
+export function notificationFromItem(item: Record<string, unknown>): NotificationRecord {
+  const record = withoutKeys<Record<string, unknown>>(item);
+  for (const name of Object.keys(record)) if (name.startsWith(TRAIL_ATTRIBUTE_PREFIX)) delete record[name];
+  return record as unknown as NotificationRecord;
+}
+
+/** SET clauses that add audit entries to the item once each (a repeated write leaves the first). */
+function trailClause(entries: readonly AuditEvent[] = []) {
+  return {
+    sets: entries.map((_, i) => `#trail${i} = if_not_exists(#trail${i}, :trail${i})`).join(', '),
+    names: Object.fromEntries(entries.map((entry, i) => [`#trail${i}`, `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}`])),
+    values: Object.fromEntries(entries.map((entry, i) => [`:trail${i}`, entry])),
+  };
+}
+
 export class DynamoDbNotificationRepository implements NotificationRepository {
   constructor(private readonly tableName: string) {}
 
-  get(id: string): Promise<NotificationRecord | undefined> {
-    return getRecord<NotificationRecord>(this.tableName, key(id));
+  async get(id: string): Promise<NotificationRecord | undefined> {
+    const item = await getRecord<Record<string, unknown>>(this.tableName, key(id));
+    return item ? notificationFromItem(item) : undefined;
   }
 
   async getMany(ids: readonly string[]): Promise<NotificationRecord[]> {
@@ -40,7 +58,7 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
           RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
         }));
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = withoutKeys<NotificationRecord>(item);
+          const record = notificationFromItem(item);
           found.set(record.id, record);
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
@@ -70,11 +88,14 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, { extraCondition: 'attribute_not_exists(deliveredAt)' })) !== undefined;
   }
 
-  async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
-    await this.update(id, 'SET lastError = :error, updatedAt = :now', { ':error': error, ':now': now.toISOString() });
+  async recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void> {
+    const entries = trailClause(trail);
+    await this.update(id, `SET lastError = :error, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
+      { ':error': error, ':now': now.toISOString(), ...entries.values }, undefined, entries.names);
   }
 
-  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }> {
+  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }> {
+    const entries = trailClause(trail);
     let current: NotificationRecord | undefined = notification;
     for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
       const served = { ':channel': channel };
@@ -89,11 +110,12 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
           removes: 'REMOVE awaitingCollection',
           // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
           extraCondition: collection ? 'attribute_not_exists(deliveredAt)' : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
+          trail,
         });
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
-        won = await this.conditionalUpdate(current.id, 'SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now',
-          '#status = :status AND attribute_not_exists(deliveredAt)', { ':now': now.toISOString(), ':status': current.status, ...served });
+        won = await this.conditionalUpdate(current.id, `SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
+          '#status = :status AND attribute_not_exists(deliveredAt)', { ':now': now.toISOString(), ':status': current.status, ...served, ...entries.values }, entries.names);
       } else {
         break; // Expired, or no longer to be delivered: nothing to record.
       }
@@ -126,46 +148,49 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     const items = result.Items ?? [];
     const last = items.at(-1);
     return {
-      items: items.map((item) => withoutKeys<NotificationRecord>(item)),
+      items: items.map((item) => notificationFromItem(item)),
       // From the start with nothing yet: a cursor for the very beginning, so `next` is always one.
       next: last ? Buffer.from(String(last.gsi2sk)).toString('base64url') : page.after ?? FEED_START,
     };
   }
 
   /** An update on a condition; undefined when the condition fails. */
-  private async conditionalUpdate(id: string, expression: string, condition: string, values: Record<string, unknown>): Promise<NotificationRecord | undefined> {
+  private async conditionalUpdate(
+    id: string, expression: string, condition: string, values: Record<string, unknown>, names: Record<string, string> = {},
+  ): Promise<NotificationRecord | undefined> {
+    const allNames = { ...(condition.includes('#status') ? { '#status': 'status' } : {}), ...names };
     try {
       const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(id),
         UpdateExpression: expression,
         ConditionExpression: condition,
-        ExpressionAttributeNames: condition.includes('#status') ? { '#status': 'status' } : undefined,
+        ExpressionAttributeNames: Object.keys(allNames).length > 0 ? allNames : undefined,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }));
-      return withoutKeys<NotificationRecord>(Attributes!);
+      return notificationFromItem(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
 
-  async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {
-    return (await this.transition(notification, ['PENDING'], 'FAILED', now, { extraSets: 'lastError = :error', extraValues: { ':error': error } })) !== undefined;
+  async markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean> {
+    return (await this.transition(notification, ['PENDING'], 'FAILED', now, { extraSets: 'lastError = :error', extraValues: { ':error': error }, trail })) !== undefined;
   }
 
   async markExpired(notification: NotificationRecord, now: Date): Promise<boolean> {
     return (await this.transition(notification, ['DELIVERED'], 'EXPIRED', now)) !== undefined;
   }
 
-  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date) {
+  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]) {
     const sets = ['respondedAt = :now'];
     const values: Record<string, unknown> = { ':true': true };
     if (answer.departmentReference !== undefined) { sets.push('departmentReference = :departmentReference'); values[':departmentReference'] = answer.departmentReference; }
     if (answer.reason !== undefined) { sets.push('reason = :reason'); values[':reason'] = answer.reason; }
     const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now,
-      { extraSets: sets.join(', '), extraValues: values, extraCondition: 'confirmationRequired = :true AND attribute_exists(sentAt)' });
+      { extraSets: sets.join(', '), extraValues: values, extraCondition: 'confirmationRequired = :true AND attribute_exists(sentAt)', trail });
     if (updated) return { recorded: true, notification: updated };
     return { recorded: false, notification: await this.get(notification.id) };
   }
@@ -204,42 +229,47 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, `DEPARTMENT#${departmentId}#${status}`) : undefined,
     }));
     return {
-      items: (result.Items ?? []).map((item) => withoutKeys<NotificationRecord>(item)),
+      items: (result.Items ?? []).map((item) => notificationFromItem(item)),
       nextCursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
     };
   }
 
-  private async update(id: string, expression: string, values: Record<string, unknown>, condition = 'attribute_exists(pk)'): Promise<NotificationRecord> {
+  private async update(
+    id: string, expression: string, values: Record<string, unknown>, condition = 'attribute_exists(pk)', names: Record<string, string> = {},
+  ): Promise<NotificationRecord> {
+    const allNames = { ...(condition.includes('#status') ? { '#status': 'status' } : {}), ...names };
     const { Attributes } = await documentClient().send(new UpdateCommand({
       TableName: this.tableName,
       Key: key(id),
       UpdateExpression: expression,
       ConditionExpression: condition,
-      ...(condition.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ...(Object.keys(allNames).length > 0 ? { ExpressionAttributeNames: allNames } : {}),
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
     }));
-    return withoutKeys<NotificationRecord>(Attributes!);
+    return notificationFromItem(Attributes!);
   }
 
   /** Moves the status (and the listing keys) on, only from one of `from`; undefined when the condition fails. */
   private async transition(
     notification: NotificationRecord, from: NotificationStatus[], to: NotificationStatus, now: Date,
-    { extraSets = '', extraValues = {}, removes = '', extraCondition = '' }: TransitionExtras = {},
+    { extraSets = '', extraValues = {}, removes = '', extraCondition = '', trail }: TransitionExtras = {},
   ): Promise<NotificationRecord | undefined> {
+    const entries = trailClause(trail);
+    const sets = [extraSets, entries.sets].filter(Boolean).join(', ');
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     const condition = `(${from.map((_, i) => `#status = :from${i}`).join(' OR ')})${extraCondition ? ` AND ${extraCondition}` : ''}`;
     try {
       const { Attributes } = await documentClient().send(new UpdateCommand({
         TableName: this.tableName,
         Key: key(notification.id),
-        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${extraSets ? `, ${extraSets}` : ''} ${removes}`,
+        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${sets ? `, ${sets}` : ''} ${removes}`,
         ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ...listingKeys(notification, to), ...fromValues, ...extraValues },
+        ExpressionAttributeNames: { '#status': 'status', ...entries.names },
+        ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ...listingKeys(notification, to), ...fromValues, ...extraValues, ...entries.values },
         ReturnValues: 'ALL_NEW',
       }));
-      return withoutKeys<NotificationRecord>(Attributes!);
+      return notificationFromItem(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -254,6 +284,8 @@ interface TransitionExtras {
   /** A whole clause, `REMOVE a, b`. */
   readonly removes?: string;
   readonly extraCondition?: string;
+  /** Audit entries written by this change, only if it is made. */
+  readonly trail?: readonly AuditEvent[];
 }
 
 const FEED_START = Buffer.from('0000-00-00T00:00:00.000Z#start').toString('base64url');

@@ -22,3 +22,11 @@ export const PARTITIONS = {
   /** The operator events (one partition: they are rare; lambdas/store/dynamodb/dynamodb-operator-event-log.ts). */
   operatorEvents: 'OPERATOR_EVENTS',
 } as const;
+
+/**
+ * A notification's own audit entries (SENT, DELIVERED, FAILED, its answer) are attributes of the
+ * notification item, named `<prefix><event key>`, written by the same conditional write that
+ * changes the notification (dynalite has no transactions): no write of their own. Top-level
+ * attributes, so that a notification stored before them needs no map to be created first.
+ */
+export const TRAIL_ATTRIBUTE_PREFIX = 'EVENT#';

@@ -2,9 +2,20 @@ import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
 import { storedCopy } from './stored-copy';
 
-/** The audit trail in memory: one entry per submission and key, as the table's key makes it. */
+/** Where the notifications' own audit entries are (the in-memory notification repository). */
+export interface NotificationTrails {
+  trailOf(submissionId: string): AuditEvent[];
+  eraseTrailText(submissionId: string): void;
+}
+
+/**
+ * The audit trail in memory: one entry per submission and key, as the table's key makes it, with
+ * the entries the submission's notifications hold (written with their own changes).
+ */
 export class InMemoryAuditTrail implements AuditTrail {
   private readonly events = new Map<string, Map<string, AuditEvent>>();
+
+  constructor(private readonly notificationTrails?: NotificationTrails) {}
 
   async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
     const trail = this.events.get(event.submissionId) ?? new Map<string, AuditEvent>();
@@ -15,10 +26,11 @@ export class InMemoryAuditTrail implements AuditTrail {
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
-    return chronological([...(this.events.get(submissionId)?.values() ?? [])].map(storedCopy));
+    return chronological([...(this.events.get(submissionId)?.values() ?? []), ...(this.notificationTrails?.trailOf(submissionId) ?? [])].map(storedCopy));
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {
+    this.notificationTrails?.eraseTrailText(submissionId);
     const trail = this.events.get(submissionId);
     for (const [key, event] of trail ?? []) {
       const { departmentReference: _reference, reason: _reason, ...kept } = event;

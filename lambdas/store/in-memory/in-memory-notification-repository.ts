@@ -1,5 +1,6 @@
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
+import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../records';
@@ -19,6 +20,8 @@ const byPosition = (a: NotificationRecord, b: NotificationRecord) => (positionOf
  */
 export class InMemoryNotificationRepository implements NotificationRepository {
   private readonly records = new Map<string, NotificationRecord>();
+  /** Audit entries held with each notification, by notification id and entry key. */
+  private readonly trails = new Map<string, Map<string, AuditEvent>>();
 
   async get(id: string): Promise<NotificationRecord | undefined> {
     const record = this.records.get(id);
@@ -43,11 +46,35 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     });
   }
 
-  async recordAttemptError(id: string, error: string, now: Date): Promise<void> {
+  async recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void> {
     this.update(id, (n) => Object.assign(n, { lastError: error, updatedAt: now.toISOString() }));
+    this.addToTrail(id, trail);
   }
 
-  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel): Promise<{ notification: NotificationRecord; first: boolean }> {
+  /** The audit entries the submission's notifications hold (what DynamoDB keeps on each notification item). */
+  trailOf(submissionId: string): AuditEvent[] {
+    return [...this.trails.values()].flatMap((entries) => [...entries.values()]).filter((e) => e.submissionId === submissionId).map(storedCopy);
+  }
+
+  /** Erases the departments' free text from the entries the submission's notifications hold. */
+  eraseTrailText(submissionId: string): void {
+    for (const entries of this.trails.values()) {
+      for (const [key, entry] of entries) {
+        if (entry.submissionId !== submissionId) continue;
+        const { departmentReference: _reference, reason: _reason, ...kept } = entry;
+        entries.set(key, kept);
+      }
+    }
+  }
+
+  /** Each entry once by its key, as the DynamoDB adapter's `if_not_exists` keeps it. */
+  private addToTrail(id: string, trail: readonly AuditEvent[] = []): void {
+    const entries = this.trails.get(id) ?? new Map<string, AuditEvent>();
+    this.trails.set(id, entries);
+    for (const entry of trail) if (!entries.has(entry.key)) entries.set(entry.key, storedCopy(entry));
+  }
+
+  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }> {
     let current: NotificationRecord | undefined = notification;
     for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
       let won: NotificationRecord | undefined;
@@ -71,7 +98,10 @@ export class InMemoryNotificationRepository implements NotificationRepository {
       } else {
         break; // Expired, or no longer to be delivered: nothing to record.
       }
-      if (won) return { notification: won, first: true };
+      if (won) {
+        this.addToTrail(won.id, trail);
+        return { notification: won, first: true };
+      }
       current = await this.get(current.id);
     }
     return { notification: current ?? notification, first: false };
@@ -104,17 +134,22 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     return this.transition(notification.id, ['PENDING'], 'WITHDRAWN', now, () => undefined, (n) => n.deliveredAt === undefined) !== undefined;
   }
 
-  async markFailed(notification: NotificationRecord, error: string, now: Date): Promise<boolean> {
-    return this.transition(notification.id, ['PENDING'], 'FAILED', now, (n) => { n.lastError = error; }) !== undefined;
+  async markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean> {
+    const failed = this.transition(notification.id, ['PENDING'], 'FAILED', now, (n) => { n.lastError = error; });
+    if (failed) this.addToTrail(failed.id, trail);
+    return failed !== undefined;
   }
 
-  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date) {
+  async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]) {
     const updated = this.transition(notification.id, ['PENDING', 'DELIVERED'], answer.outcome, now, (n) => {
       n.respondedAt = now.toISOString();
       if (answer.departmentReference !== undefined) n.departmentReference = answer.departmentReference;
       if (answer.reason !== undefined) n.reason = answer.reason;
     }, (n) => n.confirmationRequired === true && n.sentAt !== undefined);
-    if (updated) return { recorded: true, notification: updated };
+    if (updated) {
+      this.addToTrail(updated.id, trail);
+      return { recorded: true, notification: updated };
+    }
     return { recorded: false, notification: await this.get(notification.id) };
   }
 

@@ -11,11 +11,12 @@ import { InMemoryWebSessionRepository } from './in-memory-web-session-repository
 
 /** Every repository the service uses, in memory and empty: what use-case unit tests run on. */
 export function inMemoryRepositories() {
+  const notifications = new InMemoryNotificationRepository();
   return {
     departments: new InMemoryDepartmentRepository(),
     submissions: new InMemorySubmissionRepository(),
-    notifications: new InMemoryNotificationRepository(),
-    audit: new InMemoryAuditTrail(),
+    notifications,
+    audit: new InMemoryAuditTrail(notifications),
     journeys: new InMemoryJourneyRepository(),
     endpoints: new InMemoryEndpointRepository(),
     operatorEvents: new InMemoryOperatorEventLog(),
