@@ -134,6 +134,8 @@ export const FUNCTIONS = {
     optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      // An answer reads the key's department and the notification together.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [department, notification] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
     ],

@@ -69,7 +69,7 @@ export function departmentIdOfApiKey(apiKey: string): string | undefined {
  * The department whose API key was presented: one of its keys not yet retired. Every key of a
  * suspended department answers 401 (a department disabled by a 410 may still answer and list).
  */
-export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: DepartmentRepository, now = new Date()): Promise<DepartmentRecord> {
+export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: Pick<DepartmentRepository, 'get'>, now = new Date()): Promise<DepartmentRecord> {
   const refused = unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
   const apiKey = bearerToken(event);
   const departmentId = apiKey && departmentIdOfApiKey(apiKey);

@@ -7,6 +7,8 @@ import { buildNotificationEvent, subjectOf } from '../domain/notification-event'
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
+import { isNotificationId } from '../domain/identifiers';
+import type { AnswerSnapshot } from '../store/answer-snapshot';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
@@ -28,13 +30,22 @@ const listingQuerySchema = z.object({
 });
 
 async function confirm(event: APIGatewayProxyEventV2) {
-  const department = await authenticateDepartment(event, repositories.departments);
+  const notificationId = event.pathParameters?.notificationId ?? '';
+  let read: AnswerSnapshot | undefined;
+  // The key's department and the notification in one read (DynamoDB: one BatchGetItem).
+  const department = await authenticateDepartment(event, {
+    get: async (departmentId) => {
+      if (!repositories.answerSnapshots || !isNotificationId(notificationId)) return repositories.departments.get(departmentId);
+      read = await repositories.answerSnapshots.read({ departmentId, notificationId });
+      return read.department;
+    },
+  });
   const parsed = departmentAnswerSchema.safeParse(readJsonBody(event));
   if (!parsed.success) return problemResponse(422, 'The answer needs correcting.', fieldErrorsFromZod(parsed.error));
 
   const outcome = await answerNotification(
     { ...repositories, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
-    department.id, event.pathParameters?.notificationId ?? '', parsed.data,
+    department.id, notificationId, parsed.data, read,
   );
   switch (outcome.kind) {
     case 'not-found': return problemResponse(404, 'There is no notification with this id for your department.');

@@ -19,9 +19,11 @@ export async function answerNotification(
   departmentId: string,
   notificationId: string,
   answer: DepartmentAnswerBody,
+  /** The notification as already read with the department (one request); read here when absent. */
+  read?: { notification?: NotificationRecord },
 ): Promise<AnswerOutcome> {
   if (!isNotificationId(notificationId)) return { kind: 'not-found' };
-  let notification = await deps.notifications.get(notificationId);
+  let notification = read ? read.notification : await deps.notifications.get(notificationId);
   // Another department's notification is answered exactly like a missing one.
   if (!notification || notification.departmentId !== departmentId) return { kind: 'not-found' };
 

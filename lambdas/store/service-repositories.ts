@@ -1,8 +1,10 @@
 import { serviceSettings } from '../service-settings';
+import type { AnswerSnapshotReader } from './answer-snapshot';
 import type { AuditTrail } from './audit-trail';
 import type { DeliverySnapshotReader } from './delivery-snapshot';
 import type { DepartmentChangeTrail } from './department-change-trail';
 import type { DepartmentRepository } from './department-repository';
+import { DynamoDbAnswerSnapshotReader } from './dynamodb/dynamodb-answer-snapshot';
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDeliverySnapshotReader } from './dynamodb/dynamodb-delivery-snapshot';
@@ -33,6 +35,8 @@ export interface ServiceRepositories {
   readonly webSessions: WebSessionRepository;
   /** A delivery's reads in one request (DynamoDB); without it, the delivery reads item by item. */
   readonly deliverySnapshots?: DeliverySnapshotReader;
+  /** An answer's reads (the department, the notification) in one request (DynamoDB); without it, one by one. */
+  readonly answerSnapshots?: AnswerSnapshotReader;
 }
 
 /** The repositories handlers use, on the service's table. */
@@ -49,5 +53,6 @@ export function serviceRepositories(): ServiceRepositories {
     departmentChanges: new DynamoDbDepartmentChangeTrail(tableName),
     webSessions: new DynamoDbWebSessionRepository(tableName),
     deliverySnapshots: new DynamoDbDeliverySnapshotReader(tableName),
+    answerSnapshots: new DynamoDbAnswerSnapshotReader(tableName),
   };
 }
