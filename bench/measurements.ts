@@ -49,11 +49,21 @@ const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'Tr
  * consumed capacity, which dynalite computes as DynamoDB does from the item sizes; a conditional
  * write that fails consumes one write unit (as DynamoDB charges it).
  */
+const capacityUnits = (consumed: unknown) => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+  .reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+
+/** Items a write request writes (a batch's puts; any other write: one). */
+function itemsWritten(operation: string, raw: string | undefined): number {
+  if (operation !== 'BatchWriteItem' || raw === undefined) return 1;
+  return Object.values<any[]>(JSON.parse(raw).RequestItems ?? {}).flat().length;
+}
+
 /**
- * Write units a request costs in the listing index (`gsi1pk`, projection ALL), which dynalite does
+ * Index entries a request writes in the listing index (`gsi1pk`, projection ALL), which dynalite does
  * not report: 1 to add or drop an item's entry or to change a listed item, 2 to move it to another
- * listing (a notification changing status: its entry is deleted and put). Items under 1 KB; a
- * submission or personal-data item's SET of `gsi1pk` is counted as a first listing.
+ * listing (a notification changing status: its entry is deleted and put); the meter multiplies
+ * them by the write units the table's write cost (the entry is as large as the item). A submission
+ * or personal-data item's SET of `gsi1pk` is counted as a first listing.
  */
 export function indexWriteUnits(operation: string, request: any): number {
   const listed = (item: any) => (item?.gsi1pk ? 1 : 0);
@@ -105,7 +115,9 @@ export class DynamoDbMeter {
         try {
           const result: any = await next(args);
           if (counted) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
-          if (counted) this.indexWriteUnits += indexUnits;
+          // Projection ALL: an index entry is the item itself, so each entry written costs what the
+          // table's write of it cost (1 unit per KB; items holding their audit entries pass 1 KB).
+          if (counted) this.indexWriteUnits += indexUnits * Math.max(1, capacityUnits(result?.output?.ConsumedCapacity) / Math.max(1, itemsWritten(operation, raw)));
           if (counted && (isWrite || isRead)) this.count(operation);
           return result;
         } catch (error) {
@@ -124,8 +136,7 @@ export class DynamoDbMeter {
   }
 
   private record(isWrite: boolean, isRead: boolean, consumed: unknown): void {
-    const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
-      .reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+    const units = capacityUnits(consumed);
     if (isWrite) {
       this.writes += 1;
       this.writeUnits += units;
