@@ -208,7 +208,8 @@ export const FUNCTIONS = {
     access: [
       // The department's partition holds its endpoint health and send-rate window (`ENDPOINT`) too.
       // BatchGetItem: a delivery's notification, submission, personal data, department and endpoint in one request.
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
+      // Its audit entries are written with the notification's own writes (UpdateItem): it puts no item there.
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
       // Changes of endpoint health and FAILED notifications, for operators: only ever added.
       { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
       // Its own task: resumed when there is nothing to wait for, failed with a delivery to retry.

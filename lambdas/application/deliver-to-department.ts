@@ -6,7 +6,6 @@ import { crossesFailingThreshold, holdUntil, latestRetryWhileFailing, PROBE_INTE
 import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
-import type { AuditTrail } from '../store/audit-trail';
 import type { DeliverySnapshot, DeliverySnapshotReader } from '../store/delivery-snapshot';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { EndpointRepository } from '../store/endpoint-repository';
@@ -37,7 +36,6 @@ export interface DeliveryDependencies {
   readonly notifications: NotificationRepository;
   readonly endpoints: EndpointRepository;
   readonly operatorEvents: OperatorEventLog;
-  readonly audit: AuditTrail;
   /** Reads a delivery's items in one request when the department is known beforehand. */
   readonly deliverySnapshots?: DeliverySnapshotReader;
   readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
@@ -243,7 +241,7 @@ async function fail(deps: DeliveryDependencies, notification: NotificationRecord
     detail: error,
   };
   if (!await deps.notifications.markFailed(notification, error, at, sent ? [sent, failed] : [failed])) {
-    if (sent) await deps.audit.record(sent);
+    if (sent) await deps.notifications.recordTrail(notification.id, [sent]);
   } else {
     await deps.operatorEvents.record({
       key: `notification.failed#${notification.id}#${notification.redeliveries ?? 0}`,

@@ -12,7 +12,7 @@ export interface FeedItem extends Record<string, unknown> {
   readonly status: NotificationStatus;
 }
 
-export interface FeedDependencies extends Pick<ServiceRepositories, 'notifications' | 'submissions' | 'audit'> {
+export interface FeedDependencies extends Pick<ServiceRepositories, 'notifications' | 'submissions'> {
   /** Starts the run that awaits the answer to a notification no workflow was working on. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
   readonly publicBaseUrl: string;

@@ -1,7 +1,6 @@
 import type { AuditEvent } from '../domain/audit-event';
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { EntitleableField } from '../domain/entitlement';
-import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../store/records';
 
@@ -9,10 +8,10 @@ import type { NotificationRecord } from '../store/records';
  * The data has been served to the department, by a push answered 2xx or by its feed. The first
  * time (one conditional write decides between channels racing) the notification becomes
  * DELIVERED and the trail records the channel, in that same write. `alsoRecord` (the attempt's
- * SENT entry) goes with it; when this call did not make the delivery, it is recorded on its own.
+ * SENT entry) goes with it; when this call did not make the delivery, it is added on its own.
  */
 export async function recordDelivered(
-  deps: { notifications: NotificationRepository; audit: AuditTrail },
+  deps: { notifications: NotificationRepository },
   notification: NotificationRecord,
   channel: DeliveryChannel,
   now: Date,
@@ -33,6 +32,6 @@ export async function recordDelivered(
     ...(fields ? { fields } : {}),
   };
   const result = await deps.notifications.markDelivered(notification, now, channel, [...alsoRecord, delivered]);
-  if (!result.first) for (const entry of alsoRecord) await deps.audit.record(entry);
+  if (!result.first && alsoRecord.length > 0) await deps.notifications.recordTrail(notification.id, alsoRecord);
   return result;
 }

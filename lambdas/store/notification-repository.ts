@@ -43,6 +43,8 @@ export interface NotificationRepository {
    * webhook handler) resumes the workflow waiting under it.
    */
   recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined>;
+  /** Adds audit entries to the notification without changing it (each once by its key). */
+  recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void>;
   /** Records why an attempt failed, without changing the status. */
   recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void>;
   /**

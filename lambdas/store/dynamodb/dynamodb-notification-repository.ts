@@ -88,6 +88,12 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, { extraCondition: 'attribute_not_exists(deliveredAt)' })) !== undefined;
   }
 
+  async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
+    if (trail.length === 0) return;
+    const entries = trailClause(trail);
+    await this.update(id, `SET ${entries.sets}`, entries.values, undefined, entries.names);
+  }
+
   async recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void> {
     const entries = trailClause(trail);
     await this.update(id, `SET lastError = :error, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,

@@ -46,6 +46,11 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     });
   }
 
+  async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
+    this.update(id, () => undefined);
+    this.addToTrail(id, trail);
+  }
+
   async recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void> {
     this.update(id, (n) => Object.assign(n, { lastError: error, updatedAt: now.toISOString() }));
     this.addToTrail(id, trail);
