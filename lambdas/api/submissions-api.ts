@@ -13,7 +13,7 @@ import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { authenticateCitizen } from './authentication';
 import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from './http-responses';

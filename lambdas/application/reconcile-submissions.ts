@@ -7,12 +7,12 @@ import { followUpExecutionName } from './follow-up-notifications';
 import { collectionExecutionName } from './read-feed';
 import { redeliveryExecutionName } from './redeliver-notification';
 import { recordSubmitted } from './submit-change-of-address';
+import type { ExecutionState } from '../workflow-engine/workflow-engine';
 import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export type { WorkflowInput } from './workflow-input';
 
-/** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
-export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';
+export type { ExecutionState } from '../workflow-engine/workflow-engine';
 
 
 export interface ReconcileDependencies {

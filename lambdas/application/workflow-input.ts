@@ -1,21 +1,7 @@
 import type { NotificationRecord } from '../store/records';
+import type { WorkflowInput } from '../workflow-engine/workflow-engine';
 
-/**
- * One department's notification as the workflow carries it: ids and the wait for its answer, never
- * personal data (execution history is kept for 90 days).
- */
-export interface WorkflowNotification {
-  readonly notificationId: string;
-  readonly departmentId: string;
-  /** How long the workflow waits for the answer: the department's timeout, less what was already waited. */
-  readonly timeoutSeconds: number;
-}
-
-/** A workflow execution's input: the notifications it carries, so no step has to list them. */
-export interface WorkflowInput {
-  readonly submissionId: string;
-  readonly notifications: readonly WorkflowNotification[];
-}
+export type { WorkflowInput } from '../workflow-engine/workflow-engine';
 
 /** The longest wait Step Functions accepts for a task (TimeoutSeconds is at most 99,999,999). */
 const MAX_TASK_TIMEOUT_SECONDS = 99_999_999;

@@ -15,7 +15,7 @@ import { WITHDRAWAL_REASON_MAX } from '../domain/withdrawal-request';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
 import type { SubmissionRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { ADDRESS_PARTS, FIELD_LABELS, JOURNEY_STEPS, pageErrors, requestBodyFrom, stepBySlug, validateStep, type JourneyStep } from './citizen-journey';
 import { journeyIdFor, signedInCitizen } from './citizen-session';
 import { addressLines, formatDate, summaryRow } from './entitled-data-view';

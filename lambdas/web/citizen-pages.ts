@@ -16,7 +16,7 @@ import type { DepartmentRecord } from '../store/records';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import {
   firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
   validateJourney, validateStep, type JourneyStep,

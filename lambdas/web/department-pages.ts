@@ -13,7 +13,7 @@ import type { DepartmentRecord } from '../store/records';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
-import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
+import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { entitledDataRows } from './entitled-data-view';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';

@@ -10,7 +10,7 @@ import { HttpProblem } from '../api/http-responses';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
 import { serviceSettings } from '../service-settings';
