@@ -8,12 +8,12 @@ import { issueApiKey, registerDepartment, rotateSigningSecret } from '../applica
 import type { DepartmentRecord } from '../store/records';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
-import { authenticateOperator, hashApiKey } from './authentication';
+import { authenticateOperator, hashApiKey } from '../http/authentication';
 import { httpHandler } from './http-handler';
-import { HttpProblem, json, problemResponse } from './http-responses';
+import { HttpProblem, json, problemResponse } from '../http/http-responses';
 import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
 import { InvalidCursorError } from '../store/notification-repository';
-import { readJsonBody } from './request-body';
+import { readJsonBody } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.departmentsApi);

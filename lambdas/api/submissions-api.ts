@@ -14,10 +14,10 @@ import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
-import { authenticateCitizen } from './authentication';
+import { authenticateCitizen } from '../http/authentication';
 import { httpHandler } from './http-handler';
-import { HttpProblem, json, problemResponse } from './http-responses';
-import { header, readJsonBody } from './request-body';
+import { HttpProblem, json, problemResponse } from '../http/http-responses';
+import { header, readJsonBody } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.submissionsApi);

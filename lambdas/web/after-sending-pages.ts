@@ -4,7 +4,7 @@
 // as the API.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResponse } from '../api/http-responses';
+import type { HttpResponse } from '../http/http-responses';
 import { correctionRecipients, correctSubmission } from '../application/correct-submission';
 import { withdrawSubmission } from '../application/withdraw-submission';
 import { applyCorrection, changedFields, CORRECTABLE_PARTS, parseCorrectionRequest, type CorrectionRequest } from '../domain/correction-request';

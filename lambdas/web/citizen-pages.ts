@@ -3,8 +3,8 @@
 // each department's progress.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResponse } from '../api/http-responses';
-import { json } from '../api/http-responses';
+import type { HttpResponse } from '../http/http-responses';
+import { json } from '../http/http-responses';
 import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';

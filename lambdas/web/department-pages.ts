@@ -2,8 +2,8 @@
 // (with exactly what it received), and confirm or reject each through answerNotification, as the
 // confirmation API does.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateDepartment } from '../api/authentication';
-import { HttpProblem } from '../api/http-responses';
+import { authenticateDepartment } from '../http/authentication';
+import { HttpProblem } from '../http/http-responses';
 import { answerNotification } from '../application/answer-notification';
 import { serveFeedItem } from '../application/read-feed';
 import { departmentAnswerSchema } from '../domain/department-answer';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateDepartment, hashApiKey } from '../../lambdas/api/authentication';
+import { authenticateDepartment, hashApiKey } from '../../lambdas/http/authentication';
 import { issueApiKey, newApiKey } from '../../lambdas/application/register-department';
 import type { DepartmentRepository } from '../../lambdas/store/department-repository';
 import type { DepartmentRecord } from '../../lambdas/store/records';
