@@ -5,7 +5,7 @@ import { fieldErrorsFromZod } from '../domain/problem-details';
 import { checkWebhookTarget } from '../domain/webhook-target-policy';
 import { checkResolvedWebhookHost } from '../delivery/resolve-webhook-host';
 import { issueApiKey, registerDepartment, rotateSigningSecret } from '../application/register-department';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
 import { authenticateOperator, hashApiKey } from '../http/authentication';

@@ -1,4 +1,5 @@
-import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
 import { workflowInput, type WorkflowInput } from './workflow-input';
 

@@ -1,7 +1,8 @@
 import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import type { NotificationStatus } from '../domain/notification-status';
-import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
 import { notificationBody } from './notification-payload';
 import { recordDelivered } from './record-delivery';

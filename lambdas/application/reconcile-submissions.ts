@@ -1,5 +1,6 @@
 import { isFinalNotificationStatus } from '../domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';

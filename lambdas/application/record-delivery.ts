@@ -2,7 +2,7 @@ import type { DeliveryChannel } from '../domain/department-configuration';
 import type { EntitleableField } from '../domain/entitlement';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 
 /**
  * The data has been served to the department, by a push answered 2xx or by its feed. The first

@@ -1,7 +1,7 @@
 import { isActiveDepartment } from '../domain/department-configuration';
 import { isNotificationId } from '../domain/identifiers';
 import type { ServiceRepositories } from '../store/service-repositories';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 import { workflowInput, type WorkflowInput } from './workflow-input';
 
 export type RedeliverOutcome =

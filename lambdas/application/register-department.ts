@@ -3,7 +3,7 @@ import { changedConfigurationFields, type DepartmentChange } from '../domain/dep
 import type { DepartmentConfiguration } from '../domain/department-configuration';
 import type { DepartmentChangeTrail } from '../store/department-change-trail';
 import type { DepartmentRepository } from '../store/department-repository';
-import type { ApiKey, DepartmentRecord, SigningSecret } from '../store/records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../domain/department';
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function newSigningSecret(): string {

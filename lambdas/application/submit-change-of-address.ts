@@ -5,7 +5,8 @@ import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/iden
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import type { SubmissionRepository } from '../store/submission-repository';
 import { workflowInput, type WorkflowInput } from './workflow-input';
 

@@ -1,6 +1,7 @@
 import { withdrawalNotificationIdFor } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import { followUpNotification, startFollowUps, type FollowUpDependencies } from './follow-up-notifications';
 
 export type WithdrawOutcome =

@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 import type { WorkflowInput } from '../workflow-engine/workflow-engine';
 
 export type { WorkflowInput } from '../workflow-engine/workflow-engine';

@@ -12,7 +12,7 @@ import { selectEntitledFields } from '../domain/entitlement';
 import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';

@@ -9,7 +9,7 @@ import { serveFeedItem } from '../application/read-feed';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
