@@ -29,3 +29,16 @@ export interface DepartmentRecord extends DepartmentConfiguration {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** During a rotation the previous secret or key keeps working for this long, so departments can switch over. */
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** Credentials (signing secrets, API keys) that still work at `now`. */
+export function unretired<T extends { readonly retiresAt?: string }>(credentials: readonly T[], now: Date): T[] {
+  return credentials.filter((c) => !c.retiresAt || Date.parse(c.retiresAt) > now.getTime());
+}
+
+/** Secrets that still sign deliveries at `now`. */
+export function activeSigningSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
+  return unretired(secrets, now);
+}

@@ -1,19 +1,6 @@
-/**
- * One department's notification as the workflow carries it: ids and the wait for its answer, never
- * personal data (execution history is kept for 90 days).
- */
-export interface WorkflowNotification {
-  readonly notificationId: string;
-  readonly departmentId: string;
-  /** How long the workflow waits for the answer: the department's timeout, less what was already waited. */
-  readonly timeoutSeconds: number;
-}
+import type { WorkflowInput } from '../domain/workflow-runs';
 
-/** A workflow execution's input: the notifications it carries, so no step has to list them. */
-export interface WorkflowInput {
-  readonly submissionId: string;
-  readonly notifications: readonly WorkflowNotification[];
-}
+export type { WorkflowInput, WorkflowNotification } from '../domain/workflow-runs';
 
 /** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
 export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';

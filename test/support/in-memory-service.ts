@@ -1,5 +1,5 @@
 import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
-import type { WorkflowInput } from '../../lambdas/application/workflow-input';
+import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import type { ChangeOfAddressRequest } from '../../lambdas/domain/change-of-address-request';
 import type { EntitleableField } from '../../lambdas/domain/entitlement';
 import { inMemoryRepositories } from '../../lambdas/store/in-memory/in-memory-repositories';

@@ -1,4 +1,4 @@
-import { notificationBody } from '../../lambdas/application/notification-payload';
+import { notificationBody } from '../../lambdas/domain/notification-payload';
 import type { DepartmentRecord } from '../../lambdas/domain/department';
 import type { NotificationRecord } from '../../lambdas/domain/notification';
 import type { PersonalDataRecord } from '../../lambdas/domain/submission';

@@ -1,4 +1,5 @@
-import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies } from '../../lambdas/application/reconcile-submissions';
+import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
 import { submissionIdFor } from '../../lambdas/domain/identifiers';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
