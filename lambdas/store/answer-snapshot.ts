@@ -1,4 +1,5 @@
-import type { DepartmentRecord, NotificationRecord } from './records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 
 /** What answering a notification reads: the department whose API key was presented, and the notification. */
 export interface AnswerSnapshot {

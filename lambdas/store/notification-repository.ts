@@ -2,7 +2,7 @@ import type { AuditEvent } from '../domain/audit-event';
 import type { DepartmentAnswerBody } from '../domain/department-answer';
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
-import type { NotificationRecord } from './records';
+import type { NotificationRecord } from '../domain/notification';
 
 export interface NotificationPage {
   readonly items: NotificationRecord[];

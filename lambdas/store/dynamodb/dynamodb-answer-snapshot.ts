@@ -1,5 +1,5 @@
 import type { AnswerSnapshot, AnswerSnapshotReader } from '../answer-snapshot';
-import type { DepartmentRecord } from '../records';
+import type { DepartmentRecord } from '../../domain/department';
 import { batchGetAll, withoutKeys } from './document-client';
 import { departmentKey } from './dynamodb-department-repository';
 import { notificationFromItem, notificationKey } from './dynamodb-notification-repository';

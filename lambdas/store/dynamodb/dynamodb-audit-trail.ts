@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
-import type { SubmissionRecord } from '../records';
+import type { SubmissionRecord } from '../../domain/submission';
 import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { notificationKey } from './dynamodb-notification-repository';
 import { submissionKey } from './dynamodb-submission-repository';

@@ -1,6 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliverySnapshot, DeliverySnapshotReader } from '../delivery-snapshot';
-import type { DepartmentRecord, PersonalDataRecord, SubmissionRecord } from '../records';
+import type { DepartmentRecord } from '../../domain/department';
+import type { PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
 import { departmentKey } from './dynamodb-department-repository';
 import { endpointKey, healthOf, type EndpointItem } from './dynamodb-endpoint-repository';
 import { notificationFromItem, notificationKey } from './dynamodb-notification-repository';

@@ -4,7 +4,7 @@ import type { NotificationStatus } from '../../domain/notification-status';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
-import type { NotificationRecord } from '../records';
+import type { NotificationRecord } from '../../domain/notification';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 

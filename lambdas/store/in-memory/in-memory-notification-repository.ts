@@ -3,7 +3,7 @@ import type { NotificationStatus } from '../../domain/notification-status';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
-import type { NotificationRecord } from '../records';
+import type { NotificationRecord } from '../../domain/notification';
 import { conditionFailure, positionCursor, storedCopy } from './stored-copy';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
