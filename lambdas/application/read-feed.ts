@@ -4,6 +4,7 @@ import type { NotificationStatus } from '../domain/notification-status';
 import type { DepartmentRecord, NotificationRecord } from '../store/records';
 import type { ServiceRepositories } from '../store/service-repositories';
 import { notificationBody } from './notification-payload';
+import type { OutcomeMetrics } from './outcome-metrics';
 import { recordDelivered } from './record-delivery';
 import { workflowInput, type WorkflowInput } from './workflow-input';
 
@@ -15,6 +16,8 @@ export interface FeedItem extends Record<string, unknown> {
 export interface FeedDependencies extends Pick<ServiceRepositories, 'notifications' | 'submissions' | 'audit'> {
   /** Starts the run that awaits the answer to a notification no workflow was working on. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
+  /** Counts a notification the feed delivered first (NotificationDelivered, as a push's 2xx). */
+  readonly metrics: Pick<OutcomeMetrics, 'delivered'>;
   readonly publicBaseUrl: string;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;

@@ -3,6 +3,7 @@ import type { EntitleableField } from '../domain/entitlement';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../store/records';
+import type { OutcomeMetrics } from './outcome-metrics';
 
 /**
  * The data has been served to the department, by a push answered 2xx or by its feed. The first
@@ -10,7 +11,7 @@ import type { NotificationRecord } from '../store/records';
  * DELIVERED and the trail records the channel.
  */
 export async function recordDelivered(
-  deps: { notifications: NotificationRepository; audit: AuditTrail },
+  deps: { notifications: NotificationRepository; audit: AuditTrail; metrics?: Pick<OutcomeMetrics, 'delivered'> },
   notification: NotificationRecord,
   channel: DeliveryChannel,
   now: Date,
@@ -19,6 +20,7 @@ export async function recordDelivered(
 ): Promise<{ notification: NotificationRecord; first: boolean }> {
   const result = await deps.notifications.markDelivered(notification, now, channel);
   if (result.first) {
+    deps.metrics?.delivered(notification.departmentId);
     await deps.audit.record({
       submissionId: notification.submissionId,
       key: `${notification.id}#DELIVERED`,
