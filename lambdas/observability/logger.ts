@@ -2,8 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions, LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
-import { DEPARTMENT_ID_PATTERN } from '../domain/change-of-address-request';
-import { isNotificationId, isSubmissionId } from '../domain/identifiers';
+import { DEPARTMENT_ID_PATTERN, isNotificationId, isSubmissionId } from '../domain/identifiers';
 import { METRICS_SERVICE_NAME } from './metric-names';
 
 /** The ids a log line may carry: never personal data, secrets or task tokens. */

@@ -11,7 +11,6 @@ import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import type { DepartmentRecord } from '../store/records';
 import { InvalidCursorError } from '../store/notification-repository';
-import { serviceMetrics } from '../observability/service-metrics';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
 import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
@@ -72,7 +71,7 @@ async function signOut(event: APIGatewayProxyEventV2) {
 async function collectWaiting(department: DepartmentRecord): Promise<void> {
   if (department.delivery !== 'pull') return;
   const waiting = await repositories.notifications.listForDepartment(department.id, 'PENDING', { limit: PAGE_SIZE });
-  const deps = { ...repositories, startWorkflow: startWorkflowExecution, metrics: serviceMetrics, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() };
+  const deps = { ...repositories, startWorkflow: startWorkflowExecution, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() };
   for (const notification of waiting.items) await serveFeedItem(deps, department, notification);
 }
 
