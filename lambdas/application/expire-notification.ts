@@ -1,7 +1,7 @@
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord } from '../store/records';
-import type { OutcomeMetrics } from './outcome-metrics';
+import type { NotificationRecord } from '../domain/notification';
+import type { OutcomeMetrics } from '../observability/outcome-metrics';
 
 export interface ExpireDependencies {
   readonly notifications: Pick<NotificationRepository, 'get' | 'markExpired'>;

@@ -1,7 +1,7 @@
 import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import type { SubmissionRepository } from '../store/submission-repository';
 
 export interface ListingDependencies {

@@ -1,4 +1,4 @@
-import type { EndpointHealthChange, OutcomeMetrics } from '../application/outcome-metrics';
+import type { EndpointHealthChange, OutcomeMetrics } from './outcome-metrics';
 
 export type EmittedMetric =
   | { readonly metric: 'delivered' | 'failed' | 'expired'; readonly departmentId: string }

@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EndpointHealthChange, OutcomeMetrics } from '../application/outcome-metrics';
-import type { NotificationRecord } from '../store/records';
+import type { EndpointHealthChange, OutcomeMetrics } from './outcome-metrics';
+import type { NotificationRecord } from '../domain/notification';
 import { DEPARTMENT_DIMENSION, METRIC, METRICS_NAMESPACE, METRICS_SERVICE_NAME } from './metric-names';
 
 /**

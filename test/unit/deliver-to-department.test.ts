@@ -5,7 +5,7 @@ import { erasePersonalData } from '../../lambdas/application/erase-personal-data
 import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
 import type { AttemptResult } from '../../lambdas/domain/delivery-outcome';
 import type { NotificationRepository } from '../../lambdas/store/notification-repository';
-import type { DepartmentRecord } from '../../lambdas/store/records';
+import type { DepartmentRecord } from '../../lambdas/domain/department';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 const MINUTE = 60_000;

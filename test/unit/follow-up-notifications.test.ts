@@ -1,6 +1,7 @@
-import { followUpExecutionName, followUpNotification, startFollowUps } from '../../lambdas/application/follow-up-notifications';
+import { followUpNotification, startFollowUps } from '../../lambdas/application/follow-up-notifications';
 import { listDepartmentNotifications } from '../../lambdas/application/list-department-notifications';
 import { correctionNotificationIdFor, withdrawalNotificationIdFor } from '../../lambdas/domain/identifiers';
+import { followUpExecutionName } from '../../lambdas/domain/workflow-runs';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 describe('follow-up notifications: a correction or withdrawal notice to a department already told (in memory)', () => {

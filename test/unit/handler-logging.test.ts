@@ -15,7 +15,7 @@ jest.mock('../../lambdas/store/service-repositories', () => ({
     return { departments, submissions, notifications, audit, journeys, endpoints, operatorEvents, departmentChanges, webSessions };
   },
 }));
-jest.mock('../../lambdas/workflow/workflow-control', () => ({
+jest.mock('../../lambdas/workflow-engine/step-functions-workflow-engine', () => ({
   workflowExecutionState: (name: string) => mockWorkflow.state(name),
   startWorkflowExecution: async (name: string) => { mockWorkflow.started.push(name); },
   resumeWaitingWorkflow: (token: string, output: unknown) => mockWorkflow.resume(token, output),

@@ -5,7 +5,7 @@ export type EndpointHealthChange = 'failing' | 'healthy' | 'disabled';
  * The service's business metrics, as the use cases emit them: each where its change is decided,
  * once (a use case emits only when its conditional write won, so a step run again counts nothing
  * twice). Department ids and numbers only. Powertools on Lambda
- * (`lambdas/observability/service-metrics.ts`), in memory in unit tests.
+ * (`service-metrics.ts`), in memory in unit tests (`in-memory-metrics.ts`).
  */
 export interface OutcomeMetrics {
   /** A notification reached its department the first time, by either channel. */
