@@ -134,8 +134,9 @@ export const FUNCTIONS = {
     optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
-      // An answer reads the key's department and the notification together.
-      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [department, notification] },
+      // A listed page's submissions and their personal data, read together; an answer reads the
+      // key's department and the notification together.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [department, notification, submission] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
     ],

@@ -3,6 +3,7 @@ import type { DeliveryChannel } from '../domain/department-configuration';
 import type { EntitleableField } from '../domain/entitlement';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../domain/notification';
+import type { OutcomeMetrics } from '../observability/outcome-metrics';
 
 /**
  * A step shared by two use cases, not one itself: the push (deliver-to-department.ts) and the feed
@@ -14,7 +15,7 @@ import type { NotificationRecord } from '../domain/notification';
  * SENT entry) goes with it; when this call did not make the delivery, it is added on its own.
  */
 export async function recordDelivered(
-  deps: { notifications: NotificationRepository },
+  deps: { notifications: NotificationRepository; metrics?: Pick<OutcomeMetrics, 'delivered'> },
   notification: NotificationRecord,
   channel: DeliveryChannel,
   now: Date,
@@ -35,6 +36,7 @@ export async function recordDelivered(
     ...(fields ? { fields } : {}),
   };
   const result = await deps.notifications.markDelivered(notification, now, channel, [...alsoRecord, delivered]);
-  if (!result.first && alsoRecord.length > 0) await deps.notifications.recordTrail(notification.id, alsoRecord);
+  if (result.first) deps.metrics?.delivered(notification.departmentId);
+  else if (alsoRecord.length > 0) await deps.notifications.recordTrail(notification.id, alsoRecord);
   return result;
 }
