@@ -141,7 +141,7 @@ export async function deliverToDepartment(
     case 'delivered': {
       const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now(), undefined, [sent]);
       // An answer given inside the department's webhook handler has already settled it.
-      return delivered.status === 'DELIVERED' && delivered.confirmationRequired ? { next: 'AWAIT', tokenKept: taskToken !== undefined } : { next: 'DONE' };
+      return delivered.status === 'DELIVERED' && delivered.confirmationRequired ? (taskToken === undefined ? { next: 'AWAIT' } : { next: 'AWAIT', tokenKept: true }) : { next: 'DONE' };
     }
     case 'gone': {
       const at = deps.now();
