@@ -1,5 +1,6 @@
 import '../local/process-environment';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { documentClient } from '../lambdas/store/dynamodb/document-client';
@@ -27,6 +28,8 @@ export interface BenchmarkOptions {
   readonly rateSubmissions: number;
   /** Bundle every Lambda and time its module initialisation. */
   readonly bundles: boolean;
+  /** Where to write a CPU profile of this process's main thread during the service's throughput phase only. */
+  readonly cpuProfile?: string;
   readonly log: (line: string) => void;
 }
 
@@ -134,6 +137,28 @@ class Completions {
 }
 
 const PHASE_TIMEOUT_MS = 90_000;
+
+/**
+ * A CPU profile of the main thread (the handlers, the engine, the gateway, the receivers) over
+ * one phase, without start-up and synth: `--cpu-prof` would profile the whole run.
+ */
+async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => {
+    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
 
 /** Drives `count` submissions, at most `concurrency` unfinished at a time; returns them with the phase's duration. */
 async function driveClosed(target: Target, completions: Completions, count: number, concurrency: number, prefix: string) {
@@ -304,7 +329,9 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     const rss = new RssSampler().start();
     meter.reset();
     meter.measuring = true;
+    const profiler = options.cpuProfile ? await startCpuProfile() : undefined;
     const throughputRun = await driveClosed(target, completions, options.submissions, options.concurrency, 'throughput');
+    if (profiler && options.cpuProfile) await profiler.stop(options.cpuProfile);
     meter.measuring = false;
     const throughputPhase = phaseResult(throughputRun, completions, departments);
     const counted = { ...snapshot(meter, options.submissions) };

@@ -6,7 +6,8 @@ import { EU_WEST_2_PRICES, reconcilerCostPerDay } from './cost-model';
 /**
  * `npm run bench`: the one-machine service against a bare baseline doing the same HTTP work.
  * Settings come from the environment (BENCH_SUBMISSIONS, BENCH_DEPARTMENTS, BENCH_CONCURRENCY,
- * BENCH_RATE, BENCH_RATE_SUBMISSIONS, BENCH_BUNDLES=0). Prints a table, then one JSON line.
+ * BENCH_RATE, BENCH_RATE_SUBMISSIONS, BENCH_BUNDLES=0,
+ * BENCH_CPU_PROFILE=<file>: a CPU profile of the service's throughput phase). Prints a table, then one JSON line.
  */
 function optionsFromEnvironment(): Partial<BenchmarkOptions> {
   const number = (name: string, fallback: number) => {
@@ -23,6 +24,7 @@ function optionsFromEnvironment(): Partial<BenchmarkOptions> {
     rate: number('BENCH_RATE', DEFAULT_OPTIONS.rate),
     rateSubmissions: number('BENCH_RATE_SUBMISSIONS', DEFAULT_OPTIONS.rateSubmissions),
     bundles: process.env.BENCH_BUNDLES !== '0',
+    cpuProfile: process.env.BENCH_CPU_PROFILE || undefined,
     log: (line) => console.error(line),
   };
 }

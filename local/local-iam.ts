@@ -117,6 +117,23 @@ export class LocalIam {
     return statements;
   }
 
+  /** Each statement's grants and their keys, by principal: computed once, not for every request. */
+  private readonly statementGrants = new Map<string, WeakMap<PolicyStatement, Array<{ grant: Grant; key: string }>>>();
+
+  private grantsOfStatement(principal: string, statement: PolicyStatement): Array<{ grant: Grant; key: string }> {
+    let byStatement = this.statementGrants.get(principal);
+    if (!byStatement) {
+      byStatement = new WeakMap();
+      this.statementGrants.set(principal, byStatement);
+    }
+    let grants = byStatement.get(statement);
+    if (!grants) {
+      grants = grantsOf(principal, statement).map((grant) => ({ grant, key: grantKey(grant) }));
+      byStatement.set(statement, grants);
+    }
+    return grants;
+  }
+
   /** Runs a local invocation with the function's permissions: every SDK call inside is checked. */
   runAs<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
     return callers.run({ iam: this, principal }, work);
@@ -145,8 +162,9 @@ export class LocalIam {
       // A trail of every allowed request, to write a new function's declaration from (docs/architecture.md).
       if (process.env.TUO_IAM_USAGE_LOG) appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
       for (const statement of allowingStatements(statements, request)) {
-        for (const grant of grantsOf(principal.name, statement)) {
-          if (matchesGrant(grant, request)) this.used.add(grantKey(grant));
+        for (const { grant, key } of this.grantsOfStatement(principal.name, statement)) {
+          // A grant seen used stays used: only the others need matching against this request.
+          if (!this.used.has(key) && matchesGrant(grant, request)) this.used.add(key);
         }
       }
     }
