@@ -71,6 +71,8 @@ export interface BenchmarkSummary {
   readonly usdPerMillionSubmissions: number;
   /** CPU time of the whole process (every thread) per submission in the throughput phase. */
   readonly cpuMsPerSubmission: number;
+  /** The same for the bare baseline: on shared cores the CPU ratio moves less than the throughput ratio. */
+  readonly baselineCpuMsPerSubmission: number;
   readonly latencyRate: number;
   readonly overloadRate: number | null;
   readonly overloadP50Ms: number | null;
@@ -468,6 +470,7 @@ export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Pro
       dynamoRequestsPerSubmission: round(counts.dynamoWritesPerSubmission + counts.dynamoReadsPerSubmission),
       usdPerMillionSubmissions: round(totalUsd(cost)),
       cpuMsPerSubmission: round(service.throughputPhase.cpuMsPerSubmission, 1),
+      baselineCpuMsPerSubmission: round(baseline.throughputPhase.cpuMsPerSubmission, 1),
       latencyRate: options.rate,
       overloadRate: service.overloadPhase ? options.overloadRate : null,
       overloadP50Ms: service.overloadPhase ? round(service.overloadPhase.delivered.p50, 1) : null,

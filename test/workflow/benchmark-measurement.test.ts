@@ -11,7 +11,7 @@ describe('npm run bench measures what it claims to', () => {
     expect(Object.keys(summary)).toEqual([
       'throughput', 'baselineThroughput', 'ratio', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMb',
       'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'dynamoRequestsPerSubmission',
-      'usdPerMillionSubmissions', 'cpuMsPerSubmission', 'latencyRate', 'overloadRate', 'overloadP50Ms', 'overloadP99Ms',
+      'usdPerMillionSubmissions', 'cpuMsPerSubmission', 'baselineCpuMsPerSubmission', 'latencyRate', 'overloadRate', 'overloadP50Ms', 'overloadP99Ms',
     ]);
     // The latencies are at the latency phase's rate; the overload phase has its own.
     expect(summary.latencyRate).toBe(20);
@@ -19,6 +19,7 @@ describe('npm run bench measures what it claims to', () => {
     expect(summary.p99Ms).toBe(Number(result.service.ratePhase.delivered.p99.toFixed(1)));
     expect(summary.overloadP99Ms).toBe(Number(result.service.overloadPhase!.delivered.p99.toFixed(1)));
     expect(summary.cpuMsPerSubmission).toBeGreaterThan(0);
+    expect(summary.baselineCpuMsPerSubmission).toBeGreaterThan(0);
     for (const value of Object.values(summary)) expect(Number.isFinite(value)).toBe(true);
     expect(summary.throughput).toBeGreaterThan(0);
     expect(summary.baselineThroughput).toBeGreaterThan(0);
