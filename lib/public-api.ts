@@ -106,8 +106,8 @@ export class PublicApi extends Construct {
       grantDeclaredAccess(created, resources);
       return created;
     };
-    const api = (name: string, declaration: FunctionDeclaration) => {
-      const created = fn(name, declaration);
+    const api = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
+      const created = fn(name, declaration, more);
       this.functions.push(created);
       return created;
     };
@@ -137,6 +137,8 @@ export class PublicApi extends Construct {
     });
     const webAssets = fn('WebAssetsFunction', FUNCTIONS.webAssets, {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
+      // Serves files only: no log, metric or trace of its own, so no Powertools layer.
+      powertools: false,
     });
     const receiptKeys = fn('ReceiptKeysFunction', FUNCTIONS.receiptKeys);
     // Not in `functions`: the throttling alarm takes at most 10 metrics (lib/service-monitoring.ts);
@@ -201,7 +203,8 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.POST, '/operator/sign-in', webPages, 'web'],
       [apigw.HttpMethod.POST, '/operator/sign-out', webPages, 'web'],
     ];
-    const fallback = api('FallbackFunction', FUNCTIONS.fallback);
+    // Answers 404 problem+json and nothing else: no Powertools layer.
+    const fallback = api('FallbackFunction', FUNCTIONS.fallback, { powertools: false });
     fallback.useSettings({ API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
