@@ -26,6 +26,14 @@ export const EU_WEST_2_PRICES = {
   cloudWatchLogsPerGbIngested: 0.5985,
   /** aws.amazon.com/cloudwatch/pricing: logs stored, per GB-month, Europe (London). */
   cloudWatchLogsPerGbMonthStored: 0.0315,
+  /** aws.amazon.com/cloudfront/pricing: HTTPS requests, Europe and North America (the distribution's price class 100). */
+  cloudFrontPerHttpsRequest: 0.012 / 10_000,
+  /** aws.amazon.com/cloudfront/pricing: data transfer out to the internet, Europe, first 10 TB a month. */
+  cloudFrontPerGbOut: 0.085,
+  /** aws.amazon.com/cloudfront/pricing: CloudFront Functions invocations (the viewer-request function on every uncached request). */
+  cloudFrontFunctionPerInvocation: 0.1 / 1e6,
+  /** aws.amazon.com/waf/pricing: requests inspected by a web ACL (its $5 a month and $1 per rule a month are fixed, not per submission). */
+  wafPerRequest: 0.6 / 1e6,
 } as const;
 
 /**
@@ -45,8 +53,27 @@ export const COST_ASSUMPTIONS = {
   readUnitsPerDeliveryRetry: 3,
   /** Share of submissions made through the web pages (the rest through the API): all of them, an upper bound. */
   webShareOfSubmissions: 1,
-  /** Page requests of one web submission: start, sign-in, 8 questions (GET and POST), check answers (GET and POST), confirmation, 2 progress views, 3 assets. */
-  webRequestsPerSubmission: 25,
+  /**
+   * Page requests of one web submission that reach the web pages function: start, sign-in, 8
+   * questions (GET and POST), check answers (GET and POST), confirmation, 2 progress views.
+   */
+  webRequestsPerSubmission: 22,
+  /**
+   * Asset requests of one web submission (stylesheet, script, favicon, two fonts, crest), each fetched
+   * once and then cached by the browser: CloudFront serves them from its cache
+   * (lib/public-distribution.ts), so they cost edge requests and bytes but no origin request.
+   */
+  webAssetRequestsPerSubmission: 6,
+  /**
+   * Bytes CloudFront sends, compressed, per page and for one submission's assets. Measured on
+   * `npm start` on 2026-12-03: the start page is 11.3 KB of HTML, 3.7 KB gzipped (plus headers);
+   * the assets 16.2 KB of stylesheet, 0.7 KB of script, 0.9 KB of favicon, 31.5 and 33.3 KB of
+   * fonts (woff2, already compressed) and 15 KB of crest.
+   */
+  webBytesPerPage: 4 * 1024,
+  webAssetBytesPerSubmission: 98 * 1024,
+  /** Bytes CloudFront sends per API request (a JSON answer with its headers). */
+  apiBytesPerRequest: 1024,
   /** Per page request: the journey's read, and its write on a POST (about 2 in 5). */
   webReadUnitsPerRequest: 1,
   webWriteUnitsPerRequest: 0.4,
@@ -153,6 +180,11 @@ export function costPerMillion(usage: SubmissionUsage, memoryMb: Map<string, num
   const retryGbSeconds = deliver ? retries * Math.ceil(deliver.meanDurationMs) / 1000 * (memoryMb.get(deliver.logicalId) ?? 128) / 1024 : 0;
 
   const web = assume.webShareOfSubmissions * assume.webRequestsPerSubmission;
+  const webAssets = assume.webShareOfSubmissions * assume.webAssetRequestsPerSubmission;
+  // Every request of either channel passes CloudFront and its web ACL; only uncached ones run the viewer-request function.
+  const edgeRequests = usage.apiRequestsPerSubmission + web + webAssets;
+  const edgeGb = (usage.apiRequestsPerSubmission * assume.apiBytesPerRequest
+    + web * assume.webBytesPerPage + assume.webShareOfSubmissions * assume.webAssetBytesPerSubmission) / 1024 ** 3;
   const webGbSeconds = web * assume.webMeanDurationMs / 1000 * assume.webMemoryMb / 1024;
 
   // Per submission: the sweeps it is checked in while stale, and its share of resumptions from events.
@@ -168,6 +200,10 @@ export function costPerMillion(usage: SubmissionUsage, memoryMb: Map<string, num
     line('DynamoDB on-demand writes (listing index)', usage.indexWriteUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
     line('DynamoDB on-demand reads', usage.readUnitsPerSubmission, 'read request units', prices.dynamoDbPerReadRequestUnit),
     line('API Gateway HTTP API requests', usage.apiRequestsPerSubmission, 'requests', prices.httpApiPerRequest),
+    line('CloudFront HTTPS requests (API, web pages and assets)', edgeRequests, 'requests', prices.cloudFrontPerHttpsRequest),
+    line('CloudFront data transfer out', edgeGb, 'GB', prices.cloudFrontPerGbOut),
+    line('CloudFront Functions (viewer request, uncached requests)', usage.apiRequestsPerSubmission + web, 'invocations', prices.cloudFrontFunctionPerInvocation),
+    line('AWS WAF requests inspected', edgeRequests, 'requests', prices.wafPerRequest),
     line(`X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %)`, usage.tracesPerSubmission * usage.traceSamplingRate, 'traces', prices.xrayPerTraceRecorded),
     line('CloudWatch Logs ingestion (Lambda platform lines)', logGb, 'GB', prices.cloudWatchLogsPerGbIngested),
     line('CloudWatch Logs ingestion (Step Functions, level ALL)', workflowLogGb, 'GB', prices.cloudWatchLogsPerGbIngested),
