@@ -2,7 +2,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendWebhook } from '../lambdas/delivery/webhook-sender';
-import type { ChangeOfAddress, EntitleableField } from '../lambdas/domain/entitlement';
+import type { EntitleableField } from '../lambdas/domain/entitlement';
+import type { ChangeOfAddress } from '../lambdas/domain/submission';
 import { renderForDepartment } from '../lambdas/domain/department-adapter';
 import { buildNotificationEvent } from '../lambdas/domain/notification-event';
 

@@ -14,6 +14,7 @@ import { ServiceMonitoring } from './service-monitoring';
 import { ServiceTable } from './service-table';
 import { SubmissionReconciler } from './submission-reconciler';
 import { TraceSampling } from './trace-sampling';
+import { WebPages } from './web-pages';
 
 export interface IdentityProviderSettings {
   /** OpenID Connect issuer whose tokens identify citizens (GOV.UK One Login in production). */
@@ -57,7 +58,7 @@ export interface TellUsOnceStackProps extends StackProps {
   readonly edgeProtection?: boolean;
 }
 
-/** Composes the service: its keys, one table, the notification workflow, the public API, their upkeep and monitoring. */
+/** Composes the service: its keys, one table, the notification workflow, the public API and the web pages, their upkeep and monitoring. */
 export class TellUsOnceStack extends Stack {
   constructor(scope: Construct, id: string, props: TellUsOnceStackProps) {
     super(scope, id, props);
@@ -80,16 +81,15 @@ export class TellUsOnceStack extends Stack {
     });
     const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
     const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
+    // The API and the web pages: functions built alike, routes served by the API's one HTTP API.
+    const served = { table: data, receiptSigningKey, stateMachine: workflow.stateMachine, settings, encryptionKey };
+    const web = new WebPages(this, 'Web', { ...served, identityProvider: props.identityProvider, signInKey });
     const api = new PublicApi(this, 'Api', {
-      table: data,
-      receiptSigningKey,
-      stateMachine: workflow.stateMachine,
-      settings,
-      encryptionKey,
+      ...served,
       identityProvider: props.identityProvider,
-      signInKey,
       throttling: props.apiThrottling,
       operatorRoleArns: props.operatorRoleArns,
+      moreRoutes: web.routes,
     });
     let edge: PublicDistribution | undefined;
     if (props.edgeProtection ?? true) {
@@ -105,6 +105,7 @@ export class TellUsOnceStack extends Stack {
       ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
+    web.usePublicBaseUrl(publicBaseUrl);
     new RetentionSweeper(this, 'Retention', { table: data, settings, encryptionKey });
     new SubmissionReconciler(this, 'Recovery', { table: data, stateMachine: workflow.stateMachine, settings, encryptionKey });
     new TraceSampling(this, 'Tracing');

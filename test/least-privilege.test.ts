@@ -1,8 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { USAGE_DIR } = require('./support/iam-usage') as { USAGE_DIR: string };
+const { USAGE_DIR, finishedMarker } = require('./support/iam-usage') as { USAGE_DIR: string; finishedMarker: (testPath: string) => string };
+
+/** How long to wait for the test files still running beside this one (the slowest takes under a minute). */
+const WAIT_FOR_OTHERS_MS = 10 * 60_000;
 
 interface Usage {
   grants: string[];
@@ -23,7 +27,19 @@ describe('every function and the state machine hold exactly the permissions the 
     entry.isDirectory() ? testFiles(path.join(dir, entry.name)) : entry.name.endsWith('.test.ts') ? [path.join(dir, entry.name)] : []);
   const root = path.join(__dirname, '..');
   const allFiles = testFiles(__dirname).map((file) => path.relative(root, file));
-  const usages: Usage[] = readdirSync(USAGE_DIR).filter((f) => f !== 'run.json').map((f) => JSON.parse(readFileSync(path.join(USAGE_DIR, f), 'utf8')) as Usage);
+  let usages: Usage[] = [];
+
+  // Jest runs two files at a time: this one starts last, but the other worker may still be running
+  // the one before it. Every other file of the run must have finished (tests/support/iam-usage.js).
+  beforeAll(async () => {
+    const others = run.files.filter((file) => path.basename(file) !== path.basename(__filename));
+    const deadline = Date.now() + WAIT_FOR_OTHERS_MS;
+    let unfinished = others;
+    while ((unfinished = unfinished.filter((file) => !existsSync(finishedMarker(path.join(root, file))))).length > 0 && Date.now() < deadline) await sleep(250);
+    if (unfinished.length > 0) throw new Error(`Test files never finished: ${unfinished.join(', ')}`);
+    usages = readdirSync(USAGE_DIR, { withFileTypes: true }).filter((f) => f.isFile() && f.name !== 'run.json')
+      .map((f) => JSON.parse(readFileSync(path.join(USAGE_DIR, f.name), 'utf8')) as Usage);
+  }, WAIT_FOR_OTHERS_MS + 10_000);
 
   it('measures the whole suite (run with npm test)', () => {
     expect(existsSync(USAGE_DIR)).toBe(true);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemResponse } from './http-responses';
+import { problemResponse } from '../http/http-responses';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.fallback);

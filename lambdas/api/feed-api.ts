@@ -5,10 +5,10 @@ import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
-import { authenticateDepartment } from './authentication';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
+import { authenticateDepartment } from '../http/authentication';
 import { httpHandler } from './http-handler';
-import { json, problemResponse } from './http-responses';
+import { json, problemResponse } from '../http/http-responses';
 
 const repositories = serviceRepositories();
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describeError, logger } from '../observability/logger';
 import { UNEXPECTED_ERROR_MESSAGE } from '../observability/metric-names';
-import { HttpProblem, problemResponse, type HttpResponse } from './http-responses';
+import { HttpProblem, problemResponse, type HttpResponse } from '../http/http-responses';
 
 export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 

@@ -9,11 +9,11 @@ import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
-import { authenticateDepartment, authenticateOperator } from './authentication';
+import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
+import { authenticateDepartment, authenticateOperator } from '../http/authentication';
 import { httpHandler } from './http-handler';
-import { json, problemResponse } from './http-responses';
-import { readJsonBody } from './request-body';
+import { json, problemResponse } from '../http/http-responses';
+import { readJsonBody } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.notificationsApi);

@@ -1,5 +1,5 @@
 import { httpHandler } from './http-handler';
-import { json } from './http-responses';
+import { json } from '../http/http-responses';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 // Generated from the schemas that validate requests (`npm run openapi`; test/unit/openapi-document.test.ts
 // fails when it is out of date). Served as committed, so this function carries no zod and no schemas.

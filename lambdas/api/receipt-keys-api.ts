@@ -1,7 +1,7 @@
 import { receiptKeySet } from '../application/issue-receipt';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { httpHandler } from './http-handler';
-import { json } from './http-responses';
+import { json } from '../http/http-responses';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.receiptKeys);

@@ -2,7 +2,7 @@ import { isNotificationId } from '../domain/identifiers';
 import { evaluateDepartmentAnswer } from '../domain/notification-status';
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentAnswer, NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 
 export type AnswerOutcome =
   | { kind: 'recorded' | 'repeated'; notification: NotificationRecord }

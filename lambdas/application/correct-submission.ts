@@ -3,7 +3,9 @@ import { correctionIdFor, correctionNotificationIdFor } from '../domain/identifi
 import { wasDelivered } from '../domain/notification-status';
 import type { FieldError } from '../domain/problem-details';
 import { fieldsToServe, type EntitleableField } from '../domain/entitlement';
-import type { CorrectionRecord, DepartmentRecord, NotificationRecord, SubmissionRecord } from '../store/records';
+import type { CorrectionRecord, SubmissionRecord } from '../domain/submission';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import { followUpNotification, startFollowUps, type FollowUpDependencies } from './follow-up-notifications';
 
 export type CorrectOutcome =

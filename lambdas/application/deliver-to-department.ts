@@ -11,11 +11,11 @@ import type { DepartmentRepository } from '../store/department-repository';
 import type { EndpointRepository } from '../store/endpoint-repository';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { OperatorEventLog } from '../store/operator-event-log';
-import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import { activeSigningSecrets, type DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import type { SubmissionRepository } from '../store/submission-repository';
 import { recordDelivered } from './record-delivery';
-import { notificationBody } from './notification-payload';
-import { activeSigningSecrets } from './register-department';
+import { notificationBody } from '../domain/notification-payload';
 
 /**
  * What the workflow does next with this notification. A retry either backs off on the workflow's
@@ -47,7 +47,8 @@ export interface DeliveryDependencies {
 }
 
 /**
- * One delivery attempt of one notification. Safe to run again at any point (after a crash, a
+ * One delivery attempt of one notification: the first half of the deliver-and-await use case
+ * (deliver-and-await.ts, its only caller, keeps the task token or ends the task). Safe to run again at any point (after a crash, a
  * retry of the step): a notification already delivered or answered is not sent again.
  * A pull department's notification is left for its feed; a push to a failing endpoint is held
  * without an attempt unless it is the probe; sends keep to the department's rate limit.

@@ -1,7 +1,7 @@
 import { completionMessage } from '../domain/completion-message';
 import { aggregateSubmissionStatus, type SubmissionStatus } from '../domain/notification-status';
 import type { CitizenNotifier } from '../notifier/citizen-notifier';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
 
 export interface FinaliseDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {

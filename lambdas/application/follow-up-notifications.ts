@@ -1,18 +1,13 @@
-import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
-import { workflowInput, type WorkflowInput } from './workflow-input';
+import { followUpExecutionName, workflowInput, type WorkflowInput } from '../domain/workflow-runs';
 
 export interface FollowUpDependencies extends Pick<ServiceRepositories, 'submissions' | 'notifications' | 'departments' | 'audit'> {
   /** Idempotent: a name already used is not started twice. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
   readonly now: () => Date;
 }
-
-/**
- * The workflow run that carries one correction or withdrawal notice: named after the notification,
- * so the reconciler can tell whether it is under way (as it does for redeliveries).
- */
-export const followUpExecutionName = (n: Pick<NotificationRecord, 'id'>) => n.id;
 
 /**
  * A new notification to a department already told, tracked like the change itself. Its
@@ -36,6 +31,8 @@ export function followUpNotification(
 }
 
 /**
+ * A step shared by two use cases, not one itself (correct-submission.ts, withdraw-submission.ts).
+ *
  * Adds follow-up notifications (already stored) to their submission, which is in progress again
  * until they are final, and starts a run of the same workflow for each. Safe to repeat.
  */

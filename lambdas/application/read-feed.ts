@@ -1,11 +1,12 @@
 import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import type { NotificationStatus } from '../domain/notification-status';
-import type { DepartmentRecord, NotificationRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
-import { notificationBody } from './notification-payload';
 import { recordDelivered } from './record-delivery';
-import { workflowInput, type WorkflowInput } from './workflow-input';
+import { notificationBody } from '../domain/notification-payload';
+import { collectionExecutionName, workflowInput, type WorkflowInput } from '../domain/workflow-runs';
 
 export interface FeedItem extends Record<string, unknown> {
   readonly id: string;
@@ -21,9 +22,6 @@ export interface FeedDependencies extends Pick<ServiceRepositories, 'notificatio
   /** How often a long poll looks again. */
   readonly pollIntervalMs?: number;
 }
-
-/** The run that awaits the answer to a notification delivered by its feed when nothing else was running for it. */
-export const collectionExecutionName = (n: Pick<NotificationRecord, 'id'>) => `${n.id}-collected`;
 
 /**
  * A department reads its feed (CONTRACT section 8): its notifications in the order they were

@@ -1,18 +1,16 @@
 import { isFinalNotificationStatus } from '../domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
-import { followUpExecutionName } from './follow-up-notifications';
-import { collectionExecutionName } from './read-feed';
-import { redeliveryExecutionName } from './redeliver-notification';
-import { recordSubmitted } from './submit-change-of-address';
-import { workflowInput, type WorkflowInput } from './workflow-input';
+import { submittedEvent } from '../domain/audit-event';
+import type { ExecutionState } from '../workflow-engine/workflow-engine';
+import {
+  collectionExecutionName, followUpExecutionName, redeliveryExecutionName, roundExecutionName, workflowInput, type WorkflowInput,
+} from '../domain/workflow-runs';
 
-export type { WorkflowInput } from './workflow-input';
-
-/** What the workflow service says of a named execution; `MISSING` when it has none by that name. */
-export type ExecutionState = 'RUNNING' | 'FINISHED' | 'MISSING';
+export type { ExecutionState } from '../workflow-engine/workflow-engine';
 
 
 export interface ReconcileDependencies {
@@ -43,13 +41,6 @@ export interface ReconcileReport {
  * event announces (an execution never started, an event not delivered).
  */
 export const STALE_AFTER_SECONDS = 3600;
-
-/**
- * The execution that carries a submission's current round: the first one is named after the
- * submission, each recovery round after it `<submissionId>-resume-<n>`.
- */
-export const roundExecutionName = (submission: Pick<SubmissionRecord, 'id' | 'recoveryRounds'>) =>
-  submission.recoveryRounds ? `${submission.id}-resume-${submission.recoveryRounds}` : submission.id;
 
 /**
  * Makes sure every submission that is not final has a workflow execution working on it. Run at
@@ -133,7 +124,7 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     // its own name, which a concurrent start of the same round also uses. A submission stored just
     // before a crash may lack its first audit entry too.
     const notifications = await deps.notifications.getMany(submission.notificationIds);
-    if (!submission.recoveryRounds) await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
+    if (!submission.recoveryRounds) await deps.audit.record(submittedEvent(submission, notifications.map((n) => n.departmentId)));
     await deps.startWorkflow(round, workflowInput(submission.id, notifications, deps.now()));
     await recordResumed(deps, submission, round);
     return true;

@@ -2,9 +2,12 @@ import type { DeliveryChannel } from '../domain/department-configuration';
 import type { EntitleableField } from '../domain/entitlement';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 
 /**
+ * A step shared by two use cases, not one itself: the push (deliver-to-department.ts) and the feed
+ * (read-feed.ts) record a delivery the same way.
+ *
  * The data has been served to the department, by a push answered 2xx or by its feed. The first
  * time (one conditional write decides between channels racing) the notification becomes
  * DELIVERED and the trail records the channel.

@@ -1,16 +1,13 @@
 import { isActiveDepartment } from '../domain/department-configuration';
 import { isNotificationId } from '../domain/identifiers';
 import type { ServiceRepositories } from '../store/service-repositories';
-import type { NotificationRecord } from '../store/records';
-import { workflowInput, type WorkflowInput } from './workflow-input';
+import type { NotificationRecord } from '../domain/notification';
+import { redeliveryExecutionName, workflowInput, type WorkflowInput } from '../domain/workflow-runs';
 
 export type RedeliverOutcome =
   | { kind: 'started'; notification: NotificationRecord }
   | { kind: 'not-found' }
   | { kind: 'conflict'; detail: string };
-
-/** The workflow run that redelivers one notification: named after it and its redelivery count. */
-export const redeliveryExecutionName = (n: NotificationRecord) => `${n.id}-redelivery-${n.redeliveries ?? 0}`;
 
 /**
  * An operator sends a FAILED notification again, under the same `webhook-id`, through the same

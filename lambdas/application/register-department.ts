@@ -3,7 +3,7 @@ import { changedConfigurationFields, type DepartmentChange } from '../domain/dep
 import type { DepartmentConfiguration } from '../domain/department-configuration';
 import type { DepartmentChangeTrail } from '../store/department-change-trail';
 import type { DepartmentRepository } from '../store/department-repository';
-import type { ApiKey, DepartmentRecord, SigningSecret } from '../store/records';
+import { SECRET_OVERLAP_MS, unretired, type ApiKey, type DepartmentRecord } from '../domain/department';
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function newSigningSecret(): string {
@@ -12,14 +12,6 @@ export function newSigningSecret(): string {
 
 export function newApiKey(departmentId: string): string {
   return `tuo.${departmentId}.${randomBytes(32).toString('base64url')}`;
-}
-
-/** During a rotation the previous secret or key keeps working for this long, so departments can switch over. */
-export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
-
-/** Credentials (signing secrets, API keys) that still work at `now`. */
-export function unretired<T extends { readonly retiresAt?: string }>(credentials: readonly T[], now: Date): T[] {
-  return credentials.filter((c) => !c.retiresAt || Date.parse(c.retiresAt) > now.getTime());
 }
 
 /** The credentials before a rotation, each kept until `retiresAt` (or its own earlier retirement). */
@@ -75,11 +67,6 @@ export async function registerDepartment(
     }
   }
   throw new Error('Department registration did not settle');
-}
-
-/** Secrets that still sign deliveries at `now`. */
-export function activeSigningSecrets(secrets: readonly SigningSecret[], now: Date): SigningSecret[] {
-  return unretired(secrets, now);
 }
 
 /** Issues a new signing secret; the ones before it keep signing for 24 hours. */

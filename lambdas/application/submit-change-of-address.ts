@@ -5,9 +5,11 @@ import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/iden
 import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import type { SubmissionRepository } from '../store/submission-repository';
-import { workflowInput, type WorkflowInput } from './workflow-input';
+import { submittedEvent } from '../domain/audit-event';
+import { workflowInput, type WorkflowInput } from '../domain/workflow-runs';
 
 export interface SubmitDependencies {
   readonly departments: DepartmentRepository;
@@ -86,22 +88,10 @@ export async function submitChangeOfAddress(
     const winner = await deps.submissions.get(submissionId);
     if (winner) return resume(deps, winner, fingerprint);
   }
-  await recordSubmitted(deps, submission, notifications.map((n) => n.departmentId));
+  await deps.audit.record(submittedEvent(submission, notifications.map((n) => n.departmentId)));
   await deps.startWorkflow(submissionId, workflowInput(submissionId, notifications, deps.now()));
   // As written: nothing could have moved them on before this request started their workflow.
   return { kind: 'accepted', submission, notifications };
-}
-
-/** The trail's first entry; recorded once however often a retry (or the reconciler) records it. */
-export function recordSubmitted(deps: { audit: Pick<AuditTrail, 'record'> }, submission: SubmissionRecord, departmentIds: string[]) {
-  return deps.audit.record({
-    submissionId: submission.id,
-    key: 'SUBMITTED',
-    at: submission.createdAt,
-    type: 'SUBMITTED',
-    actor: 'citizen',
-    detail: `Asked to tell: ${departmentIds.join(', ')}`,
-  });
 }
 
 async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fingerprint: string): Promise<SubmitOutcome> {
@@ -113,7 +103,7 @@ async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fing
   const notifications = await deps.notifications.getMany(existing.notificationIds);
   // The earlier request may have stopped before these steps; repeating them is harmless.
   if (existing.status === 'IN_PROGRESS') {
-    await recordSubmitted(deps, existing, notifications.map((n) => n.departmentId));
+    await deps.audit.record(submittedEvent(existing, notifications.map((n) => n.departmentId)));
     await deps.startWorkflow(existing.id, workflowInput(existing.id, notifications, deps.now()));
   }
   return { kind: 'accepted', submission: existing, notifications };

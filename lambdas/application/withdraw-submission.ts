@@ -1,15 +1,14 @@
 import { withdrawalNotificationIdFor } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
+import { withdrawalExecutionName } from '../domain/workflow-runs';
 import { followUpNotification, startFollowUps, type FollowUpDependencies } from './follow-up-notifications';
 
 export type WithdrawOutcome =
   | { kind: 'accepted'; submission: SubmissionRecord; notifications: NotificationRecord[] }
   | { kind: 'not-found' }
   | { kind: 'conflict'; detail: string };
-
-/** The run that finalises a withdrawal which stopped every delivery and needs no notice sent. */
-export const withdrawalExecutionName = (submissionId: string) => `${submissionId}-withdrawal`;
 
 /**
  * The citizen reported by mistake (CONTRACT section 10): every notification not yet delivered

@@ -1,5 +1,6 @@
 import type { EntitleableField } from './entitlement';
 import type { NotificationKind } from './notification-status';
+import type { SubmissionRecord } from './submission';
 
 /**
  * One entry of a submission's audit trail: who did what, when, to which department, and which of
@@ -57,4 +58,16 @@ export interface AuditEvent {
 /** Oldest first; events at the same instant keep a stable order. */
 export function chronological(events: readonly AuditEvent[]): AuditEvent[] {
   return [...events].sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+}
+
+/** The trail's first entry; keyed so that it is recorded once however often a retry (or the reconciler) records it. */
+export function submittedEvent(submission: Pick<SubmissionRecord, 'id' | 'createdAt'>, departmentIds: readonly string[]): AuditEvent {
+  return {
+    submissionId: submission.id,
+    key: 'SUBMITTED',
+    at: submission.createdAt,
+    type: 'SUBMITTED',
+    actor: 'citizen',
+    detail: `Asked to tell: ${departmentIds.join(', ')}`,
+  };
 }

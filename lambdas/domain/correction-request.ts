@@ -2,7 +2,8 @@
 // change of address, each replacing that part whole and validated exactly as on submission.
 import * as z from 'zod/mini';
 import { makeChangeOfAddressParts, MOVED_BEFORE_BIRTH } from './change-of-address-request';
-import type { ChangeOfAddress, EntitleableField } from './entitlement';
+import type { EntitleableField } from './entitlement';
+import type { ChangeOfAddress } from './submission';
 import { parseWith, type FieldError, type ParseResult } from './problem-details';
 
 export const CORRECTABLE_PARTS = ['person', 'previousAddress', 'newAddress', 'movedOn'] as const;

@@ -2,6 +2,8 @@
 // department is entitled to. Nothing is spread or looked up by name, so a field the citizen
 // sent but the department may not see (or any stray property) can never reach it.
 
+import type { Address, ChangeOfAddress } from './submission';
+
 export const ENTITLEABLE_FIELDS = [
   'person.givenName',
   'person.familyName',
@@ -13,26 +15,6 @@ export const ENTITLEABLE_FIELDS = [
   'movedOn',
 ] as const;
 export type EntitleableField = (typeof ENTITLEABLE_FIELDS)[number];
-
-export interface Address {
-  line1: string;
-  line2?: string;
-  town: string;
-  postcode: string;
-}
-
-export interface ChangeOfAddress {
-  person: {
-    givenName: string;
-    familyName: string;
-    dateOfBirth: string;
-    nationalInsuranceNumber?: string;
-    email?: string;
-  };
-  previousAddress: Address;
-  newAddress: Address;
-  movedOn: string;
-}
 
 export interface EntitledData {
   person?: Partial<ChangeOfAddress['person']>;

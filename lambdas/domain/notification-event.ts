@@ -1,4 +1,5 @@
-import { fieldsToServe, notificationData, type ChangeOfAddress, type EntitleableField } from './entitlement';
+import { fieldsToServe, notificationData, type EntitleableField } from './entitlement';
+import type { ChangeOfAddress } from './submission';
 
 /** The canonical event one department is told about: only what it is entitled to, and how to answer. */
 export interface NotificationEvent {

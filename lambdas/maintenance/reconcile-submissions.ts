@@ -3,7 +3,7 @@ import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, typ
 import { logger } from '../observability/logger';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution, workflowExecutionState } from '../workflow/workflow-control';
+import { startWorkflowExecution, workflowExecutionState } from '../workflow-engine/step-functions-workflow-engine';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.reconcileSubmissions);

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { NotificationRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { OperatorEventLog } from '../store/operator-event-log';
 import type { OperatorEventType } from '../domain/operator-event';

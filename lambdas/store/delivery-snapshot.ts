@@ -1,5 +1,7 @@
 import type { EndpointHealth } from '../domain/endpoint-health';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from './records';
+import type { DepartmentRecord } from '../domain/department';
+import type { NotificationRecord } from '../domain/notification';
+import type { PersonalDataRecord, SubmissionRecord } from '../domain/submission';
 
 /** Everything one delivery attempt reads, as it was at one moment. */
 export interface DeliverySnapshot {

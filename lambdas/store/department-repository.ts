@@ -1,5 +1,5 @@
 import type { DepartmentConfiguration } from '../domain/department-configuration';
-import type { ApiKey, DepartmentRecord, SigningSecret } from './records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../domain/department';
 
 export interface DepartmentRepository {
   get(id: string): Promise<DepartmentRecord | undefined>;

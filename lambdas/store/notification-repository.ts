@@ -1,6 +1,6 @@
 import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
-import type { NotificationRecord } from './records';
+import type { NotificationRecord } from '../domain/notification';
 
 export interface DepartmentAnswer {
   readonly outcome: 'CONFIRMED' | 'REJECTED';

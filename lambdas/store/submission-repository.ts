@@ -1,6 +1,6 @@
 import type { SubmissionStatus } from '../domain/notification-status';
-import type { ChangeOfAddress } from '../domain/entitlement';
-import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from './records';
+import type { ChangeOfAddress } from '../domain/submission';
+import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../domain/submission';
 
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;

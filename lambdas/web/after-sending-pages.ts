@@ -4,18 +4,18 @@
 // as the API.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResponse } from '../api/http-responses';
+import type { HttpResponse } from '../http/http-responses';
 import { correctionRecipients, correctSubmission } from '../application/correct-submission';
 import { withdrawSubmission } from '../application/withdraw-submission';
 import { applyCorrection, changedFields, CORRECTABLE_PARTS, parseCorrectionRequest, type CorrectionRequest } from '../domain/correction-request';
-import type { ChangeOfAddress } from '../domain/entitlement';
+import type { ChangeOfAddress } from '../domain/submission';
 import { requestFingerprint } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
 import { WITHDRAWAL_REASON_MAX } from '../domain/withdrawal-request';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
-import type { SubmissionRecord } from '../store/records';
+import type { SubmissionRecord } from '../domain/submission';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { ADDRESS_PARTS, FIELD_LABELS, JOURNEY_STEPS, pageErrors, requestBodyFrom, stepBySlug, validateStep, type JourneyStep } from './citizen-journey';
 import { journeyIdFor, signedInCitizen } from './citizen-session';
 import { addressLines, formatDate, summaryRow } from './entitled-data-view';

@@ -3,8 +3,8 @@
 // each department's progress.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResponse } from '../api/http-responses';
-import { json } from '../api/http-responses';
+import type { HttpResponse } from '../http/http-responses';
+import { json } from '../http/http-responses';
 import { issueReceipt } from '../application/issue-receipt';
 import { submitChangeOfAddress } from '../application/submit-change-of-address';
 import { isActiveDepartment } from '../domain/department-configuration';
@@ -12,11 +12,11 @@ import { selectEntitledFields } from '../domain/entitlement';
 import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import {
   firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
   validateJourney, validateStep, type JourneyStep,

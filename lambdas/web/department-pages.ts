@@ -2,18 +2,18 @@
 // (with exactly what it received), and confirm or reject each through answerNotification, as the
 // confirmation API does.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateDepartment } from '../api/authentication';
-import { HttpProblem } from '../api/http-responses';
+import { authenticateDepartment } from '../http/authentication';
+import { HttpProblem } from '../http/http-responses';
 import { answerNotification } from '../application/answer-notification';
 import { serveFeedItem } from '../application/read-feed';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { notificationData } from '../domain/entitlement';
 import { fieldErrorsFromZod } from '../domain/problem-details';
-import type { DepartmentRecord } from '../store/records';
+import type { DepartmentRecord } from '../domain/department';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
-import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow/workflow-control';
+import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { entitledDataRows } from './entitled-data-view';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';

@@ -1,6 +1,7 @@
 // What a department receives, as rows a person can read: rendered from the same EntitledData the
 // webhook payload is built from, so the preview, the page and the delivery cannot disagree.
-import { ENTITLEABLE_FIELDS, type Address, type EntitleableField, type EntitledData } from '../domain/entitlement';
+import { ENTITLEABLE_FIELDS, type EntitleableField, type EntitledData } from '../domain/entitlement';
+import type { Address } from '../domain/submission';
 import { FIELD_LABELS } from './citizen-journey';
 
 export const formatDate = (iso: string) =>

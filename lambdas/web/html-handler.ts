@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpProblem, type HttpResponse } from '../api/http-responses';
+import { HttpProblem, type HttpResponse } from '../http/http-responses';
 import { describeError, logger } from '../observability/logger';
 import { renderPage, type PageOptions } from './page-renderer';
 import { csrfTokenOf, formBody, isCsrfSafe, type FormFields } from './web-request';

@@ -1,7 +1,8 @@
 // How a notification's status reads to a citizen: plain words and a GOV.UK tag colour.
 import { chronological, type AuditEvent } from '../domain/audit-event';
 import type { NotificationKind } from '../domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../store/records';
+import type { NotificationRecord } from '../domain/notification';
+import type { SubmissionRecord } from '../domain/submission';
 import { FIELD_LABELS } from './citizen-journey';
 
 export { chronological };

@@ -5,12 +5,12 @@
 // only; on AWS see docs/web.md.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateOperator } from '../api/authentication';
-import { HttpProblem } from '../api/http-responses';
+import { authenticateOperator } from '../http/authentication';
+import { HttpProblem } from '../http/http-responses';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
-import { startWorkflowExecution } from '../workflow/workflow-control';
+import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
 import { serviceSettings } from '../service-settings';

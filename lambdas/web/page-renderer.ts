@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as nunjucks from 'nunjucks';
-import type { HttpResponse } from '../api/http-responses';
+import type { HttpResponse } from '../http/http-responses';
 
 /**
  * Where templates and GOV.UK Frontend live: next to the handler in the Lambda bundle (copied there

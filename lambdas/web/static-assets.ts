@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemResponse } from '../api/http-responses';
+import { problemResponse } from '../http/http-responses';
 import { webResourceDirectories } from './page-renderer';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 

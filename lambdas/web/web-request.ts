@@ -1,8 +1,8 @@
 // What every page needs from a request and for its answer: cookies, form bodies, CSRF, redirects.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResponse } from '../api/http-responses';
-import { header } from '../api/request-body';
+import type { HttpResponse } from '../http/http-responses';
+import { header } from '../http/request-body';
 
 export const CSRF_COOKIE = 'tuo_csrf';
 export const CSRF_FIELD = 'csrfToken';

@@ -4,7 +4,7 @@ import { countingOperatorEvents, countingOutcomes } from '../observability/servi
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
-import { failWaitingTask, resumeWaitingWorkflow } from './workflow-control';
+import { failWaitingTask, resumeWaitingWorkflow } from '../workflow-engine/step-functions-workflow-engine';
 
 checkEnvironment(FUNCTIONS.deliverNotification);
 

@@ -221,10 +221,10 @@ describe('the functions', () => {
       .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
       .map(([id]) => id);
     expect(grants('states:SendTaskSuccess').sort()).toEqual([
-      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^WebPagesFunction/), expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
     ]);
     expect(grants('states:StartExecution').sort()).toEqual([
-      expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^ApiWebPagesFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
+      expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/), expect.stringMatching(/^WebPagesFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });

@@ -1,9 +1,10 @@
 import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
-import type { WorkflowInput } from '../../lambdas/application/workflow-input';
+import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import type { ChangeOfAddressRequest } from '../../lambdas/domain/change-of-address-request';
 import type { EntitleableField } from '../../lambdas/domain/entitlement';
 import { inMemoryRepositories } from '../../lambdas/store/in-memory/in-memory-repositories';
-import type { DepartmentRecord, SubmissionRecord } from '../../lambdas/store/records';
+import type { DepartmentRecord } from '../../lambdas/domain/department';
+import type { SubmissionRecord } from '../../lambdas/domain/submission';
 
 export const ALL_FIELDS: EntitleableField[] = [
   'person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email',

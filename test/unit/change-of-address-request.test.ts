@@ -7,7 +7,7 @@ import {
   SUPPORTED_EVENT_TYPES,
   type ChangeOfAddressRequest,
 } from '../../lambdas/domain/change-of-address-request';
-import type { ChangeOfAddress } from '../../lambdas/domain/entitlement';
+import type { ChangeOfAddress } from '../../lambdas/domain/submission';
 
 const today = new Date('2026-01-15T10:00:00Z');
 const schema = makeChangeOfAddressRequestSchema(() => today);

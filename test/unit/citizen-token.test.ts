@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
-import { authenticateCitizen } from '../../lambdas/api/authentication';
+import { authenticateCitizen } from '../../lambdas/http/authentication';
 
 /**
  * Citizens' access tokens are verified as API Gateway's JWT authorizer verifies them: RS256 only

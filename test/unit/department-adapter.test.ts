@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { entitlementNeededFor, MAPPABLE_SOURCES, renderForDepartment, type DepartmentAdapter } from '../../lambdas/domain/department-adapter';
 import { parseDepartmentConfiguration } from '../../lambdas/domain/department-configuration';
-import { ENTITLEABLE_FIELDS, type ChangeOfAddress, type EntitleableField } from '../../lambdas/domain/entitlement';
+import { ENTITLEABLE_FIELDS, type EntitleableField } from '../../lambdas/domain/entitlement';
+import type { ChangeOfAddress } from '../../lambdas/domain/submission';
 import { buildNotificationEvent } from '../../lambdas/domain/notification-event';
 
 const change: ChangeOfAddress = {

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateDepartment, hashApiKey } from '../../lambdas/api/authentication';
+import { authenticateDepartment, hashApiKey } from '../../lambdas/http/authentication';
 import { issueApiKey, newApiKey } from '../../lambdas/application/register-department';
 import type { DepartmentRepository } from '../../lambdas/store/department-repository';
-import type { DepartmentRecord } from '../../lambdas/store/records';
+import type { DepartmentRecord } from '../../lambdas/domain/department';
 
 /** One department in memory, with the repository's optimistic credential writes. */
 function departmentStore(record: DepartmentRecord): DepartmentRepository & { current: () => DepartmentRecord } {

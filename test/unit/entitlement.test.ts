@@ -1,12 +1,6 @@
 import fc from 'fast-check';
-import {
-  ENTITLEABLE_FIELDS,
-  fieldsToServe,
-  notificationData,
-  selectEntitledFields,
-  type ChangeOfAddress,
-  type EntitleableField,
-} from '../../lambdas/domain/entitlement';
+import { ENTITLEABLE_FIELDS, fieldsToServe, notificationData, selectEntitledFields, type EntitleableField } from '../../lambdas/domain/entitlement';
+import type { ChangeOfAddress } from '../../lambdas/domain/submission';
 
 const ada: ChangeOfAddress = {
   person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },

@@ -1,6 +1,6 @@
 import { inMemoryRepositories } from '../../lambdas/store/in-memory/in-memory-repositories';
 import { InvalidCursorError } from '../../lambdas/store/notification-repository';
-import type { NotificationRecord } from '../../lambdas/store/records';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
 
 // What use cases rely on from the repositories beyond their own tests: listings that page by
 // cursor, and writes that happen once however many callers race (as the DynamoDB conditions make them).

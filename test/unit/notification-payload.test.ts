@@ -1,5 +1,7 @@
-import { notificationBody } from '../../lambdas/application/notification-payload';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord } from '../../lambdas/store/records';
+import { notificationBody } from '../../lambdas/domain/notification-payload';
+import type { DepartmentRecord } from '../../lambdas/domain/department';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
+import type { PersonalDataRecord } from '../../lambdas/domain/submission';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 describe('the body that carries a notification to its department', () => {

@@ -4,7 +4,7 @@ import { issueReceipt } from '../../lambdas/application/issue-receipt';
 import type { AuditEvent } from '../../lambdas/domain/audit-event';
 import { fieldsSentByNotification, receiptClaims } from '../../lambdas/domain/notification-receipt';
 import type { PublishedKey, ReceiptSigner } from '../../lambdas/signing/receipt-signer';
-import type { NotificationRecord } from '../../lambdas/store/records';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
 
 const sent = (notificationId: string, attempt: number, fields: AuditEvent['fields'], outcome = 'delivered'): AuditEvent => ({
   submissionId: 'sub_1', key: `${notificationId}#SENT#${attempt}`, at: `2026-12-01T10:00:0${attempt}Z`, type: 'SENT', actor: 'service',

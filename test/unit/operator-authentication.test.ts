@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { authenticateOperator, roleOf } from '../../lambdas/api/authentication';
+import { authenticateOperator, roleOf } from '../../lambdas/http/authentication';
 
 const calledBy = (userArn: string | undefined) => ({
   headers: {},

@@ -1,5 +1,6 @@
 import { erasePersonalData } from '../../lambdas/application/erase-personal-data';
-import { collectionExecutionName, readFeed } from '../../lambdas/application/read-feed';
+import { readFeed } from '../../lambdas/application/read-feed';
+import { collectionExecutionName } from '../../lambdas/domain/workflow-runs';
 import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
 import { InvalidCursorError } from '../../lambdas/store/notification-repository';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';

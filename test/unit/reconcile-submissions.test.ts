@@ -1,10 +1,12 @@
-import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies, type WorkflowInput } from '../../lambdas/application/reconcile-submissions';
+import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies } from '../../lambdas/application/reconcile-submissions';
+import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
 import { submissionIdFor } from '../../lambdas/domain/identifiers';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 import type { AuditEvent } from '../../lambdas/domain/audit-event';
 import type { NotificationStatus } from '../../lambdas/domain/notification-status';
-import type { NotificationRecord, SubmissionRecord } from '../../lambdas/store/records';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
+import type { SubmissionRecord } from '../../lambdas/domain/submission';
 
 /** In memory: submissions, notifications, the trail, and the workflow service's executions by name. */
 function world() {

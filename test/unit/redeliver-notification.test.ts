@@ -1,4 +1,5 @@
-import { redeliverNotification, redeliveryExecutionName } from '../../lambdas/application/redeliver-notification';
+import { redeliverNotification } from '../../lambdas/application/redeliver-notification';
+import { redeliveryExecutionName } from '../../lambdas/domain/workflow-runs';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 describe('an operator redelivering a notification (in memory)', () => {

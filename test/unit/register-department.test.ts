@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  activeSigningSecrets, issueApiKey, registerDepartment, rotateSigningSecret, SECRET_OVERLAP_MS,
-} from '../../lambdas/application/register-department';
+import { issueApiKey, registerDepartment, rotateSigningSecret } from '../../lambdas/application/register-department';
+import { activeSigningSecrets, SECRET_OVERLAP_MS } from '../../lambdas/domain/department';
 import type { DepartmentConfiguration } from '../../lambdas/domain/department-configuration';
 import { InMemoryDepartmentChangeTrail } from '../../lambdas/store/in-memory/in-memory-department-change-trail';
 import { InMemoryDepartmentRepository } from '../../lambdas/store/in-memory/in-memory-department-repository';

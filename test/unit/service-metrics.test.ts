@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { countingOutcomes, recordConfirmationTimes, ServiceMetrics } from '../../lambdas/observability/service-metrics';
-import type { NotificationRecord } from '../../lambdas/store/records';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
 import type { NotificationRepository } from '../../lambdas/store/notification-repository';
 
 /** Real Powertools metrics; their embedded-metric-format lines are read off stdout, where Lambda sends them to CloudWatch. */

@@ -1,5 +1,6 @@
 import { erasePersonalData } from '../../lambdas/application/erase-personal-data';
-import { withdrawalExecutionName, withdrawSubmission } from '../../lambdas/application/withdraw-submission';
+import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
+import { withdrawalExecutionName } from '../../lambdas/domain/workflow-runs';
 import { withdrawalNotificationIdFor } from '../../lambdas/domain/identifiers';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 

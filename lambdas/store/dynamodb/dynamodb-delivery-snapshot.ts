@@ -1,6 +1,8 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliverySnapshot, DeliverySnapshotReader } from '../delivery-snapshot';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from '../records';
+import type { DepartmentRecord } from '../../domain/department';
+import type { NotificationRecord } from '../../domain/notification';
+import type { PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
 import { departmentKey } from './dynamodb-department-repository';
 import { endpointKey, healthOf, type EndpointItem } from './dynamodb-endpoint-repository';
 import { notificationKey } from './dynamodb-notification-repository';

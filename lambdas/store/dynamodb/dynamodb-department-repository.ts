@@ -1,7 +1,7 @@
 import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
-import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../../domain/department';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 

@@ -2,7 +2,7 @@ import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynam
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
 import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
-import type { NotificationRecord } from '../records';
+import type { NotificationRecord } from '../../domain/notification';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 

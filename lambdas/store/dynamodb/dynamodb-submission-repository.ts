@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChangeOfAddress } from '../../domain/entitlement';
+import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
-import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../records';
+import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
 import type { SubmissionRepository } from '../submission-repository';
 import { createHash } from 'node:crypto';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';

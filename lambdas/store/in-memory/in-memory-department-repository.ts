@@ -1,6 +1,6 @@
 import { departmentConfigurationSchema, type DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
-import type { ApiKey, DepartmentRecord, SigningSecret } from '../records';
+import type { ApiKey, DepartmentRecord, SigningSecret } from '../../domain/department';
 import { conditionFailure, storedCopy } from './stored-copy';
 
 const CONFIGURATION_FIELDS = Object.keys(departmentConfigurationSchema.shape) as (keyof DepartmentConfiguration)[];

@@ -1,7 +1,7 @@
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
 import { InvalidCursorError, type DepartmentAnswer, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
-import type { NotificationRecord } from '../records';
+import type { NotificationRecord } from '../../domain/notification';
 import { conditionFailure, positionCursor, storedCopy } from './stored-copy';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { unretired } from '../application/register-department';
 import type { DepartmentRepository } from '../store/department-repository';
-import type { DepartmentRecord } from '../store/records';
+import { unretired, type DepartmentRecord } from '../domain/department';
 import { serviceSettings } from '../service-settings';
 import { HttpProblem } from './http-responses';
 import { header } from './request-body';

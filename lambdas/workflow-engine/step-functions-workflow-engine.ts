@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowInput } from '../application/workflow-input';
+import type { ExecutionState, WorkflowEngine, WorkflowInput } from './workflow-engine';
 import { traced } from '../observability/tracer';
 import { serviceSettings } from '../service-settings';
 
@@ -11,7 +11,7 @@ const sfn = () => (client ??= traced(new SFNClient({})));
  * anyone twice); a name already used means the work is (or was) under way, which is what an
  * idempotent start wants.
  */
-export async function startWorkflowExecution(name: string, input: WorkflowInput): Promise<void> {
+export const startWorkflowExecution: WorkflowEngine['start'] = async (name: string, input: WorkflowInput) => {
   try {
     await sfn().send(new StartExecutionCommand({
       stateMachineArn: serviceSettings.stateMachineArn,
@@ -21,34 +21,34 @@ export async function startWorkflowExecution(name: string, input: WorkflowInput)
   } catch (error) {
     if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
   }
-}
+};
 
 /**
  * Lets the workflow waiting on a department's answer go on. A token the workflow no longer waits
  * on (it timed out, or this answer was already passed on) is not an error.
  */
-export async function resumeWaitingWorkflow(taskToken: string, output: unknown): Promise<void> {
+export const resumeWaitingWorkflow: WorkflowEngine['resume'] = async (taskToken: string, output: unknown) => {
   try {
     await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw error;
   }
-}
+};
 
 /**
  * Ends a waiting task with a named error its state's Retry or Catch handles (a delivery to try
  * again); the cause carries what the definition reads (the time to try again). A token no longer
  * waited on is not an error.
  */
-export async function failWaitingTask(taskToken: string, error: string, cause: string): Promise<void> {
+export const failWaitingTask: WorkflowEngine['fail'] = async (taskToken: string, error: string, cause: string) => {
   try {
     await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
   } catch (failure) {
     const name = (failure as { name?: string }).name;
     if (name !== 'TaskTimedOut' && name !== 'InvalidToken' && name !== 'TaskDoesNotExist') throw failure;
   }
-}
+};
 
 /** The ARN Step Functions gives the execution of this state machine with this name. */
 export const executionArnFor = (stateMachineArn: string, name: string) =>
@@ -59,7 +59,7 @@ export const executionArnFor = (stateMachineArn: string, name: string) =>
  * (SUCCEEDED, FAILED, TIMED_OUT, ABORTED), or was never started (or, on one machine, was lost
  * with the engine).
  */
-export async function workflowExecutionState(name: string): Promise<'RUNNING' | 'FINISHED' | 'MISSING'> {
+export const workflowExecutionState: WorkflowEngine['executionState'] = async (name: string): Promise<ExecutionState> => {
   try {
     const { status } = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArnFor(serviceSettings.stateMachineArn, name) }));
     return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? 'RUNNING' : 'FINISHED';
@@ -67,4 +67,4 @@ export async function workflowExecutionState(name: string): Promise<'RUNNING' | 
     if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'MISSING';
     throw error;
   }
-}
+};

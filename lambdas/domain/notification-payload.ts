@@ -1,6 +1,8 @@
-import { renderForDepartment } from '../domain/department-adapter';
-import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
-import type { DepartmentRecord, NotificationRecord, PersonalDataRecord, SubmissionRecord } from '../store/records';
+import { renderForDepartment } from './department-adapter';
+import { buildNotificationEvent, subjectOf } from './notification-event';
+import type { DepartmentRecord } from './department';
+import type { NotificationRecord } from './notification';
+import type { PersonalDataRecord, SubmissionRecord } from './submission';
 
 /**
  * The body that carries one notification to its department: what a push POSTs, and what its feed
