@@ -134,6 +134,8 @@ export const FUNCTIONS = {
     optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
     access: [
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      // A listed page's submissions and their personal data, read together.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [submission] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
     ],

@@ -119,6 +119,7 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
   });
 
   const expire = invoke(scope, 'ExpireNotification', fns.expireNotification, sfn.TaskInput.fromObject({
+    submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
     notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
   }), { resultPath: '$.expiry' });
   deliverAndAwait.addCatch(expire, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });

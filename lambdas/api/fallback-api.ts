@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from '../http/http-responses';
+import { withLambdaContext } from '../observability/logger';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.fallback);
@@ -23,7 +24,9 @@ function knownPaths(): Array<[RegExp, string[]]> {
 }
 
 /** API Gateway's `$default` route: whatever no other route took. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export const handler = withLambdaContext(fallback);
+
+async function fallback(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const path = event.rawPath.replace(/\/+$/, '') || '/';
   const known = knownPaths().find(([pattern]) => pattern.test(path));
   if (known) {

@@ -4,6 +4,7 @@ import { readFeed } from '../application/read-feed';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
+import { serviceMetrics } from '../observability/service-metrics';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { authenticateDepartment } from '../http/authentication';
@@ -34,7 +35,7 @@ async function feed(event: APIGatewayProxyEventV2) {
   if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
   try {
     const page = await readFeed(
-      { ...repositories, startWorkflow: startWorkflowExecution, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() },
+      { ...repositories, startWorkflow: startWorkflowExecution, metrics: serviceMetrics, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() },
       department,
       { after: query.data.after, limit: query.data.limit, waitSeconds: query.data.wait },
     );

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { describeError, logger } from '../observability/logger';
+import { describeError, logger, pathIds, withLambdaContext } from '../observability/logger';
 import { UNEXPECTED_ERROR_MESSAGE } from '../observability/metric-names';
 import { HttpProblem, problemResponse, type HttpResponse } from '../http/http-responses';
 
@@ -30,7 +30,7 @@ export function isServiceUnavailable(error: unknown): boolean {
  * problem+json answers, storage outages a 503 to retry, anything else a 500 without details.
  */
 export function httpHandler(routes: Record<string, RouteHandler>) {
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  return withLambdaContext(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(404, 'There is nothing at this address.');
     try {
@@ -45,5 +45,5 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
       logger.error(UNEXPECTED_ERROR_MESSAGE, { routeKey: event.routeKey, ...describeError(error) });
       return problemResponse(500, 'Something went wrong on our side. Try again later.');
     }
-  };
+  }, pathIds);
 }

@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { departmentAnswerSchema } from '../domain/department-answer';
 import { answerNotification } from '../application/answer-notification';
+import { listDepartmentNotifications } from '../application/list-department-notifications';
 import { redeliverNotification } from '../application/redeliver-notification';
-import { buildNotificationEvent, subjectOf } from '../domain/notification-event';
 import { NOTIFICATION_STATUSES } from '../domain/notification-status';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
@@ -49,41 +49,13 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
   if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
   const query = listingQuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
-  let page;
   try {
-    page = await repositories.notifications.listForDepartment(department.id, query.data.status, { limit: query.data.limit, cursor: query.data.cursor });
+    const page = await listDepartmentNotifications({ ...repositories, publicBaseUrl: serviceSettings.publicBaseUrl }, department, query.data);
+    return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
   } catch (error) {
     if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');
     throw error;
   }
-  const items = await Promise.all(page.items.map(async (n) => {
-    const [submission, personalData] = await Promise.all([repositories.submissions.get(n.submissionId), repositories.submissions.getPersonalData(n.submissionId)]);
-    const subject = subjectOf(n);
-    // The event as sent, without the three ids this item already has; none once the citizen's data is erased.
-    const sent = personalData || subject.kind === 'withdrawal'
-      ? buildNotificationEvent({
-        type: submission?.type ?? 'address.changed', notificationId: n.id, reference: '', confirmationUrl: '',
-        change: personalData?.change, consentedFields: n.entitledFields, currentFields: department.fields, subject, now: new Date(n.createdAt),
-      })
-      : undefined;
-    const { notificationId: _id, reference: _reference, confirmationUrl: _url, ...data } = sent?.data ?? { notificationId: '', reference: '', confirmationUrl: '' };
-    return {
-      id: n.id,
-      type: sent?.type ?? null,
-      kind: subject.kind,
-      reference: submission?.reference ?? null,
-      status: n.status,
-      createdAt: n.createdAt,
-      deliveredAt: n.deliveredAt ?? null,
-      respondedAt: n.respondedAt ?? null,
-      departmentReference: n.departmentReference ?? null,
-      reason: n.reason ?? null,
-      confirmationUrl: `${serviceSettings.publicBaseUrl}/v1/notifications/${n.id}/confirmation`,
-      // What this department may see (consented and still entitled); null once the citizen's data is erased.
-      data: sent ? data : null,
-    };
-  }));
-  return json(200, { items, nextCursor: page.nextCursor ?? null });
 }
 
 async function redeliver(event: APIGatewayProxyEventV2) {

@@ -16,6 +16,7 @@ import type { NotificationRecord } from '../domain/notification';
 import type { SubmissionRepository } from '../store/submission-repository';
 import { recordDelivered } from './record-delivery';
 import { notificationBody } from '../domain/notification-payload';
+import type { OutcomeMetrics } from '../observability/outcome-metrics';
 
 /**
  * What the workflow does next with this notification. A retry either backs off on the workflow's
@@ -37,6 +38,7 @@ export interface DeliveryDependencies {
   readonly endpoints: EndpointRepository;
   readonly operatorEvents: OperatorEventLog;
   readonly audit: AuditTrail;
+  readonly metrics?: OutcomeMetrics;
   /** Reads a delivery's items in one request when the department is known beforehand. */
   readonly deliverySnapshots?: DeliverySnapshotReader;
   readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
@@ -140,6 +142,7 @@ export async function deliverToDepartment(deps: DeliveryDependencies, submission
     case 'gone': {
       const at = deps.now();
       await deps.departments.disable(department.id, verdict.error, at);
+      deps.metrics?.endpointHealthChanged(department.id, 'disabled');
       await deps.operatorEvents.record({
         key: `endpoint.disabled#${department.id}#${notificationId}#${started.attempts}`,
         at: at.toISOString(), type: 'endpoint.disabled', department: department.id, notificationId, detail: verdict.error,
@@ -206,6 +209,7 @@ async function recordEndpointFailure(deps: DeliveryDependencies, department: Dep
   if (!crossesFailingThreshold(health, now, deps.settings.timeScale)) return health;
   const nextProbeAt = new Date(now.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale);
   if (await deps.endpoints.markFailing(department.id, now, nextProbeAt)) {
+    deps.metrics?.endpointHealthChanged(department.id, 'failing');
     await deps.operatorEvents.record({
       key: `endpoint.failing#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.failing', department: department.id,
       detail: `${health.consecutiveFailures} consecutive failed attempts since ${health.failingFrom}; last: ${error}`,
@@ -217,6 +221,7 @@ async function recordEndpointFailure(deps: DeliveryDependencies, department: Dep
 async function recordEndpointSuccess(deps: DeliveryDependencies, department: DepartmentRecord): Promise<void> {
   const now = deps.now();
   if (await deps.endpoints.recordSuccess(department.id, now)) {
+    deps.metrics?.endpointHealthChanged(department.id, 'healthy');
     await deps.operatorEvents.record({
       key: `endpoint.healthy#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.healthy', department: department.id,
       detail: 'The endpoint answered again; notifications held for it are being sent',
@@ -227,6 +232,7 @@ async function recordEndpointSuccess(deps: DeliveryDependencies, department: Dep
 async function fail(deps: DeliveryDependencies, notification: NotificationRecord, error: string): Promise<DeliveryStep> {
   const at = deps.now();
   if (await deps.notifications.markFailed(notification, error, at)) {
+    deps.metrics?.failed(notification.departmentId);
     await deps.audit.record({
       submissionId: notification.submissionId,
       key: `${notification.id}#FAILED#${notification.redeliveries ?? 0}`,

@@ -4,6 +4,7 @@ import type { NotificationStatus } from '../domain/notification-status';
 import type { DepartmentRecord } from '../domain/department';
 import type { NotificationRecord } from '../domain/notification';
 import type { ServiceRepositories } from '../store/service-repositories';
+import type { OutcomeMetrics } from '../observability/outcome-metrics';
 import { recordDelivered } from './record-delivery';
 import { notificationBody } from '../domain/notification-payload';
 import { collectionExecutionName, workflowInput, type WorkflowInput } from '../domain/workflow-runs';
@@ -16,6 +17,11 @@ export interface FeedItem extends Record<string, unknown> {
 export interface FeedDependencies extends Pick<ServiceRepositories, 'notifications' | 'submissions' | 'audit'> {
   /** Starts the run that awaits the answer to a notification no workflow was working on. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
+  /**
+   * Counts a notification the feed delivered first (NotificationDelivered, as a push's 2xx). The
+   * department's web page goes without: its bundle is at its size ceiling (bench/lambda-bundles.ts).
+   */
+  readonly metrics?: Pick<OutcomeMetrics, 'delivered'>;
   readonly publicBaseUrl: string;
   readonly now: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;

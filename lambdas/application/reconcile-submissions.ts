@@ -32,7 +32,14 @@ export interface ReconcileReport {
   /** Submissions that could not be looked at this time (the next pass tries again). */
   readonly errors: number;
   /** Which submissions those were, and why (the error's name and message: AWS's messages name actions and ARNs, never item values). */
-  readonly failures?: readonly { readonly submissionId: string; readonly error: string }[];
+  readonly failures?: readonly ReconcileFailure[];
+}
+
+export interface ReconcileFailure {
+  readonly submissionId: string;
+  readonly errorName: string;
+  /** The first line of the error's message, at most 300 characters. */
+  readonly errorMessage: string;
 }
 
 /**
@@ -55,7 +62,7 @@ export const STALE_AFTER_SECONDS = 3600;
 export async function reconcileSubmissions(deps: ReconcileDependencies, scope: { readonly createdBefore?: Date } = {}): Promise<ReconcileReport> {
   const submissions = await deps.submissions.listInProgress(scope);
   let resumed = 0;
-  const failures: { submissionId: string; error: string }[] = [];
+  const failures: ReconcileFailure[] = [];
   let next = 0;
   const worker = async () => {
     while (next < submissions.length) {
@@ -64,7 +71,8 @@ export async function reconcileSubmissions(deps: ReconcileDependencies, scope: {
         if (await reconcileSubmission(deps, submission)) resumed++;
       } catch (error) {
         // Storage or the workflow service briefly unavailable: the next pass tries again.
-        failures.push({ submissionId: submission.id, error: `${(error as Error).name}: ${String((error as Error).message).slice(0, 300)}` });
+        const { name, message } = (error ?? {}) as Partial<Error>;
+        failures.push({ submissionId: submission.id, errorName: name ?? 'Error', errorMessage: String(message ?? error).split('\n')[0].slice(0, 300) });
       }
     }
   };

@@ -3,6 +3,7 @@ import type { EntitleableField } from '../domain/entitlement';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../domain/notification';
+import type { OutcomeMetrics } from '../observability/outcome-metrics';
 
 /**
  * A step shared by two use cases, not one itself: the push (deliver-to-department.ts) and the feed
@@ -13,7 +14,7 @@ import type { NotificationRecord } from '../domain/notification';
  * DELIVERED and the trail records the channel.
  */
 export async function recordDelivered(
-  deps: { notifications: NotificationRepository; audit: AuditTrail },
+  deps: { notifications: NotificationRepository; audit: AuditTrail; metrics?: Pick<OutcomeMetrics, 'delivered'> },
   notification: NotificationRecord,
   channel: DeliveryChannel,
   now: Date,
@@ -22,6 +23,7 @@ export async function recordDelivered(
 ): Promise<{ notification: NotificationRecord; first: boolean }> {
   const result = await deps.notifications.markDelivered(notification, now, channel);
   if (result.first) {
+    deps.metrics?.delivered(notification.departmentId);
     await deps.audit.record({
       submissionId: notification.submissionId,
       key: `${notification.id}#DELIVERED`,

@@ -2,6 +2,7 @@
 // anything is stored: a citizen learns about every mistake at once, in plain words, and
 // departments only ever see clean values (normalised postcode and NINO, trimmed text).
 import * as z from 'zod/mini';
+import { DEPARTMENT_ID_PATTERN } from './identifiers';
 import { normaliseNationalInsuranceNumber } from './national-insurance-number';
 import { normalisePostcode } from './postcode';
 import { parseWith, type ParseResult } from './problem-details';
@@ -9,7 +10,7 @@ import { parseWith, type ParseResult } from './problem-details';
 export const SUPPORTED_EVENT_TYPES = ['address.changed'] as const;
 export type EventType = (typeof SUPPORTED_EVENT_TYPES)[number];
 
-export const DEPARTMENT_ID_PATTERN = /^[a-z0-9-]{2,40}$/;
+export { DEPARTMENT_ID_PATTERN };
 export const MAX_DEPARTMENTS_PER_SUBMISSION = 50;
 const EARLIEST_DATE_OF_BIRTH = '1900-01-01';
 

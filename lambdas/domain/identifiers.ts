@@ -53,6 +53,9 @@ export function withdrawalNotificationIdFor(notificationId: string): string {
   return 'ntf_' + base32(digest('withdrawal-notification', notificationId), ID_LENGTH).toLowerCase();
 }
 
+/** A department's id: 2 to 40 lower-case letters, digits or hyphens (chosen when it is registered). */
+export const DEPARTMENT_ID_PATTERN = /^[a-z0-9-]{2,40}$/;
+
 const SUBMISSION_ID = /^sub_[0-9a-hjkmnp-tv-z]{26}$/;
 const NOTIFICATION_ID = /^ntf_[0-9a-hjkmnp-tv-z]{26}$/;
 

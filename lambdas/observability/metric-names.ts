@@ -1,4 +1,4 @@
-// The service's own CloudWatch metrics: emitted by the workflow handlers (service-metrics.ts),
+// The service's own CloudWatch metrics: emitted by the use cases (through service-metrics.ts),
 // alarmed on and charted by the CDK app (lib/service-monitoring.ts). One list, so both agree.
 
 /** CloudWatch namespace of every metric the service emits. */

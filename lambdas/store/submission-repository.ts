@@ -2,6 +2,11 @@ import type { SubmissionStatus } from '../domain/notification-status';
 import type { ChangeOfAddress } from '../domain/submission';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../domain/submission';
 
+export interface SubmissionWithPersonalData {
+  readonly submission: SubmissionRecord;
+  readonly personalData?: PersonalDataRecord;
+}
+
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
   /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
@@ -42,6 +47,11 @@ export interface SubmissionRepository {
   /** Stores the citizen's personal data for a submission (written before the submission itself). */
   putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void>;
   getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined>;
+  /**
+   * These submissions with their personal data (absent once erased), read together: a listing's
+   * one read for its page (BatchGetItem on DynamoDB). Those that do not exist are left out.
+   */
+  getManyWithPersonalData(ids: readonly string[]): Promise<Map<string, SubmissionWithPersonalData>>;
   /** Marks the personal data for erasure at `eraseAfter` by the sweeper (DynamoDB's TTL a day later is the backstop). */
   scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void>;
   /** Submissions whose personal data is due for erasure at `now`, oldest first. */

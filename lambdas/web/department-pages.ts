@@ -91,11 +91,10 @@ async function awaitingPage(
     if (error instanceof InvalidCursorError) return redirect('/department');
     throw error;
   }
-  const items = await Promise.all(listing.items.map(async (n) => {
-    const [submission, personalData] = await Promise.all([
-      repositories.submissions.get(n.submissionId),
-      repositories.submissions.getPersonalData(n.submissionId),
-    ]);
+  // The page's submissions and their data in one request.
+  const submissions = await repositories.submissions.getManyWithPersonalData(listing.items.map((n) => n.submissionId));
+  const items = listing.items.map((n) => {
+    const { submission, personalData } = submissions.get(n.submissionId) ?? {};
     const mine = problem?.notificationId === n.id;
     return {
       id: n.id,
@@ -105,7 +104,7 @@ async function awaitingPage(
       errors: mine ? problem.errors : {},
       values: mine ? problem.values : {},
     };
-  }));
+  });
   const errors = problem
     ? Object.entries(problem.errors).map(([name, text]) => ({
       inputId: name === 'outcome' ? `${problem.notificationId}-outcome` : `${problem.notificationId}-${name}`,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpProblem, type HttpResponse } from '../http/http-responses';
-import { describeError, logger } from '../observability/logger';
+import { describeError, logger, pathIds, withLambdaContext } from '../observability/logger';
 import { renderPage, type PageOptions } from './page-renderer';
 import { csrfTokenOf, formBody, isCsrfSafe, type FormFields } from './web-request';
 
@@ -37,7 +37,7 @@ export function trustedForm(event: APIGatewayProxyEventV2): FormFields {
 
 /** Like the API's httpHandler, but failures answer as pages a person can read. */
 export function htmlHandler(routes: Record<string, PageHandler>) {
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  return withLambdaContext(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     try {
       if (!route) return errorPage(event, 404, 'Page not found', 'If you typed the web address, check it is correct.');
@@ -50,5 +50,5 @@ export function htmlHandler(routes: Record<string, PageHandler>) {
       logger.error('Page failed', { routeKey: event.routeKey, ...describeError(error) });
       return errorPage(event, 500, 'Sorry, there is a problem with the service', 'Try again later. Nothing you sent has been lost.');
     }
-  };
+  }, pathIds);
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from '../http/http-responses';
 import { webResourceDirectories } from './page-renderer';
+import { withLambdaContext } from '../observability/logger';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.webAssets);
@@ -32,7 +33,9 @@ function candidates(name: string): string[] {
   ];
 }
 
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+export const handler = withLambdaContext(serveAsset);
+
+async function serveAsset(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const name = path.posix.normalize(event.pathParameters?.proxy ?? '');
   const type = CONTENT_TYPES[path.extname(name)];
   // Only known file types, and never a path that climbs out of the asset folders.

@@ -1,6 +1,7 @@
 import { deliverAndAwait } from '../application/deliver-and-await';
 import { sendWebhook } from '../delivery/webhook-sender';
-import { countingOperatorEvents, countingOutcomes } from '../observability/service-metrics';
+import { withLambdaContext } from '../observability/logger';
+import { serviceMetrics } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
@@ -15,22 +16,26 @@ const repositories = serviceRepositories();
  * endpoint is failing, or a notification left for a pull department's feed), then the wait for
  * the department's answer under this task token; the task ends when the answer comes, at once when
  * there is nothing to wait for, or with an error that makes the workflow try again later.
+ * The task token is a secret: it is on no log line.
  */
-export async function handler(input: { submissionId: string; notificationId: string; departmentId?: string; taskToken: string }): Promise<void> {
-  await deliverAndAwait({
-    ...repositories,
-    notifications: countingOutcomes(repositories.notifications),
-    operatorEvents: countingOperatorEvents(repositories.operatorEvents),
-    send: sendWebhook,
-    now: () => new Date(),
-    random: Math.random,
-    resumeWorkflow: resumeWaitingWorkflow,
-    failTask: failWaitingTask,
-    settings: {
-      publicBaseUrl: serviceSettings.publicBaseUrl,
-      timeScale: serviceSettings.timeScale,
-      allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
-      allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
-    },
-  }, input);
-}
+export const handler = withLambdaContext(
+  async (input: { submissionId: string; notificationId: string; departmentId?: string; taskToken: string }): Promise<void> => {
+    await deliverAndAwait({
+      ...repositories,
+      metrics: serviceMetrics,
+      send: sendWebhook,
+      now: () => new Date(),
+      random: Math.random,
+      resumeWorkflow: resumeWaitingWorkflow,
+      failTask: failWaitingTask,
+      settings: {
+        publicBaseUrl: serviceSettings.publicBaseUrl,
+        timeScale: serviceSettings.timeScale,
+        allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
+        allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
+      },
+    }, input);
+  },
+  ({ submissionId, notificationId, departmentId }) => ({ submissionId, notificationId, departmentId }),
+  (input) => [input.taskToken],
+);

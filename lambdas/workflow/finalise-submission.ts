@@ -1,6 +1,7 @@
 import { finaliseSubmission } from '../application/finalise-submission';
 import type { SubmissionStatus } from '../domain/notification-status';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
+import { logger, withLambdaContext } from '../observability/logger';
 import { recordConfirmationTimes } from '../observability/service-metrics';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
@@ -12,7 +13,7 @@ const repositories = serviceRepositories();
 const notifier = serviceCitizenNotifier();
 
 /** Workflow step: every notification of this run has settled; the submission takes its status. */
-export async function handler(input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> {
+export const handler = withLambdaContext(async (input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> => {
   const status = await finaliseSubmission(
     {
       ...repositories,
@@ -23,5 +24,6 @@ export async function handler(input: { submissionId: string }): Promise<{ submis
     },
     input.submissionId,
   );
+  logger.info('Submission finalised', { status });
   return { submissionId: input.submissionId, status };
-}
+}, (input) => ({ submissionId: input.submissionId }));

@@ -2,6 +2,7 @@ import { submitChangeOfAddress } from '../../lambdas/application/submit-change-o
 import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import type { ChangeOfAddressRequest } from '../../lambdas/domain/change-of-address-request';
 import type { EntitleableField } from '../../lambdas/domain/entitlement';
+import { InMemoryMetrics } from '../../lambdas/observability/in-memory-metrics';
 import { inMemoryRepositories } from '../../lambdas/store/in-memory/in-memory-repositories';
 import type { DepartmentRecord } from '../../lambdas/domain/department';
 import type { SubmissionRecord } from '../../lambdas/domain/submission';
@@ -36,7 +37,9 @@ export function inMemoryService(start = '2026-12-01T10:00:00.000Z') {
     if (!started.has(name)) started.set(name, input);
   };
   const now = () => new Date(clock);
-  const deps = { ...repositories, startWorkflow, now };
+  /** What the use cases counted (the metrics port, in memory). */
+  const metrics = new InMemoryMetrics();
+  const deps = { ...repositories, startWorkflow, now, metrics };
 
   const addDepartment = async (id: string, overrides: Partial<DepartmentRecord> = {}): Promise<DepartmentRecord> => {
     const department: DepartmentRecord = {
@@ -87,6 +90,7 @@ export function inMemoryService(start = '2026-12-01T10:00:00.000Z') {
     now,
     advance: (ms: number) => { clock += ms; },
     started,
+    metrics,
     addDepartment,
     submit,
     deliverByPush,

@@ -43,6 +43,8 @@ describe('a department reading its feed (in memory)', () => {
 
     expect(again.items.map((i) => i.id)).toEqual(first.items.map((i) => i.id));
     expect(await s.notifications.get(notifications[0].id)).toMatchObject({ status: 'DELIVERED', deliveredVia: 'pull', deliveredAt: '2026-12-01T10:00:00.000Z' });
+    // Counted as a push's 2xx is (NotificationDelivered), once.
+    expect(s.metrics.emitted).toEqual([{ metric: 'delivered', departmentId: 'council' }]);
     const delivered = (await s.audit.list(submission.id)).filter((e) => e.type === 'DELIVERED');
     expect(delivered).toEqual([expect.objectContaining({ channel: 'pull', fields: ['person.givenName', 'newAddress'], notificationId: notifications[0].id })]);
   });

@@ -171,7 +171,7 @@ describe('the reconciler', () => {
     w.addSubmission('sub_b', ['PENDING']);
     const deps = { ...w.deps, executionState: async (name: string) => { if (name === 'sub_a') throw new Error('throttled'); return w.deps.executionState(name); } };
     expect(await reconcileSubmissions(deps)).toEqual({
-      inProgress: 2, resumed: 1, errors: 1, failures: [{ submissionId: 'sub_a', error: 'Error: throttled' }],
+      inProgress: 2, resumed: 1, errors: 1, failures: [{ submissionId: 'sub_a', errorName: 'Error', errorMessage: 'throttled' }],
     });
     expect(w.started).toEqual(['sub_b']);
   });

@@ -1,7 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { countingOutcomes, recordConfirmationTimes, ServiceMetrics } from '../../lambdas/observability/service-metrics';
+import { recordConfirmationTimes, ServiceMetrics } from '../../lambdas/observability/service-metrics';
 import type { NotificationRecord } from '../../lambdas/domain/notification';
-import type { NotificationRepository } from '../../lambdas/store/notification-repository';
 
 /** Real Powertools metrics; their embedded-metric-format lines are read off stdout, where Lambda sends them to CloudWatch. */
 function capturedMetrics() {
@@ -32,40 +31,23 @@ const notification = (overrides: Partial<NotificationRecord>): NotificationRecor
   confirmationTimeoutSeconds: 60, entitledFields: ['newAddress'], attempts: 1, createdAt: '2026-11-29T10:00:00Z', updatedAt: '2026-11-29T10:00:00Z', ...overrides,
 });
 
-/** Just enough of a repository: the status changes the delivery and expiry steps make. */
-function repository(changes: { failed: boolean; expired: boolean; delivered?: boolean }): NotificationRepository {
-  const stored = notification({});
-  return {
-    get: async () => stored,
-    markDelivered: async () => ({ notification: { ...stored, status: 'DELIVERED', deliveredAt: '2026-11-29T10:00:01Z' }, first: changes.delivered ?? true }),
-    markFailed: async () => changes.failed,
-    markExpired: async () => changes.expired,
-    recordAttemptError: async () => undefined,
-  } as unknown as NotificationRepository;
-}
-
 describe('the service metrics', () => {
-  it('publishes each outcome at once in the TellUsOnce namespace, for the service and per department', async () => {
+  it('publishes each outcome at once in the TellUsOnce namespace, for the service and per department', () => {
     const { service, published } = capturedMetrics();
-    const notifications = countingOutcomes(repository({ failed: true, expired: true }), service);
-    await notifications.markDelivered(notification({}), new Date(), 'push');
-    await notifications.markFailed(notification({}), 'HTTP 400', new Date());
-    await notifications.markExpired(notification({ status: 'DELIVERED' }), new Date());
+    service.delivered('hmrc');
+    service.failed('hmrc');
+    service.expired('hmrc');
+    service.endpointHealthChanged('hmrc', 'failing');
+    service.endpointHealthChanged('hmrc', 'healthy');
+    service.endpointHealthChanged('hmrc', 'disabled');
     const point = (name: string) => [
       { namespace: 'TellUsOnce', name, unit: 'Count', value: 1, dimensions: [['service']], department: undefined },
       { namespace: 'TellUsOnce', name, unit: 'Count', value: 1, dimensions: [['service', 'department']], department: 'hmrc' },
     ];
-    expect(published()).toEqual([...point('NotificationDelivered'), ...point('NotificationFailed'), ...point('NotificationExpired')]);
-  });
-
-  it('counts nothing when a step run again changes nothing', async () => {
-    const { service, published } = capturedMetrics();
-    const notifications = countingOutcomes(repository({ failed: false, expired: false, delivered: false }), service);
-    await notifications.markDelivered(notification({}), new Date(), 'pull'); // The other channel delivered it first.
-    await notifications.markFailed(notification({}), 'HTTP 400', new Date());
-    await notifications.markExpired(notification({ status: 'DELIVERED' }), new Date());
-    await notifications.recordAttemptError('ntf_1', 'HTTP 503', new Date());
-    expect(published()).toEqual([]);
+    expect(published()).toEqual([
+      ...point('NotificationDelivered'), ...point('NotificationFailed'), ...point('NotificationExpired'),
+      ...point('EndpointFailing'), ...point('EndpointHealthy'), ...point('EndpointDisabled'),
+    ]);
   });
 
   it('records each department\'s time to answer, in seconds, from its first successful delivery', () => {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { traced } from '../../observability/tracer';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -53,5 +53,26 @@ export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+  return items;
+}
+
+/** BatchGetItem reads at most this many items per request. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The items with these keys that exist (consistent reads), in requests of 100 keys; the keys
+ * DynamoDB leaves unprocessed are asked for again after a short backoff.
+ */
+export async function batchGetAll(tableName: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let pending: Key[] | undefined = keys.slice(start, start + BATCH_GET_LIMIT);
+    for (let round = 0; pending && pending.length > 0; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      const result = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      items.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined;
+    }
+  }
   return items;
 }

@@ -2,9 +2,9 @@ import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
-import type { SubmissionRepository } from '../submission-repository';
+import type { SubmissionRepository, SubmissionWithPersonalData } from '../submission-repository';
 import { createHash } from 'node:crypto';
-import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
+import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 
 const ERASURE_DUE = 'ERASURE_DUE';
@@ -186,6 +186,19 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
 
   getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {
     return getRecord<PersonalDataRecord>(this.tableName, personalDataKey(submissionId));
+  }
+
+  async getManyWithPersonalData(ids: readonly string[]): Promise<Map<string, SubmissionWithPersonalData>> {
+    const unique = [...new Set(ids)];
+    const items = await batchGetAll(this.tableName, unique.flatMap((id) => [key(id), personalDataKey(id)]));
+    const submissions = new Map<string, SubmissionRecord>();
+    const personalData = new Map<string, PersonalDataRecord>();
+    for (const item of items) {
+      const id = String(item.pk).slice(PARTITIONS.submission.length);
+      if (item.sk === 'SUBMISSION') submissions.set(id, withoutKeys<SubmissionRecord>(item));
+      else personalData.set(id, withoutKeys<PersonalDataRecord>(item));
+    }
+    return new Map([...submissions].map(([id, submission]) => [id, { submission, personalData: personalData.get(id) }]));
   }
 
   async scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void> {

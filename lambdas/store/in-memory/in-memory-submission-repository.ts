@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
-import type { SubmissionRepository } from '../submission-repository';
+import type { SubmissionRepository, SubmissionWithPersonalData } from '../submission-repository';
 import { conditionFailure, storedCopy } from './stored-copy';
 
 // The DynamoDB adapter lists submissions in progress over 8 shards, each sorted by `<time>#<id>`;
@@ -129,6 +129,15 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   async getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {
     const item = this.personalData.get(submissionId);
     return item && storedCopy(item.record);
+  }
+
+  async getManyWithPersonalData(ids: readonly string[]): Promise<Map<string, SubmissionWithPersonalData>> {
+    const found = new Map<string, SubmissionWithPersonalData>();
+    for (const id of ids) {
+      const submission = await this.get(id);
+      if (submission) found.set(id, { submission, personalData: await this.getPersonalData(id) });
+    }
+    return found;
   }
 
   async scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void> {
