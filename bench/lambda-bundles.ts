@@ -35,6 +35,8 @@ export interface LambdaBundle {
   readonly bytes: number;
   /** The packages the bundle requires but does not hold (Node.js built-ins left out), for the runtime or a layer to provide. */
   readonly externalImports: readonly string[];
+  /** The npm packages the bundle holds. */
+  readonly bundledPackages: readonly string[];
   /** The function's layers, as the template gives them. */
   readonly layers: readonly unknown[];
   /**
@@ -52,7 +54,7 @@ export interface LambdaBundle {
  * (esbuild: bundle, platform node, target node24, CommonJS, minified, external source map, the
  * function's external modules as its template metadata names them).
  */
-export function bundleLambda(entry: string, outfile: string, externalModules: readonly string[]): { bytes: number; externalImports: string[] } {
+export function bundleLambda(entry: string, outfile: string, externalModules: readonly string[]): { bytes: number; externalImports: string[]; bundledPackages: string[] } {
   const result = buildSync({
     entryPoints: [path.join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -68,7 +70,10 @@ export function bundleLambda(entry: string, outfile: string, externalModules: re
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
   const externalImports = [...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
-  return { bytes: statSync(outfile).size, externalImports };
+  const bundledPackages = [...new Set(Object.keys(output.inputs)
+    .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+    .filter((name): name is string => name !== undefined))].sort();
+  return { bytes: statSync(outfile).size, externalImports, bundledPackages };
 }
 
 /**
@@ -116,14 +121,14 @@ export function measureLambdaBundles(template: CloudFormationTemplate, options: 
       const resource = template.Resources[fn.logicalId];
       const reference = resource.Metadata?.[HANDLER_METADATA_KEY] as HandlerReference;
       const outfile = path.join(directory, fn.logicalId, 'index.js');
-      const { bytes, externalImports } = bundleLambda(fn.entry, outfile, reference.externalModules);
+      const { bytes, externalImports, bundledPackages } = bundleLambda(fn.entry, outfile, reference.externalModules);
       const runs = options.initRuns ?? 5;
       const initMs = options.init ? measureInit(outfile, fn.environment, runs, []) : undefined;
       // The own share: with the external packages the runtime and the layer provide loaded first (not chokidar, which nothing loads).
       const provided = externalImports.filter((name) => isInstalled(name));
       const ownInitMs = options.init ? measureInit(outfile, fn.environment, runs, provided) : undefined;
       const layers = (resource.Properties?.Layers ?? []) as unknown[];
-      return { logicalId: fn.logicalId, entry: fn.entry, bytes, externalImports, layers, initMs, ownInitMs };
+      return { logicalId: fn.logicalId, entry: fn.entry, bytes, externalImports, bundledPackages, layers, initMs, ownInitMs };
     });
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { serviceLogGroup } from './service-log-group';
 import { FUNCTIONS, type FunctionDeclaration } from '../lambdas/function-declarations';
 import { httpFunctionFactory, type HttpFunctionProps } from './http-function';
 import { OperatorAccess } from './operator-access';
-import type { ServiceFunction, ServiceFunctionProps } from './service-function';
+import type { ServiceFunction } from './service-function';
 import type { IdentityProviderSettings } from './tell-us-once-stack';
 
 export interface ApiThrottling {
@@ -84,8 +84,8 @@ export class PublicApi extends Construct {
   constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
     const fn = httpFunctionFactory(this, props);
-    const api = (name: string, declaration: FunctionDeclaration, more: Partial<ServiceFunctionProps> = {}) => {
-      const created = fn(name, declaration, more);
+    const api = (name: string, declaration: FunctionDeclaration) => {
+      const created = fn(name, declaration);
       this.functions.push(created);
       return created;
     };
@@ -127,8 +127,7 @@ export class PublicApi extends Construct {
       [apigw.HttpMethod.GET, '/openapi.json', openApi, 'public'],
       ...(props.moreRoutes ?? []),
     ];
-    // Answers 404 problem+json and nothing else: no Powertools layer.
-    const fallback = api('FallbackFunction', FUNCTIONS.fallback, { powertools: false });
+    const fallback = api('FallbackFunction', FUNCTIONS.fallback);
     fallback.useSettings({ API_ROUTE_KEYS: JSON.stringify(routes.map(([method, path]) => `${method} ${path}`)) });
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {

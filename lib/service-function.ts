@@ -48,11 +48,6 @@ export interface ServiceFunctionProps {
   readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
   /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides, and Powertools, which its layer provides). */
   readonly externalModules?: string[];
-  /**
-   * Whether the handler uses Powertools, which then comes from its Lambda layer (lib/powertools-layer.ts);
-   * default true. test/infrastructure/lambda-bundles.test.ts checks this against what each bundle imports.
-   */
-  readonly powertools?: boolean;
   /** Encrypts the function's log group (the service's customer-managed key). */
   readonly encryptionKey: kms.IKey;
   /** Caps how many copies run at once; unset, the function shares the account's pool. */
@@ -68,7 +63,7 @@ export class ServiceFunction extends NodejsFunction {
     const handler = declaration.handler ?? 'handler';
     const externalModules = [
       ...LAMBDA_RUNTIME_EXTERNAL_MODULES,
-      ...(props.powertools === false ? [] : POWERTOOLS_EXTERNAL_MODULES),
+      ...POWERTOOLS_EXTERNAL_MODULES,
       ...(props.externalModules ?? []),
     ];
     super(scope, id, {
@@ -86,7 +81,8 @@ export class ServiceFunction extends NodejsFunction {
       logGroup: serviceLogGroup(scope, `${id}Logs`, props.encryptionKey),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
-      layers: props.powertools === false ? undefined : [powertoolsLayer(scope)],
+      // Every handler logs through Powertools (lambdas/observability/logger.ts), which comes from its layer.
+      layers: [powertoolsLayer(scope)],
       bundling: {
         minify: true,
         sourceMap: true,

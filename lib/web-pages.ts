@@ -43,8 +43,6 @@ export class WebPages extends Construct {
     });
     const assets = fn('AssetsFunction', FUNCTIONS.webAssets, {
       bundleCopies: [['lambdas/web/static', 'static'], govukFrontend],
-      // Serves files only: no log, metric or trace of its own, so no Powertools layer.
-      powertools: false,
     });
     this.pages = pages;
 

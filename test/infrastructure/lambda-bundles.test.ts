@@ -50,9 +50,11 @@ describe('Lambda bundles', () => {
     expect(unprovided).toEqual([]);
   });
 
-  it('take Powertools from its layer exactly where they use it', () => {
+  it('take Powertools from its layer exactly where they use it, and carry none of it themselves', () => {
     const usesPowertools = (b: LambdaBundle) => b.externalImports.some((name) => name.startsWith('@aws-lambda-powertools/'));
     expect(bundles.filter(usesPowertools).length).toBeGreaterThanOrEqual(9);
+    expect(bundles.flatMap((b) => b.bundledPackages.filter((name) => name.startsWith('@aws-lambda-powertools/') || name === 'aws-xray-sdk-core')
+      .map((name) => `${b.entry} carries ${name}`))).toEqual([]);
     expect(bundles.filter((b) => usesPowertools(b) !== hasPowertoolsLayer(b))
       .map((b) => `${b.entry}: ${usesPowertools(b) ? 'uses Powertools without the layer' : 'has the layer but no use for it'}`)).toEqual([]);
   });
