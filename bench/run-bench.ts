@@ -5,8 +5,10 @@ import { EU_WEST_2_PRICES, reconcilerCostPerDay } from './cost-model';
 
 /**
  * `npm run bench`: the one-machine service against a bare baseline doing the same HTTP work.
- * Settings come from the environment (BENCH_SUBMISSIONS, BENCH_DEPARTMENTS, BENCH_CONCURRENCY,
- * BENCH_RATE, BENCH_RATE_SUBMISSIONS, BENCH_BUNDLES=0). Prints a table, then one JSON line.
+ * Settings come from the environment: BENCH_SUBMISSIONS, BENCH_DEPARTMENTS, BENCH_CONCURRENCY;
+ * BENCH_RATE and BENCH_RATE_SUBMISSIONS (the latency phase, 3/s); BENCH_OVERLOAD_RATE and
+ * BENCH_OVERLOAD_SUBMISSIONS (0: no overload phase); BENCH_BUNDLES=0; BENCH_CPU_PROFILE=<file>
+ * (a CPU profile of the service's throughput phase). Prints a table, then one JSON line.
  */
 function optionsFromEnvironment(): Partial<BenchmarkOptions> {
   const number = (name: string, fallback: number) => {
@@ -22,7 +24,11 @@ function optionsFromEnvironment(): Partial<BenchmarkOptions> {
     concurrency: number('BENCH_CONCURRENCY', DEFAULT_OPTIONS.concurrency),
     rate: number('BENCH_RATE', DEFAULT_OPTIONS.rate),
     rateSubmissions: number('BENCH_RATE_SUBMISSIONS', DEFAULT_OPTIONS.rateSubmissions),
+    overloadRate: number('BENCH_OVERLOAD_RATE', DEFAULT_OPTIONS.overloadRate),
+    // 0 leaves the overload phase out.
+    overloadSubmissions: process.env.BENCH_OVERLOAD_SUBMISSIONS === '0' ? 0 : number('BENCH_OVERLOAD_SUBMISSIONS', DEFAULT_OPTIONS.overloadSubmissions),
     bundles: process.env.BENCH_BUNDLES !== '0',
+    cpuProfile: process.env.BENCH_CPU_PROFILE || undefined,
     log: (line) => console.error(line),
   };
 }
@@ -52,10 +58,14 @@ export function report(result: BenchmarkResult): string {
       phaseRow(`baseline, ${options.concurrency} in flight`, baseline.throughputPhase),
       phaseRow(`service, ${options.rate}/s arrivals`, service.ratePhase),
       phaseRow(`baseline, ${options.rate}/s arrivals`, baseline.ratePhase),
+      ...(service.overloadPhase && baseline.overloadPhase ? [
+        phaseRow(`service, ${options.overloadRate}/s arrivals (overload)`, service.overloadPhase),
+        phaseRow(`baseline, ${options.overloadRate}/s arrivals`, baseline.overloadPhase),
+      ] : []),
     ],
   ));
   out.push('');
-  out.push(`ratio (service / baseline throughput): ${f(summary.ratio, 3)}; peak RSS of the process during the service phases: ${f(summary.rssMb)} MB`);
+  out.push(`ratio (service / baseline throughput): ${f(summary.ratio, 3)}; p99 from the 202 to delivered at ${options.rate}/s: ${f(summary.p99Ms)} ms; peak RSS of the process during the service phases: ${f(summary.rssMb)} MB`);
   out.push('');
   out.push(table(['per submission', 'measured'], [
     ['state transitions', f(counts.transitionsPerSubmission, 2)],

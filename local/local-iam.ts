@@ -54,6 +54,8 @@ interface CallContext {
 }
 
 const callers = new AsyncLocalStorage<CallContext>();
+/** Allowed requests remembered at most (a few MB), then forgotten all at once. */
+const ALLOWED_REQUESTS_KEPT = 10_000;
 let guardInstalled = false;
 
 /** The local function whose invocation this code runs in (its logical id), if any: for observers such as the bench. */
@@ -117,6 +119,26 @@ export class LocalIam {
     return statements;
   }
 
+  /** Requests allowed so far (principal, role and request), to answer a repeated one at once. */
+  private readonly allowedRequests = new Set<string>();
+
+  /** Each statement's grants and their keys, by principal: computed once, not for every request. */
+  private readonly statementGrants = new Map<string, WeakMap<PolicyStatement, Array<{ grant: Grant; key: string }>>>();
+
+  private grantsOfStatement(principal: string, statement: PolicyStatement): Array<{ grant: Grant; key: string }> {
+    let byStatement = this.statementGrants.get(principal);
+    if (!byStatement) {
+      byStatement = new WeakMap();
+      this.statementGrants.set(principal, byStatement);
+    }
+    let grants = byStatement.get(statement);
+    if (!grants) {
+      grants = grantsOf(principal, statement).map((grant) => ({ grant, key: grantKey(grant) }));
+      byStatement.set(statement, grants);
+    }
+    return grants;
+  }
+
   /** Runs a local invocation with the function's permissions: every SDK call inside is checked. */
   runAs<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
     return callers.run({ iam: this, principal }, work);
@@ -125,6 +147,13 @@ export class LocalIam {
   /** The first request AWS would refuse, as the error AWS gives; undefined when all are allowed. */
   authorise(principal: Principal, requests: readonly AuthorisationRequest[]): AccessDeniedException | undefined {
     for (const request of requests) {
+      // The same request by the same principal has the same answer (policies are fixed for a run),
+      // and its grants are marked used already: only the first of each is evaluated.
+      const allowedKey = `${principal.name}\u0000${principal.roleLogicalId}\u0000${JSON.stringify(request)}`;
+      if (this.allowedRequests.has(allowedKey)) {
+        if (process.env.TUO_IAM_USAGE_LOG) appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
+        continue;
+      }
       const statements = this.statementsOf(principal);
       const identity = evaluatePolicies(statements, request);
       let allowed = identity === 'Allow';
@@ -145,10 +174,14 @@ export class LocalIam {
       // A trail of every allowed request, to write a new function's declaration from (docs/architecture.md).
       if (process.env.TUO_IAM_USAGE_LOG) appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
       for (const statement of allowingStatements(statements, request)) {
-        for (const grant of grantsOf(principal.name, statement)) {
-          if (matchesGrant(grant, request)) this.used.add(grantKey(grant));
+        for (const { grant, key } of this.grantsOfStatement(principal.name, statement)) {
+          // A grant seen used stays used: only the others need matching against this request.
+          if (!this.used.has(key) && matchesGrant(grant, request)) this.used.add(key);
         }
       }
+      // Bounded: requests naming a partition (dynamodb:LeadingKeys) are mostly new ones.
+      if (this.allowedRequests.size >= ALLOWED_REQUESTS_KEPT) this.allowedRequests.clear();
+      this.allowedRequests.add(allowedKey);
     }
     return undefined;
   }

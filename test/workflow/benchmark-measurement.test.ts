@@ -6,13 +6,20 @@ import { runBenchmark } from '../../bench/benchmark';
  */
 describe('npm run bench measures what it claims to', () => {
   it('reports throughput, latency, memory, event counts and cost from a real run', async () => {
-    const result = await runBenchmark({ submissions: 3, departments: 2, concurrency: 2, rate: 20, rateSubmissions: 3, bundles: false, log: () => undefined });
+    const result = await runBenchmark({ submissions: 3, departments: 2, concurrency: 2, rate: 20, rateSubmissions: 3, overloadRate: 40, overloadSubmissions: 3, bundles: false, log: () => undefined });
     const { summary } = result;
     expect(Object.keys(summary)).toEqual([
       'throughput', 'baselineThroughput', 'ratio', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMb',
       'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'dynamoRequestsPerSubmission',
-      'usdPerMillionSubmissions',
+      'usdPerMillionSubmissions', 'cpuMsPerSubmission', 'baselineCpuMsPerSubmission', 'latencyRate', 'overloadRate', 'overloadP50Ms', 'overloadP99Ms',
     ]);
+    // The latencies are at the latency phase's rate; the overload phase has its own.
+    expect(summary.latencyRate).toBe(20);
+    expect(summary.overloadRate).toBe(40);
+    expect(summary.p99Ms).toBe(Number(result.service.ratePhase.delivered.p99.toFixed(1)));
+    expect(summary.overloadP99Ms).toBe(Number(result.service.overloadPhase!.delivered.p99.toFixed(1)));
+    expect(summary.cpuMsPerSubmission).toBeGreaterThan(0);
+    expect(summary.baselineCpuMsPerSubmission).toBeGreaterThan(0);
     for (const value of Object.values(summary)) expect(Number.isFinite(value)).toBe(true);
     expect(summary.throughput).toBeGreaterThan(0);
     expect(summary.baselineThroughput).toBeGreaterThan(0);
@@ -38,7 +45,7 @@ describe('npm run bench measures what it claims to', () => {
     expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(summary.transitionsPerSubmission * 1e6, -3);
 
     // Every delivery of both the service and the baseline arrived and was timed.
-    for (const phase of [result.service.throughputPhase, result.service.ratePhase, result.baseline.throughputPhase, result.baseline.ratePhase]) {
+    for (const phase of [result.service.throughputPhase, result.service.ratePhase, result.service.overloadPhase!, result.baseline.throughputPhase, result.baseline.ratePhase, result.baseline.overloadPhase!]) {
       expect(phase.count).toBe(3);
       expect(phase.delivered.p50).toBeGreaterThanOrEqual(0);
       expect(phase.completed.p99).toBeGreaterThanOrEqual(phase.delivered.p50);

@@ -134,7 +134,11 @@ describe('corrections and withdrawal', () => {
     const again = await correct(token, submitted.id, 'fix', { newAddress: NEW_ADDRESS });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
-    expect(again.json).toEqual(first.json);
+    // The same correction (same ids, departments and kinds), each notification as it is now: the
+    // first may have been delivered between the two answers.
+    const created = (answer: typeof first) => ({ id: answer.json.id, notifications: answer.json.notifications.map(
+      ({ status: _status, ...rest }: { status: string }) => rest) });
+    expect(created(again)).toEqual(created(first));
     const other = await correct(token, submitted.id, 'fix', { movedOn: '2026-11-21' });
     expect(other.status).toBe(422);
 

@@ -1,5 +1,6 @@
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress, type ServiceClient } from '../support/service-client';
+import { ThreadedWebhookReceiver } from '../support/threaded-webhook-receiver';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -11,6 +12,7 @@ describe('every department can be reached and nothing is dropped', () => {
   let client: ServiceClient;
   let admin: string;
   const receivers: WebhookReceiver[] = [];
+  const threadedReceivers: ThreadedWebhookReceiver[] = [];
   let citizen: string;
   const FIELDS = ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'];
 
@@ -83,7 +85,7 @@ describe('every department can be reached and nothing is dropped', () => {
   }, 300_000); // Synthesizing the app on a busy machine can take a while.
   afterAll(async () => {
     await fixture?.stop();
-    await Promise.all(receivers.map((r) => r.stop()));
+    await Promise.all([...receivers, ...threadedReceivers].map((r) => r.stop()));
   });
 
   it('takes a pull department\'s notification from submission to CONFIRMED through a long-polled feed', async () => {
@@ -225,11 +227,20 @@ describe('every department can be reached and nothing is dropped', () => {
   }, 120_000);
 
   it('never sends a department more than its rateLimitPerSecond in any one second, measured at its receiver over 50 notifications', async () => {
-    const { receiver } = await pushDepartment('rate-limited', { confirmation: { required: false }, rateLimitPerSecond: 5 });
+    // Timed on the receiver's own thread, as a department's server would time them.
+    const receiver = await new ThreadedWebhookReceiver().start();
+    threadedReceivers.push(receiver);
+    const response = await client.registerDepartment('rate-limited', {
+      name: 'Dept rate-limited', webhookUrl: receiver.url, events: ['address.changed'], fields: FIELDS,
+      confirmation: { required: false }, rateLimitPerSecond: 5,
+    });
+    expect(response.status).toBe(201);
+    receiver.secrets = [response.json.signingSecret];
     const submissions = await Promise.all(Array.from({ length: 50 }, (_, i) => submitTo(['rate-limited'], `rate-${i}`)));
     for (const submission of submissions) await client.waitForSubmission(citizen, submission.id, (s) => s.status === 'COMPLETED', 60_000);
     const arrivals = receiver.received.map((d) => d.receivedAt).sort((a, b) => a - b);
     expect(arrivals).toHaveLength(50);
+    expect(receiver.received.every((d) => d.verified)).toBe(true);
     let busiest = 0;
     for (let i = 0; i < arrivals.length; i++) {
       busiest = Math.max(busiest, arrivals.filter((t) => t >= arrivals[i] && t < arrivals[i] + 1000).length);
