@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { serviceLogGroup } from './service-log-group';
 import type { EnvironmentVariable, FunctionDeclaration } from '../lambdas/function-declarations';
+import { POWERTOOLS_EXTERNAL_MODULES, powertoolsLayer } from './powertools-layer';
 import { PROJECT_ROOT } from './project-root';
 
 /** Repository root: entries are given relative to it so the local runtime can load the same files. */
@@ -18,11 +19,16 @@ export { PROJECT_ROOT };
  */
 export const HANDLER_METADATA_KEY = 'TellUsOnce:Handler';
 
+/** What the Node.js Lambda runtime provides (AWS SDK v3), so no bundle carries it. */
+export const LAMBDA_RUNTIME_EXTERNAL_MODULES = ['@aws-sdk/*'];
+
 export interface HandlerReference {
   /** Source file relative to the repository root, e.g. `lambdas/api/submissions-api.ts`. */
   readonly entry: string;
   /** Exported function name. */
   readonly handler: string;
+  /** What the bundling leaves out for the runtime or a layer to provide (bench/lambda-bundles.ts bundles with the same). */
+  readonly externalModules: readonly string[];
 }
 
 /** Values of the service's settings, as the stack knows them; each function is given the ones it declares. */
@@ -40,7 +46,7 @@ export interface ServiceFunctionProps {
    * the repository root, `to` relative to the bundle (next to the handler).
    */
   readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
-  /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides). */
+  /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides, and Powertools, which its layer provides). */
   readonly externalModules?: string[];
   /** Encrypts the function's log group (the service's customer-managed key). */
   readonly encryptionKey: kms.IKey;
@@ -55,6 +61,11 @@ export class ServiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const { declaration } = props;
     const handler = declaration.handler ?? 'handler';
+    const externalModules = [
+      ...LAMBDA_RUNTIME_EXTERNAL_MODULES,
+      ...POWERTOOLS_EXTERNAL_MODULES,
+      ...(props.externalModules ?? []),
+    ];
     super(scope, id, {
       entry: path.join(PROJECT_ROOT, declaration.entry),
       handler,
@@ -70,13 +81,15 @@ export class ServiceFunction extends NodejsFunction {
       logGroup: serviceLogGroup(scope, `${id}Logs`, props.encryptionKey),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
+      // Every handler logs through Powertools (lambdas/observability/logger.ts), which comes from its layer.
+      layers: [powertoolsLayer(scope)],
       bundling: {
         minify: true,
         sourceMap: true,
         target: 'node24',
         format: OutputFormat.CJS,
-        // The Node.js Lambda runtime ships AWS SDK v3; leaving it out keeps bundles small.
-        externalModules: ['@aws-sdk/*', ...(props.externalModules ?? [])],
+        // The Node.js Lambda runtime ships AWS SDK v3 and the layer Powertools; leaving them out keeps bundles small.
+        externalModules,
         ...(props.bundleCopies?.length ? {
           commandHooks: {
             beforeBundling: () => [],
@@ -95,7 +108,7 @@ export class ServiceFunction extends NodejsFunction {
         .filter((name) => !(name in this.settingsGiven))
         .map((name) => `${declaration.entry} declares ${name}, which the stack never set`),
     });
-    const reference: HandlerReference = { entry: declaration.entry, handler };
+    const reference: HandlerReference = { entry: declaration.entry, handler, externalModules };
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, reference);
 
     Validations.of(this).acknowledge(
