@@ -33,7 +33,10 @@ export class BareBaseline {
   private readonly departments = new Map<string, BaselineDepartment>();
   private readonly pendingByNotification = new Map<string, Pending>();
 
-  constructor(departments: readonly BaselineDepartment[], private readonly onCompleted: (submissionId: string) => void) {
+  constructor(
+    departments: readonly BaselineDepartment[],
+    private readonly onCompleted: (submissionId: string) => void,
+  ) {
     for (const d of departments) this.departments.set(d.id, d);
   }
 
@@ -78,8 +81,10 @@ export class BareBaseline {
         now: new Date(),
       });
       // The same request the service sends: rendered by the default adapter, signed, DNS-guarded.
-      void sendWebhook(department.webhookUrl, renderForDepartment(event, undefined), n.id, [department.signingSecret], new Date(),
-        { allowLoopbackHttp: true, allowPrivateTargets: false });
+      void sendWebhook(department.webhookUrl, renderForDepartment(event, undefined), n.id, [department.signingSecret], new Date(), {
+        allowLoopbackHttp: true,
+        allowPrivateTargets: false,
+      });
     }
   }
 

@@ -112,7 +112,6 @@ export interface BenchmarkResult {
 
 const DEPARTMENT_FIELDS: EntitleableField[] = ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'];
 
-
 interface Accepted {
   readonly id: string;
   readonly notificationIds: string[];
@@ -168,9 +167,10 @@ const BASELINE_RATE_SUBMISSIONS = 30;
 async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
   const session = new Session();
   session.connect();
-  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => {
-    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)));
-  });
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => {
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)));
+    });
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 1000 });
   await post('Profiler.start');
@@ -221,7 +221,11 @@ async function driveAtRate(target: Target, completions: Completions, count: numb
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
-function phaseResult(run: { accepted: Accepted[]; seconds: number; cpuMs: number }, completions: Completions, departments: BenchDepartment[]): PhaseResult {
+function phaseResult(
+  run: { accepted: Accepted[]; seconds: number; cpuMs: number },
+  completions: Completions,
+  departments: BenchDepartment[],
+): PhaseResult {
   const delivered: number[] = [];
   const completed: number[] = [];
   for (const a of run.accepted) {
@@ -249,7 +253,8 @@ function phaseResult(run: { accepted: Accepted[]; seconds: number; cpuMs: number
 export const droppedConnections = { retried: 0 };
 
 async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: any }> {
-  const send = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const send = () =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   let response: Response;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -317,20 +322,26 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
       workflowEvent: (executionName, event) => {
         if (meter.measuring && (event.type === 'StateEntered' || event.type === 'StateRetried')) meter.transitions += 1;
         if (event.type === 'ExecutionSucceeded') completions.complete(executionName);
-        if (event.type === 'ExecutionFailed' || event.type === 'ExecutionAborted' || event.type === 'ExecutionTimeout') completions.complete(executionName, false);
+        if (event.type === 'ExecutionFailed' || event.type === 'ExecutionAborted' || event.type === 'ExecutionTimeout')
+          completions.complete(executionName, false);
       },
     },
   });
   try {
     const credentials: DepartmentCredentials[] = [];
     for (const department of departments) {
-      const registered = await postJsonWithMethod('PUT', `${service.url}/v1/departments/${department.id}`, {
-        name: `Bench department ${department.id}`,
-        webhookUrl: department.url,
-        events: ['address.changed'],
-        fields: DEPARTMENT_FIELDS,
-        confirmation: { required: true, timeoutSeconds: 3600 },
-      }, { authorization: `Bearer ${service.adminToken}` });
+      const registered = await postJsonWithMethod(
+        'PUT',
+        `${service.url}/v1/departments/${department.id}`,
+        {
+          name: `Bench department ${department.id}`,
+          webhookUrl: department.url,
+          events: ['address.changed'],
+          fields: DEPARTMENT_FIELDS,
+          confirmation: { required: true, timeoutSeconds: 3600 },
+        },
+        { authorization: `Bearer ${service.adminToken}` },
+      );
       if (registered.status !== 201) throw new Error(`registering ${department.id} answered ${registered.status}`);
       const c = { id: department.id, signingSecret: registered.json.signingSecret, apiKey: registered.json.apiKey };
       department.useCredentials(c);
@@ -343,7 +354,8 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     const token = (await postJson(`${service.url}/dev/token`, { sub: 'bench-citizen' }, {})).json.access_token as string;
     const body = changeOfAddress(departments.map((d) => d.id));
     const target: Target = {
-      submit: async (key) => acceptedFrom(await postJson(`${service.url}/v1/submissions`, body, { authorization: `Bearer ${token}`, 'idempotency-key': key })),
+      submit: async (key) =>
+        acceptedFrom(await postJson(`${service.url}/v1/submissions`, body, { authorization: `Bearer ${token}`, 'idempotency-key': key })),
     };
 
     await driveClosed(target, completions, Math.min(20, options.submissions), 4, 'warm-up');
@@ -360,10 +372,19 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     meter.measuring = false;
     const throughputPhase = phaseResult(throughputRun, completions, departments);
     const counted = { ...snapshot(meter, options.submissions) };
-    const ratePhase = phaseResult(await driveAtRate(target, completions, options.rateSubmissions, options.rate, 'rate'), completions, departments);
-    const overloadPhase = options.overloadSubmissions > 0
-      ? phaseResult(await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'), completions, departments)
-      : undefined;
+    const ratePhase = phaseResult(
+      await driveAtRate(target, completions, options.rateSubmissions, options.rate, 'rate'),
+      completions,
+      departments,
+    );
+    const overloadPhase =
+      options.overloadSubmissions > 0
+        ? phaseResult(
+            await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'),
+            completions,
+            departments,
+          )
+        : undefined;
     const peakRssMb = rss.stop() / 1024 ** 2;
     const failures = departments.flatMap((d) => d.failures);
     if (failures.length > 0) throw new Error(`departments saw failures: ${failures.slice(0, 3).join('; ')}`);
@@ -375,10 +396,12 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
 }
 
 function snapshot(meter: ServiceMeter, submissions: number) {
-  const invocationsByFunction = [...meter.invocations].map(([logicalId, { count }]) => {
-    const timed = meter.durations.get(logicalId);
-    return { logicalId, perSubmission: count / submissions, meanDurationMs: timed ? timed.totalMs / timed.count : Number.NaN };
-  }).sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+  const invocationsByFunction = [...meter.invocations]
+    .map(([logicalId, { count }]) => {
+      const timed = meter.durations.get(logicalId);
+      return { logicalId, perSubmission: count / submissions, meanDurationMs: timed ? timed.totalMs / timed.count : Number.NaN };
+    })
+    .sort((a, b) => a.logicalId.localeCompare(b.logicalId));
   return {
     transitionsPerSubmission: meter.transitions / submissions,
     lambdaInvocationsPerSubmission: invocationsByFunction.reduce((sum, f) => sum + f.perSubmission, 0),
@@ -403,7 +426,7 @@ async function postJsonWithMethod(method: string, url: string, body: unknown, he
 async function verifyCompleted(baseUrl: string, token: string, accepted: Accepted[]): Promise<void> {
   for (const a of accepted) {
     const response = await fetch(`${baseUrl}/v1/submissions/${a.id}`, { headers: { authorization: `Bearer ${token}` } });
-    const submission = await response.json() as { status: string; notifications: Array<{ status: string }> };
+    const submission = (await response.json()) as { status: string; notifications: Array<{ status: string }> };
     if (submission.status !== 'COMPLETED' || submission.notifications.some((n) => n.status !== 'CONFIRMED')) {
       throw new Error(`submission ${a.id} reads ${JSON.stringify(submission)}`);
     }
@@ -412,22 +435,42 @@ async function verifyCompleted(baseUrl: string, token: string, accepted: Accepte
 
 async function runBaseline(options: BenchmarkOptions, departments: BenchDepartment[], credentials: DepartmentCredentials[]) {
   const completions = new Completions();
-  const baseline = await new BareBaseline(credentials.map((c) => ({
-    ...c, webhookUrl: departments.find((d) => d.id === c.id)!.url, fields: DEPARTMENT_FIELDS,
-  })), (id) => completions.complete(id)).start();
+  const baseline = await new BareBaseline(
+    credentials.map((c) => ({
+      ...c,
+      webhookUrl: departments.find((d) => d.id === c.id)!.url,
+      fields: DEPARTMENT_FIELDS,
+    })),
+    (id) => completions.complete(id),
+  ).start();
   try {
     const body = changeOfAddress(departments.map((d) => d.id));
-    const target: Target = { submit: async (key) => acceptedFrom(await postJson(`${baseline.url}/v1/submissions`, body, { 'idempotency-key': key })) };
+    const target: Target = {
+      submit: async (key) => acceptedFrom(await postJson(`${baseline.url}/v1/submissions`, body, { 'idempotency-key': key })),
+    };
     departments.forEach((d) => d.reset());
     await driveClosed(target, completions, Math.min(20, options.submissions), 4, 'warm-up');
     departments.forEach((d) => d.reset());
-    const throughputPhase = phaseResult(await driveClosed(target, completions, options.submissions, options.concurrency, 'throughput'), completions, departments);
+    const throughputPhase = phaseResult(
+      await driveClosed(target, completions, options.submissions, options.concurrency, 'throughput'),
+      completions,
+      departments,
+    );
     // The baseline's latency at a slow rate is only the floor of the HTTP work: 30 arrivals show it
     // (at 3/s, 100 would add half a minute to the run).
-    const ratePhase = phaseResult(await driveAtRate(target, completions, Math.min(options.rateSubmissions, BASELINE_RATE_SUBMISSIONS), options.rate, 'rate'), completions, departments);
-    const overloadPhase = options.overloadSubmissions > 0
-      ? phaseResult(await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'), completions, departments)
-      : undefined;
+    const ratePhase = phaseResult(
+      await driveAtRate(target, completions, Math.min(options.rateSubmissions, BASELINE_RATE_SUBMISSIONS), options.rate, 'rate'),
+      completions,
+      departments,
+    );
+    const overloadPhase =
+      options.overloadSubmissions > 0
+        ? phaseResult(
+            await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'),
+            completions,
+            departments,
+          )
+        : undefined;
     const failures = departments.flatMap((d) => d.failures);
     if (failures.length > 0) throw new Error(`departments saw failures in the baseline: ${failures.slice(0, 3).join('; ')}`);
     return { throughputPhase, ratePhase, overloadPhase };
@@ -440,27 +483,38 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Promise<BenchmarkResult> {
   const options = { ...DEFAULT_OPTIONS, ...partial };
-  const departments = await Promise.all(Array.from({ length: options.departments }, (_, i) => new BenchDepartment(`bench-dept-${i + 1}`).start()));
+  const departments = await Promise.all(
+    Array.from({ length: options.departments }, (_, i) => new BenchDepartment(`bench-dept-${i + 1}`).start()),
+  );
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tuo-bench-'));
   try {
     const overload = options.overloadSubmissions > 0 ? `, then ${options.overloadSubmissions} at ${options.overloadRate}/s (overload)` : '';
-    options.log(`service: ${options.submissions} submissions (${options.concurrency} in flight), then ${options.rateSubmissions} at ${options.rate}/s${overload}, ${options.departments} departments each`);
+    options.log(
+      `service: ${options.submissions} submissions (${options.concurrency} in flight), then ${options.rateSubmissions} at ${options.rate}/s${overload}, ${options.departments} departments each`,
+    );
     const service = await runService(options, departments, dataDir);
     options.log('bare baseline: the same HTTP work');
     const baseline = await runBaseline(options, departments, service.credentials);
     const template = synthesizeTemplate();
     const counts = service.counted;
-    const cost = costPerMillion({
-      departments: options.departments,
-      transitionsPerSubmission: counts.transitionsPerSubmission,
-      functions: counts.invocationsByFunction.map((f) => ({ logicalId: f.logicalId, invocationsPerSubmission: f.perSubmission, meanDurationMs: f.meanDurationMs })),
-      writeUnitsPerSubmission: counts.writeUnitsPerSubmission,
-      readUnitsPerSubmission: counts.readUnitsPerSubmission,
-      indexWriteUnitsPerSubmission: counts.indexWriteUnitsPerSubmission,
-      apiRequestsPerSubmission: 1 + options.departments,
-      tracesPerSubmission: 2 + options.departments,
-      traceSamplingRate: traceSamplingRate(template),
-    }, functionMemory(template));
+    const cost = costPerMillion(
+      {
+        departments: options.departments,
+        transitionsPerSubmission: counts.transitionsPerSubmission,
+        functions: counts.invocationsByFunction.map((f) => ({
+          logicalId: f.logicalId,
+          invocationsPerSubmission: f.perSubmission,
+          meanDurationMs: f.meanDurationMs,
+        })),
+        writeUnitsPerSubmission: counts.writeUnitsPerSubmission,
+        readUnitsPerSubmission: counts.readUnitsPerSubmission,
+        indexWriteUnitsPerSubmission: counts.indexWriteUnitsPerSubmission,
+        apiRequestsPerSubmission: 1 + options.departments,
+        tracesPerSubmission: 2 + options.departments,
+        traceSamplingRate: traceSamplingRate(template),
+      },
+      functionMemory(template),
+    );
     const bundles = options.bundles ? measureLambdaBundles(template, { init: true }) : [];
     const { log: _log, ...recorded } = options;
     const summary: BenchmarkSummary = {
@@ -485,7 +539,12 @@ export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Pro
     };
     return {
       options: recorded,
-      service: { throughputPhase: service.throughputPhase, ratePhase: service.ratePhase, overloadPhase: service.overloadPhase, peakRssMb: service.peakRssMb },
+      service: {
+        throughputPhase: service.throughputPhase,
+        ratePhase: service.ratePhase,
+        overloadPhase: service.overloadPhase,
+        peakRssMb: service.peakRssMb,
+      },
       baseline,
       counts,
       cost,

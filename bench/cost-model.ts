@@ -151,74 +151,136 @@ export function reconcilerCostPerDay(openSubmissions: number, prices = EU_WEST_2
   const sweepsPerDay = 24 / RECONCILER.sweepEveryHours;
   const checksPerDay = sweepsPerDay * openSubmissions;
   const readUnits = checksPerDay * RECONCILER.readUnitsPerCheck;
-  const gbSeconds = checksPerDay * RECONCILER.lambdaMsPerCheck / 1000 * RECONCILER.memoryMb / 1024;
+  const gbSeconds = (((checksPerDay * RECONCILER.lambdaMsPerCheck) / 1000) * RECONCILER.memoryMb) / 1024;
   return {
     sweepsPerDay,
     describeExecutionsPerDay: checksPerDay,
-    usdPerDay: readUnits * prices.dynamoDbPerReadRequestUnit + gbSeconds * prices.lambdaArmPerGbSecond + sweepsPerDay * prices.lambdaPerRequest,
+    usdPerDay:
+      readUnits * prices.dynamoDbPerReadRequestUnit + gbSeconds * prices.lambdaArmPerGbSecond + sweepsPerDay * prices.lambdaPerRequest,
   };
 }
 
 /** The bill per million submissions, line by line. Lambda durations are billed rounded up to the millisecond. */
-export function costPerMillion(usage: SubmissionUsage, memoryMb: Map<string, number>, prices = EU_WEST_2_PRICES, assume = COST_ASSUMPTIONS): CostLine[] {
+export function costPerMillion(
+  usage: SubmissionUsage,
+  memoryMb: Map<string, number>,
+  prices = EU_WEST_2_PRICES,
+  assume = COST_ASSUMPTIONS,
+): CostLine[] {
   const million = 1e6;
-  const line = (item: string, perSubmission: number, unit: string, price: number): CostLine =>
-    ({ item, quantityPerMillion: perSubmission * million, unit, usdPerMillion: perSubmission * million * price });
+  const line = (item: string, perSubmission: number, unit: string, price: number): CostLine => ({
+    item,
+    quantityPerMillion: perSubmission * million,
+    unit,
+    usdPerMillion: perSubmission * million * price,
+  });
   const invocations = usage.functions.reduce((sum, f) => sum + f.invocationsPerSubmission, 0);
   const gbSeconds = usage.functions.reduce((sum, f) => {
     const memoryGb = (memoryMb.get(f.logicalId) ?? 128) / 1024;
-    return sum + f.invocationsPerSubmission * Math.ceil(f.meanDurationMs) / 1000 * memoryGb;
+    return sum + ((f.invocationsPerSubmission * Math.ceil(f.meanDurationMs)) / 1000) * memoryGb;
   }, 0);
-  const logGb = invocations * PLATFORM_LOG_BYTES_PER_INVOCATION / 1024 ** 3;
+  const logGb = (invocations * PLATFORM_LOG_BYTES_PER_INVOCATION) / 1024 ** 3;
 
   const tasks = invocations; // Every workflow Lambda is a Task; the API's are not, an upper bound that stays small.
-  const workflowLogGb = (usage.transitionsPerSubmission * assume.workflowLogEventsPerTransition + tasks * assume.workflowLogEventsPerTask)
-    * assume.workflowLogEventBytes / 1024 ** 3;
+  const workflowLogGb =
+    ((usage.transitionsPerSubmission * assume.workflowLogEventsPerTransition + tasks * assume.workflowLogEventsPerTask) *
+      assume.workflowLogEventBytes) /
+    1024 ** 3;
 
   const retries = usage.departments * assume.deliveryRetriesPerDelivery;
   const deliver = usage.functions.find((f) => /DeliverNotification/.test(f.logicalId));
-  const retryGbSeconds = deliver ? retries * Math.ceil(deliver.meanDurationMs) / 1000 * (memoryMb.get(deliver.logicalId) ?? 128) / 1024 : 0;
+  const retryGbSeconds = deliver
+    ? (((retries * Math.ceil(deliver.meanDurationMs)) / 1000) * (memoryMb.get(deliver.logicalId) ?? 128)) / 1024
+    : 0;
 
   const web = assume.webShareOfSubmissions * assume.webRequestsPerSubmission;
   const webAssets = assume.webShareOfSubmissions * assume.webAssetRequestsPerSubmission;
   // Every request of either channel passes CloudFront and its web ACL; only uncached ones run the viewer-request function.
   const edgeRequests = usage.apiRequestsPerSubmission + web + webAssets;
-  const edgeGb = (usage.apiRequestsPerSubmission * assume.apiBytesPerRequest
-    + web * assume.webBytesPerPage + assume.webShareOfSubmissions * assume.webAssetBytesPerSubmission) / 1024 ** 3;
-  const webGbSeconds = web * assume.webMeanDurationMs / 1000 * assume.webMemoryMb / 1024;
+  const edgeGb =
+    (usage.apiRequestsPerSubmission * assume.apiBytesPerRequest +
+      web * assume.webBytesPerPage +
+      assume.webShareOfSubmissions * assume.webAssetBytesPerSubmission) /
+    1024 ** 3;
+  const webGbSeconds = (((web * assume.webMeanDurationMs) / 1000) * assume.webMemoryMb) / 1024;
 
   // Per submission: the sweeps it is checked in while stale, and its share of resumptions from events.
   const sweepChecks = Math.max(0, assume.meanOpenHours - RECONCILER.staleAfterHours) / RECONCILER.sweepEveryHours;
   const reconcilerReadUnits = sweepChecks * RECONCILER.readUnitsPerCheck + assume.executionsEndedEarlyPerSubmission * 4;
-  const reconcilerGbSeconds = sweepChecks * RECONCILER.lambdaMsPerCheck / 1000 * RECONCILER.memoryMb / 1024;
+  const reconcilerGbSeconds = (((sweepChecks * RECONCILER.lambdaMsPerCheck) / 1000) * RECONCILER.memoryMb) / 1024;
 
   return [
-    line('Step Functions Standard state transitions', usage.transitionsPerSubmission, 'transitions', prices.stepFunctionsStandardPerTransition),
+    line(
+      'Step Functions Standard state transitions',
+      usage.transitionsPerSubmission,
+      'transitions',
+      prices.stepFunctionsStandardPerTransition,
+    ),
     line('Lambda requests', invocations, 'requests', prices.lambdaPerRequest),
     line('Lambda compute (arm64)', gbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
     line('DynamoDB on-demand writes (table)', usage.writeUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
-    line('DynamoDB on-demand writes (listing index)', usage.indexWriteUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
+    line(
+      'DynamoDB on-demand writes (listing index)',
+      usage.indexWriteUnitsPerSubmission,
+      'write request units',
+      prices.dynamoDbPerWriteRequestUnit,
+    ),
     line('DynamoDB on-demand reads', usage.readUnitsPerSubmission, 'read request units', prices.dynamoDbPerReadRequestUnit),
     line('API Gateway HTTP API requests', usage.apiRequestsPerSubmission, 'requests', prices.httpApiPerRequest),
     line('CloudFront HTTPS requests (API, web pages and assets)', edgeRequests, 'requests', prices.cloudFrontPerHttpsRequest),
     line('CloudFront data transfer out', edgeGb, 'GB', prices.cloudFrontPerGbOut),
-    line('CloudFront Functions (viewer request, uncached requests)', usage.apiRequestsPerSubmission + web, 'invocations', prices.cloudFrontFunctionPerInvocation),
+    line(
+      'CloudFront Functions (viewer request, uncached requests)',
+      usage.apiRequestsPerSubmission + web,
+      'invocations',
+      prices.cloudFrontFunctionPerInvocation,
+    ),
     line('AWS WAF requests inspected', edgeRequests, 'requests', prices.wafPerRequest),
-    line(`X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %)`, usage.tracesPerSubmission * usage.traceSamplingRate, 'traces', prices.xrayPerTraceRecorded),
+    line(
+      `X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %)`,
+      usage.tracesPerSubmission * usage.traceSamplingRate,
+      'traces',
+      prices.xrayPerTraceRecorded,
+    ),
     line('CloudWatch Logs ingestion (Lambda platform lines)', logGb, 'GB', prices.cloudWatchLogsPerGbIngested),
     line('CloudWatch Logs ingestion (Step Functions, level ALL)', workflowLogGb, 'GB', prices.cloudWatchLogsPerGbIngested),
-    line(`CloudWatch Logs storage (Step Functions, ${assume.workflowLogMonthsStored} months)`, workflowLogGb * assume.workflowLogMonthsStored, 'GB-months', prices.cloudWatchLogsPerGbMonthStored),
-    line(`Delivery retries (${assume.deliveryRetriesPerDelivery} per delivery): transitions`, retries * assume.transitionsPerDeliveryRetry, 'transitions', prices.stepFunctionsStandardPerTransition),
+    line(
+      `CloudWatch Logs storage (Step Functions, ${assume.workflowLogMonthsStored} months)`,
+      workflowLogGb * assume.workflowLogMonthsStored,
+      'GB-months',
+      prices.cloudWatchLogsPerGbMonthStored,
+    ),
+    line(
+      `Delivery retries (${assume.deliveryRetriesPerDelivery} per delivery): transitions`,
+      retries * assume.transitionsPerDeliveryRetry,
+      'transitions',
+      prices.stepFunctionsStandardPerTransition,
+    ),
     line('Delivery retries: Lambda requests', retries, 'requests', prices.lambdaPerRequest),
     line('Delivery retries: Lambda compute', retryGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
-    line('Delivery retries: DynamoDB writes', retries * assume.writeUnitsPerDeliveryRetry, 'write request units', prices.dynamoDbPerWriteRequestUnit),
-    line('Delivery retries: DynamoDB reads', retries * assume.readUnitsPerDeliveryRetry, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line(
+      'Delivery retries: DynamoDB writes',
+      retries * assume.writeUnitsPerDeliveryRetry,
+      'write request units',
+      prices.dynamoDbPerWriteRequestUnit,
+    ),
+    line(
+      'Delivery retries: DynamoDB reads',
+      retries * assume.readUnitsPerDeliveryRetry,
+      'read request units',
+      prices.dynamoDbPerReadRequestUnit,
+    ),
     line('Web channel: HTTP API requests', web, 'requests', prices.httpApiPerRequest),
     line('Web channel: Lambda requests', web, 'requests', prices.lambdaPerRequest),
     line('Web channel: Lambda compute', webGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
     line('Web channel: DynamoDB reads', web * assume.webReadUnitsPerRequest, 'read request units', prices.dynamoDbPerReadRequestUnit),
     line('Web channel: DynamoDB writes', web * assume.webWriteUnitsPerRequest, 'write request units', prices.dynamoDbPerWriteRequestUnit),
-    line(`Reconciler: sweeps (${sweepChecks.toFixed(1)} checks while open ${assume.meanOpenHours} h) and resumptions`, reconcilerReadUnits, 'read request units', prices.dynamoDbPerReadRequestUnit),
+    line(
+      `Reconciler: sweeps (${sweepChecks.toFixed(1)} checks while open ${assume.meanOpenHours} h) and resumptions`,
+      reconcilerReadUnits,
+      'read request units',
+      prices.dynamoDbPerReadRequestUnit,
+    ),
     line('Reconciler: Lambda compute', reconcilerGbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
   ];
 }

@@ -54,7 +54,11 @@ export interface LambdaBundle {
  * (esbuild: bundle, platform node, target node24, CommonJS, minified, external source map, the
  * function's external modules as its template metadata names them).
  */
-export function bundleLambda(entry: string, outfile: string, externalModules: readonly string[]): { bytes: number; externalImports: string[]; bundledPackages: string[] } {
+export function bundleLambda(
+  entry: string,
+  outfile: string,
+  externalModules: readonly string[],
+): { bytes: number; externalImports: string[]; bundledPackages: string[] } {
   const result = buildSync({
     entryPoints: [path.join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -70,9 +74,13 @@ export function bundleLambda(entry: string, outfile: string, externalModules: re
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
   const externalImports = [...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort();
-  const bundledPackages = [...new Set(Object.keys(output.inputs)
-    .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
-    .filter((name): name is string => name !== undefined))].sort();
+  const bundledPackages = [
+    ...new Set(
+      Object.keys(output.inputs)
+        .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+        .filter((name): name is string => name !== undefined),
+    ),
+  ].sort();
   return { bytes: statSync(outfile).size, externalImports, bundledPackages };
 }
 
@@ -87,7 +95,8 @@ function measureInit(bundle: string, environment: Record<string, string>, runs: 
 
 /** One cold load of the bundle; `preload` packages are required first, untimed. */
 function initOnce(bundle: string, environment: Record<string, string>, preload: readonly string[]): number {
-  const script = 'for(const p of process.argv.slice(2))require(p);const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  const script =
+    'for(const p of process.argv.slice(2))require(p);const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
   const output = execFileSync(process.execPath, ['-e', script, bundle, ...preload], {
     env: {
       PATH: process.env.PATH,

@@ -49,8 +49,11 @@ const READ_OPERATIONS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'Tr
  * consumed capacity, which dynalite computes as DynamoDB does from the item sizes; a conditional
  * write that fails consumes one write unit (as DynamoDB charges it).
  */
-const capacityUnits = (consumed: unknown) => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
-  .reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
+const capacityUnits = (consumed: unknown) =>
+  (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+    (sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0),
+    0,
+  );
 
 /** Items a write request writes (a batch's puts; any other write: one). */
 function itemsWritten(operation: string, raw: string | undefined): number {
@@ -69,7 +72,9 @@ export function indexWriteUnits(operation: string, request: any): number {
   const listed = (item: any) => (item?.gsi1pk ? 1 : 0);
   if (operation === 'PutItem') return listed(request.Item);
   if (operation === 'BatchWriteItem') {
-    return Object.values<any[]>(request.RequestItems ?? {}).flat().reduce((sum, r) => sum + listed(r.PutRequest?.Item), 0);
+    return Object.values<any[]>(request.RequestItems ?? {})
+      .flat()
+      .reduce((sum, r) => sum + listed(r.PutRequest?.Item), 0);
   }
   if (operation !== 'UpdateItem') return 0;
   const expression = String(request.UpdateExpression ?? '');
@@ -108,7 +113,12 @@ export class DynamoDbMeter {
         const isRead = READ_OPERATIONS.has(operation);
         const request = args.request;
         // The JSON body is a string or (newer SDKs) its UTF-8 bytes.
-        const raw = typeof request?.body === 'string' ? request.body : request?.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : undefined;
+        const raw =
+          typeof request?.body === 'string'
+            ? request.body
+            : request?.body instanceof Uint8Array
+              ? new TextDecoder().decode(request.body)
+              : undefined;
         let indexUnits = 0;
         const counted = this.enabled && !this.ignore();
         if (counted && (isWrite || isRead) && raw !== undefined) {
@@ -117,14 +127,17 @@ export class DynamoDbMeter {
           if (isWrite) indexUnits = indexWriteUnits(operation, JSON.parse(raw));
           const body = withConsumedCapacity(raw);
           request.body = body;
-          for (const name of Object.keys(request.headers)) if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(body));
+          for (const name of Object.keys(request.headers))
+            if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(body));
         }
         try {
           const result: any = await next(args);
           if (counted) this.record(isWrite, isRead, result?.output?.ConsumedCapacity);
           // Projection ALL: an index entry is the item itself, so each entry written costs what the
           // table's write of it cost (1 unit per KB; items holding their audit entries pass 1 KB).
-          if (counted) this.indexWriteUnits += indexUnits * Math.max(1, capacityUnits(result?.output?.ConsumedCapacity) / Math.max(1, itemsWritten(operation, raw)));
+          if (counted)
+            this.indexWriteUnits +=
+              indexUnits * Math.max(1, capacityUnits(result?.output?.ConsumedCapacity) / Math.max(1, itemsWritten(operation, raw)));
           if (counted && (isWrite || isRead)) this.count(operation);
           return result;
         } catch (error) {

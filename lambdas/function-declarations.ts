@@ -16,7 +16,10 @@ import { PARTITIONS } from './store/dynamodb/table-layout';
 /** How long personal data is kept after a submission is final, unless the stack says otherwise. */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-const flag = z.pipe(z.optional(z.string()), z.transform((v) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase())));
+const flag = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => ['1', 'true', 'yes'].includes((v ?? '').toLowerCase())),
+);
 const text = () => z.string().check(z.minLength(1));
 
 /** Each environment variable a function may be given, and how it is read: one owner per setting. */
@@ -24,7 +27,10 @@ export const ENVIRONMENT_VARIABLES = {
   TABLE_NAME: text(),
   STATE_MACHINE_ARN: z.string().check(z.regex(/^arn:[\w-]+:states:[\w-]+:\d{12}:stateMachine:.+$/, 'a state machine ARN')),
   /** Base URL departments answer at, e.g. `https://api.example`; trailing slashes are dropped. */
-  PUBLIC_BASE_URL: z.pipe(z.url(), z.transform((url) => url.replace(/\/+$/, ''))),
+  PUBLIC_BASE_URL: z.pipe(
+    z.url(),
+    z.transform((url) => url.replace(/\/+$/, '')),
+  ),
   RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_RETENTION_DAYS * 24 * 3600),
   OIDC_ISSUER: text(),
   OIDC_AUDIENCE: text(),
@@ -32,7 +38,15 @@ export const ENVIRONMENT_VARIABLES = {
   /** The operator's explicit choice to allow webhook targets in private address ranges. */
   TUO_ALLOW_PRIVATE_WEBHOOKS: flag,
   /** IAM roles whose sessions are operators (context `operatorRoleArns`); unset: any IAM-authorised caller. */
-  OPERATOR_ROLE_ARNS: z.pipe(z.optional(z.string()), z.transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean))),
+  OPERATOR_ROLE_ARNS: z.pipe(
+    z.optional(z.string()),
+    z.transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  ),
   /** The API's route keys, JSON: the fallback tells 404 from 405 with them. */
   API_ROUTE_KEYS: z._default(z.string(), '[]'),
   /** The asymmetric KMS key (ECC_NIST_P256) that signs receipts (lib/receipt-signing-key.ts). */
@@ -107,7 +121,18 @@ export const FUNCTIONS = {
     // The notifier settings: erasure on request also erases the local outbox's copies (SES keeps none).
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN', 'CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
+      {
+        on: 'table',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ],
+        partitions: [submission, notification, department],
+      },
       { on: 'stateMachine', actions: ['states:StartExecution'] },
       // Signs receipts; GetPublicKey for the `kid` the receipt names.
       { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
@@ -133,7 +158,11 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
     optionalEnvironment: ['OPERATOR_ROLE_ARNS'],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        partitions: [department, notification, submission],
+      },
       // A listed page's submissions and their personal data, read together; an answer reads the
       // key's department and the notification together.
       { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [department, notification, submission] },
@@ -166,11 +195,30 @@ export const FUNCTIONS = {
     description: 'Web pages for citizens, departments and operators',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
     optionalEnvironment: [
-      'TUO_DEV_TOKEN_URL', 'TUO_OPERATOR_TOKEN_SHA256', 'RECEIPT_SIGNING_KEY_ARN', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_KEY_ID',
-      'OIDC_REDIRECT_URI', 'OIDC_POST_LOGOUT_REDIRECT_URI', 'OIDC_VTR', 'OIDC_SCOPES', 'OPERATOR_ROLE_ARNS',
+      'TUO_DEV_TOKEN_URL',
+      'TUO_OPERATOR_TOKEN_SHA256',
+      'RECEIPT_SIGNING_KEY_ARN',
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_KEY_ID',
+      'OIDC_REDIRECT_URI',
+      'OIDC_POST_LOGOUT_REDIRECT_URI',
+      'OIDC_VTR',
+      'OIDC_SCOPES',
+      'OPERATOR_ROLE_ARNS',
     ],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], partitions: [journey, webSession, submission, notification, department] },
+      {
+        on: 'table',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+        ],
+        partitions: [journey, webSession, submission, notification, department],
+      },
       // The operator page lists the operator events, as GET /v1/operator/events does: read only.
       { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
@@ -191,7 +239,7 @@ export const FUNCTIONS = {
   },
   webAssets: {
     entry: 'lambdas/web/static-assets.ts',
-    description: 'GOV.UK Frontend assets and the pages\' script',
+    description: "GOV.UK Frontend assets and the pages' script",
     environment: [],
     access: [],
   },
@@ -210,7 +258,11 @@ export const FUNCTIONS = {
       // The department's partition holds its endpoint health and send-rate window (`ENDPOINT`) too.
       // BatchGetItem: a delivery's notification, submission, personal data, department and endpoint in one request.
       // Its audit entries are written with the notification's own writes (UpdateItem): it puts no item there.
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], partitions: [notification, submission, department] },
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+        partitions: [notification, submission, department],
+      },
       // Changes of endpoint health and FAILED notifications, for operators: only ever added.
       { on: 'table', actions: ['dynamodb:PutItem'], partitions: [operatorEvents] },
       // Its own task: resumed when there is nothing to wait for, failed with a delivery to retry.
@@ -231,7 +283,11 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'RETENTION_SECONDS'],
     optionalEnvironment: ['CITIZEN_NOTIFIER', 'NOTIFY_FROM_ADDRESS', 'OUTBOX_DIR'],
     access: [
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+        partitions: [submission, notification, department],
+      },
       { on: 'citizenEmailSender', actions: ['ses:SendEmail'] },
     ],
   },
@@ -243,7 +299,11 @@ export const FUNCTIONS = {
     optionalEnvironment: ['CITIZEN_NOTIFIER', 'OUTBOX_DIR'],
     access: [
       // The submission, its corrections (Query: their fingerprints) and its trail (Query: the departments' free text).
-      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], partitions: [submission] },
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        partitions: [submission],
+      },
       // The departments' free text about the citizen on each notification.
       { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [notification] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },

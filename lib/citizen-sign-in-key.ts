@@ -15,7 +15,7 @@ export class CitizenSignInKey extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.key = new kms.Key(this, 'Key', {
-      description: 'Tell Us Once: signs the web pages\' private_key_jwt client assertions for GOV.UK One Login',
+      description: "Tell Us Once: signs the web pages' private_key_jwt client assertions for GOV.UK One Login",
       keySpec: kms.KeySpec.RSA_2048,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       // Nothing is encrypted with it: a new key only means registering its public half again.

@@ -31,7 +31,9 @@ export class EdgeFirewall extends Construct {
   constructor(scope: Construct, id: string, props: EdgeFirewallProps) {
     super(scope, id);
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true,
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
     });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
@@ -41,7 +43,12 @@ export class EdgeFirewall extends Construct {
       customResponseBodies: {
         TooManyRequests: {
           contentType: 'APPLICATION_JSON',
-          content: JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Too many requests from your address. Try again in a few minutes.' }),
+          content: JSON.stringify({
+            type: 'about:blank',
+            title: 'Too Many Requests',
+            status: 429,
+            detail: 'Too many requests from your address. Try again in a few minutes.',
+          }),
         },
       },
       rules: [
@@ -83,6 +90,9 @@ export class EdgeFirewallStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeFirewallStackProps) {
     super(scope, id, { ...props, env: { account: props.env?.account, region: EDGE_FIREWALL_REGION } });
     this.firewall = new EdgeFirewall(this, 'Firewall', props);
-    new CfnOutput(this, 'WebAclArn', { value: this.firewall.webAcl.attrArn, description: 'Give it to the service stack as -c webAclArn=...' });
+    new CfnOutput(this, 'WebAclArn', {
+      value: this.firewall.webAcl.attrArn,
+      description: 'Give it to the service stack as -c webAclArn=...',
+    });
   }
 }

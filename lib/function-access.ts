@@ -36,14 +36,22 @@ function resourcesOf(fn: ServiceFunction, access: AccessDeclaration, resources: 
     return value;
   };
   switch (access.on) {
-    case 'table': return [resources.table.table.tableArn];
-    case 'listingIndex': return [`${resources.table.table.tableArn}/index/${LISTING_INDEX_NAME}`];
-    case 'feedIndex': return [`${resources.table.table.tableArn}/index/${FEED_INDEX_NAME}`];
-    case 'stateMachine': return [needs(resources.stateMachine, 'the state machine').stateMachineArn];
-    case 'workflowExecutions': return [executionsArn(stack, needs(resources.stateMachine, 'the workflow\'s executions'))];
-    case 'citizenEmailSender': return resources.citizenEmailSenderArn ? [resources.citizenEmailSenderArn] : [];
-    case 'receiptSigningKey': return [needs(resources.receiptSigningKey, 'the receipt signing key').keyArn];
-    case 'citizenSignInKey': return [needs(resources.citizenSignInKey, 'the citizen sign-in key').keyArn];
+    case 'table':
+      return [resources.table.table.tableArn];
+    case 'listingIndex':
+      return [`${resources.table.table.tableArn}/index/${LISTING_INDEX_NAME}`];
+    case 'feedIndex':
+      return [`${resources.table.table.tableArn}/index/${FEED_INDEX_NAME}`];
+    case 'stateMachine':
+      return [needs(resources.stateMachine, 'the state machine').stateMachineArn];
+    case 'workflowExecutions':
+      return [executionsArn(stack, needs(resources.stateMachine, "the workflow's executions"))];
+    case 'citizenEmailSender':
+      return resources.citizenEmailSenderArn ? [resources.citizenEmailSenderArn] : [];
+    case 'receiptSigningKey':
+      return [needs(resources.receiptSigningKey, 'the receipt signing key').keyArn];
+    case 'citizenSignInKey':
+      return [needs(resources.citizenSignInKey, 'the citizen sign-in key').keyArn];
   }
 }
 
@@ -60,13 +68,17 @@ export function grantDeclaredAccess(fn: ServiceFunction, resources: ServiceResou
     const arns = resourcesOf(fn, access, resources);
     if (arns.length === 0) continue;
     if (access.on === 'table' || access.on === 'listingIndex' || access.on === 'feedIndex') usesTable = true;
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: [...access.actions],
-      resources: arns,
-      ...(access.partitions ? {
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.partitions.map((prefix) => `${prefix}*`) } },
-      } : {}),
-    }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...access.actions],
+        resources: arns,
+        ...(access.partitions
+          ? {
+              conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.partitions.map((prefix) => `${prefix}*`) } },
+            }
+          : {}),
+      }),
+    );
     if (access.on === 'workflowExecutions') {
       const machineLogicalId = stack.getLogicalId(resources.stateMachine!.node.defaultChild as sfn.CfnStateMachine);
       // The finding names the region and account as synthesized: concrete when the environment is.
@@ -74,15 +86,17 @@ export function grantDeclaredAccess(fn: ServiceFunction, resources: ServiceResou
       const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
       Validations.of(fn).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineLogicalId}"}]}]}:*]`,
-        reason: 'The executions of the service\'s own state machine: execution names are made at run time, so only the name is a wildcard.',
+        reason: "The executions of the service's own state machine: execution names are made at run time, so only the name is a wildcard.",
       });
     }
   }
   if (usesTable) {
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: [resources.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
-    }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [resources.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
   }
 }

@@ -23,7 +23,11 @@ export type HttpFunctionFactory = (id: string, declaration: FunctionDeclaration,
  * Makes one construct's functions behind the HTTP API: each is given the settings it declares
  * (`more.settings` adds to them) and granted exactly the access it declares.
  */
-export function httpFunctionFactory(scope: Construct, props: HttpFunctionProps, moreResources: Partial<ServiceResources> = {}): HttpFunctionFactory {
+export function httpFunctionFactory(
+  scope: Construct,
+  props: HttpFunctionProps,
+  moreResources: Partial<ServiceResources> = {},
+): HttpFunctionFactory {
   const settings: ServiceSettingValues = {
     ...props.settings,
     STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
@@ -38,7 +42,10 @@ export function httpFunctionFactory(scope: Construct, props: HttpFunctionProps, 
   };
   return (id, declaration, more = {}) => {
     const created = new ServiceFunction(scope, id, {
-      declaration, encryptionKey: props.encryptionKey, ...more, settings: { ...settings, ...more.settings },
+      declaration,
+      encryptionKey: props.encryptionKey,
+      ...more,
+      settings: { ...settings, ...more.settings },
     });
     grantDeclaredAccess(created, resources);
     return created;

@@ -55,7 +55,13 @@ function retryTransientFailures(task: sfn.TaskStateBase): void {
   });
 }
 
-function invoke(scope: Construct, id: string, fn: lambda.IFunction, payload: sfn.TaskInput | undefined, props: Partial<tasks.LambdaInvokeProps> = {}) {
+function invoke(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: sfn.TaskInput | undefined,
+  props: Partial<tasks.LambdaInvokeProps> = {},
+) {
   const task = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     payload,
@@ -118,14 +124,22 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
     resultPath: '$.retry',
   });
 
-  const expire = invoke(scope, 'ExpireNotification', fns.expireNotification, sfn.TaskInput.fromObject({
-    submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
-    notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
-  }), { resultPath: '$.expiry' });
+  const expire = invoke(
+    scope,
+    'ExpireNotification',
+    fns.expireNotification,
+    sfn.TaskInput.fromObject({
+      submissionId: sfn.JsonPath.stringAt('$.Payload.submissionId'),
+      notificationId: sfn.JsonPath.stringAt('$.Payload.notificationId'),
+    }),
+    { resultPath: '$.expiry' },
+  );
   deliverAndAwait.addCatch(expire, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
-  expire.next(new sfn.Choice(scope, 'AfterExpiry')
-    .when(sfn.Condition.booleanEquals('$.expiry.deliverAgain', true), deliverAndAwait)
-    .otherwise(new sfn.Succeed(scope, 'NotificationSettled')));
+  expire.next(
+    new sfn.Choice(scope, 'AfterExpiry')
+      .when(sfn.Condition.booleanEquals('$.expiry.deliverAgain', true), deliverAndAwait)
+      .otherwise(new sfn.Succeed(scope, 'NotificationSettled')),
+  );
 
   const notifyDepartments = new sfn.Map(scope, 'NotifyDepartments', {
     itemsPath: '$.notifications',
@@ -141,9 +155,14 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
   });
   notifyDepartments.itemProcessor(deliverAndAwait);
 
-  const finalise = invoke(scope, 'FinaliseSubmission', fns.finaliseSubmission, sfn.TaskInput.fromObject({
-    submissionId: sfn.JsonPath.stringAt('$.submissionId'),
-  }));
+  const finalise = invoke(
+    scope,
+    'FinaliseSubmission',
+    fns.finaliseSubmission,
+    sfn.TaskInput.fromObject({
+      submissionId: sfn.JsonPath.stringAt('$.submissionId'),
+    }),
+  );
 
   return notifyDepartments.next(finalise);
 }

@@ -37,7 +37,11 @@ export class NotificationWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: NotificationWorkflowProps) {
     super(scope, id);
     const citizenEmailSenderArn = props.notifyFromAddress
-      ? Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.notifyFromAddress.split('@')[1] ?? props.notifyFromAddress })
+      ? Stack.of(this).formatArn({
+          service: 'ses',
+          resource: 'identity',
+          resourceName: props.notifyFromAddress.split('@')[1] ?? props.notifyFromAddress,
+        })
       : undefined;
     const settings: ServiceSettingValues = {
       ...props.settings,
@@ -46,9 +50,18 @@ export class NotificationWorkflow extends Construct {
     // The state machine by its name, not by reference: its definition refers to the steps, so a
     // step's grant on it (DeliverAndAwait resumes it) must not refer back to it.
     const byName = sfn.StateMachine.fromStateMachineName(this, 'ByName', notificationWorkflowName(Stack.of(this)));
-    const step = (name: string, declaration: FunctionDeclaration, timeout = Duration.seconds(10), reservedConcurrentExecutions?: number) => {
+    const step = (
+      name: string,
+      declaration: FunctionDeclaration,
+      timeout = Duration.seconds(10),
+      reservedConcurrentExecutions?: number,
+    ) => {
       const fn = new ServiceFunction(this, name, {
-        declaration, settings, timeout, encryptionKey: props.encryptionKey, reservedConcurrentExecutions,
+        declaration,
+        settings,
+        timeout,
+        encryptionKey: props.encryptionKey,
+        reservedConcurrentExecutions,
       });
       grantDeclaredAccess(fn, { table: props.table, encryptionKey: props.encryptionKey, citizenEmailSenderArn, stateMachine: byName });
       this.functions.push(fn);
@@ -56,7 +69,12 @@ export class NotificationWorkflow extends Construct {
     };
     const functions = {
       // 15 s response timeout for the department plus room for storage writes.
-      deliverNotification: step('DeliverNotificationFunction', FUNCTIONS.deliverNotification, Duration.seconds(30), props.deliveryConcurrency),
+      deliverNotification: step(
+        'DeliverNotificationFunction',
+        FUNCTIONS.deliverNotification,
+        Duration.seconds(30),
+        props.deliveryConcurrency,
+      ),
       expireNotification: step('ExpireNotificationFunction', FUNCTIONS.expireNotification),
       finaliseSubmission: step('FinaliseSubmissionFunction', FUNCTIONS.finaliseSubmission),
     };
@@ -84,7 +102,8 @@ export class NotificationWorkflow extends Construct {
     Validations.of(this.stateMachine).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and related) support no resource-level permissions, so AWS requires Resource "*".',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery and related) support no resource-level permissions, so AWS requires Resource "*".',
       },
       ...Object.values(functions).map((fn) => ({
         id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,

@@ -26,7 +26,12 @@ export interface OperatorAccessProps {
  * becomes `*`; the stage is `*` as CDK's own grantInvoke writes it (the API has one stage, `$default`).
  */
 export function routeArn(stack: Stack, apiId: string, route: OperatorRoute): string {
-  return stack.formatArn({ service: 'execute-api', resource: apiId, resourceName: routeResource(route), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  return stack.formatArn({
+    service: 'execute-api',
+    resource: apiId,
+    resourceName: routeResource(route),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }
 
 const routeResource = (route: OperatorRoute) => `*/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
@@ -55,7 +60,9 @@ export class OperatorAccess extends Construct {
       // A managed policy is attached by role name, in its own account: another account's role cannot be.
       const roleAccount = arn.split(':')[4];
       if (!Token.isUnresolved(stack.account) && roleAccount !== stack.account) {
-        throw new Error(`Context operatorRoleArns: ${arn} is not a role of account ${stack.account}; attach the operator policy in the role's own account`);
+        throw new Error(
+          `Context operatorRoleArns: ${arn} is not a role of account ${stack.account}; attach the operator policy in the role's own account`,
+        );
       }
       this.policy.attachToRole(role);
     });
@@ -67,9 +74,12 @@ export class OperatorAccess extends Construct {
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const apiLogicalId = stack.getLogicalId(props.httpApi.node.defaultChild as CfnResource);
-    Validations.of(this.policy).acknowledge(...props.routes.map((route) => ({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${routeResource(route)}]`,
-      reason: 'One operator route of this API: `*` stands for its path parameters (ids known per request) and for the stage (the API has one, $default).',
-    })));
+    Validations.of(this.policy).acknowledge(
+      ...props.routes.map((route) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:${region}:${account}:<${apiLogicalId}>/${routeResource(route)}]`,
+        reason:
+          'One operator route of this API: `*` stands for its path parameters (ids known per request) and for the stage (the API has one, $default).',
+      })),
+    );
   }
 }

@@ -22,7 +22,16 @@ export const POWERTOOLS_EXTERNAL_MODULES = ['@aws-lambda-powertools/*'];
  * (read at v2.35.0, commit 1e5fe1b). It ships no `@aws-sdk/*` client: the runtime provides those.
  */
 export const POWERTOOLS_LAYER_UTILITIES = [
-  'commons', 'event-handler', 'jmespath', 'logger', 'metrics', 'tracer', 'parameters', 'idempotency', 'batch', 'parser',
+  'commons',
+  'event-handler',
+  'jmespath',
+  'logger',
+  'metrics',
+  'tracer',
+  'parameters',
+  'idempotency',
+  'batch',
+  'parser',
 ] as const;
 
 /** The npm packages a bundle may leave for the layer to provide (the layer's utilities). */
@@ -30,8 +39,13 @@ export const POWERTOOLS_LAYER_PACKAGES: readonly string[] = POWERTOOLS_LAYER_UTI
 
 const POWERTOOLS_SCOPE = '@aws-lambda-powertools/';
 
-interface PackageJson { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
-interface PackageLock { packages?: Record<string, { version?: string }> }
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+interface PackageLock {
+  packages?: Record<string, { version?: string }>;
+}
 
 /**
  * The one Powertools version of the project: every `@aws-lambda-powertools/*` package.json names
@@ -45,10 +59,13 @@ export function powertoolsVersionOf(packageJson: PackageJson, packageLock: Packa
   const installed = Object.entries(packageLock.packages ?? {})
     .filter(([location]) => location.startsWith(`node_modules/${POWERTOOLS_SCOPE}`))
     .map(([location, entry]) => [`package-lock.json ${location}`, entry.version ?? '(no version)'] as const);
-  if (declared.length === 0 || installed.length === 0) throw new Error('No @aws-lambda-powertools/* package in package.json and package-lock.json');
+  if (declared.length === 0 || installed.length === 0)
+    throw new Error('No @aws-lambda-powertools/* package in package.json and package-lock.json');
   const versions = new Set([...declared, ...installed].map(([, version]) => version));
   if (versions.size !== 1 || !/^\d+\.\d+\.\d+$/.test([...versions][0])) {
-    throw new Error(`Powertools must be one exact version everywhere (its Lambda layer holds one): ${[...declared, ...installed].map(([where, v]) => `${where} ${v}`).join(', ')}`);
+    throw new Error(
+      `Powertools must be one exact version everywhere (its Lambda layer holds one): ${[...declared, ...installed].map(([where, v]) => `${where} ${v}`).join(', ')}`,
+    );
   }
   return [...versions][0];
 }

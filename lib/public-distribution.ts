@@ -77,15 +77,18 @@ export class PublicDistribution extends Construct {
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'No geographic restriction: citizens report a move from abroad too, and departments\' systems may call from any region. The WAF rate limit and managed rule sets apply to every country.',
+        reason:
+          "No geographic restriction: citizens report a move from abroad too, and departments' systems may call from any region. The WAF rate limit and managed rule sets apply to every country.",
       },
       {
         id: 'AwsSolutions-CFR3',
-        reason: 'No CloudFront access logs: they would keep every citizen\'s IP address, personal data the service keeps nowhere else. The API stage logs ids, routes and statuses of every request (lib/public-api.ts), and AWS WAF samples blocked requests with its metrics.',
+        reason:
+          "No CloudFront access logs: they would keep every citizen's IP address, personal data the service keeps nowhere else. The API stage logs ids, routes and statuses of every request (lib/public-api.ts), and AWS WAF samples blocked requests with its metrics.",
       },
       {
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot be restricted to TLS 1.2; a custom domain with its ACM certificate (docs/deploy.md) sets TLSv1.2_2021. The origin connection is TLS 1.2 only.',
+        reason:
+          'The default *.cloudfront.net certificate cannot be restricted to TLS 1.2; a custom domain with its ACM certificate (docs/deploy.md) sets TLSv1.2_2021. The origin connection is TLS 1.2 only.',
       },
     );
   }

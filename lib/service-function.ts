@@ -61,11 +61,7 @@ export class ServiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const { declaration } = props;
     const handler = declaration.handler ?? 'handler';
-    const externalModules = [
-      ...LAMBDA_RUNTIME_EXTERNAL_MODULES,
-      ...POWERTOOLS_EXTERNAL_MODULES,
-      ...(props.externalModules ?? []),
-    ];
+    const externalModules = [...LAMBDA_RUNTIME_EXTERNAL_MODULES, ...POWERTOOLS_EXTERNAL_MODULES, ...(props.externalModules ?? [])];
     super(scope, id, {
       entry: path.join(PROJECT_ROOT, declaration.entry),
       handler,
@@ -90,23 +86,29 @@ export class ServiceFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         // The Node.js Lambda runtime ships AWS SDK v3 and the layer Powertools; leaving them out keeps bundles small.
         externalModules,
-        ...(props.bundleCopies?.length ? {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => props.bundleCopies!.map(([from, to]) =>
-              `mkdir -p "${path.posix.join(outputDir, to)}" && cp -R "${path.posix.join(inputDir, from)}/." "${path.posix.join(outputDir, to)}"`),
-          },
-        } : {}),
+        ...(props.bundleCopies?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  props.bundleCopies!.map(
+                    ([from, to]) =>
+                      `mkdir -p "${path.posix.join(outputDir, to)}" && cp -R "${path.posix.join(inputDir, from)}/." "${path.posix.join(outputDir, to)}"`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
     this.declaration = declaration;
     this.useSettings(props.settings);
     // Synth fails when a variable the function needs was never given a value.
     this.node.addValidation({
-      validate: () => declaration.environment
-        .filter((name) => !(name in this.settingsGiven))
-        .map((name) => `${declaration.entry} declares ${name}, which the stack never set`),
+      validate: () =>
+        declaration.environment
+          .filter((name) => !(name in this.settingsGiven))
+          .map((name) => `${declaration.entry} declares ${name}, which the stack never set`),
     });
     const reference: HandlerReference = { entry: declaration.entry, handler, externalModules };
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, reference);
@@ -114,11 +116,13 @@ export class ServiceFunction extends NodejsFunction {
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS-managed basic execution role grants only CreateLogGroup, CreateLogStream and PutLogEvents, which every function needs for its own (KMS-encrypted) log group.',
+        reason:
+          'The AWS-managed basic execution role grants only CreateLogGroup, CreateLogStream and PutLogEvents, which every function needs for its own (KMS-encrypted) log group.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires Resource "*".',
       },
     );
   }

@@ -41,5 +41,4 @@ export class ServiceTable extends Construct {
       projectionType: dynamodb.ProjectionType.ALL,
     });
   }
-
 }

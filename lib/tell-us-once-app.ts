@@ -22,7 +22,8 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
   const context = (key: string, fallback: string) => (app.node.tryGetContext(key) as string | undefined) ?? fallback;
   const positiveInteger = (key: keyof typeof DEFAULT_LIMITS) => {
     const value = Number(context(key, String(DEFAULT_LIMITS[key])));
-    if (!Number.isInteger(value) || value < 1) throw new Error(`Context ${key} must be a whole number of at least 1, not ${context(key, '')}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`Context ${key} must be a whole number of at least 1, not ${context(key, '')}`);
     return value;
   };
   const stackName = context('stackName', 'TellUsOnce');
@@ -32,7 +33,11 @@ export function composeTellUsOnceApp(app: App): TellUsOnceStack {
   if (edgeProtection) {
     const requestsPerIpPer5Minutes = positiveInteger('wafRequestsPerIpPer5Minutes');
     if (requestsPerIpPer5Minutes < 10) throw new Error('Context wafRequestsPerIpPer5Minutes must be at least 10 (the AWS WAF minimum)');
-    new EdgeFirewallStack(app, `${stackName}Firewall`, { env, requestsPerIpPer5Minutes, description: `AWS WAF web ACL in front of ${stackName} (CloudFront scope, us-east-1)` });
+    new EdgeFirewallStack(app, `${stackName}Firewall`, {
+      env,
+      requestsPerIpPer5Minutes,
+      description: `AWS WAF web ACL in front of ${stackName} (CloudFront scope, us-east-1)`,
+    });
   }
   return new TellUsOnceStack(app, stackName, {
     env,

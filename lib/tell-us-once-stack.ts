@@ -77,7 +77,11 @@ export class TellUsOnceStack extends Stack {
       OIDC_JWKS_URL: props.identityProvider.jwksUrl,
     };
     const workflow = new NotificationWorkflow(this, 'Workflow', {
-      table: data, settings, encryptionKey, deliveryConcurrency: props.deliveryConcurrency, notifyFromAddress: props.notifyFromAddress,
+      table: data,
+      settings,
+      encryptionKey,
+      deliveryConcurrency: props.deliveryConcurrency,
+      notifyFromAddress: props.notifyFromAddress,
     });
     const receiptSigningKey = new ReceiptSigningKey(this, 'ReceiptSigning');
     const signInKey = new CitizenSignInKey(this, 'CitizenSignIn');
@@ -101,8 +105,7 @@ export class TellUsOnceStack extends Stack {
       });
       edge = new PublicDistribution(this, 'Edge', { httpApi: api.httpApi, webAclArn: webAclArn.valueAsString });
     }
-    const publicBaseUrl = props.publicBaseUrl
-      ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
+    const publicBaseUrl = props.publicBaseUrl ?? (edge ? `https://${edge.distribution.distributionDomainName}` : api.httpApi.apiEndpoint);
     workflow.usePublicBaseUrl(publicBaseUrl);
     api.usePublicBaseUrl(publicBaseUrl);
     web.usePublicBaseUrl(publicBaseUrl);

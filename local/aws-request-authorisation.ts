@@ -12,8 +12,15 @@ export interface LocalResourceDirectory {
 
 /** lib-dynamodb's document commands and the DynamoDB operations (IAM actions) they perform. */
 const DOCUMENT_COMMANDS: Record<string, string> = {
-  Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem',
-  TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems', ExecuteStatement: 'PartiQLSelect',
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+  ExecuteStatement: 'PartiQLSelect',
 };
 
 /** An attribute value as the document client (plain) or the low-level client ({S: ...}) gives it. */
@@ -62,7 +69,9 @@ function dynamoDbRequests(operation: string, input: any, directory: LocalResourc
     return value === undefined ? [] : [value];
   };
   switch (operation) {
-    case 'GetItem': case 'DeleteItem': case 'UpdateItem':
+    case 'GetItem':
+    case 'DeleteItem':
+    case 'UpdateItem':
       return requestsOn(input.TableName, undefined, partitionOf(input.TableName, input.Key));
     case 'PutItem':
       return requestsOn(input.TableName, undefined, partitionOf(input.TableName, input.Item));
@@ -76,16 +85,31 @@ function dynamoDbRequests(operation: string, input: any, directory: LocalResourc
       return requestsOn(input.TableName, input.IndexName, undefined);
     case 'BatchGetItem':
       return Object.entries<any>(input.RequestItems ?? {}).flatMap(([tableName, { Keys }]) =>
-        requestsOn(tableName, undefined, (Keys ?? []).flatMap((k: any) => partitionOf(tableName, k))));
+        requestsOn(
+          tableName,
+          undefined,
+          (Keys ?? []).flatMap((k: any) => partitionOf(tableName, k)),
+        ),
+      );
     case 'BatchWriteItem':
       return Object.entries<any[]>(input.RequestItems ?? {}).flatMap(([tableName, writes]) =>
-        requestsOn(tableName, undefined, writes.flatMap((w) => partitionOf(tableName, w.PutRequest?.Item ?? w.DeleteRequest?.Key))));
-    case 'TransactWriteItems': case 'TransactGetItems':
+        requestsOn(
+          tableName,
+          undefined,
+          writes.flatMap((w) => partitionOf(tableName, w.PutRequest?.Item ?? w.DeleteRequest?.Key)),
+        ),
+      );
+    case 'TransactWriteItems':
+    case 'TransactGetItems':
       // Each item is authorised as its own operation, as DynamoDB does.
       return (input.TransactItems ?? []).flatMap((t: any) => {
         const [kind, item] = Object.entries<any>(t)[0];
-        const itemOperation = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind] ?? kind;
-        return requestsOn(item.TableName, undefined, partitionOf(item.TableName, item.Key ?? item.Item)).map((r, i) => (i === 0 ? { ...r, action: `dynamodb:${itemOperation}` } : r));
+        const itemOperation =
+          { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind] ??
+          kind;
+        return requestsOn(item.TableName, undefined, partitionOf(item.TableName, item.Key ?? item.Item)).map((r, i) =>
+          i === 0 ? { ...r, action: `dynamodb:${itemOperation}` } : r,
+        );
       });
     default:
       return requestsOn(input.TableName ?? '*', undefined, undefined);
@@ -95,11 +119,17 @@ function dynamoDbRequests(operation: string, input: any, directory: LocalResourc
 function stepFunctionsRequests(operation: string, input: any, directory: LocalResourceDirectory): AuthorisationRequest[] {
   const action = `states:${operation}`;
   switch (operation) {
-    case 'StartExecution': case 'StartSyncExecution':
+    case 'StartExecution':
+    case 'StartSyncExecution':
       return [{ action, resource: input.stateMachineArn }];
-    case 'SendTaskSuccess': case 'SendTaskFailure': case 'SendTaskHeartbeat':
+    case 'SendTaskSuccess':
+    case 'SendTaskFailure':
+    case 'SendTaskHeartbeat':
       return [{ action, resource: directory.stateMachineArn }];
-    case 'DescribeExecution': case 'StopExecution': case 'GetExecutionHistory': case 'RedriveExecution':
+    case 'DescribeExecution':
+    case 'StopExecution':
+    case 'GetExecutionHistory':
+    case 'RedriveExecution':
       return [{ action, resource: input.executionArn }];
     default:
       return [{ action, resource: input.stateMachineArn ?? '*' }];
@@ -129,14 +159,30 @@ function sesRequests(operation: string, input: any): AuthorisationRequest[] {
  * and the condition keys. A service this does not know is authorised on Resource "*", so a
  * policy naming specific ARNs for it is refused until its resources are described here.
  */
-export function authorisationRequests(signingName: string, commandName: string, input: unknown, directory: LocalResourceDirectory): AuthorisationRequest[] {
+export function authorisationRequests(
+  signingName: string,
+  commandName: string,
+  input: unknown,
+  directory: LocalResourceDirectory,
+): AuthorisationRequest[] {
   const operation = commandName.replace(/Command$/, '');
   switch (signingName) {
-    case 'dynamodb': return dynamoDbRequests(DOCUMENT_COMMANDS[operation] ?? operation, input ?? {}, directory);
-    case 'states': return stepFunctionsRequests(operation, input ?? {}, directory);
-    case 'kms': return kmsRequests(operation, input ?? {}, directory);
-    case 'ses': return sesRequests(operation, input ?? {});
-    case 'lambda': return [{ action: `lambda:${operation === 'Invoke' ? 'InvokeFunction' : operation}`, resource: String((input as any)?.FunctionName ?? '*') }];
-    default: return [{ action: `${signingName}:${operation}`, resource: '*' }];
+    case 'dynamodb':
+      return dynamoDbRequests(DOCUMENT_COMMANDS[operation] ?? operation, input ?? {}, directory);
+    case 'states':
+      return stepFunctionsRequests(operation, input ?? {}, directory);
+    case 'kms':
+      return kmsRequests(operation, input ?? {}, directory);
+    case 'ses':
+      return sesRequests(operation, input ?? {});
+    case 'lambda':
+      return [
+        {
+          action: `lambda:${operation === 'Invoke' ? 'InvokeFunction' : operation}`,
+          resource: String((input as any)?.FunctionName ?? '*'),
+        },
+      ];
+    default:
+      return [{ action: `${signingName}:${operation}`, resource: '*' }];
   }
 }

@@ -8,7 +8,15 @@ export const DEMO_DEPARTMENTS = [
     id: 'hmrc',
     name: 'HM Revenue & Customs',
     description: 'Tax, tax credits and Child Benefit',
-    fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'previousAddress', 'newAddress', 'movedOn'],
+    fields: [
+      'person.givenName',
+      'person.familyName',
+      'person.dateOfBirth',
+      'person.nationalInsuranceNumber',
+      'previousAddress',
+      'newAddress',
+      'movedOn',
+    ],
   },
   {
     id: 'dvla',
@@ -41,7 +49,11 @@ export const DEMO_PULL_DEPARTMENT = {
   fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'previousAddress', 'newAddress', 'movedOn'],
 } as const;
 
-interface Credentials { signingSecrets: string[]; apiKey?: string; feedCursor?: string }
+interface Credentials {
+  signingSecrets: string[];
+  apiKey?: string;
+  feedCursor?: string;
+}
 
 interface ReceivedDelivery {
   readonly webhookId: string;
@@ -63,7 +75,10 @@ export class DemoDepartments {
   private readonly timers = new Set<NodeJS.Timeout>();
   private collecting?: AbortController;
 
-  constructor(private readonly dataDir: string, private readonly confirmDelayMs: number) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly confirmDelayMs: number,
+  ) {
     const file = this.credentialsFile();
     this.credentials = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   }
@@ -107,7 +122,12 @@ export class DemoDepartments {
     const response = await fetch(`${baseUrl}/v1/departments/${id}`, {
       method: 'PUT',
       headers: operator,
-      body: JSON.stringify({ ...pull, delivery: 'pull', events: ['address.changed'], confirmation: { required: true, timeoutSeconds: 604800 } }),
+      body: JSON.stringify({
+        ...pull,
+        delivery: 'pull',
+        events: ['address.changed'],
+        confirmation: { required: true, timeoutSeconds: 604800 },
+      }),
     });
     const body = (await response.json()) as { signingSecret?: string; apiKey?: string };
     if (response.status === 201) this.credentials[id] = { signingSecrets: [body.signingSecret!], apiKey: body.apiKey };
@@ -129,10 +149,14 @@ export class DemoDepartments {
         const after = credentials.feedCursor ? `&after=${encodeURIComponent(credentials.feedCursor)}` : '';
         try {
           const response = await fetch(`${baseUrl}/v1/departments/${id}/feed?wait=20&limit=50${after}`, {
-            headers: { authorization: `Bearer ${apiKey}` }, signal,
+            headers: { authorization: `Bearer ${apiKey}` },
+            signal,
           });
           if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-          const page = (await response.json()) as { items: Array<{ id: string; status: string; data?: { confirmationUrl?: string; reference?: string } }>; next: string };
+          const page = (await response.json()) as {
+            items: Array<{ id: string; status: string; data?: { confirmationUrl?: string; reference?: string } }>;
+            next: string;
+          };
           for (const item of page.items) {
             const list = this.received.get(id) ?? [];
             list.push({ webhookId: item.id, receivedAt: new Date().toISOString(), payload: item });

@@ -22,7 +22,9 @@ const tokenRequestSchema = z.strictObject({
 
 const signInFormSchema = z.object({
   citizenId: z.string().trim().min(1, 'Enter your citizen id.').max(255, 'Your citizen id must be 255 characters or fewer.'),
-  email: z.union([z.literal(''), z.string().trim().email('Enter an email address in the correct format, like name@example.com')]).optional(),
+  email: z
+    .union([z.literal(''), z.string().trim().email('Enter an email address in the correct format, like name@example.com')])
+    .optional(),
 });
 
 /** The service as this provider's one registered client (GOV.UK One Login registers it the same way). */
@@ -72,7 +74,12 @@ export class DevelopmentIdentityProvider {
   }
 
   /** Answers a POST /dev/token body: the token, or field errors. */
-  async issue(body: unknown): Promise<{ ok: true; token: { access_token: string; token_type: 'Bearer'; expires_in: number } } | { ok: false; errors: ReturnType<typeof fieldErrorsFromZod> }> {
+  async issue(
+    body: unknown,
+  ): Promise<
+    | { ok: true; token: { access_token: string; token_type: 'Bearer'; expires_in: number } }
+    | { ok: false; errors: ReturnType<typeof fieldErrorsFromZod> }
+  > {
     const parsed = tokenRequestSchema.safeParse(body);
     if (!parsed.success) return { ok: false, errors: fieldErrorsFromZod(parsed.error) };
     const accessToken = await new SignJWT({ scope: 'openid' })
@@ -107,7 +114,14 @@ export class DevelopmentIdentityProvider {
     try {
       details = await this.provider.interactionDetails(req, res);
     } catch {
-      return send(res, renderPage('error.njk', { ...PROVIDER_PAGE, title: 'Your sign-in has expired', message: 'Go back to the service and start again.' }, { status: 400 }));
+      return send(
+        res,
+        renderPage(
+          'error.njk',
+          { ...PROVIDER_PAGE, title: 'Your sign-in has expired', message: 'Go back to the service and start again.' },
+          { status: 400 },
+        ),
+      );
     }
     const action = `${new URL(this.issuer).pathname}/interaction/${details.uid}`;
     if (req.method === 'GET') return send(res, renderPage('development-sign-in.njk', { ...PROVIDER_PAGE, action, values: {}, errors: [] }));
@@ -116,10 +130,20 @@ export class DevelopmentIdentityProvider {
     const parsed = signInFormSchema.safeParse(form);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((issue) => ({ inputId: String(issue.path[0]), text: issue.message }));
-      return send(res, renderPage('development-sign-in.njk', {
-        ...PROVIDER_PAGE, action, values: form, errors,
-        errorList: errors.map((e) => ({ text: e.text, href: `#${e.inputId}` })),
-      }, { status: 422 }));
+      return send(
+        res,
+        renderPage(
+          'development-sign-in.njk',
+          {
+            ...PROVIDER_PAGE,
+            action,
+            values: form,
+            errors,
+            errorList: errors.map((e) => ({ text: e.text, href: `#${e.inputId}` })),
+          },
+          { status: 422 },
+        ),
+      );
     }
     const { citizenId, email } = parsed.data;
     if (email) this.emails.set(citizenId, email);
@@ -129,18 +153,20 @@ export class DevelopmentIdentityProvider {
 
   private configuration(client: DevelopmentClient): Configuration {
     return {
-      clients: [{
-        client_id: client.clientId,
-        client_name: 'Tell government you have moved',
-        redirect_uris: [client.redirectUri],
-        post_logout_redirect_uris: [client.postLogoutRedirectUri],
-        response_types: ['code'],
-        grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'private_key_jwt',
-        token_endpoint_auth_signing_alg: 'RS256',
-        id_token_signed_response_alg: 'RS256',
-        jwks: { keys: [client.publicJwk] },
-      }],
+      clients: [
+        {
+          client_id: client.clientId,
+          client_name: 'Tell government you have moved',
+          redirect_uris: [client.redirectUri],
+          post_logout_redirect_uris: [client.postLogoutRedirectUri],
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          token_endpoint_auth_signing_alg: 'RS256',
+          id_token_signed_response_alg: 'RS256',
+          jwks: { keys: [client.publicJwk] },
+        },
+      ],
       adapter: MemoryAdapter,
       clientAuthMethods: ['private_key_jwt'],
       responseTypes: ['code'],
@@ -154,7 +180,8 @@ export class DevelopmentIdentityProvider {
       extraParams: {
         // One Login refuses a malformed vector of trust; so does this provider.
         vtr(_ctx: KoaContextWithOIDC, value: string | undefined) {
-          if (value !== undefined && !VECTOR_OF_TRUST.test(value)) throw new errors.InvalidRequest('vtr is not a valid vector of trust, e.g. ["Cl.Cm"]');
+          if (value !== undefined && !VECTOR_OF_TRUST.test(value))
+            throw new errors.InvalidRequest('vtr is not a valid vector of trust, e.g. ["Cl.Cm"]');
         },
         ui_locales: null,
       },
@@ -168,11 +195,17 @@ export class DevelopmentIdentityProvider {
             respond(ctx, renderPage('development-sign-out.njk', { ...PROVIDER_PAGE, title: 'Sign out', action, xsrf }));
           },
           postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
-            respond(ctx, renderPage('error.njk', { ...PROVIDER_PAGE, title: 'You have signed out', message: 'You are no longer signed in.' }));
+            respond(
+              ctx,
+              renderPage('error.njk', { ...PROVIDER_PAGE, title: 'You have signed out', message: 'You are no longer signed in.' }),
+            );
           },
         },
       },
-      interactions: { url: async (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${new URL(this.issuer).pathname}/interaction/${interaction.uid}` },
+      interactions: {
+        url: async (_ctx: KoaContextWithOIDC, interaction: { uid: string }) =>
+          `${new URL(this.issuer).pathname}/interaction/${interaction.uid}`,
+      },
       findAccount: async (_ctx: KoaContextWithOIDC, sub: string) => ({
         accountId: sub,
         claims: async () => {
@@ -191,9 +224,18 @@ export class DevelopmentIdentityProvider {
         return grant;
       },
       renderError: async (ctx: KoaContextWithOIDC, out: { error_description?: string }) => {
-        respond(ctx, renderPage('error.njk', {
-          ...PROVIDER_PAGE, title: 'Sorry, there is a problem', message: out.error_description ?? 'Go back to the service and start again.',
-        }, { status: ctx.status }));
+        respond(
+          ctx,
+          renderPage(
+            'error.njk',
+            {
+              ...PROVIDER_PAGE,
+              title: 'Sorry, there is a problem',
+              message: out.error_description ?? 'Go back to the service and start again.',
+            },
+            { status: ctx.status },
+          ),
+        );
       },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
       // One Login's lifetimes: a 3-minute ID token, a short code.

@@ -29,11 +29,15 @@ export interface AuthorisationRequest {
 
 export type Decision = 'Allow' | 'ImplicitDeny' | 'ExplicitDeny';
 
-const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
+const list = <T>(value: T | readonly T[] | undefined): readonly T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value as T];
 
 /** IAM's glob: `*` any run of characters, `?` exactly one; nothing else is special. */
 function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  const body = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
 }
 

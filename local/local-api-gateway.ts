@@ -20,11 +20,13 @@ function compile(route: LocalRoute): CompiledRoute | undefined {
   const [method, path] = route.routeKey.split(' ');
   const parameterNames: string[] = [];
   // `{name+}` is API Gateway's greedy parameter: it spans slashes and is passed on as `name`.
-  const pattern = new RegExp(`^${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const greedy = name.endsWith('+');
-    parameterNames.push(greedy ? name.slice(0, -1) : name);
-    return greedy ? '(.+)' : '([^/]+)';
-  })}$`);
+  const pattern = new RegExp(
+    `^${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const greedy = name.endsWith('+');
+      parameterNames.push(greedy ? name.slice(0, -1) : name);
+      return greedy ? '(.+)' : '([^/]+)';
+    })}$`,
+  );
   return { ...route, method, pattern, parameterNames };
 }
 
@@ -98,23 +100,45 @@ export class LocalApiGateway {
     // API Gateway tells the function how the client connected; here it is always plain http.
     headers['x-forwarded-proto'] ??= 'http';
     // Payload format 2.0 passes cookies as a list, not as a header.
-    const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+    const cookies = headers.cookie
+      ?.split(';')
+      .map((c) => c.trim())
+      .filter(Boolean);
     delete headers.cookie;
     const requestContext: Record<string, unknown> = {
       accountId: 'local',
       apiId: this.operator.apiId,
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: route.routeKey,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     };
-    if (route.authorizationType === 'AWS_IAM' && (this.isAdmin(headers.authorization) || await this.isOperatorPageSession(route, cookies))) {
-      if (!this.operatorMayInvoke(method, url.pathname)) return sendProblem(res, 403, 'Your IAM identity is not allowed to call this route.');
-      requestContext.authorizer = { iam: { accessKey: 'local', accountId: 'local', callerId: 'operator', principalOrgId: null, userArn: 'arn:aws:iam::local:user/operator', userId: 'operator' } };
+    if (
+      route.authorizationType === 'AWS_IAM' &&
+      (this.isAdmin(headers.authorization) || (await this.isOperatorPageSession(route, cookies)))
+    ) {
+      if (!this.operatorMayInvoke(method, url.pathname))
+        return sendProblem(res, 403, 'Your IAM identity is not allowed to call this route.');
+      requestContext.authorizer = {
+        iam: {
+          accessKey: 'local',
+          accountId: 'local',
+          callerId: 'operator',
+          principalOrgId: null,
+          userArn: 'arn:aws:iam::local:user/operator',
+          userId: 'operator',
+        },
+      };
     }
     const isText = body.length === 0 || /json|text|xml|urlencoded/i.test(headers['content-type'] ?? 'application/json');
     const event = {

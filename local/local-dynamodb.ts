@@ -123,17 +123,19 @@ export class LocalDynamoDb {
         } catch (error) {
           if ((error as Error).name !== 'ResourceNotFoundException') throw error;
         }
-        await client.send(new CreateTableCommand({
-          TableName: logicalId,
-          KeySchema: properties.KeySchema,
-          AttributeDefinitions: properties.AttributeDefinitions,
-          BillingMode: 'PAY_PER_REQUEST',
-          GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes?.map((index: any) => ({
-            IndexName: index.IndexName,
-            KeySchema: index.KeySchema,
-            Projection: index.Projection,
-          })),
-        }));
+        await client.send(
+          new CreateTableCommand({
+            TableName: logicalId,
+            KeySchema: properties.KeySchema,
+            AttributeDefinitions: properties.AttributeDefinitions,
+            BillingMode: 'PAY_PER_REQUEST',
+            GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes?.map((index: any) => ({
+              IndexName: index.IndexName,
+              KeySchema: index.KeySchema,
+              Projection: index.Projection,
+            })),
+          }),
+        );
       }
     } finally {
       client.destroy();

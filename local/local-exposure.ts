@@ -38,12 +38,17 @@ export interface ExposureSettings {
 /** Listening beyond loopback is a deliberate choice: it needs the names clients will use. */
 export function checkBindAddress({ bindAddress, allowedHosts }: ExposureSettings): void {
   if (namesLoopback(bindAddress) || allowedHosts.length > 0) return;
-  throw new Error(`HOST=${bindAddress} would listen beyond this machine. Set TUO_ALLOWED_HOSTS to the host names clients will use (comma separated) to allow it.`);
+  throw new Error(
+    `HOST=${bindAddress} would listen beyond this machine. Set TUO_ALLOWED_HOSTS to the host names clients will use (comma separated) to allow it.`,
+  );
 }
 
 /** Parses `TUO_ALLOWED_HOSTS`: comma separated host names or addresses. */
 export function parseAllowedHosts(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((h) => hostOfHeader(h.trim())).filter((h): h is string => h !== undefined);
+  return (text ?? '')
+    .split(',')
+    .map((h) => hostOfHeader(h.trim()))
+    .filter((h): h is string => h !== undefined);
 }
 
 /** Whether the server answers a request naming this `Host` (against DNS rebinding). */

@@ -7,7 +7,13 @@ import { authorisationRequests, type LocalResourceDirectory } from './aws-reques
 import { allowingStatements, evaluatePolicies, type AuthorisationRequest, type PolicyStatement } from './iam-policy-evaluator';
 import type { CloudFormationTemplate } from './synthesized-template';
 import {
-  keyPolicyStatements, kmsKeyArns, LOCAL_ACCOUNT, localKeyArn, localRoleArn, rolePolicyStatements, tableKeys,
+  keyPolicyStatements,
+  kmsKeyArns,
+  LOCAL_ACCOUNT,
+  localKeyArn,
+  localRoleArn,
+  rolePolicyStatements,
+  tableKeys,
 } from './template-resources';
 
 /** Whose permissions a call is made with: a function's execution role, or another role of the template. */
@@ -44,7 +50,9 @@ export class AccessDeniedException extends Error {
   readonly $fault = 'client';
   readonly $metadata = { httpStatusCode: 400 };
   constructor(principal: Principal, request: AuthorisationRequest, reason: string) {
-    super(`User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${principal.roleLogicalId}/${principal.name} is not authorized to perform: ${request.action} on resource: ${request.resource} because ${reason}`);
+    super(
+      `User: arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${principal.roleLogicalId}/${principal.name} is not authorized to perform: ${request.action} on resource: ${request.resource} because ${reason}`,
+    );
   }
 }
 
@@ -76,10 +84,16 @@ function installSendGuard(): void {
     if (caller) {
       const config = (this as any).config ?? {};
       const signingName = String(config.defaultSigningName ?? config.serviceId ?? 'unknown').toLowerCase();
-      const denial = caller.iam.authorise(caller.principal, authorisationRequests(signingName, command.constructor.name, command.input, caller.iam.directory));
+      const denial = caller.iam.authorise(
+        caller.principal,
+        authorisationRequests(signingName, command.constructor.name, command.input, caller.iam.directory),
+      );
       if (denial) {
         const callback = rest.find((r) => typeof r === 'function');
-        if (callback) { callback(denial); return undefined; }
+        if (callback) {
+          callback(denial);
+          return undefined;
+        }
         return Promise.reject(denial);
       }
     }
@@ -99,14 +113,18 @@ export class LocalIam {
   private readonly used = new Set<string>();
   readonly denials: Denial[] = [];
 
-  constructor(private readonly template: CloudFormationTemplate, stateMachineArn: string) {
+  constructor(
+    private readonly template: CloudFormationTemplate,
+    stateMachineArn: string,
+  ) {
     installSendGuard();
     const keys = kmsKeyArns(template);
     for (const [arn, logicalId] of keys) this.keyPolicies.set(arn, keyPolicyStatements(template, logicalId));
     this.directory = {
       tables: tableKeys(template),
       stateMachineArn,
-      keyArn: (keyId: string) => (keyId.startsWith('arn:aws:kms:') && !keyId.includes(':alias/') ? keyId : localKeyArn(keyId.replace(/^.*alias\//, ''))),
+      keyArn: (keyId: string) =>
+        keyId.startsWith('arn:aws:kms:') && !keyId.includes(':alias/') ? keyId : localKeyArn(keyId.replace(/^.*alias\//, '')),
     };
   }
 
@@ -151,28 +169,37 @@ export class LocalIam {
       // and its grants are marked used already: only the first of each is evaluated.
       const allowedKey = `${principal.name}\u0000${principal.roleLogicalId}\u0000${JSON.stringify(request)}`;
       if (this.allowedRequests.has(allowedKey)) {
-        if (process.env.TUO_IAM_USAGE_LOG) appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
+        if (process.env.TUO_IAM_USAGE_LOG)
+          appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
         continue;
       }
       const statements = this.statementsOf(principal);
       const identity = evaluatePolicies(statements, request);
       let allowed = identity === 'Allow';
-      let reason = identity === 'ExplicitDeny' ? 'an explicit deny in an identity-based policy' : 'no identity-based policy allows the action';
+      let reason =
+        identity === 'ExplicitDeny' ? 'an explicit deny in an identity-based policy' : 'no identity-based policy allows the action';
       const keyPolicy = request.action.startsWith('kms:') ? this.keyPolicies.get(request.resource) : undefined;
       if (keyPolicy && identity !== 'ExplicitDeny') {
         // KMS: the key policy must allow the role itself, or the account (which delegates to IAM).
         const forPrincipal = (arn: string) => keyPolicy.filter((s) => principalsOf(s).includes(arn));
         const direct = evaluatePolicies(forPrincipal(localRoleArn(principal.roleLogicalId)), request);
         const account = evaluatePolicies(forPrincipal(`arn:aws:iam::${LOCAL_ACCOUNT}:root`), request);
-        if (direct === 'ExplicitDeny' || account === 'ExplicitDeny') { allowed = false; reason = 'an explicit deny in the key policy'; } else if (direct === 'Allow') allowed = true;
-        else if (account !== 'Allow') { allowed = false; reason = 'the key policy does not allow the action'; }
+        if (direct === 'ExplicitDeny' || account === 'ExplicitDeny') {
+          allowed = false;
+          reason = 'an explicit deny in the key policy';
+        } else if (direct === 'Allow') allowed = true;
+        else if (account !== 'Allow') {
+          allowed = false;
+          reason = 'the key policy does not allow the action';
+        }
       }
       if (!allowed) {
         this.denials.push({ principal: principal.name, action: request.action, resource: request.resource });
         return new AccessDeniedException(principal, request, reason);
       }
       // A trail of every allowed request, to write a new function's declaration from (docs/architecture.md).
-      if (process.env.TUO_IAM_USAGE_LOG) appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
+      if (process.env.TUO_IAM_USAGE_LOG)
+        appendFileSync(process.env.TUO_IAM_USAGE_LOG, `${JSON.stringify({ principal: principal.name, ...request })}\n`);
       for (const statement of allowingStatements(statements, request)) {
         for (const { grant, key } of this.grantsOfStatement(principal.name, statement)) {
           // A grant seen used stays used: only the others need matching against this request.
@@ -188,7 +215,12 @@ export class LocalIam {
 
   /** Every grant of these principals that this machine can observe being used. */
   grants(principals: readonly Principal[]): Grant[] {
-    return principals.flatMap((p) => this.statementsOf(p).filter((s) => s.Effect === 'Allow').flatMap((s) => grantsOf(p.name, s)))
+    return principals
+      .flatMap((p) =>
+        this.statementsOf(p)
+          .filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => grantsOf(p.name, s)),
+      )
       .filter((g) => !SERVICE_SIDE_ACTIONS.test(g.action) && !forLogDelivery(g));
   }
 
@@ -213,7 +245,8 @@ export class LocalIam {
   }
 }
 
-const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
+const list = <T>(value: T | readonly T[] | undefined): readonly T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value as T];
 
 function principalsOf(statement: { Principal?: any }): string[] {
   const principal = statement.Principal;
@@ -222,13 +255,23 @@ function principalsOf(statement: { Principal?: any }): string[] {
 }
 
 function grantsOf(principal: string, statement: PolicyStatement): Grant[] {
-  return list(statement.Action).flatMap((action) => list(statement.Resource).map((resource) => ({
-    principal, action, resource, ...(statement.Condition ? { condition: statement.Condition } : {}),
-  })));
+  return list(statement.Action).flatMap((action) =>
+    list(statement.Resource).map((resource) => ({
+      principal,
+      action,
+      resource,
+      ...(statement.Condition ? { condition: statement.Condition } : {}),
+    })),
+  );
 }
 
 function matchesGrant(grant: Grant, request: AuthorisationRequest): boolean {
-  const single: PolicyStatement = { Effect: 'Allow', Action: grant.action, Resource: grant.resource, Condition: grant.condition as PolicyStatement['Condition'] };
+  const single: PolicyStatement = {
+    Effect: 'Allow',
+    Action: grant.action,
+    Resource: grant.resource,
+    Condition: grant.condition as PolicyStatement['Condition'],
+  };
   return evaluatePolicies([single], request) === 'Allow';
 }
 

@@ -1,4 +1,15 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, privateEncrypt, publicDecrypt, sign, verify, constants, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  privateEncrypt,
+  publicDecrypt,
+  sign,
+  verify,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +22,12 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, localKmsKeyArn, type LocalKmsKey } from '.
 const SIGNING_ALGORITHMS: Record<string, string[]> = {
   ECC_NIST_P256: ['ECDSA_SHA_256'],
   RSA_2048: [
-    'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512',
-    'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512',
+    'RSASSA_PSS_SHA_256',
+    'RSASSA_PSS_SHA_384',
+    'RSASSA_PSS_SHA_512',
+    'RSASSA_PKCS1_V1_5_SHA_256',
+    'RSASSA_PKCS1_V1_5_SHA_384',
+    'RSASSA_PKCS1_V1_5_SHA_512',
   ],
 };
 /** The algorithms this machine can compute (every one the service uses); the others are refused, never faked. */
@@ -53,7 +68,10 @@ export class LocalKms {
   private readonly keys = new Map<string, ServedKey>();
   private server?: http.Server;
 
-  constructor(private readonly directory: string, keys: LocalKmsKey[]) {
+  constructor(
+    private readonly directory: string,
+    keys: LocalKmsKey[],
+  ) {
     for (const key of keys) {
       const served: ServedKey = {
         logicalId: key.logicalId,
@@ -62,7 +80,12 @@ export class LocalKms {
         keyUsage: key.keyUsage,
         privateKey: key.keyUsage === 'SIGN_VERIFY' && SIGNING_ALGORITHMS[key.keySpec] ? this.keyMaterial(key) : undefined,
       };
-      for (const name of [key.logicalId, served.arn, ...key.aliases, ...key.aliases.map((a) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${a}`)]) {
+      for (const name of [
+        key.logicalId,
+        served.arn,
+        ...key.aliases,
+        ...key.aliases.map((a) => `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${a}`),
+      ]) {
         this.keys.set(name, served);
       }
     }
@@ -73,9 +96,10 @@ export class LocalKms {
     mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const file = path.join(this.directory, `${key.logicalId}.${key.keySpec}.pem`);
     if (existsSync(file)) return createPrivateKey(readFileSync(file, 'utf8'));
-    const { privateKey } = key.keySpec === 'ECC_NIST_P256'
-      ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey } =
+      key.keySpec === 'ECC_NIST_P256'
+        ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     return privateKey;
   }
@@ -89,19 +113,28 @@ export class LocalKms {
       throw new KmsError('InvalidKeyUsageException', `Signing algorithm ${String(algorithm)} is not supported for key ${key.arn}.`);
     }
     if (!IMPLEMENTED_ALGORITHMS.has(algorithm)) {
-      throw new KmsError('UnsupportedOperationException', `${algorithm} is not available on one machine: use one of ${[...IMPLEMENTED_ALGORITHMS].join(', ')}.`);
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${algorithm} is not available on one machine: use one of ${[...IMPLEMENTED_ALGORITHMS].join(', ')}.`,
+      );
     }
     return key as ServedKey & { privateKey: KeyObject };
   }
 
   private find(keyId: unknown): ServedKey {
     if (typeof keyId !== 'string' || keyId.length < 1 || keyId.length > 2048) {
-      throw new KmsError('ValidationException', '1 validation error detected: Value at \'keyId\' failed to satisfy constraint: Member must have length between 1 and 2048');
+      throw new KmsError(
+        'ValidationException',
+        "1 validation error detected: Value at 'keyId' failed to satisfy constraint: Member must have length between 1 and 2048",
+      );
     }
     const key = this.keys.get(keyId);
     if (!key) {
       if (keyId.includes('alias/')) throw new KmsError('NotFoundException', `Alias ${keyId} is not found.`);
-      throw new KmsError('NotFoundException', `Key '${keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`}' does not exist`);
+      throw new KmsError(
+        'NotFoundException',
+        `Key '${keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${keyId}`}' does not exist`,
+      );
     }
     return key;
   }
@@ -111,7 +144,10 @@ export class LocalKms {
     const type = messageType ?? 'RAW';
     if (type === 'RAW') {
       if (message.length < 1 || message.length > MAX_RAW_MESSAGE_BYTES) {
-        throw new KmsError('ValidationException', `1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length between 1 and ${MAX_RAW_MESSAGE_BYTES}`);
+        throw new KmsError(
+          'ValidationException',
+          `1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length between 1 and ${MAX_RAW_MESSAGE_BYTES}`,
+        );
       }
       return createHash('sha256').update(message).digest();
     }
@@ -119,7 +155,10 @@ export class LocalKms {
       if (message.length !== SHA_256_BYTES) throw new KmsError('ValidationException', 'Digest is invalid length for algorithm.');
       return message;
     }
-    throw new KmsError('ValidationException', `1 validation error detected: Value '${String(type)}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST]`);
+    throw new KmsError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(type)}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST]`,
+    );
   }
 
   sign(body: { KeyId?: unknown; Message?: unknown; MessageType?: unknown; SigningAlgorithm?: unknown }) {
@@ -134,11 +173,22 @@ export class LocalKms {
         break;
       }
       case 'RSASSA_PKCS1_V1_5_SHA_256':
-        signature = privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA_256_DIGEST_INFO, digest]));
+        signature = privateEncrypt(
+          { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
+          Buffer.concat([SHA_256_DIGEST_INFO, digest]),
+        );
         break;
       default: // RSASSA_PSS_SHA_256
-        if ((body.MessageType ?? 'RAW') !== 'RAW') throw new KmsError('UnsupportedOperationException', 'RSASSA_PSS_SHA_256 of a DIGEST is not available on one machine: send the RAW message.');
-        signature = sign('sha256', LocalKms.blob(body.Message, 'message'), { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SHA_256_BYTES });
+        if ((body.MessageType ?? 'RAW') !== 'RAW')
+          throw new KmsError(
+            'UnsupportedOperationException',
+            'RSASSA_PSS_SHA_256 of a DIGEST is not available on one machine: send the RAW message.',
+          );
+        signature = sign('sha256', LocalKms.blob(body.Message, 'message'), {
+          key: key.privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: SHA_256_BYTES,
+        });
     }
     return { KeyId: key.arn, Signature: signature.toString('base64'), SigningAlgorithm: body.SigningAlgorithm };
   }
@@ -153,13 +203,23 @@ export class LocalKms {
     try {
       switch (body.SigningAlgorithm) {
         case 'ECDSA_SHA_256':
-          valid = p256.verify(signature, digest, publicKey.export({ format: 'der', type: 'spki' }).subarray(-65), { lowS: false, format: 'der' });
+          valid = p256.verify(signature, digest, publicKey.export({ format: 'der', type: 'spki' }).subarray(-65), {
+            lowS: false,
+            format: 'der',
+          });
           break;
         case 'RSASSA_PKCS1_V1_5_SHA_256':
-          valid = publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).equals(Buffer.concat([SHA_256_DIGEST_INFO, digest]));
+          valid = publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).equals(
+            Buffer.concat([SHA_256_DIGEST_INFO, digest]),
+          );
           break;
         default:
-          valid = verify('sha256', message, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SHA_256_BYTES }, signature);
+          valid = verify(
+            'sha256',
+            message,
+            { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SHA_256_BYTES },
+            signature,
+          );
       }
     } catch {
       valid = false;
@@ -170,7 +230,11 @@ export class LocalKms {
 
   getPublicKey(body: { KeyId?: unknown }) {
     const key = this.find(body.KeyId);
-    if (!key.privateKey) throw new KmsError('UnsupportedOperationException', `${key.arn} key usage is ${key.keyUsage} and spec ${key.keySpec}: it has no public key.`);
+    if (!key.privateKey)
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `${key.arn} key usage is ${key.keyUsage} and spec ${key.keySpec}: it has no public key.`,
+      );
     return {
       KeyId: key.arn,
       PublicKey: createPublicKey(key.privateKey).export({ format: 'der', type: 'spki' }).toString('base64'),
@@ -183,7 +247,10 @@ export class LocalKms {
 
   private static blob(value: unknown, name: string): Buffer {
     if (typeof value !== 'string' || value.length === 0) {
-      throw new KmsError('ValidationException', `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must not be null`);
+      throw new KmsError(
+        'ValidationException',
+        `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must not be null`,
+      );
     }
     return Buffer.from(value, 'base64');
   }
@@ -217,10 +284,14 @@ export class LocalKms {
 
   private dispatch(operation: string, body: any): unknown {
     switch (operation) {
-      case 'Sign': return this.sign(body);
-      case 'Verify': return this.verify(body);
-      case 'GetPublicKey': return this.getPublicKey(body);
-      default: throw new KmsError('UnsupportedOperationException', `${operation} is not available on one machine`);
+      case 'Sign':
+        return this.sign(body);
+      case 'Verify':
+        return this.verify(body);
+      case 'GetPublicKey':
+        return this.getPublicKey(body);
+      default:
+        throw new KmsError('UnsupportedOperationException', `${operation} is not available on one machine`);
     }
   }
 

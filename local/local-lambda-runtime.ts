@@ -88,8 +88,14 @@ function withinPayloadLimit(json: string, direction: 'request' | 'response'): st
   const size = Buffer.byteLength(json, 'utf8');
   if (size <= LAMBDA_PAYLOAD_BYTES) return json;
   throw direction === 'request'
-    ? new LambdaLimitError('RequestEntityTooLargeException', `Request must be smaller than ${LAMBDA_PAYLOAD_BYTES} bytes for the InvokeFunction operation`)
-    : new LambdaLimitError('Function.ResponseSizeTooLarge', `Response payload size (${size} bytes) exceeded maximum allowed payload size (${LAMBDA_PAYLOAD_BYTES} bytes).`);
+    ? new LambdaLimitError(
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${LAMBDA_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      )
+    : new LambdaLimitError(
+        'Function.ResponseSizeTooLarge',
+        `Response payload size (${size} bytes) exceeded maximum allowed payload size (${LAMBDA_PAYLOAD_BYTES} bytes).`,
+      );
 }
 
 function jsonRoundTrip<T>(value: T, direction: 'request' | 'response' = 'response'): T {

@@ -18,8 +18,19 @@ import { LocalStepFunctions, type WorkflowEventObserver } from './local-step-fun
 import { LocalTimeToLive } from './local-time-to-live';
 import { loadSynthesizedTemplate } from './synthesized-template-cache';
 import {
-  apiRoutes, dynamoDbTables, eventRules, kmsKeys, lambdaFunctions, LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn, matchesEventPattern,
-  operatorAccess, scheduledFunctions, stateMachineDefinition, timeToLiveTables,
+  apiRoutes,
+  dynamoDbTables,
+  eventRules,
+  kmsKeys,
+  lambdaFunctions,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+  localFunctionArn,
+  matchesEventPattern,
+  operatorAccess,
+  scheduledFunctions,
+  stateMachineDefinition,
+  timeToLiveTables,
 } from './template-resources';
 
 /** `{"sub": ...}` is all /dev/token takes. */
@@ -112,7 +123,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!answersHost(req.headers.host, allowedHosts)) {
-      return sendProblem(res, 421, 'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.');
+      return sendProblem(
+        res,
+        421,
+        'This server answers only at a loopback address (127.0.0.1, localhost) or a host name in TUO_ALLOWED_HOSTS.',
+      );
     }
     let url: URL;
     try {
@@ -175,7 +190,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const stateMachineArn = machine.arn;
   const iam = new LocalIam(template, stateMachineArn);
   const machinePrincipal = { name: machine.logicalId, roleLogicalId: machine.roleLogicalId };
-  const principals: Principal[] = [...[...functions.values()].map((fn) => ({ name: fn.logicalId, roleLogicalId: fn.roleLogicalId })), machinePrincipal];
+  const principals: Principal[] = [
+    ...[...functions.values()].map((fn) => ({ name: fn.logicalId, roleLogicalId: fn.roleLogicalId })),
+    machinePrincipal,
+  ];
 
   const dynamo = new LocalDynamoDb(path.join(options.dataDir, 'dynamodb'), LOCAL_CREDENTIALS);
   await dynamo.start();
@@ -192,14 +210,21 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const functionByArn = new Map([...functions.keys()].map((id) => [localFunctionArn(id), id]));
   // The engine normalises the object it is given (it adds default fields), so it gets its own copy.
   // (A JSON copy: structuredClone makes objects of another realm under jest, which the engine misreads.)
-  const stepFunctions = new LocalStepFunctions(stateMachineArn, JSON.parse(JSON.stringify(definition)), (arn, payload) => {
-    const id = functionByArn.get(arn);
-    if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
-    return runtime.invoke(id, payload);
-  }, options.timeScale, options.observe?.workflowEvent, {
-    authorise: (request) => iam.authorise(machinePrincipal, [request]),
-    kmsKeyArn: machine.kmsKeyArn,
-  });
+  const stepFunctions = new LocalStepFunctions(
+    stateMachineArn,
+    JSON.parse(JSON.stringify(definition)),
+    (arn, payload) => {
+      const id = functionByArn.get(arn);
+      if (!id) throw new Error(`The workflow calls an unknown function ${arn}`);
+      return runtime.invoke(id, payload);
+    },
+    options.timeScale,
+    options.observe?.workflowEvent,
+    {
+      authorise: (request) => iam.authorise(machinePrincipal, [request]),
+      kmsKeyArn: machine.kmsKeyArn,
+    },
+  );
   const sfnEndpoint = await stepFunctions.listen(LOCAL_CREDENTIALS.accessKeyId);
 
   const issuer = `${url}/dev`;
@@ -249,13 +274,19 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // EventBridge schedules of the template (e.g. the retention sweeper), as timers.
   const scheduleTimers = scheduledFunctions(template).map((schedule) => {
     let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      runtime.invoke(schedule.functionLogicalId, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} })
-        .catch((error: Error) => log(`[schedule] ${schedule.ruleLogicalId} failed: ${error.name}`))
-        .finally(() => { running = false; });
-    }, Math.min(schedule.everyMs, options.maxScheduleIntervalMs ?? 60_000));
+    const timer = setInterval(
+      () => {
+        if (running) return;
+        running = true;
+        runtime
+          .invoke(schedule.functionLogicalId, { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} })
+          .catch((error: Error) => log(`[schedule] ${schedule.ruleLogicalId} failed: ${error.name}`))
+          .finally(() => {
+            running = false;
+          });
+      },
+      Math.min(schedule.everyMs, options.maxScheduleIntervalMs ?? 60_000),
+    );
     timer.unref();
     return timer;
   });
@@ -266,8 +297,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const rules = eventRules(template);
   stepFunctions.onExecutionStatusChange((detail) => {
     const event = {
-      version: '0', id: randomUUID(), 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
-      account: LOCAL_ACCOUNT, time: new Date().toISOString(), region: LOCAL_REGION, resources: [detail.executionArn], detail,
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: LOCAL_ACCOUNT,
+      time: new Date().toISOString(),
+      region: LOCAL_REGION,
+      resources: [detail.executionArn],
+      detail,
     };
     for (const rule of rules.filter((r) => matchesEventPattern(r.pattern, event))) {
       const attempt = (retriesLeft: number) => {
@@ -282,8 +320,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   // Browsers cannot sign with IAM: the operator pages (only they) accept a live operator session instead.
   const webSessions = new DynamoDbWebSessionRepository(process.env.TABLE_NAME!);
-  gateway = new LocalApiGateway(apiRoutes(template), (id, event) => runtime.invoke(id, event), adminToken, operatorAccess(template),
-    async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined);
+  gateway = new LocalApiGateway(
+    apiRoutes(template),
+    (id, event) => runtime.invoke(id, event),
+    adminToken,
+    operatorAccess(template),
+    async (sessionId) => (await webSessions.get(sessionId, 'operator')) !== undefined,
+  );
   serving = true;
   if (options.demo) {
     demo = new DemoDepartments(options.dataDir, options.demoConfirmDelayMs ?? 1000);
@@ -295,8 +338,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   for (const fn of functions.values()) {
     if (fn.entry !== RECONCILER_ENTRY) continue;
     try {
-      const report = await runtime.invoke(fn.logicalId, { source: 'tell-us-once.start-up', 'detail-type': 'Start-up', detail: {} }) as { resumed: number; errors: number };
-      if (report.resumed > 0 || report.errors > 0) log(`Resumed the workflow of ${report.resumed} submission(s) not yet final${report.errors ? ` (${report.errors} to retry on schedule)` : ''}`);
+      const report = (await runtime.invoke(fn.logicalId, { source: 'tell-us-once.start-up', 'detail-type': 'Start-up', detail: {} })) as {
+        resumed: number;
+        errors: number;
+      };
+      if (report.resumed > 0 || report.errors > 0)
+        log(
+          `Resumed the workflow of ${report.resumed} submission(s) not yet final${report.errors ? ` (${report.errors} to retry on schedule)` : ''}`,
+        );
     } catch (error) {
       log(`Could not resume submissions at start-up (${(error as Error).name}); the schedule tries again within a minute`);
     }

@@ -103,7 +103,10 @@ class DataLimitExceeded extends StepFunctionsError {
   readonly isRetryable = false;
   readonly isCatchable = false;
   constructor(what: string, size: number) {
-    super('States.DataLimitExceeded', `The state/task ${what}returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`);
+    super(
+      'States.DataLimitExceeded',
+      `The state/task ${what}returned a result with a size exceeding the maximum number of bytes service limit (${size} bytes).`,
+    );
   }
 }
 
@@ -175,7 +178,9 @@ export class LocalStepFunctions {
    * timeout timer (the department's, for DeliverAndAwait: days) outlives the engine.
    */
   private rejectStopped!: (error: Error) => void;
-  private readonly stopped = new Promise<never>((_, reject) => { this.rejectStopped = reject; });
+  private readonly stopped = new Promise<never>((_, reject) => {
+    this.rejectStopped = reject;
+  });
 
   constructor(
     private readonly stateMachineArn: string,
@@ -200,7 +205,11 @@ export class LocalStepFunctions {
    */
   private authoriseInvoke(functionArn: string): void {
     const denied = this.access?.authorise({ action: 'lambda:InvokeFunction', resource: functionArn });
-    if (denied) throw new StepFunctionsError('Lambda.AWSLambdaException', `${denied.message} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`);
+    if (denied)
+      throw new StepFunctionsError(
+        'Lambda.AWSLambdaException',
+        `${denied.message} (Service: Lambda, Status Code: 403, Error Code: AccessDeniedException)`,
+      );
   }
 
   /**
@@ -274,11 +283,19 @@ export class LocalStepFunctions {
   }
 
   startExecution(name: string, input: string): { executionArn: string; startDate: Date } {
-    if (typeof name !== 'string' || name.length < 1 || name.length > STEP_FUNCTIONS_LIMITS.executionNameLength || INVALID_NAME_CHARACTERS.test(name)) {
+    if (
+      typeof name !== 'string' ||
+      name.length < 1 ||
+      name.length > STEP_FUNCTIONS_LIMITS.executionNameLength ||
+      INVALID_NAME_CHARACTERS.test(name)
+    ) {
       throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
     }
     if (utf8Bytes(input) > STEP_FUNCTIONS_LIMITS.payloadBytes) {
-      throw new StepFunctionsError('ValidationException', `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.payloadBytes}`);
+      throw new StepFunctionsError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${STEP_FUNCTIONS_LIMITS.payloadBytes}`,
+      );
     }
     const arn = this.executionArn(name);
     const running = this.running.get(name);
@@ -292,7 +309,11 @@ export class LocalStepFunctions {
         Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() },
         StateMachine: { Id: this.stateMachineArn },
         // Read once per evaluation of `$$.Task.Token`: every waiting task gets its own token.
-        Task: { get Token() { return randomBytes(24).toString('base64url'); } },
+        Task: {
+          get Token() {
+            return randomBytes(24).toString('base64url');
+          },
+        },
       },
     });
     const execution: RunningExecution = { arn, input, startDate: new Date(), abort: run.abort };
@@ -304,7 +325,8 @@ export class LocalStepFunctions {
       (error: Error & { cause?: Error }) => {
         if (this.running.get(name) !== execution) return; // Ended already (its history reached the limit).
         const cause = error?.cause ?? error;
-        const status = error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+        const status =
+          error?.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : error?.name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
         this.finish(name, execution, status, `${cause?.name ?? 'Error'}: ${String(cause?.message ?? '').split('\n')[0]}`);
       },
     );
@@ -327,7 +349,12 @@ export class LocalStepFunctions {
       this.onEvent?.(name, event);
       if (++count > STEP_FUNCTIONS_LIMITS.historyEvents && this.running.get(name) === execution) {
         execution.abort();
-        this.finish(name, execution, 'FAILED', `States.Runtime: the execution history reached the limit of ${STEP_FUNCTIONS_LIMITS.historyEvents} events`);
+        this.finish(
+          name,
+          execution,
+          'FAILED',
+          `States.Runtime: the execution history reached the limit of ${STEP_FUNCTIONS_LIMITS.historyEvents} events`,
+        );
         return;
       }
     }
@@ -434,15 +461,24 @@ export class LocalStepFunctions {
   private dispatch(operation: string, body: any): unknown {
     switch (operation) {
       case 'StartExecution': {
-        if (body.stateMachineArn !== this.stateMachineArn) throw new StepFunctionsError('StateMachineDoesNotExist', `State machine does not exist: '${body.stateMachineArn}'`);
+        if (body.stateMachineArn !== this.stateMachineArn)
+          throw new StepFunctionsError('StateMachineDoesNotExist', `State machine does not exist: '${body.stateMachineArn}'`);
         const { executionArn, startDate } = this.startExecution(body.name, body.input ?? '{}');
         return { executionArn, startDate: startDate.getTime() / 1000 };
       }
-      case 'SendTaskSuccess': this.sendTaskSuccess(body.taskToken, body.output); return {};
-      case 'SendTaskFailure': this.sendTaskFailure(body.taskToken, body.error, body.cause); return {};
-      case 'SendTaskHeartbeat': this.takeWaitingTaskPeek(body.taskToken); return {};
-      case 'DescribeExecution': return this.describeExecution(body.executionArn);
-      default: throw new StepFunctionsError('UnknownOperationException', `${operation} is not available on one machine`);
+      case 'SendTaskSuccess':
+        this.sendTaskSuccess(body.taskToken, body.output);
+        return {};
+      case 'SendTaskFailure':
+        this.sendTaskFailure(body.taskToken, body.error, body.cause);
+        return {};
+      case 'SendTaskHeartbeat':
+        this.takeWaitingTaskPeek(body.taskToken);
+        return {};
+      case 'DescribeExecution':
+        return this.describeExecution(body.executionArn);
+      default:
+        throw new StepFunctionsError('UnknownOperationException', `${operation} is not available on one machine`);
     }
   }
 

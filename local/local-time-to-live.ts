@@ -32,7 +32,9 @@ export class LocalTimeToLive {
       if (this.sweeping) return;
       this.sweeping = this.sweep()
         .catch((error: Error) => this.log(`[ttl] sweep failed: ${error.name}; the next one tries again`))
-        .finally(() => { this.sweeping = undefined; });
+        .finally(() => {
+          this.sweeping = undefined;
+        });
     }, everyMs);
     this.timer.unref();
   }
@@ -45,23 +47,31 @@ export class LocalTimeToLive {
       const names = { '#ttl': table.attributeName, ...Object.fromEntries(table.keyAttributes.map((name, i) => [`#k${i}`, name])) };
       let startKey: Record<string, AttributeValue> | undefined;
       do {
-        const page = await this.client.send(new ScanCommand({
-          TableName: table.tableName,
-          FilterExpression: 'attribute_type(#ttl, :number) AND #ttl >= :oldest AND #ttl < :now',
-          ProjectionExpression: table.keyAttributes.map((_, i) => `#k${i}`).join(', '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':number': { S: 'N' }, ':oldest': { N: String(nowSeconds - FIVE_YEARS_SECONDS) }, ':now': { N: String(nowSeconds) } },
-          ExclusiveStartKey: startKey,
-        }));
+        const page = await this.client.send(
+          new ScanCommand({
+            TableName: table.tableName,
+            FilterExpression: 'attribute_type(#ttl, :number) AND #ttl >= :oldest AND #ttl < :now',
+            ProjectionExpression: table.keyAttributes.map((_, i) => `#k${i}`).join(', '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':number': { S: 'N' },
+              ':oldest': { N: String(nowSeconds - FIVE_YEARS_SECONDS) },
+              ':now': { N: String(nowSeconds) },
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
         for (const key of page.Items ?? []) {
           try {
-            await this.client.send(new DeleteItemCommand({
-              TableName: table.tableName,
-              Key: key,
-              ConditionExpression: '#ttl < :now',
-              ExpressionAttributeNames: { '#ttl': table.attributeName },
-              ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
-            }));
+            await this.client.send(
+              new DeleteItemCommand({
+                TableName: table.tableName,
+                Key: key,
+                ConditionExpression: '#ttl < :now',
+                ExpressionAttributeNames: { '#ttl': table.attributeName },
+                ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+              }),
+            );
             deleted++;
           } catch (error) {
             if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;

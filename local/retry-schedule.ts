@@ -1,7 +1,8 @@
 /** The state lists of a definition that hold states: its own, and those of Map and Parallel states within. */
 function nestedDefinitions(definition: any): any[] {
   return Object.values<any>(definition.States ?? {}).flatMap((state) =>
-    [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter(Boolean));
+    [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter(Boolean),
+  );
 }
 
 /**

@@ -17,8 +17,11 @@ async function main(): Promise<void> {
     demo: env.TUO_DEMO !== '0',
     timeScale,
     demoConfirmDelayMs: env.TUO_DEMO_CONFIRM_DELAY_MS ? Number(env.TUO_DEMO_CONFIRM_DELAY_MS) : undefined,
-    retentionSeconds: env.TUO_RETENTION_SECONDS ? Number(env.TUO_RETENTION_SECONDS)
-      : env.TUO_RETENTION_DAYS ? Number(env.TUO_RETENTION_DAYS) * 86_400 : undefined,
+    retentionSeconds: env.TUO_RETENTION_SECONDS
+      ? Number(env.TUO_RETENTION_SECONDS)
+      : env.TUO_RETENTION_DAYS
+        ? Number(env.TUO_RETENTION_DAYS) * 86_400
+        : undefined,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -26,8 +29,14 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     service.stop().then(
-      () => { console.log('Tell Us Once stopped'); process.exit(0); },
-      (error: Error) => { console.error(`Tell Us Once did not stop cleanly: ${error.message}`); process.exit(1); },
+      () => {
+        console.log('Tell Us Once stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        console.error(`Tell Us Once did not stop cleanly: ${error.message}`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));

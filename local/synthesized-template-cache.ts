@@ -9,16 +9,24 @@ import type { CloudFormationTemplate } from './synthesized-template';
 
 /** What the template is made from: the app's composition, the CDK context and the CDK library's version. */
 const SOURCES = [
-  'bin', 'lib', 'cdk.json', 'local/synthesized-template.ts', 'node_modules/aws-cdk-lib/package.json',
+  'bin',
+  'lib',
+  'cdk.json',
+  'local/synthesized-template.ts',
+  'node_modules/aws-cdk-lib/package.json',
   // What lib/ reads from lambdas/: the declarations are each function's grants and environment.
-  'lambdas/function-declarations.ts', 'lambdas/store/dynamodb/table-layout.ts', 'lambdas/observability/metric-names.ts',
+  'lambdas/function-declarations.ts',
+  'lambdas/store/dynamodb/table-layout.ts',
+  'lambdas/observability/metric-names.ts',
 ];
 
 function filesUnder(relative: string): string[] {
   const full = path.join(PROJECT_ROOT, relative);
   if (!existsSync(full)) return [];
   if (!statSync(full).isDirectory()) return [relative];
-  return readdirSync(full).sort().flatMap((name) => filesUnder(path.join(relative, name)));
+  return readdirSync(full)
+    .sort()
+    .flatMap((name) => filesUnder(path.join(relative, name)));
 }
 
 /**
@@ -27,8 +35,14 @@ function filesUnder(relative: string): string[] {
  */
 export function templateSourcesHash(): string {
   const hash = createHash('sha256');
-  for (const part of [PROJECT_ROOT, process.env.CDK_DEFAULT_ACCOUNT ?? '', process.env.CDK_DEFAULT_REGION ?? '']) hash.update(part).update('\0');
-  for (const file of SOURCES.flatMap(filesUnder)) hash.update(file).update('\0').update(readFileSync(path.join(PROJECT_ROOT, file))).update('\0');
+  for (const part of [PROJECT_ROOT, process.env.CDK_DEFAULT_ACCOUNT ?? '', process.env.CDK_DEFAULT_REGION ?? ''])
+    hash.update(part).update('\0');
+  for (const file of SOURCES.flatMap(filesUnder))
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(PROJECT_ROOT, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -57,9 +57,10 @@ export function resolveIntrinsics(template: CloudFormationTemplate, value: unkno
   if (entries.length === 1) {
     const [fn, arg] = entries[0];
     switch (fn) {
-      case 'Ref': return resolveRef(template, arg as string);
+      case 'Ref':
+        return resolveRef(template, arg as string);
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] = Array.isArray(arg) ? arg as string[] : String(arg).split('.');
+        const [logicalId, attribute] = Array.isArray(arg) ? (arg as string[]) : String(arg).split('.');
         return resolveGetAtt(template, logicalId, attribute);
       }
       case 'Fn::Join': {
@@ -74,7 +75,8 @@ export function resolveIntrinsics(template: CloudFormationTemplate, value: unkno
         const [separator, source] = arg as [string, unknown];
         return String(resolveIntrinsics(template, source)).split(separator);
       }
-      default: break;
+      default:
+        break;
     }
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(template, v)]));
@@ -82,20 +84,30 @@ export function resolveIntrinsics(template: CloudFormationTemplate, value: unkno
 
 function resolveRef(template: CloudFormationTemplate, name: string): string {
   switch (name) {
-    case 'AWS::Partition': return LOCAL_PARTITION;
-    case 'AWS::Region': return LOCAL_REGION;
-    case 'AWS::AccountId': return LOCAL_ACCOUNT;
-    case 'AWS::URLSuffix': return 'amazonaws.com';
-    case 'AWS::StackId': return LOCAL_STACK_ID;
-    default: break;
+    case 'AWS::Partition':
+      return LOCAL_PARTITION;
+    case 'AWS::Region':
+      return LOCAL_REGION;
+    case 'AWS::AccountId':
+      return LOCAL_ACCOUNT;
+    case 'AWS::URLSuffix':
+      return 'amazonaws.com';
+    case 'AWS::StackId':
+      return LOCAL_STACK_ID;
+    default:
+      break;
   }
   const resource = template.Resources[name];
   if (!resource) throw new Error(`Unknown reference ${name}`);
   switch (resource.Type) {
-    case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(stateMachineName(template, name));
-    case 'AWS::Lambda::Function': return name;
-    case 'AWS::KMS::Key': return name;
-    default: return name; // Tables and everything else: named after the logical id.
+    case 'AWS::StepFunctions::StateMachine':
+      return localStateMachineArn(stateMachineName(template, name));
+    case 'AWS::Lambda::Function':
+      return name;
+    case 'AWS::KMS::Key':
+      return name;
+    default:
+      return name; // Tables and everything else: named after the logical id.
   }
 }
 
@@ -104,12 +116,18 @@ function resolveGetAtt(template: CloudFormationTemplate, logicalId: string, attr
   if (!resource) throw new Error(`Unknown resource ${logicalId}`);
   if (attribute === 'Arn') {
     switch (resource.Type) {
-      case 'AWS::Lambda::Function': return localFunctionArn(logicalId);
-      case 'AWS::StepFunctions::StateMachine': return localStateMachineArn(stateMachineName(template, logicalId));
-      case 'AWS::DynamoDB::Table': return localTableArn(logicalId);
-      case 'AWS::KMS::Key': return localKeyArn(logicalId);
-      case 'AWS::IAM::Role': return localRoleArn(logicalId);
-      default: break;
+      case 'AWS::Lambda::Function':
+        return localFunctionArn(logicalId);
+      case 'AWS::StepFunctions::StateMachine':
+        return localStateMachineArn(stateMachineName(template, logicalId));
+      case 'AWS::DynamoDB::Table':
+        return localTableArn(logicalId);
+      case 'AWS::KMS::Key':
+        return localKeyArn(logicalId);
+      case 'AWS::IAM::Role':
+        return localRoleArn(logicalId);
+      default:
+        break;
     }
   }
   if (resource.Type === 'AWS::StepFunctions::StateMachine' && attribute === 'Name') return stateMachineName(template, logicalId);
@@ -122,7 +140,13 @@ function resourcesOfType(template: CloudFormationTemplate, type: string) {
 }
 
 /** The one state machine's definition, parsed, with every reference resolved to its local name. */
-export function stateMachineDefinition(template: CloudFormationTemplate): { logicalId: string; arn: string; roleLogicalId: string; kmsKeyArn?: string; definition: any } {
+export function stateMachineDefinition(template: CloudFormationTemplate): {
+  logicalId: string;
+  arn: string;
+  roleLogicalId: string;
+  kmsKeyArn?: string;
+  definition: any;
+} {
   const machines = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) throw new Error(`Expected one state machine, found ${machines.length}`);
   const [logicalId, resource] = machines[0];
@@ -131,7 +155,9 @@ export function stateMachineDefinition(template: CloudFormationTemplate): { logi
     logicalId,
     arn: localStateMachineArn(stateMachineName(template, logicalId)),
     roleLogicalId: roleOf(resource.Properties!.RoleArn),
-    kmsKeyArn: resource.Properties!.EncryptionConfiguration?.KmsKeyId ? resolveIntrinsics(template, resource.Properties!.EncryptionConfiguration.KmsKeyId) : undefined,
+    kmsKeyArn: resource.Properties!.EncryptionConfiguration?.KmsKeyId
+      ? resolveIntrinsics(template, resource.Properties!.EncryptionConfiguration.KmsKeyId)
+      : undefined,
     definition: JSON.parse(definitionString),
   };
 }
@@ -229,7 +255,13 @@ export function timeToLiveTables(template: CloudFormationTemplate): LocalTimeToL
   return resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([logicalId, r]) => {
     const ttl = r.Properties?.TimeToLiveSpecification;
     if (!ttl?.Enabled || typeof ttl.AttributeName !== 'string') return [];
-    return [{ tableName: logicalId, attributeName: ttl.AttributeName, keyAttributes: (r.Properties?.KeySchema ?? []).map((k: any) => k.AttributeName as string) }];
+    return [
+      {
+        tableName: logicalId,
+        attributeName: ttl.AttributeName,
+        keyAttributes: (r.Properties?.KeySchema ?? []).map((k: any) => k.AttributeName as string),
+      },
+    ];
   });
 }
 
@@ -287,9 +319,15 @@ export interface LocalOperatorAccess {
 /** The operator policy of the template (lib/operator-access.ts), resolved to local ARNs. */
 export function operatorAccess(template: CloudFormationTemplate): LocalOperatorAccess {
   const apis = resourcesOfType(template, 'AWS::ApiGatewayV2::Api');
-  const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, r]) => r.Metadata?.[OPERATOR_POLICY_METADATA_KEY] === true);
-  if (apis.length !== 1 || policies.length !== 1) throw new Error(`Expected one HTTP API and one operator policy, found ${apis.length} and ${policies.length}`);
-  return { apiId: apis[0][0], statements: resolveIntrinsics(template, policies[0][1].Properties!.PolicyDocument.Statement) as PolicyStatement[] };
+  const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(
+    ([, r]) => r.Metadata?.[OPERATOR_POLICY_METADATA_KEY] === true,
+  );
+  if (apis.length !== 1 || policies.length !== 1)
+    throw new Error(`Expected one HTTP API and one operator policy, found ${apis.length} and ${policies.length}`);
+  return {
+    apiId: apis[0][0],
+    statements: resolveIntrinsics(template, policies[0][1].Properties!.PolicyDocument.Statement) as PolicyStatement[],
+  };
 }
 
 export interface LocalSchedule {
@@ -299,7 +337,14 @@ export interface LocalSchedule {
   readonly everyMs: number;
 }
 
-const RATE_UNITS_MS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+const RATE_UNITS_MS: Record<string, number> = {
+  minute: 60_000,
+  minutes: 60_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
 
 /** EventBridge rules with a `rate(...)` schedule and the functions they invoke. */
 export function scheduledFunctions(template: CloudFormationTemplate): LocalSchedule[] {
@@ -343,7 +388,8 @@ export function matchesEventPattern(pattern: Record<string, unknown>, event: unk
   return Object.entries(pattern).every(([field, expected]) => {
     const actual = (event as Record<string, unknown>)[field];
     if (Array.isArray(expected)) {
-      if (expected.some((value) => value !== null && typeof value === 'object')) throw new Error(`Event pattern content filters are not supported on one machine (${field})`);
+      if (expected.some((value) => value !== null && typeof value === 'object'))
+        throw new Error(`Event pattern content filters are not supported on one machine (${field})`);
       return (Array.isArray(actual) ? actual : [actual]).some((value) => expected.includes(value));
     }
     return expected !== null && typeof expected === 'object' && matchesEventPattern(expected as Record<string, unknown>, actual);

@@ -15,7 +15,14 @@ const OUT = path.join(__dirname, '..', 'docs', 'screenshots');
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tuo-screenshots-'));
   // Demo departments wait (10 minutes) before answering, so the department page has work to show.
-  const service = await startLocalService({ port: 0, dataDir, demo: true, timeScale: 0.001, demoConfirmDelayMs: 600_000, log: () => undefined });
+  const service = await startLocalService({
+    port: 0,
+    dataDir,
+    demo: true,
+    timeScale: 0.001,
+    demoConfirmDelayMs: 600_000,
+    log: () => undefined,
+  });
   const client = new ServiceClient(service.url, service.adminToken);
   const browser = await launchBrowser();
   try {
@@ -67,7 +74,8 @@ async function main(): Promise<void> {
     await page.getByLabel('Year').fill('2026');
     await shot('10-moved-on');
     await next(page);
-    for (const name of ['HM Revenue & Customs', 'Driver and Vehicle Licensing Agency', 'City of York Council']) await page.getByLabel(name).check();
+    for (const name of ['HM Revenue & Customs', 'Driver and Vehicle Licensing Agency', 'City of York Council'])
+      await page.getByLabel(name).check();
     await shot('11-departments');
     await next(page);
     await shot('12-check-answers');
@@ -96,8 +104,10 @@ async function main(): Promise<void> {
 
     // The operator: a department whose endpoint refuses deliveries, and its failed notification.
     await client.registerDepartment('broken-endpoint', {
-      name: 'Example Agency (broken endpoint)', webhookUrl: `${service.url}/demo/departments/not-there/webhook`,
-      events: ['address.changed'], fields: ['person.givenName', 'newAddress'],
+      name: 'Example Agency (broken endpoint)',
+      webhookUrl: `${service.url}/demo/departments/not-there/webhook`,
+      events: ['address.changed'],
+      fields: ['person.givenName', 'newAddress'],
     });
     const token = await client.citizenToken('citizen-grace');
     const accepted = await client.submit(token, 'screenshots-1', changeOfAddress(['broken-endpoint']));
@@ -116,7 +126,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

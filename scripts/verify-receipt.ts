@@ -37,7 +37,10 @@ function keySet(source: string): JWTVerifyGetKey {
   return /^https?:\/\//.test(source) ? createRemoteJWKSet(new URL(source)) : createLocalJWKSet(JSON.parse(readFileSync(source, 'utf8')));
 }
 
-export async function verifyReceipt(receipt: string, options: { jwks?: string; issuer?: string }): Promise<{ claims: ReceiptClaims; keysFrom: string }> {
+export async function verifyReceipt(
+  receipt: string,
+  options: { jwks?: string; issuer?: string },
+): Promise<{ claims: ReceiptClaims; keysFrom: string }> {
   const claimedIssuer = String(decodeJwt(receipt).iss ?? '');
   const keysFrom = options.jwks ?? `${options.issuer ?? claimedIssuer}/.well-known/jwks.json`;
   const { payload } = await jwtVerify(receipt, keySet(keysFrom), {
@@ -55,12 +58,18 @@ async function main(): Promise<void> {
     const { claims, keysFrom } = await verifyReceipt(receipt, options);
     console.log(`VALID: signed by ${claims.iss} with a key published at ${keysFrom}`);
     if (!options.jwks && !options.issuer) {
-      console.log('  The key came from the address the receipt itself names: check it is the Tell Us Once service you expect (or pass --issuer).');
+      console.log(
+        '  The key came from the address the receipt itself names: check it is the Tell Us Once service you expect (or pass --issuer).',
+      );
     }
-    console.log(`Reference ${claims.reference} (submission ${claims.submissionId}, ${claims.type}), issued ${new Date(claims.iat * 1000).toISOString()}`);
+    console.log(
+      `Reference ${claims.reference} (submission ${claims.submissionId}, ${claims.type}), issued ${new Date(claims.iat * 1000).toISOString()}`,
+    );
     for (const n of claims.notifications) {
-      console.log(`- ${n.department} [${n.kind}]: ${n.status}; delivered ${n.deliveredAt ?? '-'}; answered ${n.respondedAt ?? '-'}`
-        + `${n.departmentReference ? ` (their reference ${n.departmentReference})` : ''}; sent ${n.fields.join(', ') || 'nothing'}`);
+      console.log(
+        `- ${n.department} [${n.kind}]: ${n.status}; delivered ${n.deliveredAt ?? '-'}; answered ${n.respondedAt ?? '-'}` +
+          `${n.departmentReference ? ` (their reference ${n.departmentReference})` : ''}; sent ${n.fields.join(', ') || 'nothing'}`,
+      );
     }
   } catch (error) {
     console.log(`NOT VALID: ${(error as Error).message}`);

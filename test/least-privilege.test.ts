@@ -23,8 +23,10 @@ interface Usage {
  */
 describe('every function and the state machine hold exactly the permissions the service uses', () => {
   const run = JSON.parse(readFileSync(path.join(USAGE_DIR, 'run.json'), 'utf8')) as { files: string[] };
-  const testFiles = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? testFiles(path.join(dir, entry.name)) : entry.name.endsWith('.test.ts') ? [path.join(dir, entry.name)] : []);
+  const testFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? testFiles(path.join(dir, entry.name)) : entry.name.endsWith('.test.ts') ? [path.join(dir, entry.name)] : [],
+    );
   const root = path.join(__dirname, '..');
   const allFiles = testFiles(__dirname).map((file) => path.relative(root, file));
   let usages: Usage[] = [];
@@ -35,9 +37,14 @@ describe('every function and the state machine hold exactly the permissions the 
     const others = run.files.filter((file) => path.basename(file) !== path.basename(__filename));
     const deadline = Date.now() + WAIT_FOR_OTHERS_MS;
     let unfinished = others;
-    while ((unfinished = unfinished.filter((file) => !existsSync(finishedMarker(path.join(root, file))))).length > 0 && Date.now() < deadline) await sleep(250);
+    while (
+      (unfinished = unfinished.filter((file) => !existsSync(finishedMarker(path.join(root, file))))).length > 0 &&
+      Date.now() < deadline
+    )
+      await sleep(250);
     if (unfinished.length > 0) throw new Error(`Test files never finished: ${unfinished.join(', ')}`);
-    usages = readdirSync(USAGE_DIR, { withFileTypes: true }).filter((f) => f.isFile() && f.name !== 'run.json')
+    usages = readdirSync(USAGE_DIR, { withFileTypes: true })
+      .filter((f) => f.isFile() && f.name !== 'run.json')
       .map((f) => JSON.parse(readFileSync(path.join(USAGE_DIR, f.name), 'utf8')) as Usage);
   }, WAIT_FOR_OTHERS_MS + 10_000);
 

@@ -69,15 +69,19 @@ async function putDepartment(event: APIGatewayProxyEventV2) {
   }
   const outcome = await registerDepartment(repositories.departments, id, parsed.value, hashApiKey, new Date(), changes(operator));
   if (outcome.kind === 'replaced') return json(200, configurationView(outcome.department));
-  return json(201, { ...configurationView(outcome.department), signingSecret: outcome.signingSecret, apiKey: outcome.apiKey },
-    { location: `/v1/departments/${id}` });
+  return json(
+    201,
+    { ...configurationView(outcome.department), signingSecret: outcome.signingSecret, apiKey: outcome.apiKey },
+    { location: `/v1/departments/${id}` },
+  );
 }
 
 async function listDepartments() {
   const departments = await repositories.departments.list();
-  return json(200, departments
-    .filter(isActiveDepartment)
-    .map(({ id, name, description, events, fields }) => ({ id, name, description, events, fields })));
+  return json(
+    200,
+    departments.filter(isActiveDepartment).map(({ id, name, description, events, fields }) => ({ id, name, description, events, fields })),
+  );
 }
 
 async function issueSigningSecret(event: APIGatewayProxyEventV2) {
@@ -109,15 +113,28 @@ async function getDepartment(event: APIGatewayProxyEventV2) {
 
 const eventsQuerySchema = z.object({
   after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
-  limit: z._default(z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).check(z.int('limit is a whole number from 1 to 100.'),
-    z.minimum(1, 'limit is a whole number from 1 to 100.'), z.maximum(100, 'limit is a whole number from 1 to 100.')), 50),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit is a whole number from 1 to 100.' })
+      .check(
+        z.int('limit is a whole number from 1 to 100.'),
+        z.minimum(1, 'limit is a whole number from 1 to 100.'),
+        z.maximum(100, 'limit is a whole number from 1 to 100.'),
+      ),
+    50,
+  ),
 });
 
 /** GET /v1/operator/events (CONTRACT section 9): changes of endpoint health and failed notifications, in order. */
 async function operatorEvents(event: APIGatewayProxyEventV2) {
   authenticateOperator(event);
   const query = eventsQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  if (!query.success)
+    return problemResponse(
+      400,
+      'The query needs correcting.',
+      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
+    );
   try {
     const page = await repositories.operatorEvents.list({ after: query.data.after, limit: query.data.limit });
     return json(200, { items: page.items, next: page.next });
@@ -149,7 +166,10 @@ async function listDepartmentChanges(event: APIGatewayProxyEventV2) {
   const id = departmentIdFrom(event);
   const [department, changes] = await Promise.all([repositories.departments.get(id), repositories.departmentChanges.list(id)]);
   if (!department && changes.length === 0) return problemResponse(404, 'There is no department with this id.');
-  return json(200, { departmentId: id, changes: changes.map(({ at, actor, action, changedFields }) => ({ at, actor, action, changedFields })) });
+  return json(200, {
+    departmentId: id,
+    changes: changes.map(({ at, actor, action, changedFields }) => ({ at, actor, action, changedFields })),
+  });
 }
 
 export const handler = httpHandler({

@@ -13,13 +13,14 @@ import { json, problemResponse } from '../http/http-responses';
 
 const repositories = serviceRepositories();
 
-const whole = (name: string, min: number, max: number) => z.coerce
-  .number({ error: `${name} is a whole number from ${min} to ${max}.` })
-  .check(
-    z.int(`${name} is a whole number from ${min} to ${max}.`),
-    z.minimum(min, `${name} is a whole number from ${min} to ${max}.`),
-    z.maximum(max, `${name} is a whole number from ${min} to ${max}.`),
-  );
+const whole = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} is a whole number from ${min} to ${max}.` })
+    .check(
+      z.int(`${name} is a whole number from ${min} to ${max}.`),
+      z.minimum(min, `${name} is a whole number from ${min} to ${max}.`),
+      z.maximum(max, `${name} is a whole number from ${min} to ${max}.`),
+    );
 
 export const feedQuerySchema = z.object({
   after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
@@ -32,10 +33,21 @@ async function feed(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
   if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
   const query = feedQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  if (!query.success)
+    return problemResponse(
+      400,
+      'The query needs correcting.',
+      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
+    );
   try {
     const page = await readFeed(
-      { ...repositories, startWorkflow: startWorkflowExecution, metrics: serviceMetrics, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() },
+      {
+        ...repositories,
+        startWorkflow: startWorkflowExecution,
+        metrics: serviceMetrics,
+        publicBaseUrl: serviceSettings.publicBaseUrl,
+        now: () => new Date(),
+      },
       department,
       { after: query.data.after, limit: query.data.limit, waitSeconds: query.data.wait },
     );

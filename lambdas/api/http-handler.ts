@@ -6,10 +6,25 @@ import { HttpProblem, problemResponse, type HttpResponse } from '../http/http-re
 export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 const THROTTLING_ERRORS = new Set([
-  'ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException', 'LimitExceededException', 'SlowDown',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'SlowDown',
 ]);
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * Errors of storage or the workflow service that a client may safely retry: throttling, the
@@ -17,12 +32,22 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIP
  * AccessDenied) is our fault and must not hide behind a 503.
  */
 export function isServiceUnavailable(error: unknown): boolean {
-  const e = error as { $metadata?: { httpStatusCode?: number }; $fault?: string; $retryable?: { throttling?: boolean }; name?: string; code?: string };
+  const e = error as {
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+    $retryable?: { throttling?: boolean };
+    name?: string;
+    code?: string;
+  };
   if (!e || typeof e !== 'object') return false;
   if (NETWORK_ERRORS.has(e.code ?? '') || ['TimeoutError', 'AbortError'].includes(e.name ?? '')) return true;
   if (e.$metadata === undefined) return false;
-  return THROTTLING_ERRORS.has(e.name ?? '') || e.$retryable?.throttling === true
-    || e.$fault === 'server' || (e.$metadata.httpStatusCode ?? 0) >= 500;
+  return (
+    THROTTLING_ERRORS.has(e.name ?? '') ||
+    e.$retryable?.throttling === true ||
+    e.$fault === 'server' ||
+    (e.$metadata.httpStatusCode ?? 0) >= 500
+  );
 }
 
 /**
@@ -39,7 +64,9 @@ export function httpHandler(routes: Record<string, RouteHandler>) {
       if (error instanceof HttpProblem) return error.response;
       if (isServiceUnavailable(error)) {
         logger.error('Request failed: a service it depends on is unavailable', { routeKey: event.routeKey, ...describeError(error) });
-        return problemResponse(503, 'The service is briefly unavailable. Nothing was lost: try again in a moment.', undefined, { 'retry-after': '1' });
+        return problemResponse(503, 'The service is briefly unavailable. Nothing was lost: try again in a moment.', undefined, {
+          'retry-after': '1',
+        });
       }
       // A fault of ours: the message below is what the UnexpectedErrors metric filter counts (lib/service-monitoring.ts).
       logger.error(UNEXPECTED_ERROR_MESSAGE, { routeKey: event.routeKey, ...describeError(error) });

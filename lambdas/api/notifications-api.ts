@@ -24,8 +24,16 @@ const repositories = serviceRepositories();
 
 const listingQuerySchema = z.object({
   status: z._default(z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }), 'DELIVERED'),
-  limit: z._default(z.coerce.number({ error: 'limit is a whole number from 1 to 100.' }).check(z.int('limit is a whole number from 1 to 100.'),
-    z.minimum(1, 'limit is a whole number from 1 to 100.'), z.maximum(100, 'limit is a whole number from 1 to 100.')), 25),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit is a whole number from 1 to 100.' })
+      .check(
+        z.int('limit is a whole number from 1 to 100.'),
+        z.minimum(1, 'limit is a whole number from 1 to 100.'),
+        z.maximum(100, 'limit is a whole number from 1 to 100.'),
+      ),
+    25,
+  ),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
@@ -45,12 +53,18 @@ async function confirm(event: APIGatewayProxyEventV2) {
 
   const outcome = await answerNotification(
     { ...repositories, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
-    department.id, notificationId, parsed.data, read,
+    department.id,
+    notificationId,
+    parsed.data,
+    read,
   );
   switch (outcome.kind) {
-    case 'not-found': return problemResponse(404, 'There is no notification with this id for your department.');
-    case 'conflict': return problemResponse(409, `This notification is ${outcome.notification.status} and does not await this answer.`);
-    default: return json(200, { id: outcome.notification.id, status: outcome.notification.status });
+    case 'not-found':
+      return problemResponse(404, 'There is no notification with this id for your department.');
+    case 'conflict':
+      return problemResponse(409, `This notification is ${outcome.notification.status} and does not await this answer.`);
+    default:
+      return json(200, { id: outcome.notification.id, status: outcome.notification.status });
   }
 }
 
@@ -59,9 +73,18 @@ async function listForDepartment(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
   if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
   const query = listingQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) return problemResponse(400, 'The query needs correcting.', fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })));
+  if (!query.success)
+    return problemResponse(
+      400,
+      'The query needs correcting.',
+      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
+    );
   try {
-    const page = await listDepartmentNotifications({ ...repositories, publicBaseUrl: serviceSettings.publicBaseUrl }, department, query.data);
+    const page = await listDepartmentNotifications(
+      { ...repositories, publicBaseUrl: serviceSettings.publicBaseUrl },
+      department,
+      query.data,
+    );
     return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
   } catch (error) {
     if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');
@@ -76,9 +99,12 @@ async function redeliver(event: APIGatewayProxyEventV2) {
     event.pathParameters?.notificationId ?? '',
   );
   switch (outcome.kind) {
-    case 'not-found': return problemResponse(404, 'There is no notification with this id.');
-    case 'conflict': return problemResponse(409, outcome.detail);
-    case 'started': return json(202, { id: outcome.notification.id, status: outcome.notification.status });
+    case 'not-found':
+      return problemResponse(404, 'There is no notification with this id.');
+    case 'conflict':
+      return problemResponse(409, outcome.detail);
+    case 'started':
+      return json(202, { id: outcome.notification.id, status: outcome.notification.status });
   }
 }
 

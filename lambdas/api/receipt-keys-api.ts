@@ -8,5 +8,6 @@ checkEnvironment(FUNCTIONS.receiptKeys);
 
 /** GET /.well-known/jwks.json (no authentication): the public key anyone verifies receipts with. */
 export const handler = httpHandler({
-  'GET /.well-known/jwks.json': async () => json(200, await receiptKeySet(serviceReceiptSigner()), { 'cache-control': 'public, max-age=300' }),
+  'GET /.well-known/jwks.json': async () =>
+    json(200, await receiptKeySet(serviceReceiptSigner()), { 'cache-control': 'public, max-age=300' }),
 });

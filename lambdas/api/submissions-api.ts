@@ -64,7 +64,12 @@ function requireIdempotencyKey(event: APIGatewayProxyEventV2, what: string): str
 }
 
 /** A notification as the 202 of a submission, correction or withdrawal lists it. */
-const notificationSummary = (n: NotificationRecord) => ({ id: n.id, department: n.departmentId, kind: n.kind ?? 'change', status: n.status });
+const notificationSummary = (n: NotificationRecord) => ({
+  id: n.id,
+  department: n.departmentId,
+  kind: n.kind ?? 'change',
+  status: n.status,
+});
 
 async function createSubmission(event: APIGatewayProxyEventV2) {
   const citizenId = await authenticateCitizen(event);
@@ -75,17 +80,28 @@ async function createSubmission(event: APIGatewayProxyEventV2) {
 
   const outcome = await submitChangeOfAddress(
     { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
-    citizenId, idempotencyKey, parsed.value, requestFingerprint(body),
+    citizenId,
+    idempotencyKey,
+    parsed.value,
+    requestFingerprint(body),
   );
   switch (outcome.kind) {
-    case 'invalid': return problemResponse(422, 'Some answers need correcting.', outcome.errors);
-    case 'key-reused': return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
+    case 'invalid':
+      return problemResponse(422, 'Some answers need correcting.', outcome.errors);
+    case 'key-reused':
+      return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
     case 'accepted': {
       const { id, reference, status, notifications } = submissionView(outcome.submission, outcome.notifications);
-      return json(202, {
-        id, reference, status,
-        notifications: notifications.map((n) => ({ id: n.id, department: n.department, kind: n.kind, status: n.status })),
-      }, { location: `/v1/submissions/${id}` });
+      return json(
+        202,
+        {
+          id,
+          reference,
+          status,
+          notifications: notifications.map((n) => ({ id: n.id, department: n.department, kind: n.kind, status: n.status })),
+        },
+        { location: `/v1/submissions/${id}` },
+      );
     }
   }
 }
@@ -118,9 +134,15 @@ async function getEvents(event: APIGatewayProxyEventV2) {
 /** The proof of notification (CONTRACT section 11): a signed receipt, kept available after erasure since it holds no personal data. */
 async function getReceipt(event: APIGatewayProxyEventV2) {
   const submission = await ownSubmission(event);
-  const { receipt } = await issueReceipt({
-    ...repositories, signer: serviceReceiptSigner(), issuer: serviceSettings.publicBaseUrl, now: () => new Date(),
-  }, submission);
+  const { receipt } = await issueReceipt(
+    {
+      ...repositories,
+      signer: serviceReceiptSigner(),
+      issuer: serviceSettings.publicBaseUrl,
+      now: () => new Date(),
+    },
+    submission,
+  );
   return json(200, { receipt });
 }
 
@@ -130,7 +152,12 @@ async function deleteSubmission(event: APIGatewayProxyEventV2) {
   if (submission.status === 'IN_PROGRESS') {
     return problemResponse(409, 'Your personal data can be erased once every department has acted on this submission.');
   }
-  await erasePersonalData({ ...repositories, notifier: citizenNotifier, now: () => new Date() }, submission.id, 'citizen', 'The citizen asked for their data to be erased');
+  await erasePersonalData(
+    { ...repositories, notifier: citizenNotifier, now: () => new Date() },
+    submission.id,
+    'citizen',
+    'The citizen asked for their data to be erased',
+  );
   return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
 }
 
@@ -143,14 +170,29 @@ async function correct(event: APIGatewayProxyEventV2) {
   const body = readJsonBody(event);
   const parsed = parseCorrectionRequest(body);
   if (!parsed.ok) return problemResponse(422, 'Some corrections need correcting.', parsed.errors);
-  const outcome = await correctSubmission(followUpDependencies(), citizenId, event.pathParameters?.submissionId ?? '', idempotencyKey, parsed.value, requestFingerprint(body));
+  const outcome = await correctSubmission(
+    followUpDependencies(),
+    citizenId,
+    event.pathParameters?.submissionId ?? '',
+    idempotencyKey,
+    parsed.value,
+    requestFingerprint(body),
+  );
   switch (outcome.kind) {
-    case 'not-found': return problemResponse(404, 'There is no submission with this id.');
-    case 'conflict': return problemResponse(409, outcome.detail);
-    case 'invalid': return problemResponse(422, 'Some corrections need correcting.', outcome.errors);
-    case 'key-reused': return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
+    case 'not-found':
+      return problemResponse(404, 'There is no submission with this id.');
+    case 'conflict':
+      return problemResponse(409, outcome.detail);
+    case 'invalid':
+      return problemResponse(422, 'Some corrections need correcting.', outcome.errors);
+    case 'key-reused':
+      return problemResponse(422, outcome.detail, [{ pointer: '', detail: outcome.detail }]);
     case 'accepted':
-      return json(202, { id: outcome.correction.id, changed: outcome.correction.changed, notifications: outcome.notifications.map(notificationSummary) });
+      return json(202, {
+        id: outcome.correction.id,
+        changed: outcome.correction.changed,
+        notifications: outcome.notifications.map(notificationSummary),
+      });
   }
 }
 
@@ -161,12 +203,24 @@ async function withdraw(event: APIGatewayProxyEventV2) {
   const body = event.body ? readJsonBody(event) : {};
   const parsed = parseWithdrawalRequest(body);
   if (!parsed.ok) return problemResponse(422, 'Check your reason.', parsed.errors);
-  const outcome = await withdrawSubmission(followUpDependencies(), citizenId, event.pathParameters?.submissionId ?? '', parsed.value.reason || undefined);
+  const outcome = await withdrawSubmission(
+    followUpDependencies(),
+    citizenId,
+    event.pathParameters?.submissionId ?? '',
+    parsed.value.reason || undefined,
+  );
   switch (outcome.kind) {
-    case 'not-found': return problemResponse(404, 'There is no submission with this id.');
-    case 'conflict': return problemResponse(409, outcome.detail);
+    case 'not-found':
+      return problemResponse(404, 'There is no submission with this id.');
+    case 'conflict':
+      return problemResponse(409, outcome.detail);
     case 'accepted':
-      return json(202, { id: outcome.submission.id, status: outcome.submission.status, withdrawnAt: outcome.submission.withdrawnAt, notifications: outcome.notifications.map(notificationSummary) });
+      return json(202, {
+        id: outcome.submission.id,
+        status: outcome.submission.status,
+        withdrawnAt: outcome.submission.withdrawnAt,
+        notifications: outcome.notifications.map(notificationSummary),
+      });
   }
 }
 

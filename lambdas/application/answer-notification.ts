@@ -39,17 +39,19 @@ export async function answerNotification(
     }
     const now = deps.now();
     // The trail's entry is written with the answer, in the same conditional write.
-    const result = await deps.notifications.recordAnswer(notification, answer, now, [{
-      submissionId: notification.submissionId,
-      key: `${notification.id}#ANSWER`,
-      at: now.toISOString(),
-      type: answer.outcome,
-      actor: `department:${departmentId}`,
-      departmentId,
-      notificationId: notification.id,
-      departmentReference: answer.departmentReference,
-      reason: answer.reason,
-    }]);
+    const result = await deps.notifications.recordAnswer(notification, answer, now, [
+      {
+        submissionId: notification.submissionId,
+        key: `${notification.id}#ANSWER`,
+        at: now.toISOString(),
+        type: answer.outcome,
+        actor: `department:${departmentId}`,
+        departmentId,
+        notificationId: notification.id,
+        departmentReference: answer.departmentReference,
+        reason: answer.reason,
+      },
+    ]);
     if (!result.notification) return { kind: 'not-found' };
     if (!result.recorded) {
       notification = result.notification; // Someone else's write won: judge again against it.

@@ -47,18 +47,29 @@ export async function correctSubmission(
   const changed = changedFields(personalData.change, corrected);
 
   const now = deps.now();
-  const notifications = (await correctionRecipients(deps, submission, changed)).map(({ original, department, entitled }) => followUpNotification({
-    id: correctionNotificationIdFor(correctionId, department.id),
-    submissionId,
-    kind: 'correction',
-    corrects: original.id,
-    changed: entitled,
-    entitledFields: original.entitledFields,
-  }, department, now));
+  const notifications = (await correctionRecipients(deps, submission, changed)).map(({ original, department, entitled }) =>
+    followUpNotification(
+      {
+        id: correctionNotificationIdFor(correctionId, department.id),
+        submissionId,
+        kind: 'correction',
+        corrects: original.id,
+        changed: entitled,
+        entitledFields: original.entitledFields,
+      },
+      department,
+      now,
+    ),
+  );
   // Notifications first (invisible until the submission lists them), then the correction itself.
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
   const correction: CorrectionRecord = {
-    id: correctionId, submissionId, fingerprint, changed, notificationIds: notifications.map((n) => n.id), createdAt: now.toISOString(),
+    id: correctionId,
+    submissionId,
+    fingerprint,
+    changed,
+    notificationIds: notifications.map((n) => n.id),
+    createdAt: now.toISOString(),
   };
   if ((await deps.submissions.createCorrection(correction)) === 'exists') {
     const winner = await deps.submissions.getCorrection(submissionId, correctionId);
@@ -69,7 +80,9 @@ export async function correctSubmission(
 
 /** Who is told of a correction: each department already delivered the change, for the changed fields it may see. */
 export async function correctionRecipients(
-  deps: Pick<FollowUpDependencies, 'notifications' | 'departments'>, submission: SubmissionRecord, changed: readonly EntitleableField[],
+  deps: Pick<FollowUpDependencies, 'notifications' | 'departments'>,
+  submission: SubmissionRecord,
+  changed: readonly EntitleableField[],
 ): Promise<Array<{ original: NotificationRecord; department: DepartmentRecord; entitled: EntitleableField[] }>> {
   const originals = (await deps.notifications.getMany(submission.notificationIds)).filter((n) => (n.kind ?? 'change') === 'change');
   const recipients = [];
@@ -83,16 +96,28 @@ export async function correctionRecipients(
 }
 
 async function resume(
-  deps: FollowUpDependencies, submission: SubmissionRecord, existing: CorrectionRecord, request: CorrectionRequest, fingerprint: string,
+  deps: FollowUpDependencies,
+  submission: SubmissionRecord,
+  existing: CorrectionRecord,
+  request: CorrectionRequest,
+  fingerprint: string,
 ): Promise<CorrectOutcome> {
   if (existing.fingerprint !== fingerprint) {
-    return { kind: 'key-reused', detail: 'This Idempotency-Key was already used for a different correction. Use a new key for a new correction.' };
+    return {
+      kind: 'key-reused',
+      detail: 'This Idempotency-Key was already used for a different correction. Use a new key for a new correction.',
+    };
   }
   return apply(deps, submission, existing, request);
 }
 
 /** Every step from here is safe to repeat, so a retry of the same request finishes what a failed one began. */
-async function apply(deps: FollowUpDependencies, submission: SubmissionRecord, correction: CorrectionRecord, request: CorrectionRequest): Promise<CorrectOutcome> {
+async function apply(
+  deps: FollowUpDependencies,
+  submission: SubmissionRecord,
+  correction: CorrectionRecord,
+  request: CorrectionRequest,
+): Promise<CorrectOutcome> {
   if (!correction.appliedAt) {
     const personalData = await deps.submissions.getPersonalData(submission.id);
     if (!personalData || !(await deps.submissions.replacePersonalData(submission.id, applyCorrection(personalData.change, request)))) {
@@ -108,9 +133,10 @@ async function apply(deps: FollowUpDependencies, submission: SubmissionRecord, c
     type: 'CORRECTED',
     actor: 'citizen',
     fields: correction.changed,
-    detail: notifications.length > 0
-      ? `Corrections sent to: ${notifications.map((n) => n.departmentId).join(', ')}`
-      : 'No department already told was entitled to what changed',
+    detail:
+      notifications.length > 0
+        ? `Corrections sent to: ${notifications.map((n) => n.departmentId).join(', ')}`
+        : 'No department already told was entitled to what changed',
   });
   await startFollowUps(deps, submission.id, notifications);
   return { kind: 'accepted', correction, notifications };

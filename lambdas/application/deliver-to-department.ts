@@ -2,7 +2,13 @@ import type { AuditEvent } from '../domain/audit-event';
 import { judgeAttempt, type AttemptResult } from '../domain/delivery-outcome';
 import { planNextAttempt, RETRY_WINDOW_MS } from '../domain/delivery-retry-schedule';
 import { isActiveDepartment } from '../domain/department-configuration';
-import { crossesFailingThreshold, holdUntil, latestRetryWhileFailing, PROBE_INTERVAL_MS, type EndpointHealth } from '../domain/endpoint-health';
+import {
+  crossesFailingThreshold,
+  holdUntil,
+  latestRetryWhileFailing,
+  PROBE_INTERVAL_MS,
+  type EndpointHealth,
+} from '../domain/endpoint-health';
 import { fieldsToServe } from '../domain/entitlement';
 import { subjectOf } from '../domain/notification-event';
 import { checkWebhookTarget, type WebhookTargetPolicy } from '../domain/webhook-target-policy';
@@ -24,7 +30,8 @@ import type { OutcomeMetrics } from '../observability/outcome-metrics';
  * `retryAt` (a Retry-After, a hold for the endpoint's next probe, a later send slot); `retryAt` is
  * also the schedule's own choice, used if the workflow's retries run out before the window ends.
  */
-export type DeliveryStep = { next: 'AWAIT'; tokenKept?: boolean } | { next: 'DONE' } | { next: 'RETRY'; retryAt: string; backoff?: boolean };
+export type DeliveryStep =
+  { next: 'AWAIT'; tokenKept?: boolean } | { next: 'DONE' } | { next: 'RETRY'; retryAt: string; backoff?: boolean };
 
 /** A rate-limited send waits inside the step up to this long; longer, the workflow's Wait does it. */
 const MAX_WAIT_IN_STEP_MS = 3_000;
@@ -40,7 +47,14 @@ export interface DeliveryDependencies {
   readonly metrics?: OutcomeMetrics;
   /** Reads a delivery's items in one request when the department is known beforehand. */
   readonly deliverySnapshots?: DeliverySnapshotReader;
-  readonly send: (url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy) => Promise<AttemptResult>;
+  readonly send: (
+    url: string,
+    body: string,
+    webhookId: string,
+    secrets: readonly string[],
+    now: Date,
+    policy: WebhookTargetPolicy,
+  ) => Promise<AttemptResult>;
   readonly now: () => Date;
   readonly random: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -55,34 +69,39 @@ export interface DeliveryDependencies {
  * without an attempt unless it is the probe; sends keep to the department's rate limit.
  */
 export async function deliverToDepartment(
-  deps: DeliveryDependencies, submissionId: string, notificationId: string, departmentId?: string,
+  deps: DeliveryDependencies,
+  submissionId: string,
+  notificationId: string,
+  departmentId?: string,
   /** The waiting workflow's token: kept with the attempt (one write), so an answer from then on resumes it. */
   taskToken?: string,
 ): Promise<DeliveryStep> {
   // The workflow names the department: everything is read at once (DynamoDB: one BatchGetItem).
-  let snapshot: DeliverySnapshot | undefined = departmentId && deps.deliverySnapshots
-    ? await deps.deliverySnapshots.read({ submissionId, notificationId, departmentId })
-    : undefined;
+  let snapshot: DeliverySnapshot | undefined =
+    departmentId && deps.deliverySnapshots ? await deps.deliverySnapshots.read({ submissionId, notificationId, departmentId }) : undefined;
   const notification = snapshot ? snapshot.notification : await deps.notifications.get(notificationId);
   if (!notification) throw new Error(`Notification ${notificationId} does not exist`);
   if (snapshot && notification.departmentId !== departmentId) snapshot = undefined; // Not the department it was read with.
   switch (notification.status) {
-    case 'DELIVERED': return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
-    case 'PENDING': break;
-    default: return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
+    case 'DELIVERED':
+      return { next: notification.confirmationRequired ? 'AWAIT' : 'DONE' };
+    case 'PENDING':
+      break;
+    default:
+      return { next: 'DONE' }; // Answered, failed, expired or withdrawn: nothing more to send.
   }
 
   const [personalData, department, submission] = snapshot
     ? [snapshot.personalData, snapshot.department, snapshot.submission]
     : await Promise.all([
-      deps.submissions.getPersonalData(submissionId),
-      deps.departments.get(notification.departmentId),
-      deps.submissions.get(submissionId),
-    ]);
+        deps.submissions.getPersonalData(submissionId),
+        deps.departments.get(notification.departmentId),
+        deps.submissions.get(submissionId),
+      ]);
   if (!submission) throw new Error(`Submission ${submissionId} does not exist`);
   const subject = subjectOf(notification);
   // A withdrawal notice carries no personal data, so it can go even once that is erased.
-  if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, 'The citizen\'s data has been erased');
+  if (!personalData && subject.kind !== 'withdrawal') return fail(deps, notification, "The citizen's data has been erased");
   if (!department || !isActiveDepartment(department)) return fail(deps, notification, 'The department is not accepting notifications');
   if (department.delivery === 'pull' || !department.webhookUrl) {
     // Nothing to push: the department collects it from its feed, which starts the wait for its answer.
@@ -101,7 +120,11 @@ export async function deliverToDepartment(
   const health = snapshot ? snapshot.endpoint : await deps.endpoints.get(department.id);
   if (health.status === 'failing') {
     const probeAt = deps.now();
-    const isProbe = await deps.endpoints.claimProbe(department.id, probeAt, new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale));
+    const isProbe = await deps.endpoints.claimProbe(
+      department.id,
+      probeAt,
+      new Date(probeAt.getTime() + PROBE_INTERVAL_MS * deps.settings.timeScale),
+    );
     if (!isProbe) return hold(deps, notification, health);
   }
   const slot = department.rateLimitPerSecond
@@ -113,7 +136,14 @@ export async function deliverToDepartment(
   if (!started) return { next: 'DONE' }; // Withdrawn since it was read: never sent.
   if (slot && department.rateLimitPerSecond) await keepSendSlot(deps, department.id, department.rateLimitPerSecond, slot.at);
   const now = deps.now();
-  const body = notificationBody({ notification: started, submission, personalData, department, publicBaseUrl: deps.settings.publicBaseUrl, now });
+  const body = notificationBody({
+    notification: started,
+    submission,
+    personalData,
+    department,
+    publicBaseUrl: deps.settings.publicBaseUrl,
+    now,
+  });
   const secrets = activeSigningSecrets(department.signingSecrets, now).map((s) => s.secret);
   const result = await deps.send(department.webhookUrl, body, notificationId, secrets, now, policy);
   const verdict = judgeAttempt(result, deps.now());
@@ -133,7 +163,12 @@ export async function deliverToDepartment(
   };
   // Any answer but a retryable one shows the endpoint is up; a 410 disables it below.
   const healthAfter = verdict.kind === 'retry' ? await recordEndpointFailure(deps, department, verdict.error) : undefined;
-  if (verdict.kind !== 'retry' && result.kind === 'response' && verdict.kind !== 'gone' && (health.status === 'failing' || health.consecutiveFailures > 0)) {
+  if (
+    verdict.kind !== 'retry' &&
+    result.kind === 'response' &&
+    verdict.kind !== 'gone' &&
+    (health.status === 'failing' || health.consecutiveFailures > 0)
+  ) {
     await recordEndpointSuccess(deps, department);
   }
 
@@ -141,7 +176,11 @@ export async function deliverToDepartment(
     case 'delivered': {
       const { notification: delivered } = await recordDelivered(deps, started, 'push', deps.now(), undefined, [sent]);
       // An answer given inside the department's webhook handler has already settled it.
-      return delivered.status === 'DELIVERED' && delivered.confirmationRequired ? (taskToken === undefined ? { next: 'AWAIT' } : { next: 'AWAIT', tokenKept: true }) : { next: 'DONE' };
+      return delivered.status === 'DELIVERED' && delivered.confirmationRequired
+        ? taskToken === undefined
+          ? { next: 'AWAIT' }
+          : { next: 'AWAIT', tokenKept: true }
+        : { next: 'DONE' };
     }
     case 'gone': {
       const at = deps.now();
@@ -149,7 +188,11 @@ export async function deliverToDepartment(
       deps.metrics?.endpointHealthChanged(department.id, 'disabled');
       await deps.operatorEvents.record({
         key: `endpoint.disabled#${department.id}#${notificationId}#${started.attempts}`,
-        at: at.toISOString(), type: 'endpoint.disabled', department: department.id, notificationId, detail: verdict.error,
+        at: at.toISOString(),
+        type: 'endpoint.disabled',
+        department: department.id,
+        notificationId,
+        detail: verdict.error,
       });
       return fail(deps, started, verdict.error, sent);
     }
@@ -197,7 +240,11 @@ async function keepSendSlot(deps: DeliveryDependencies, departmentId: string, li
  */
 async function hold(deps: DeliveryDependencies, notification: NotificationRecord, health: EndpointHealth): Promise<DeliveryStep> {
   const now = deps.now();
-  const held = await deps.notifications.recordHeld(notification.id, `Waiting: the department's endpoint is failing (${health.lastError ?? 'no answer'})`, now);
+  const held = await deps.notifications.recordHeld(
+    notification.id,
+    `Waiting: the department's endpoint is failing (${health.lastError ?? 'no answer'})`,
+    now,
+  );
   const windowEnds = Date.parse(held.firstAttemptAt ?? now.toISOString()) + RETRY_WINDOW_MS * deps.settings.timeScale;
   if (now.getTime() >= windowEnds) {
     return fail(deps, held, `The department's endpoint was failing for the whole retry window (${health.lastError ?? 'no answer'})`);
@@ -215,7 +262,10 @@ async function recordEndpointFailure(deps: DeliveryDependencies, department: Dep
   if (await deps.endpoints.markFailing(department.id, now, nextProbeAt)) {
     deps.metrics?.endpointHealthChanged(department.id, 'failing');
     await deps.operatorEvents.record({
-      key: `endpoint.failing#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.failing', department: department.id,
+      key: `endpoint.failing#${department.id}#${now.toISOString()}`,
+      at: now.toISOString(),
+      type: 'endpoint.failing',
+      department: department.id,
       detail: `${health.consecutiveFailures} consecutive failed attempts since ${health.failingFrom}; last: ${error}`,
     });
   }
@@ -227,7 +277,10 @@ async function recordEndpointSuccess(deps: DeliveryDependencies, department: Dep
   if (await deps.endpoints.recordSuccess(department.id, now)) {
     deps.metrics?.endpointHealthChanged(department.id, 'healthy');
     await deps.operatorEvents.record({
-      key: `endpoint.healthy#${department.id}#${now.toISOString()}`, at: now.toISOString(), type: 'endpoint.healthy', department: department.id,
+      key: `endpoint.healthy#${department.id}#${now.toISOString()}`,
+      at: now.toISOString(),
+      type: 'endpoint.healthy',
+      department: department.id,
       detail: 'The endpoint answered again; notifications held for it are being sent',
     });
   }
@@ -246,13 +299,17 @@ async function fail(deps: DeliveryDependencies, notification: NotificationRecord
     notificationId: notification.id,
     detail: error,
   };
-  if (!await deps.notifications.markFailed(notification, error, at, sent ? [sent, failed] : [failed])) {
+  if (!(await deps.notifications.markFailed(notification, error, at, sent ? [sent, failed] : [failed]))) {
     if (sent) await deps.notifications.recordTrail(notification.id, [sent]);
   } else {
     deps.metrics?.failed(notification.departmentId);
     await deps.operatorEvents.record({
       key: `notification.failed#${notification.id}#${notification.redeliveries ?? 0}`,
-      at: at.toISOString(), type: 'notification.failed', department: notification.departmentId, notificationId: notification.id, detail: error,
+      at: at.toISOString(),
+      type: 'notification.failed',
+      department: notification.departmentId,
+      notificationId: notification.id,
+      detail: error,
     });
   }
   return { next: 'DONE' };

@@ -13,7 +13,12 @@ type Dependencies = Pick<ServiceRepositories, 'submissions' | 'notifications' | 
  * what departments wrote back about the citizen (`departmentReference`, `reason`) on each
  * notification and in the trail. Statuses and dates stay. Every step is safe to repeat.
  */
-export async function erasePersonalData(deps: Dependencies, submissionId: string, actor: 'citizen' | 'service', why: string): Promise<void> {
+export async function erasePersonalData(
+  deps: Dependencies,
+  submissionId: string,
+  actor: 'citizen' | 'service',
+  why: string,
+): Promise<void> {
   const now = deps.now();
   // Before the personal data item goes: if any of this fails, the sweeper or the citizen tries
   // again while the item (and its place in the erasure listing) is still there.

@@ -30,10 +30,15 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
 
   // Each redelivery, each FAILED notification later collected from the feed, and each notification a
   // correction or withdrawal adds, makes a new round.
-  const round = notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0)
-    + notifications.filter((n) => (n.kind ?? 'change') !== 'change').length;
+  const round =
+    notifications.reduce((sum, n) => sum + (n.redeliveries ?? 0) + (n.collectedAfterFailure ? 1 : 0), 0) +
+    notifications.filter((n) => (n.kind ?? 'change') !== 'change').length;
   const recorded = await deps.audit.record({
-    submissionId, key: `FINAL#${round}`, at: now.toISOString(), type: status, actor: 'service',
+    submissionId,
+    key: `FINAL#${round}`,
+    at: now.toISOString(),
+    type: status,
+    actor: 'service',
   });
   if (recorded === 'recorded') {
     deps.onFinal?.(notifications);
@@ -47,7 +52,12 @@ export async function finaliseSubmission(deps: FinaliseDependencies, submissionI
 }
 
 async function notifyCitizen(
-  deps: FinaliseDependencies, reference: string, submissionId: string, status: SubmissionStatus, notifications: NotificationRecord[], round: number,
+  deps: FinaliseDependencies,
+  reference: string,
+  submissionId: string,
+  status: SubmissionStatus,
+  notifications: NotificationRecord[],
+  round: number,
 ): Promise<void> {
   const personalData = await deps.submissions.getPersonalData(submissionId);
   const email = personalData?.change.person.email;
@@ -61,7 +71,11 @@ async function notifyCitizen(
   }));
   await deps.notifier.send(email, completionMessage({ reference, status, departments }), submissionId);
   await deps.audit.record({
-    submissionId, key: `NOTIFIED#${round}`, at: deps.now().toISOString(), type: 'CITIZEN_NOTIFIED', actor: 'service',
+    submissionId,
+    key: `NOTIFIED#${round}`,
+    at: deps.now().toISOString(),
+    type: 'CITIZEN_NOTIFIED',
+    actor: 'service',
     detail: 'Sent the outcome to the email address given',
   });
 }

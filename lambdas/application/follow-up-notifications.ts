@@ -36,9 +36,17 @@ export function followUpNotification(
  * Adds follow-up notifications (already stored) to their submission, which is in progress again
  * until they are final, and starts a run of the same workflow for each. Safe to repeat.
  */
-export async function startFollowUps(deps: FollowUpDependencies, submissionId: string, notifications: readonly NotificationRecord[]): Promise<void> {
+export async function startFollowUps(
+  deps: FollowUpDependencies,
+  submissionId: string,
+  notifications: readonly NotificationRecord[],
+): Promise<void> {
   if (notifications.length === 0) return;
-  await deps.submissions.addNotifications(submissionId, notifications.map((n) => n.id), deps.now());
+  await deps.submissions.addNotifications(
+    submissionId,
+    notifications.map((n) => n.id),
+    deps.now(),
+  );
   for (const n of notifications) {
     await deps.startWorkflow(followUpExecutionName(n), workflowInput(submissionId, [n], deps.now()));
   }

@@ -27,13 +27,26 @@ export async function listDepartmentNotifications(
     const { submission, personalData } = submissions.get(n.submissionId) ?? {};
     const subject = subjectOf(n);
     // The event as sent, without the three ids this item already has; none once the citizen's data is erased.
-    const sent = personalData || subject.kind === 'withdrawal'
-      ? buildNotificationEvent({
-        type: submission?.type ?? 'address.changed', notificationId: n.id, reference: '', confirmationUrl: '',
-        change: personalData?.change, consentedFields: n.entitledFields, currentFields: department.fields, subject, now: new Date(n.createdAt),
-      })
-      : undefined;
-    const { notificationId: _id, reference: _reference, confirmationUrl: _url, ...data } = sent?.data ?? { notificationId: '', reference: '', confirmationUrl: '' };
+    const sent =
+      personalData || subject.kind === 'withdrawal'
+        ? buildNotificationEvent({
+            type: submission?.type ?? 'address.changed',
+            notificationId: n.id,
+            reference: '',
+            confirmationUrl: '',
+            change: personalData?.change,
+            consentedFields: n.entitledFields,
+            currentFields: department.fields,
+            subject,
+            now: new Date(n.createdAt),
+          })
+        : undefined;
+    const {
+      notificationId: _id,
+      reference: _reference,
+      confirmationUrl: _url,
+      ...data
+    } = sent?.data ?? { notificationId: '', reference: '', confirmationUrl: '' };
     return {
       id: n.id,
       type: sent?.type ?? null,

@@ -60,7 +60,11 @@ export async function readFeed(
  * the `pull` channel) before its data is returned. The department page serves a pull department's
  * waiting notifications through this too, since showing them is serving them.
  */
-export async function serveFeedItem(deps: FeedDependencies, department: DepartmentRecord, notification: NotificationRecord): Promise<FeedItem | undefined> {
+export async function serveFeedItem(
+  deps: FeedDependencies,
+  department: DepartmentRecord,
+  notification: NotificationRecord,
+): Promise<FeedItem | undefined> {
   // Withdrawn before delivery (CONTRACT section 10): never sent, so never served either.
   if (notification.status === 'WITHDRAWN') return undefined;
   const subject = subjectOf(notification);

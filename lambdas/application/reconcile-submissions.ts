@@ -7,11 +7,15 @@ import type { SubmissionRepository } from '../store/submission-repository';
 import { submittedEvent } from '../domain/audit-event';
 import type { ExecutionState } from '../workflow-engine/workflow-engine';
 import {
-  collectionExecutionName, followUpExecutionName, redeliveryExecutionName, roundExecutionName, workflowInput, type WorkflowInput,
+  collectionExecutionName,
+  followUpExecutionName,
+  redeliveryExecutionName,
+  roundExecutionName,
+  workflowInput,
+  type WorkflowInput,
 } from '../domain/workflow-runs';
 
 export type { ExecutionState } from '../workflow-engine/workflow-engine';
-
 
 export interface ReconcileDependencies {
   readonly submissions: Pick<SubmissionRepository, 'get' | 'listInProgress' | 'beginRecoveryRound'>;
@@ -59,7 +63,10 @@ export const STALE_AFTER_SECONDS = 3600;
  * task token), and every start is by a deterministic name, so two reconcilers, or a reconciler and
  * the submission's own start, converge on one execution.
  */
-export async function reconcileSubmissions(deps: ReconcileDependencies, scope: { readonly createdBefore?: Date } = {}): Promise<ReconcileReport> {
+export async function reconcileSubmissions(
+  deps: ReconcileDependencies,
+  scope: { readonly createdBefore?: Date } = {},
+): Promise<ReconcileReport> {
   const submissions = await deps.submissions.listInProgress(scope);
   let resumed = 0;
   const failures: ReconcileFailure[] = [];
@@ -72,7 +79,13 @@ export async function reconcileSubmissions(deps: ReconcileDependencies, scope: {
       } catch (error) {
         // Storage or the workflow service briefly unavailable: the next pass tries again.
         const { name, message } = (error ?? {}) as Partial<Error>;
-        failures.push({ submissionId: submission.id, errorName: name ?? 'Error', errorMessage: String(message ?? error).split('\n')[0].slice(0, 300) });
+        failures.push({
+          submissionId: submission.id,
+          errorName: name ?? 'Error',
+          errorMessage: String(message ?? error)
+            .split('\n')[0]
+            .slice(0, 300),
+        });
       }
     }
   };
@@ -132,7 +145,13 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     // its own name, which a concurrent start of the same round also uses. A submission stored just
     // before a crash may lack its first audit entry too.
     const notifications = await deps.notifications.getMany(submission.notificationIds);
-    if (!submission.recoveryRounds) await deps.audit.record(submittedEvent(submission, notifications.map((n) => n.departmentId)));
+    if (!submission.recoveryRounds)
+      await deps.audit.record(
+        submittedEvent(
+          submission,
+          notifications.map((n) => n.departmentId),
+        ),
+      );
     await deps.startWorkflow(round, workflowInput(submission.id, notifications, deps.now()));
     await recordResumed(deps, submission, round);
     return true;
@@ -150,9 +169,13 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
     if (notification.status === 'PENDING' && notification.awaitingCollection) continue;
     // A feed read that delivered it starts its own run; so do a redelivery, a correction and a withdrawal.
     const followUp = (notification.kind ?? 'change') !== 'change';
-    const name = notification.collectionRun ? collectionExecutionName(notification)
-      : notification.redeliveries ? redeliveryExecutionName(notification)
-        : followUp ? followUpExecutionName(notification) : undefined;
+    const name = notification.collectionRun
+      ? collectionExecutionName(notification)
+      : notification.redeliveries
+        ? redeliveryExecutionName(notification)
+        : followUp
+          ? followUpExecutionName(notification)
+          : undefined;
     if (!name) {
       uncovered.push(notification);
       continue;

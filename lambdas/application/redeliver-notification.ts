@@ -5,9 +5,7 @@ import type { NotificationRecord } from '../domain/notification';
 import { redeliveryExecutionName, workflowInput, type WorkflowInput } from '../domain/workflow-runs';
 
 export type RedeliverOutcome =
-  | { kind: 'started'; notification: NotificationRecord }
-  | { kind: 'not-found' }
-  | { kind: 'conflict'; detail: string };
+  { kind: 'started'; notification: NotificationRecord } | { kind: 'not-found' } | { kind: 'conflict'; detail: string };
 
 /**
  * An operator sends a FAILED notification again, under the same `webhook-id`, through the same
@@ -34,7 +32,10 @@ export async function redeliverNotification(
   }
   const department = await deps.departments.get(notification.departmentId);
   if (!department || !isActiveDepartment(department)) {
-    return { kind: 'conflict', detail: 'The department is disabled or suspended: re-enable it with PUT /v1/departments/{departmentId} first.' };
+    return {
+      kind: 'conflict',
+      detail: 'The department is disabled or suspended: re-enable it with PUT /v1/departments/{departmentId} first.',
+    };
   }
   const reopened = await deps.notifications.reopenForRedelivery(notification, deps.now());
   if (!reopened) return redeliverNotification(deps, notificationId); // Raced with another request: judge again.

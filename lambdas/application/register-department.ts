@@ -29,7 +29,13 @@ export interface ChangeRecorder {
   readonly actor: string;
 }
 
-function recordChange(recorder: ChangeRecorder | undefined, departmentId: string, now: Date, action: DepartmentChange['action'], changedFields: string[]) {
+function recordChange(
+  recorder: ChangeRecorder | undefined,
+  departmentId: string,
+  now: Date,
+  action: DepartmentChange['action'],
+  changedFields: string[],
+) {
   return recorder?.trail.record({ departmentId, at: now.toISOString(), actor: recorder.actor, action, changedFields });
 }
 
@@ -78,7 +84,10 @@ export async function rotateSigningSecret(departments: DepartmentRepository, id:
     const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
     const previous = retiring(department.signingSecrets, now, retiresAt);
     const updated = await departments.replaceSigningSecrets(
-      id, [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
+      id,
+      [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous],
+      department.updatedAt,
+      now,
     );
     if (updated) {
       await recordChange(recorder, id, now, 'SIGNING_SECRET_ISSUED', ['signingSecrets']);
@@ -107,7 +116,10 @@ export async function issueApiKey(
     const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
     const previous: ApiKey[] = options.revokePrevious ? [] : retiring(department.apiKeys ?? [], now, retiresAt);
     const updated = await departments.replaceApiKeys(
-      id, [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous], department.updatedAt, now,
+      id,
+      [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous],
+      department.updatedAt,
+      now,
     );
     if (updated) {
       await recordChange(recorder, id, now, 'API_KEY_ISSUED', options.revokePrevious ? ['apiKeys', 'revokedPreviousKeys'] : ['apiKeys']);

@@ -88,7 +88,12 @@ export async function submitChangeOfAddress(
     const winner = await deps.submissions.get(submissionId);
     if (winner) return resume(deps, winner, fingerprint);
   }
-  await deps.audit.record(submittedEvent(submission, notifications.map((n) => n.departmentId)));
+  await deps.audit.record(
+    submittedEvent(
+      submission,
+      notifications.map((n) => n.departmentId),
+    ),
+  );
   await deps.startWorkflow(submissionId, workflowInput(submissionId, notifications, deps.now()));
   // As written: nothing could have moved them on before this request started their workflow.
   return { kind: 'accepted', submission, notifications };
@@ -98,12 +103,20 @@ async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fing
   // Once erased, the fingerprint is gone and a body can no longer be compared: a replay of the key
   // answers the same (final) submission rather than starting a second one (docs/privacy.md).
   if (!existing.erasedAt && existing.fingerprint !== fingerprint) {
-    return { kind: 'key-reused', detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.' };
+    return {
+      kind: 'key-reused',
+      detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.',
+    };
   }
   const notifications = await deps.notifications.getMany(existing.notificationIds);
   // The earlier request may have stopped before these steps; repeating them is harmless.
   if (existing.status === 'IN_PROGRESS') {
-    await deps.audit.record(submittedEvent(existing, notifications.map((n) => n.departmentId)));
+    await deps.audit.record(
+      submittedEvent(
+        existing,
+        notifications.map((n) => n.departmentId),
+      ),
+    );
     await deps.startWorkflow(existing.id, workflowInput(existing.id, notifications, deps.now()));
   }
   return { kind: 'accepted', submission: existing, notifications };

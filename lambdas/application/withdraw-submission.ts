@@ -24,12 +24,17 @@ export async function withdrawSubmission(
 ): Promise<WithdrawOutcome> {
   const found = await deps.submissions.get(submissionId);
   if (!found || found.citizenId !== citizenId) return { kind: 'not-found' };
-  if (found.erasedAt) return { kind: 'conflict', detail: 'Your personal data for this submission has been erased, so there is nothing left to withdraw.' };
+  if (found.erasedAt)
+    return { kind: 'conflict', detail: 'Your personal data for this submission has been erased, so there is nothing left to withdraw.' };
 
   const now = deps.now();
   const submission = await deps.submissions.recordWithdrawal(submissionId, reason, now);
   await deps.audit.record({
-    submissionId, key: 'WITHDRAWN', at: submission.withdrawnAt ?? now.toISOString(), type: 'WITHDRAWN', actor: 'citizen',
+    submissionId,
+    key: 'WITHDRAWN',
+    at: submission.withdrawnAt ?? now.toISOString(),
+    type: 'WITHDRAWN',
+    actor: 'citizen',
     detail: 'You withdrew the report',
   });
 
@@ -42,18 +47,33 @@ export async function withdrawSubmission(
     if ((notification.kind ?? 'change') !== 'change' || !wasDelivered(notification)) continue;
     const department = await deps.departments.get(notification.departmentId);
     if (!department) continue; // A department removed since has nobody left to tell.
-    notices.push(followUpNotification({
-      id: withdrawalNotificationIdFor(notification.id), submissionId, kind: 'withdrawal', withdraws: notification.id, entitledFields: [],
-    }, department, now));
+    notices.push(
+      followUpNotification(
+        {
+          id: withdrawalNotificationIdFor(notification.id),
+          submissionId,
+          kind: 'withdrawal',
+          withdraws: notification.id,
+          entitledFields: [],
+        },
+        department,
+        now,
+      ),
+    );
   }
   await Promise.all(notices.map((n) => deps.notifications.createIfAbsent(n)));
   const stored = await deps.notifications.getMany(notices.map((n) => n.id));
   await startFollowUps(deps, submissionId, stored);
   // Nothing to send, but deliveries stopped: finalise now rather than when a waiting retry wakes.
-  if (stored.length === 0 && withdrawn > 0) await deps.startWorkflow(withdrawalExecutionName(submissionId), { submissionId, notifications: [] });
+  if (stored.length === 0 && withdrawn > 0)
+    await deps.startWorkflow(withdrawalExecutionName(submissionId), { submissionId, notifications: [] });
 
   const after = await deps.submissions.get(submissionId);
-  return { kind: 'accepted', submission: after ?? submission, notifications: await deps.notifications.getMany((after ?? submission).notificationIds) };
+  return {
+    kind: 'accepted',
+    submission: after ?? submission,
+    notifications: await deps.notifications.getMany((after ?? submission).notificationIds),
+  };
 }
 
 /** PENDING and never delivered: WITHDRAWN. Otherwise (or if it was delivered meanwhile) as it is. */

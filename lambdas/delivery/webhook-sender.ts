@@ -56,7 +56,12 @@ function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
  * The deadline is total, not idle: a receiver that trickles a byte now and then is cut off at it.
  */
 export function sendWebhook(
-  url: string, body: string, webhookId: string, secrets: readonly string[], now: Date, policy: WebhookTargetPolicy,
+  url: string,
+  body: string,
+  webhookId: string,
+  secrets: readonly string[],
+  now: Date,
+  policy: WebhookTargetPolicy,
   deadlineSeconds = RESPONSE_TIMEOUT_SECONDS,
 ): Promise<AttemptResult> {
   const target = new URL(url);
@@ -70,17 +75,21 @@ export function sendWebhook(
         resolve(result);
       }
     };
-    const request = transport.request(target, {
-      method: 'POST',
-      headers: { ...signedHeaders(webhookId, body, secrets, now), 'content-length': String(Buffer.byteLength(body)) },
-      lookup: guardedLookup(policy),
-      agent: false,
-    }, (response) => {
-      settle({ kind: 'response', status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? null });
-      // The answer is its status; the body is not read, so a slow one holds nothing open.
-      response.on('error', () => undefined);
-      request.destroy();
-    });
+    const request = transport.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...signedHeaders(webhookId, body, secrets, now), 'content-length': String(Buffer.byteLength(body)) },
+        lookup: guardedLookup(policy),
+        agent: false,
+      },
+      (response) => {
+        settle({ kind: 'response', status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] ?? null });
+        // The answer is its status; the body is not read, so a slow one holds nothing open.
+        response.on('error', () => undefined);
+        request.destroy();
+      },
+    );
     const deadline = setTimeout(() => {
       settle({ kind: 'timeout', seconds: deadlineSeconds });
       request.destroy();

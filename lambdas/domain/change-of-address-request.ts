@@ -32,8 +32,7 @@ export function isCalendarDate(value: string): boolean {
 
 // Dates are compared as YYYY-MM-DD strings, which order correctly; "today" is the UTC date.
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-const oneYearAfter = (date: Date) =>
-  isoDay(new Date(Date.UTC(date.getUTCFullYear() + 1, date.getUTCMonth(), date.getUTCDate())));
+const oneYearAfter = (date: Date) => isoDay(new Date(Date.UTC(date.getUTCFullYear() + 1, date.getUTCMonth(), date.getUTCDate())));
 
 const calendarDate = (what: string, example: string) =>
   z.string(required(`Enter ${what}.`)).check(
@@ -48,16 +47,25 @@ const address = (which: 'previous' | 'new') =>
   z.pipe(
     z.strictObject(
       {
-        line1: text(`Enter the first line of your ${which} address.`, 200, `The first line of your ${which} address must be 200 characters or fewer.`),
-        line2: z.optional(z.string().check(
-          z.trim(),
-          z.maxLength(200, `The second line of your ${which} address must be 200 characters or fewer.`),
-        )),
-        town: text(`Enter the town or city of your ${which} address.`, 100, `The town or city of your ${which} address must be 100 characters or fewer.`),
+        line1: text(
+          `Enter the first line of your ${which} address.`,
+          200,
+          `The first line of your ${which} address must be 200 characters or fewer.`,
+        ),
+        line2: z.optional(
+          z.string().check(z.trim(), z.maxLength(200, `The second line of your ${which} address must be 200 characters or fewer.`)),
+        ),
+        town: text(
+          `Enter the town or city of your ${which} address.`,
+          100,
+          `The town or city of your ${which} address must be 100 characters or fewer.`,
+        ),
         postcode: z.pipe(
-          z.string(required(`Enter the postcode of your ${which} address.`)).check(
-            z.refine((value) => normalisePostcode(value) !== null, `Enter a real UK postcode for your ${which} address, like LS1 1AA.`),
-          ),
+          z
+            .string(required(`Enter the postcode of your ${which} address.`))
+            .check(
+              z.refine((value) => normalisePostcode(value) !== null, `Enter a real UK postcode for your ${which} address, like LS1 1AA.`),
+            ),
           z.transform((value: string) => normalisePostcode(value)!),
         ),
       },
@@ -74,31 +82,42 @@ export function makeChangeOfAddressParts(now: () => Date) {
       {
         givenName: text('Enter your first name.', 100, 'Your first name must be 100 characters or fewer.'),
         familyName: text('Enter your last name.', 100, 'Your last name must be 100 characters or fewer.'),
-        dateOfBirth: calendarDate('your date of birth', '1985-12-10').check(z.superRefine((value, ctx) => {
-          if (value < EARLIEST_DATE_OF_BIRTH) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be on or after 1 January 1900.' });
-          else if (value >= isoDay(now())) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be in the past.' });
-        })),
-        nationalInsuranceNumber: z.optional(z.pipe(
-          z.string().check(z.refine(
-            (value) => normaliseNationalInsuranceNumber(value) !== null,
-            'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.',
-          )),
-          z.transform((value: string) => normaliseNationalInsuranceNumber(value)!),
-        )),
-        email: z.optional(z.pipe(
-          z.string().check(z.trim()),
-          z.email('Enter an email address in the correct format, like name@example.com.')
-            .check(z.maxLength(254, 'Your email address must be 254 characters or fewer.')),
-        )),
+        dateOfBirth: calendarDate('your date of birth', '1985-12-10').check(
+          z.superRefine((value, ctx) => {
+            if (value < EARLIEST_DATE_OF_BIRTH)
+              ctx.addIssue({ code: 'custom', message: 'Your date of birth must be on or after 1 January 1900.' });
+            else if (value >= isoDay(now())) ctx.addIssue({ code: 'custom', message: 'Your date of birth must be in the past.' });
+          }),
+        ),
+        nationalInsuranceNumber: z.optional(
+          z.pipe(
+            z
+              .string()
+              .check(
+                z.refine(
+                  (value) => normaliseNationalInsuranceNumber(value) !== null,
+                  'Enter a National Insurance number in the correct format, like QQ 12 34 56 C.',
+                ),
+              ),
+            z.transform((value: string) => normaliseNationalInsuranceNumber(value)!),
+          ),
+        ),
+        email: z.optional(
+          z.pipe(
+            z.string().check(z.trim()),
+            z
+              .email('Enter an email address in the correct format, like name@example.com.')
+              .check(z.maxLength(254, 'Your email address must be 254 characters or fewer.')),
+          ),
+        ),
       },
       required('Enter your personal details.'),
     ),
     previousAddress: address('previous'),
     newAddress: address('new'),
-    movedOn: calendarDate('the date you moved', '2026-11-20').check(z.refine(
-      (value) => value <= oneYearAfter(now()),
-      'The date you moved must be no more than a year from today.',
-    )),
+    movedOn: calendarDate('the date you moved', '2026-11-20').check(
+      z.refine((value) => value <= oneYearAfter(now()), 'The date you moved must be no more than a year from today.'),
+    ),
   };
 }
 
@@ -116,7 +135,11 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
       ...makeChangeOfAddressParts(now),
       departments: z
         .array(
-          z.string().check(z.regex(DEPARTMENT_ID_PATTERN, 'This is not a department identifier: use 2 to 40 lower-case letters, digits or hyphens.')),
+          z
+            .string()
+            .check(
+              z.regex(DEPARTMENT_ID_PATTERN, 'This is not a department identifier: use 2 to 40 lower-case letters, digits or hyphens.'),
+            ),
           required('Choose at least one department to tell.'),
         )
         .check(
@@ -125,16 +148,18 @@ export function makeChangeOfAddressRequestSchema(now: () => Date) {
           z.superRefine(rejectDuplicates('You have chosen this department more than once.')),
         ),
     })
-    .check(z.superRefine(
-      (request, ctx) => {
-        const dateOfBirth = request?.person?.dateOfBirth;
-        if (typeof dateOfBirth === 'string' && typeof request.movedOn === 'string' && request.movedOn < dateOfBirth) {
-          ctx.addIssue({ code: 'custom', path: ['movedOn'], message: MOVED_BEFORE_BIRTH });
-        }
-      },
-      // Runs even when other fields are wrong, but only when both dates are themselves valid.
-      { when: ({ issues }) => !issues.some((issue) => blocksDateComparison(issue.path ?? [])) },
-    ));
+    .check(
+      z.superRefine(
+        (request, ctx) => {
+          const dateOfBirth = request?.person?.dateOfBirth;
+          if (typeof dateOfBirth === 'string' && typeof request.movedOn === 'string' && request.movedOn < dateOfBirth) {
+            ctx.addIssue({ code: 'custom', path: ['movedOn'], message: MOVED_BEFORE_BIRTH });
+          }
+        },
+        // Runs even when other fields are wrong, but only when both dates are themselves valid.
+        { when: ({ issues }) => !issues.some((issue) => blocksDateComparison(issue.path ?? [])) },
+      ),
+    );
 }
 
 function blocksDateComparison(path: readonly PropertyKey[]): boolean {

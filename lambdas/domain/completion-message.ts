@@ -23,12 +23,15 @@ export function completionMessage(input: {
   departments: readonly { name: string; status: NotificationStatus; departmentReference?: string; reason?: string }[];
 }): CompletionMessage {
   const lines = input.departments.map((d) => {
-    const extra = [d.departmentReference && `their reference ${d.departmentReference}`, d.reason && `reason: ${d.reason}`].filter(Boolean).join('; ');
+    const extra = [d.departmentReference && `their reference ${d.departmentReference}`, d.reason && `reason: ${d.reason}`]
+      .filter(Boolean)
+      .join('; ');
     return `- ${d.name}: ${OUTCOMES[d.status]}${extra ? ` (${extra})` : ''}`;
   });
-  const summary = input.status === 'COMPLETED'
-    ? 'Every department you chose has acted on your change of address.'
-    : 'Not every department you chose could act on your change of address. You may need to contact those below yourself.';
+  const summary =
+    input.status === 'COMPLETED'
+      ? 'Every department you chose has acted on your change of address.'
+      : 'Not every department you chose could act on your change of address. You may need to contact those below yourself.';
   return {
     subject: `Your change of address ${input.reference}: ${input.status === 'COMPLETED' ? 'complete' : 'action needed'}`,
     body: [summary, '', ...lines, '', `Your reference: ${input.reference}`].join('\n'),

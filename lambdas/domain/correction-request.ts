@@ -11,15 +11,20 @@ export const CORRECTABLE_PARTS = ['person', 'previousAddress', 'newAddress', 'mo
 export function makeCorrectionRequestSchema(now: () => Date) {
   const parts = makeChangeOfAddressParts(now);
   return z
-    .strictObject({
-      person: z.optional(parts.person),
-      previousAddress: z.optional(parts.previousAddress),
-      newAddress: z.optional(parts.newAddress),
-      movedOn: z.optional(parts.movedOn),
-    }, { error: () => 'The request body must be a JSON object.' })
-    .check(z.refine((request) => CORRECTABLE_PARTS.some((part) => request[part] !== undefined), {
-      message: `Give at least one of ${CORRECTABLE_PARTS.join(', ')} to correct.`,
-    }));
+    .strictObject(
+      {
+        person: z.optional(parts.person),
+        previousAddress: z.optional(parts.previousAddress),
+        newAddress: z.optional(parts.newAddress),
+        movedOn: z.optional(parts.movedOn),
+      },
+      { error: () => 'The request body must be a JSON object.' },
+    )
+    .check(
+      z.refine((request) => CORRECTABLE_PARTS.some((part) => request[part] !== undefined), {
+        message: `Give at least one of ${CORRECTABLE_PARTS.join(', ')} to correct.`,
+      }),
+    );
 }
 
 export const correctionRequestSchema = makeCorrectionRequestSchema(() => new Date());

@@ -27,9 +27,12 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
 
 export function judgeAttempt(result: AttemptResult, now: Date): AttemptVerdict {
   switch (result.kind) {
-    case 'timeout': return { kind: 'retry', error: `No answer within ${result.seconds} seconds` };
-    case 'network-error': return { kind: 'retry', error: `Could not connect: ${result.description}` };
-    case 'refused-target': return { kind: 'failed', error: `Refused to send: ${result.reason}` };
+    case 'timeout':
+      return { kind: 'retry', error: `No answer within ${result.seconds} seconds` };
+    case 'network-error':
+      return { kind: 'retry', error: `Could not connect: ${result.description}` };
+    case 'refused-target':
+      return { kind: 'failed', error: `Refused to send: ${result.reason}` };
     case 'response': {
       const { status } = result;
       if (status >= 200 && status < 300) return { kind: 'delivered' };

@@ -10,8 +10,18 @@ import type { NotificationEvent } from './notification-event';
  */
 const ADDRESS_PARTS = ['line1', 'line2', 'town', 'postcode'] as const;
 export const MAPPABLE_SOURCES = [
-  'type', 'timestamp', 'notificationId', 'reference', 'confirmationUrl', 'corrects', 'withdraws',
-  'person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email',
+  'type',
+  'timestamp',
+  'notificationId',
+  'reference',
+  'confirmationUrl',
+  'corrects',
+  'withdraws',
+  'person.givenName',
+  'person.familyName',
+  'person.dateOfBirth',
+  'person.nationalInsuranceNumber',
+  'person.email',
   ...ADDRESS_PARTS.map((part) => `previousAddress.${part}` as const),
   ...ADDRESS_PARTS.map((part) => `newAddress.${part}` as const),
   'movedOn',
@@ -20,17 +30,32 @@ export type MappableSource = (typeof MAPPABLE_SOURCES)[number];
 
 export const FIELD_FORMATS = ['as-is', 'upper-case', 'lower-case', 'dd/mm/yyyy'] as const;
 
-export const departmentAdapterSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('standard-webhooks') }),
-  z.strictObject({
-    type: z.literal('field-mapping'),
-    fields: z.array(z.strictObject({
-      name: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'A field name is 1 to 64 letters, digits or underscores, not starting with a digit.')),
-      from: z.enum(MAPPABLE_SOURCES, { error: `Map from one of: ${MAPPABLE_SOURCES.join(', ')}.` }),
-      format: z._default(z.enum(FIELD_FORMATS), 'as-is'),
-    })).check(z.minLength(1, 'Map at least one field.'), z.maxLength(60, 'Map at most 60 fields.')),
-  }),
-], { error: 'The adapter type is standard-webhooks or field-mapping.' });
+export const departmentAdapterSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('standard-webhooks') }),
+    z.strictObject({
+      type: z.literal('field-mapping'),
+      fields: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .check(
+                z.regex(
+                  /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+                  'A field name is 1 to 64 letters, digits or underscores, not starting with a digit.',
+                ),
+              ),
+            from: z.enum(MAPPABLE_SOURCES, { error: `Map from one of: ${MAPPABLE_SOURCES.join(', ')}.` }),
+            format: z._default(z.enum(FIELD_FORMATS), 'as-is'),
+          }),
+        )
+        .check(z.minLength(1, 'Map at least one field.'), z.maxLength(60, 'Map at most 60 fields.')),
+    }),
+  ],
+  { error: 'The adapter type is standard-webhooks or field-mapping.' },
+);
 
 export type DepartmentAdapter = z.output<typeof departmentAdapterSchema>;
 
@@ -44,13 +69,16 @@ export function entitlementNeededFor(source: MappableSource): EntitleableField |
 
 function formatValue(value: string, format: (typeof FIELD_FORMATS)[number]): string {
   switch (format) {
-    case 'upper-case': return value.toUpperCase();
-    case 'lower-case': return value.toLowerCase();
+    case 'upper-case':
+      return value.toUpperCase();
+    case 'lower-case':
+      return value.toLowerCase();
     case 'dd/mm/yyyy': {
       const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
       return match ? `${match[3]}/${match[2]}/${match[1]}` : value;
     }
-    case 'as-is': return value;
+    case 'as-is':
+      return value;
   }
 }
 

@@ -19,7 +19,5 @@ export interface DepartmentChange {
  */
 export function changedConfigurationFields(before: Partial<DepartmentConfiguration> | undefined, after: DepartmentConfiguration): string[] {
   const fields = (before ? Object.keys(departmentConfigurationSchema.shape) : Object.keys(after)) as (keyof DepartmentConfiguration)[];
-  return fields
-    .filter((field) => !before || JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null))
-    .sort();
+  return fields.filter((field) => !before || JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null)).sort();
 }

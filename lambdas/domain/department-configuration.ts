@@ -22,53 +22,88 @@ export const departmentIdSchema = z
   .string()
   .check(z.regex(DEPARTMENT_ID_PATTERN, 'A department id is 2 to 40 characters: lower-case letters, digits and hyphens.'));
 
-export const departmentConfigurationSchema = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1, 'Enter the department name.'), z.maxLength(200, 'The name must be 200 characters or fewer.')),
-  description: z._default(z.string().check(z.trim(), z.maxLength(1000, 'The description must be 1000 characters or fewer.')), ''),
-  /** Where pushes go; a pull department (CONTRACT section 8) needs none. */
-  webhookUrl: z.optional(z.pipe(
-    z.string().check(z.maxLength(2048, 'The webhook URL must be 2048 characters or fewer.')),
-    z.url({ protocol: /^https?$/, error: 'Enter the webhook URL as an absolute https URL.' }),
-  )),
-  delivery: z._default(z.enum(DELIVERY_CHANNELS, { error: 'delivery is push or pull.' }), 'push'),
-  rateLimitPerSecond: z.optional(z.number().check(
-    z.int('rateLimitPerSecond must be a whole number.'),
-    z.minimum(1, 'rateLimitPerSecond must be at least 1.'),
-    z.maximum(1000, 'rateLimitPerSecond must be at most 1000.'),
-  )),
-  events: z.array(z.enum(SUPPORTED_EVENT_TYPES)).check(
-    z.minLength(1, 'Subscribe to at least one event type.'),
-    z.superRefine(rejectDuplicates('This event type is listed more than once.')),
-  ),
-  fields: z.array(z.enum(ENTITLEABLE_FIELDS)).check(
-    z.minLength(1, 'List at least one field the department is entitled to receive.'),
-    z.superRefine(rejectDuplicates('This field is listed more than once.')),
-  ),
-  // A missing object gets the same defaults as an empty one.
-  confirmation: z.prefault(z.strictObject({
-    required: z._default(z.boolean(), true),
-    timeoutSeconds: z._default(z.number().check(
-      z.int('The confirmation timeout must be a whole number of seconds.'),
-      z.minimum(1, 'The confirmation timeout must be at least 1 second.'),
-      z.maximum(MAX_CONFIRMATION_TIMEOUT_SECONDS, `The confirmation timeout must be at most ${MAX_CONFIRMATION_TIMEOUT_SECONDS} seconds (180 days).`),
-    ), DEFAULT_CONFIRMATION_TIMEOUT_SECONDS),
-  }), {}),
-  adapter: z._default(departmentAdapterSchema, { type: 'standard-webhooks' }),
-  /** An operator's pause: not choosable, not listed, every API key refused (CONTRACT section 4). */
-  suspended: z._default(z.boolean(), false),
-}).check(z.superRefine((configuration, context) => {
-  if (configuration.delivery === 'push' && configuration.webhookUrl === undefined) {
-    context.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'Enter the webhook URL: a push department needs one (or choose "delivery": "pull").' });
-  }
-  // A mapping may only carry what the department is entitled to receive.
-  if (configuration.adapter.type !== 'field-mapping') return;
-  configuration.adapter.fields.forEach((field, index) => {
-    const needed = entitlementNeededFor(field.from);
-    if (needed && !configuration.fields.includes(needed)) {
-      context.addIssue({ code: 'custom', path: ['adapter', 'fields', index, 'from'], message: `${field.from} needs the department to be entitled to ${needed}.` });
-    }
-  });
-}));
+export const departmentConfigurationSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .check(z.trim(), z.minLength(1, 'Enter the department name.'), z.maxLength(200, 'The name must be 200 characters or fewer.')),
+    description: z._default(z.string().check(z.trim(), z.maxLength(1000, 'The description must be 1000 characters or fewer.')), ''),
+    /** Where pushes go; a pull department (CONTRACT section 8) needs none. */
+    webhookUrl: z.optional(
+      z.pipe(
+        z.string().check(z.maxLength(2048, 'The webhook URL must be 2048 characters or fewer.')),
+        z.url({ protocol: /^https?$/, error: 'Enter the webhook URL as an absolute https URL.' }),
+      ),
+    ),
+    delivery: z._default(z.enum(DELIVERY_CHANNELS, { error: 'delivery is push or pull.' }), 'push'),
+    rateLimitPerSecond: z.optional(
+      z
+        .number()
+        .check(
+          z.int('rateLimitPerSecond must be a whole number.'),
+          z.minimum(1, 'rateLimitPerSecond must be at least 1.'),
+          z.maximum(1000, 'rateLimitPerSecond must be at most 1000.'),
+        ),
+    ),
+    events: z
+      .array(z.enum(SUPPORTED_EVENT_TYPES))
+      .check(
+        z.minLength(1, 'Subscribe to at least one event type.'),
+        z.superRefine(rejectDuplicates('This event type is listed more than once.')),
+      ),
+    fields: z
+      .array(z.enum(ENTITLEABLE_FIELDS))
+      .check(
+        z.minLength(1, 'List at least one field the department is entitled to receive.'),
+        z.superRefine(rejectDuplicates('This field is listed more than once.')),
+      ),
+    // A missing object gets the same defaults as an empty one.
+    confirmation: z.prefault(
+      z.strictObject({
+        required: z._default(z.boolean(), true),
+        timeoutSeconds: z._default(
+          z
+            .number()
+            .check(
+              z.int('The confirmation timeout must be a whole number of seconds.'),
+              z.minimum(1, 'The confirmation timeout must be at least 1 second.'),
+              z.maximum(
+                MAX_CONFIRMATION_TIMEOUT_SECONDS,
+                `The confirmation timeout must be at most ${MAX_CONFIRMATION_TIMEOUT_SECONDS} seconds (180 days).`,
+              ),
+            ),
+          DEFAULT_CONFIRMATION_TIMEOUT_SECONDS,
+        ),
+      }),
+      {},
+    ),
+    adapter: z._default(departmentAdapterSchema, { type: 'standard-webhooks' }),
+    /** An operator's pause: not choosable, not listed, every API key refused (CONTRACT section 4). */
+    suspended: z._default(z.boolean(), false),
+  })
+  .check(
+    z.superRefine((configuration, context) => {
+      if (configuration.delivery === 'push' && configuration.webhookUrl === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['webhookUrl'],
+          message: 'Enter the webhook URL: a push department needs one (or choose "delivery": "pull").',
+        });
+      }
+      // A mapping may only carry what the department is entitled to receive.
+      if (configuration.adapter.type !== 'field-mapping') return;
+      configuration.adapter.fields.forEach((field, index) => {
+        const needed = entitlementNeededFor(field.from);
+        if (needed && !configuration.fields.includes(needed)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['adapter', 'fields', index, 'from'],
+            message: `${field.from} needs the department to be entitled to ${needed}.`,
+          });
+        }
+      });
+    }),
+  );
 
 export type DepartmentConfiguration = z.output<typeof departmentConfigurationSchema>;
 

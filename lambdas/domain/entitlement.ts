@@ -52,7 +52,10 @@ export function selectEntitledFields(change: ChangeOfAddress, fields: readonly E
  * Widening a department's fields later never reveals more of an earlier submission. A
  * notification stored without a snapshot carries no personal field at all.
  */
-export function fieldsToServe(consented: readonly EntitleableField[] | undefined, current: readonly EntitleableField[]): EntitleableField[] {
+export function fieldsToServe(
+  consented: readonly EntitleableField[] | undefined,
+  current: readonly EntitleableField[],
+): EntitleableField[] {
   const now = new Set<string>(current);
   return (consented ?? []).filter((field) => now.has(field));
 }

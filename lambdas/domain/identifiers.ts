@@ -9,7 +9,9 @@ const ID_LENGTH = 26; // 130 bits of the hash
 // JSON-encoding the parts with a purpose label is unambiguous ("a|b" + "c" never equals "a" + "b|c")
 // and keeps ids of different kinds from ever sharing a hash.
 function digest(purpose: string, ...parts: string[]): Buffer {
-  return createHash('sha256').update(JSON.stringify([purpose, ...parts]), 'utf8').digest();
+  return createHash('sha256')
+    .update(JSON.stringify([purpose, ...parts]), 'utf8')
+    .digest();
 }
 
 function base32(bytes: Buffer, length: number): string {

@@ -44,7 +44,7 @@ export function buildNotificationEvent(input: {
   if (subject.kind === 'withdrawal') {
     return { type: WITHDRAWN_EVENT_TYPE, timestamp, data: { ...base, withdraws: subject.withdraws } };
   }
-  if (!input.change) throw new Error('A change or correction needs the citizen\'s data');
+  if (!input.change) throw new Error("A change or correction needs the citizen's data");
   const fields = notificationData(input.change, input);
   if (subject.kind === 'correction') {
     const entitled = new Set(fieldsToServe(input.consentedFields, input.currentFields));
@@ -58,7 +58,12 @@ export function buildNotificationEvent(input: {
 }
 
 /** The subject of a stored notification (those stored before corrections existed are changes). */
-export function subjectOf(n: { kind?: string; corrects?: string; changed?: readonly EntitleableField[]; withdraws?: string }): NotificationSubject {
+export function subjectOf(n: {
+  kind?: string;
+  corrects?: string;
+  changed?: readonly EntitleableField[];
+  withdraws?: string;
+}): NotificationSubject {
   if (n.kind === 'correction') return { kind: 'correction', corrects: n.corrects ?? '', changed: n.changed ?? [] };
   if (n.kind === 'withdrawal') return { kind: 'withdrawal', withdraws: n.withdraws ?? '' };
   return { kind: 'change' };

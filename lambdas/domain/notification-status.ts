@@ -93,5 +93,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Whether the department has been given this notification's data (by a push answered 2xx, or an answer that proves it). */
 export function wasDelivered(n: { status: NotificationStatus; deliveredAt?: string }): boolean {
-  return n.deliveredAt !== undefined || n.status === 'DELIVERED' || n.status === 'CONFIRMED' || n.status === 'REJECTED' || n.status === 'EXPIRED';
+  return (
+    n.deliveredAt !== undefined || n.status === 'DELIVERED' || n.status === 'CONFIRMED' || n.status === 'REJECTED' || n.status === 'EXPIRED'
+  );
 }

@@ -106,7 +106,8 @@ const citizenErrorMap = (issue: z.core.$ZodRawIssue): string | undefined => {
     case 'invalid_value':
       return `This must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'This must not be empty.' : `This must be at least ${issue.minimum} characters.`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? 'This must not be empty.' : `This must be at least ${issue.minimum} characters.`;
       if (issue.origin === 'array') return `Give at least ${issue.minimum}.`;
       return `This must be at least ${issue.minimum}.`;
     case 'too_big':

@@ -60,7 +60,9 @@ export function checkWebhookTarget(url: string, policy: WebhookTargetPolicy): Ta
 export function checkTargetAddress(ip: string, policy: WebhookTargetPolicy): TargetCheck {
   const cls = classifyIpAddress(ip);
   if (cls === 'loopback') {
-    return policy.allowLoopbackHttp ? { ok: true } : refuse('The webhook host resolves to this machine (a loopback address), which is not allowed.');
+    return policy.allowLoopbackHttp
+      ? { ok: true }
+      : refuse('The webhook host resolves to this machine (a loopback address), which is not allowed.');
   }
   return checkClass(cls, policy);
 }
@@ -70,7 +72,9 @@ function checkClass(cls: IpAddressClass, policy: WebhookTargetPolicy): TargetChe
     case 'public':
       return { ok: true };
     case 'loopback':
-      return policy.allowLoopbackHttp ? { ok: true } : refuse('The webhook URL points at this machine (a loopback address), which is not allowed.');
+      return policy.allowLoopbackHttp
+        ? { ok: true }
+        : refuse('The webhook URL points at this machine (a loopback address), which is not allowed.');
     case 'metadata':
       return refuse('The webhook URL points at a cloud metadata address, which is never allowed.');
     case 'unspecified':

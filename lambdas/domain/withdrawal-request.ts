@@ -4,9 +4,14 @@ import { parseWith, type ParseResult } from './problem-details';
 
 export const WITHDRAWAL_REASON_MAX = 500;
 
-export const withdrawalRequestSchema = z.strictObject({
-  reason: z.optional(z.string().check(z.trim(), z.maxLength(WITHDRAWAL_REASON_MAX, `Your reason must be ${WITHDRAWAL_REASON_MAX} characters or fewer.`))),
-}, { error: () => 'The request body must be a JSON object.' });
+export const withdrawalRequestSchema = z.strictObject(
+  {
+    reason: z.optional(
+      z.string().check(z.trim(), z.maxLength(WITHDRAWAL_REASON_MAX, `Your reason must be ${WITHDRAWAL_REASON_MAX} characters or fewer.`)),
+    ),
+  },
+  { error: () => 'The request body must be a JSON object.' },
+);
 
 export type WithdrawalRequest = z.output<typeof withdrawalRequestSchema>;
 

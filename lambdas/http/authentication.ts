@@ -46,8 +46,10 @@ export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promis
       requiredClaims: ['exp', 'sub'],
     });
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new Error('no subject');
-    const isIdToken = ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id'
-      || String(protectedHeader.typ ?? '').toLowerCase() === 'id_token';
+    const isIdToken =
+      ID_TOKEN_CLAIMS.some((claim) => claim in payload) ||
+      payload.token_use === 'id' ||
+      String(protectedHeader.typ ?? '').toLowerCase() === 'id_token';
     if (isIdToken) throw new Error('an ID token, not an access token');
     return payload.sub;
   } catch {
@@ -68,7 +70,11 @@ export function departmentIdOfApiKey(apiKey: string): string | undefined {
  * The department whose API key was presented: one of its keys not yet retired. Every key of a
  * suspended department answers 401 (a department disabled by a 410 may still answer and list).
  */
-export async function authenticateDepartment(event: APIGatewayProxyEventV2, departments: Pick<DepartmentRepository, 'get'>, now = new Date()): Promise<DepartmentRecord> {
+export async function authenticateDepartment(
+  event: APIGatewayProxyEventV2,
+  departments: Pick<DepartmentRepository, 'get'>,
+  now = new Date(),
+): Promise<DepartmentRecord> {
   const refused = unauthorised('Send your department API key as Authorization: Bearer <apiKey>.');
   const apiKey = bearerToken(event);
   const departmentId = apiKey && departmentIdOfApiKey(apiKey);
@@ -98,7 +104,10 @@ export function roleOf(arn: string): string | undefined {
  * IAM lets through any principal allowed execute-api:Invoke, so where operator roles are listed
  * (context `operatorRoleArns`) a caller not acting in one of them is refused. Returns who it is.
  */
-export function authenticateOperator(event: APIGatewayProxyEventV2, allowedRoleArns: readonly string[] = serviceSettings.operatorRoleArns): string {
+export function authenticateOperator(
+  event: APIGatewayProxyEventV2,
+  allowedRoleArns: readonly string[] = serviceSettings.operatorRoleArns,
+): string {
   const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
   if (!authorizer?.iam) throw unauthorised('This route is for operators.');
   const caller = authorizer.iam.userArn ?? 'unknown';

@@ -22,9 +22,8 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (mediaType !== 'application/json' && !mediaType?.match(/^application\/[a-z0-9.+-]*\+json$/)) {
     throw HttpProblem.of(415, 'Send the request body as JSON, with Content-Type: application/json.');
   }
-  const raw = event.body === undefined || event.body === null
-    ? Buffer.alloc(0)
-    : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const raw =
+    event.body === undefined || event.body === null ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) {
     throw HttpProblem.of(413, `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
   }

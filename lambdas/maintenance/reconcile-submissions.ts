@@ -1,5 +1,10 @@
 import * as z from 'zod/mini';
-import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ReconcileReport } from '../application/reconcile-submissions';
+import {
+  reconcileEndedExecution,
+  reconcileSubmissions,
+  STALE_AFTER_SECONDS,
+  type ReconcileReport,
+} from '../application/reconcile-submissions';
 import { logger, withLambdaContext, type LogIds } from '../observability/logger';
 import { serviceSettings } from '../service-settings';
 import { serviceRepositories } from '../store/service-repositories';
@@ -32,7 +37,10 @@ export const handler = withLambdaContext(async (event: unknown): Promise<Reconci
   let report: ReconcileReport;
   if (ended.success) report = await reconcileEndedExecution(deps, ended.data.detail);
   else if (startUp.safeParse(event).success) report = await reconcileSubmissions(deps);
-  else report = await reconcileSubmissions(deps, { createdBefore: new Date(Date.now() - STALE_AFTER_SECONDS * 1000 * serviceSettings.timeScale) });
+  else
+    report = await reconcileSubmissions(deps, {
+      createdBefore: new Date(Date.now() - STALE_AFTER_SECONDS * 1000 * serviceSettings.timeScale),
+    });
   const trigger = ended.success ? `execution ${ended.data.detail.status}` : 'sweep';
   for (const failure of report.failures ?? []) logger.warn('Submission not reconciled this time', { ...failure, trigger });
   const { failures: _failures, ...counts } = report;
@@ -46,7 +54,10 @@ function submissionOfEvent(event: unknown): LogIds {
   const ended = executionStatusChange.safeParse(event);
   if (!ended.success) return {};
   try {
-    return { submissionId: (JSON.parse(ended.data.detail.input ?? 'null') as { submissionId?: unknown } | null)?.submissionId as string | undefined };
+    return {
+      submissionId: (JSON.parse(ended.data.detail.input ?? 'null') as { submissionId?: unknown } | null)?.submissionId as
+        string | undefined,
+    };
   } catch {
     return {};
   }

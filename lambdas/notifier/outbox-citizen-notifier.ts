@@ -21,6 +21,8 @@ export class OutboxCitizenNotifier implements CitizenNotifier {
       if (error.code === 'ENOENT') return [] as string[];
       throw error;
     });
-    await Promise.all(names.filter((name) => name.startsWith(`${submissionId}--`)).map((name) => rm(path.join(this.directory, name), { force: true })));
+    await Promise.all(
+      names.filter((name) => name.startsWith(`${submissionId}--`)).map((name) => rm(path.join(this.directory, name), { force: true })),
+    );
   }
 }

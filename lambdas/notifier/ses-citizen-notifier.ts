@@ -9,11 +9,13 @@ export class SesCitizenNotifier implements CitizenNotifier {
   constructor(private readonly fromAddress: string) {}
 
   async send(to: string, message: CompletionMessage, _submissionId: string): Promise<void> {
-    await this.client.send(new SendEmailCommand({
-      FromEmailAddress: this.fromAddress,
-      Destination: { ToAddresses: [to] },
-      Content: { Simple: { Subject: { Data: message.subject }, Body: { Text: { Data: message.body } } } },
-    }));
+    await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.fromAddress,
+        Destination: { ToAddresses: [to] },
+        Content: { Simple: { Subject: { Data: message.subject }, Body: { Text: { Data: message.body } } } },
+      }),
+    );
   }
 
   /** SES keeps no copy of a message once sent, so there is nothing to erase. */

@@ -38,17 +38,21 @@ export class KmsReceiptSigner implements ReceiptSigner {
     }
     const jwk = createPublicKey({ key: Buffer.from(answer.PublicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
     // RFC 7638 thumbprint: SHA-256 of the required members, in lexicographic order, without spaces.
-    const kid = createHash('sha256').update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: jwk.x, y: jwk.y })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x: jwk.x, y: jwk.y }))
+      .digest('base64url');
     return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
   }
 
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
-    const answer = await this.client.send(new SignCommand({
-      KeyId: this.keyId,
-      Message: createHash('sha256').update(signingInput).digest(),
-      MessageType: 'DIGEST',
-      SigningAlgorithm: 'ECDSA_SHA_256',
-    }));
+    const answer = await this.client.send(
+      new SignCommand({
+        KeyId: this.keyId,
+        Message: createHash('sha256').update(signingInput).digest(),
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
     const { r, s } = DER.toSig(answer.Signature!);
     return Buffer.concat([scalarBytes(r), scalarBytes(s)]);
   }

@@ -53,7 +53,12 @@ export interface NotificationRepository {
    * write on `deliveredAt` decides, so a push and a feed read racing make one delivery: `first`
    * says whether this call made it.
    */
-  markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }>;
+  markDelivered(
+    notification: NotificationRecord,
+    now: Date,
+    channel: DeliveryChannel,
+    trail?: readonly AuditEvent[],
+  ): Promise<{ notification: NotificationRecord; first: boolean }>;
   /**
    * A pull department's notification is left PENDING for its feed (no workflow waits on it). False
    * when it is no longer PENDING (a feed read delivered it first, or it was withdrawn).
@@ -68,7 +73,12 @@ export interface NotificationRepository {
   /** PENDING -> FAILED; returns false when the notification had already moved on. */
   markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean>;
   /** PENDING | DELIVERED -> CONFIRMED | REJECTED, only once sent and only where an answer is awaited. */
-  recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
+  recordAnswer(
+    notification: NotificationRecord,
+    answer: DepartmentAnswerBody,
+    now: Date,
+    trail?: readonly AuditEvent[],
+  ): Promise<{ recorded: boolean; notification: NotificationRecord | undefined }>;
   /** Keeps the workflow's task token (a run that finds the notification already delivered); returns the notification as it now is. */
   storeTaskToken(id: string, taskToken: string, now: Date): Promise<NotificationRecord>;
   /** DELIVERED -> EXPIRED; returns false when an answer arrived first. */

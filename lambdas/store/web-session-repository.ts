@@ -11,13 +11,13 @@ export type WebSessionData =
   | { readonly kind: 'operator' }
   /** A sign-in under way at the OpenID provider: what its answer must match, used once. */
   | {
-    readonly kind: 'sign-in';
-    readonly state: string;
-    readonly nonce: string;
-    readonly codeVerifier: string;
-    /** Where the citizen goes once signed in (a path on this site). */
-    readonly next: string;
-  };
+      readonly kind: 'sign-in';
+      readonly state: string;
+      readonly nonce: string;
+      readonly codeVerifier: string;
+      /** Where the citizen goes once signed in (a path on this site). */
+      readonly next: string;
+    };
 
 export type WebSessionKind = WebSessionData['kind'];
 

@@ -7,7 +7,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../http/http-responses';
 import { correctionRecipients, correctSubmission } from '../application/correct-submission';
 import { withdrawSubmission } from '../application/withdraw-submission';
-import { applyCorrection, changedFields, CORRECTABLE_PARTS, parseCorrectionRequest, type CorrectionRequest } from '../domain/correction-request';
+import {
+  applyCorrection,
+  changedFields,
+  CORRECTABLE_PARTS,
+  parseCorrectionRequest,
+  type CorrectionRequest,
+} from '../domain/correction-request';
 import type { ChangeOfAddress } from '../domain/submission';
 import { requestFingerprint } from '../domain/identifiers';
 import { wasDelivered } from '../domain/notification-status';
@@ -16,7 +22,16 @@ import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository'
 import type { SubmissionRecord } from '../domain/submission';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
-import { ADDRESS_PARTS, FIELD_LABELS, JOURNEY_STEPS, pageErrors, requestBodyFrom, stepBySlug, validateStep, type JourneyStep } from './citizen-journey';
+import {
+  ADDRESS_PARTS,
+  FIELD_LABELS,
+  JOURNEY_STEPS,
+  pageErrors,
+  requestBodyFrom,
+  stepBySlug,
+  validateStep,
+  type JourneyStep,
+} from './citizen-journey';
 import { journeyIdFor, signedInCitizen } from './citizen-session';
 import { addressLines, formatDate, summaryRow } from './entitled-data-view';
 import { errorPage, page, trustedForm } from './html-handler';
@@ -29,16 +44,26 @@ const CORRECTABLE_STEPS = JOURNEY_STEPS.filter((step) => step.kind !== 'departme
 const followUpDependencies = () => ({ ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() });
 
 const progressPath = (submission: SubmissionRecord) => `/submissions/${submission.id}`;
-const correctPath = (submission: SubmissionRecord, step?: JourneyStep) => `/submissions/${submission.id}/correct${step ? `/${step.slug}` : ''}`;
+const correctPath = (submission: SubmissionRecord, step?: JourneyStep) =>
+  `/submissions/${submission.id}/correct${step ? `/${step.slug}` : ''}`;
 
 /** The signed-in citizen and their submission, or the page to show instead (sign in, not found, no longer possible). */
-async function ownOpenSubmission(event: APIGatewayProxyEventV2): Promise<{ citizenId: string; submission: SubmissionRecord; change: ChangeOfAddress } | HttpResponse> {
+async function ownOpenSubmission(
+  event: APIGatewayProxyEventV2,
+): Promise<{ citizenId: string; submission: SubmissionRecord; change: ChangeOfAddress } | HttpResponse> {
   const citizenId = await signedInCitizen(event);
   if (!citizenId) return redirect(`/sign-in?next=${encodeURIComponent(event.rawPath)}`);
   const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
-  if (!submission || submission.citizenId !== citizenId) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  if (!submission || submission.citizenId !== citizenId)
+    return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
   const personalData = submission.erasedAt ? undefined : await repositories.submissions.getPersonalData(submission.id);
-  if (!personalData) return errorPage(event, 409, 'Your details have been deleted', 'Your personal details for this report were deleted, so it can no longer be corrected or withdrawn.');
+  if (!personalData)
+    return errorPage(
+      event,
+      409,
+      'Your details have been deleted',
+      'Your personal details for this report were deleted, so it can no longer be corrected or withdrawn.',
+    );
   if (submission.withdrawnAt) return redirect(progressPath(submission));
   return { citizenId, submission, change: personalData.change };
 }
@@ -71,13 +96,21 @@ async function draftOf(citizenId: string, submission: SubmissionRecord, change: 
   const id = `${journeyIdFor(citizenId)}-correction-${submission.id}`;
   const draft = await repositories.journeys.get(id);
   if (draft && Object.keys(draft.answers).length > 0) return draft;
-  return { id, citizenId, answers: answersFor(change), idempotencyKey: draft?.idempotencyKey ?? `web-correction-${randomUUID()}`, updatedAt: new Date().toISOString() };
+  return {
+    id,
+    citizenId,
+    answers: answersFor(change),
+    idempotencyKey: draft?.idempotencyKey ?? `web-correction-${randomUUID()}`,
+    updatedAt: new Date().toISOString(),
+  };
 }
 
 /** The correction the draft amounts to: only the parts whose values changed, as the API would be sent them. */
 function correctionFrom(answers: JourneyAnswers, change: ChangeOfAddress): { body: Record<string, unknown>; request?: CorrectionRequest } {
   const whole = requestBodyFrom(answers);
-  const parsed = parseCorrectionRequest(Object.fromEntries(CORRECTABLE_PARTS.filter((p) => whole[p] !== undefined).map((p) => [p, whole[p]])));
+  const parsed = parseCorrectionRequest(
+    Object.fromEntries(CORRECTABLE_PARTS.filter((p) => whole[p] !== undefined).map((p) => [p, whole[p]])),
+  );
   if (!parsed.ok) return { body: {} };
   const changed = changedFields(change, applyCorrection(change, parsed.value));
   const partOf = (field: string) => field.split('.')[0] as (typeof CORRECTABLE_PARTS)[number];
@@ -91,9 +124,18 @@ function rowsFor(change: ChangeOfAddress, corrected: ChangeOfAddress, submission
   const mark = (text: string, ...fields: string[]) => (fields.some((f) => changed.has(f as never)) ? `${text}\n(corrected)` : text);
   const href = (slug: string) => correctPath(submission, stepBySlug(slug));
   return [
-    summaryRow('Name', mark(`${corrected.person.givenName} ${corrected.person.familyName}`, 'person.givenName', 'person.familyName'), href('name'), 'name'),
+    summaryRow(
+      'Name',
+      mark(`${corrected.person.givenName} ${corrected.person.familyName}`, 'person.givenName', 'person.familyName'),
+      href('name'),
+      'name',
+    ),
     summaryRow('Date of birth', mark(formatDate(corrected.person.dateOfBirth), 'person.dateOfBirth'), href('date-of-birth')),
-    summaryRow('National Insurance number', mark(corrected.person.nationalInsuranceNumber ?? 'Not given', 'person.nationalInsuranceNumber'), href('national-insurance-number')),
+    summaryRow(
+      'National Insurance number',
+      mark(corrected.person.nationalInsuranceNumber ?? 'Not given', 'person.nationalInsuranceNumber'),
+      href('national-insurance-number'),
+    ),
     summaryRow('Email address', mark(corrected.person.email ?? 'Not given', 'person.email'), href('email')),
     summaryRow('Previous address', mark(addressLines(corrected.previousAddress), 'previousAddress'), href('previous-address')),
     summaryRow('New address', mark(addressLines(corrected.newAddress), 'newAddress'), href('new-address')),
@@ -141,7 +183,14 @@ async function correctionStepPage(event: APIGatewayProxyEventV2) {
   return renderCorrectionStep(event, found.citizenId, found.submission, step, draft.answers);
 }
 
-function renderCorrectionStep(event: APIGatewayProxyEventV2, citizenId: string, submission: SubmissionRecord, step: JourneyStep, answers: JourneyAnswers, errors: ReturnType<typeof validateStep> = []) {
+function renderCorrectionStep(
+  event: APIGatewayProxyEventV2,
+  citizenId: string,
+  submission: SubmissionRecord,
+  step: JourneyStep,
+  answers: JourneyAnswers,
+  errors: ReturnType<typeof validateStep> = [],
+) {
   return page(event, 'question.njk', {
     title: step.question,
     step,
@@ -181,18 +230,36 @@ async function sendCorrection(event: APIGatewayProxyEventV2) {
   trustedForm(event);
   const draft = await draftOf(found.citizenId, found.submission, found.change);
   const { body, request } = correctionFrom(draft.answers, found.change);
-  if (!request) return checkCorrectionPage(event, [{ inputId: 'corrections', text: 'You have not corrected anything yet. Choose Change next to what you need to correct.' }]);
-  const outcome = await correctSubmission(followUpDependencies(), found.citizenId, found.submission.id, draft.idempotencyKey, request, requestFingerprint(body));
+  if (!request)
+    return checkCorrectionPage(event, [
+      { inputId: 'corrections', text: 'You have not corrected anything yet. Choose Change next to what you need to correct.' },
+    ]);
+  const outcome = await correctSubmission(
+    followUpDependencies(),
+    found.citizenId,
+    found.submission.id,
+    draft.idempotencyKey,
+    request,
+    requestFingerprint(body),
+  );
   switch (outcome.kind) {
     case 'accepted':
       // Done: the next correction starts from the details as now stored, under a new key.
-      await repositories.journeys.put({ ...draft, answers: {}, idempotencyKey: `web-correction-${randomUUID()}`, updatedAt: new Date().toISOString() }, DRAFT_TTL_SECONDS);
+      await repositories.journeys.put(
+        { ...draft, answers: {}, idempotencyKey: `web-correction-${randomUUID()}`, updatedAt: new Date().toISOString() },
+        DRAFT_TTL_SECONDS,
+      );
       return redirect(`${progressPath(found.submission)}?done=corrected`);
     case 'invalid':
       return checkCorrectionPage(event, pageErrors(outcome.errors));
     case 'key-reused':
-      await repositories.journeys.put({ ...draft, idempotencyKey: `web-correction-${randomUUID()}`, updatedAt: new Date().toISOString() }, DRAFT_TTL_SECONDS);
-      return checkCorrectionPage(event, [{ inputId: 'corrections', text: 'Your corrections changed while they were being sent. Check them and send again.' }]);
+      await repositories.journeys.put(
+        { ...draft, idempotencyKey: `web-correction-${randomUUID()}`, updatedAt: new Date().toISOString() },
+        DRAFT_TTL_SECONDS,
+      );
+      return checkCorrectionPage(event, [
+        { inputId: 'corrections', text: 'Your corrections changed while they were being sent. Check them and send again.' },
+      ]);
     case 'conflict':
       return errorPage(event, 409, 'This report can no longer be corrected', outcome.detail);
     case 'not-found':

@@ -25,19 +25,59 @@ export interface JourneyStep {
 
 export const JOURNEY_STEPS: readonly JourneyStep[] = [
   { slug: 'name', kind: 'name', question: 'What is your name?', field: 'name', pointers: ['/person/givenName', '/person/familyName'] },
-  { slug: 'date-of-birth', kind: 'date', question: 'What is your date of birth?', field: 'dateOfBirth', pointers: ['/person/dateOfBirth'], hint: 'For example, 27 3 1985', autocomplete: 'bday' },
   {
-    slug: 'national-insurance-number', kind: 'text', question: 'What is your National Insurance number? (optional)', field: 'nationalInsuranceNumber',
-    pointers: ['/person/nationalInsuranceNumber'], hint: 'It’s on your National Insurance card, benefit letter, payslip or P60. For example, ‘QQ 12 34 56 C’. Leave it empty if you do not know it.', optional: true,
+    slug: 'date-of-birth',
+    kind: 'date',
+    question: 'What is your date of birth?',
+    field: 'dateOfBirth',
+    pointers: ['/person/dateOfBirth'],
+    hint: 'For example, 27 3 1985',
+    autocomplete: 'bday',
   },
   {
-    slug: 'email', kind: 'text', question: 'What is your email address? (optional)', field: 'email', pointers: ['/person/email'],
-    hint: 'Only departments entitled to it receive it. Leave it empty if you would rather not give it.', optional: true, inputType: 'email', autocomplete: 'email',
+    slug: 'national-insurance-number',
+    kind: 'text',
+    question: 'What is your National Insurance number? (optional)',
+    field: 'nationalInsuranceNumber',
+    pointers: ['/person/nationalInsuranceNumber'],
+    hint: 'It’s on your National Insurance card, benefit letter, payslip or P60. For example, ‘QQ 12 34 56 C’. Leave it empty if you do not know it.',
+    optional: true,
   },
-  { slug: 'previous-address', kind: 'address', question: 'What was your previous address?', field: 'previousAddress', pointers: ['/previousAddress'] },
+  {
+    slug: 'email',
+    kind: 'text',
+    question: 'What is your email address? (optional)',
+    field: 'email',
+    pointers: ['/person/email'],
+    hint: 'Only departments entitled to it receive it. Leave it empty if you would rather not give it.',
+    optional: true,
+    inputType: 'email',
+    autocomplete: 'email',
+  },
+  {
+    slug: 'previous-address',
+    kind: 'address',
+    question: 'What was your previous address?',
+    field: 'previousAddress',
+    pointers: ['/previousAddress'],
+  },
   { slug: 'new-address', kind: 'address', question: 'What is your new address?', field: 'newAddress', pointers: ['/newAddress'] },
-  { slug: 'moved-on', kind: 'date', question: 'When did you move?', field: 'movedOn', pointers: ['/movedOn'], hint: 'For example, 20 11 2026' },
-  { slug: 'departments', kind: 'departments', question: 'Which departments should we tell?', field: 'departments', pointers: ['/departments'], hint: 'Select all that apply. Each one receives only the details listed under it.' },
+  {
+    slug: 'moved-on',
+    kind: 'date',
+    question: 'When did you move?',
+    field: 'movedOn',
+    pointers: ['/movedOn'],
+    hint: 'For example, 20 11 2026',
+  },
+  {
+    slug: 'departments',
+    kind: 'departments',
+    question: 'Which departments should we tell?',
+    field: 'departments',
+    pointers: ['/departments'],
+    hint: 'Select all that apply. Each one receives only the details listed under it.',
+  },
 ];
 
 export const ADDRESS_PARTS = ['line1', 'line2', 'town', 'postcode'] as const;
@@ -58,10 +98,14 @@ export function previousStep(step: JourneyStep): JourneyStep | undefined {
 /** The form field names a step reads from a posted form. */
 export function formFieldsOf(step: JourneyStep): string[] {
   switch (step.kind) {
-    case 'name': return ['givenName', 'familyName'];
-    case 'date': return DATE_PARTS.map((p) => `${step.field}-${p}`);
-    case 'address': return ADDRESS_PARTS.map((p) => `${step.field}-${p}`);
-    default: return [step.field];
+    case 'name':
+      return ['givenName', 'familyName'];
+    case 'date':
+      return DATE_PARTS.map((p) => `${step.field}-${p}`);
+    case 'address':
+      return ADDRESS_PARTS.map((p) => `${step.field}-${p}`);
+    default:
+      return [step.field];
   }
 }
 
@@ -106,12 +150,17 @@ export function requestBodyFrom(answers: JourneyAnswers): Record<string, unknown
 export function inputIdForPointer(pointer: string): string {
   const [, top, part] = pointer.split('/');
   switch (top) {
-    case 'person': return part === 'dateOfBirth' ? 'dateOfBirth-day' : part ?? 'givenName';
+    case 'person':
+      return part === 'dateOfBirth' ? 'dateOfBirth-day' : (part ?? 'givenName');
     case 'previousAddress':
-    case 'newAddress': return `${top}-${ADDRESS_PARTS.includes(part as never) ? part : 'line1'}`;
-    case 'movedOn': return 'movedOn-day';
-    case 'departments': return 'departments';
-    default: return 'main-content';
+    case 'newAddress':
+      return `${top}-${ADDRESS_PARTS.includes(part as never) ? part : 'line1'}`;
+    case 'movedOn':
+      return 'movedOn-day';
+    case 'departments':
+      return 'departments';
+    default:
+      return 'main-content';
   }
 }
 
@@ -144,7 +193,9 @@ export function firstStepWithErrors(errors: readonly FieldError[]): JourneyStep 
   return JOURNEY_STEPS.find((step) => errors.some((e) => step.pointers.some((p) => e.pointer === p || e.pointer.startsWith(`${p}/`))));
 }
 
-export function validateJourney(answers: JourneyAnswers): { ok: true; value: ChangeOfAddressRequest; body: Record<string, unknown> } | { ok: false; errors: FieldError[] } {
+export function validateJourney(
+  answers: JourneyAnswers,
+): { ok: true; value: ChangeOfAddressRequest; body: Record<string, unknown> } | { ok: false; errors: FieldError[] } {
   const body = requestBodyFrom(answers);
   const parsed = parseChangeOfAddressRequest(body);
   return parsed.ok ? { ok: true, value: parsed.value, body } : { ok: false, errors: parsed.errors };

@@ -18,8 +18,17 @@ import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import {
-  firstStepWithErrors, FIELD_LABELS, formFieldsOf, JOURNEY_STEPS, nextStep, pageErrors, previousStep, stepBySlug,
-  validateJourney, validateStep, type JourneyStep,
+  firstStepWithErrors,
+  FIELD_LABELS,
+  formFieldsOf,
+  JOURNEY_STEPS,
+  nextStep,
+  pageErrors,
+  previousStep,
+  stepBySlug,
+  validateJourney,
+  validateStep,
+  type JourneyStep,
 } from './citizen-journey';
 import { journeyIdFor, signedInCitizen } from './citizen-session';
 import { beginSignIn, completeSignIn, endSessionUrl, openIdConfiguration, SignInRefused } from './citizen-sign-in';
@@ -47,8 +56,15 @@ async function requireCitizen(event: APIGatewayProxyEventV2): Promise<string | H
 
 async function journeyOf(citizenId: string): Promise<JourneyRecord> {
   const id = journeyIdFor(citizenId);
-  return (await repositories.journeys.get(id))
-    ?? { id, citizenId, answers: {}, idempotencyKey: `web-${randomUUID()}`, updatedAt: new Date().toISOString() };
+  return (
+    (await repositories.journeys.get(id)) ?? {
+      id,
+      citizenId,
+      answers: {},
+      idempotencyKey: `web-${randomUUID()}`,
+      updatedAt: new Date().toISOString(),
+    }
+  );
 }
 
 async function activeDepartments(): Promise<DepartmentRecord[]> {
@@ -73,10 +89,15 @@ async function startPage(event: APIGatewayProxyEventV2) {
 }
 
 function signInUnavailable(event: APIGatewayProxyEventV2) {
-  return page(event, 'sign-in.njk', {
-    title: 'Sign in with GOV.UK One Login',
-    unavailable: 'Signing in is not available at the moment. Try again later.',
-  }, { status: 503 });
+  return page(
+    event,
+    'sign-in.njk',
+    {
+      title: 'Sign in with GOV.UK One Login',
+      unavailable: 'Signing in is not available at the moment. Try again later.',
+    },
+    { status: 503 },
+  );
 }
 
 function signInFailed(event: APIGatewayProxyEventV2) {
@@ -131,7 +152,10 @@ async function signOut(event: APIGatewayProxyEventV2) {
 }
 
 async function signedOutPage(event: APIGatewayProxyEventV2) {
-  return page(event, 'error.njk', { title: 'You have signed out', message: 'You are no longer signed in to Tell government you have moved.' });
+  return page(event, 'error.njk', {
+    title: 'You have signed out',
+    message: 'You are no longer signed in to Tell government you have moved.',
+  });
 }
 
 // --- one question per page --------------------------------------------------------------------
@@ -145,7 +169,13 @@ function departmentItems(departments: DepartmentRecord[], chosen: string[]) {
   }));
 }
 
-async function renderStep(event: APIGatewayProxyEventV2, citizenId: string, step: JourneyStep, answers: JourneyAnswers, errors: ReturnType<typeof validateStep> = []) {
+async function renderStep(
+  event: APIGatewayProxyEventV2,
+  citizenId: string,
+  step: JourneyStep,
+  answers: JourneyAnswers,
+  errors: ReturnType<typeof validateStep> = [],
+) {
   const returning = event.queryStringParameters?.return === 'check';
   const previous = previousStep(step);
   const chosen = answers.departments === undefined ? [] : ([] as string[]).concat(answers.departments);
@@ -178,10 +208,17 @@ async function journeyPage(event: APIGatewayProxyEventV2) {
 async function newJourney(citizenId: string) {
   const journey = await journeyOf(citizenId);
   if (journey.submissionId) {
-    await repositories.journeys.put({
-      id: journey.id, citizenId, answers: {}, idempotencyKey: `web-${randomUUID()}`,
-      lastSubmissionId: journey.submissionId, updatedAt: new Date().toISOString(),
-    }, JOURNEY_TTL_SECONDS);
+    await repositories.journeys.put(
+      {
+        id: journey.id,
+        citizenId,
+        answers: {},
+        idempotencyKey: `web-${randomUUID()}`,
+        lastSubmissionId: journey.submissionId,
+        updatedAt: new Date().toISOString(),
+      },
+      JOURNEY_TTL_SECONDS,
+    );
   }
   return redirect(stepPath(JOURNEY_STEPS[0]));
 }
@@ -237,12 +274,15 @@ async function checkAnswersPage(event: APIGatewayProxyEventV2, citizenId: string
   ];
   const previews = chosen.map((id) => {
     const department = departments.find((d) => d.id === id);
-    if (!department) return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
+    if (!department)
+      return { name: id, rows: [summaryRow('Not available', 'This department no longer takes reports. Change the departments to tell.')] };
     return { name: department.name, rows: entitledDataRows(selectEntitledFields(change_, department.fields)) };
   });
   return page(event, 'check-answers.njk', {
     title: 'Check your answers before telling the departments',
-    rows, previews, errors,
+    rows,
+    previews,
+    errors,
     backLink: stepPath(JOURNEY_STEPS[JOURNEY_STEPS.length - 1]),
     ...signOutContext(citizenId),
   });
@@ -259,22 +299,41 @@ async function send(event: APIGatewayProxyEventV2, citizenId: string) {
   if (!validated.ok) return redirect(stepPath(firstStepWithErrors(validated.errors) ?? JOURNEY_STEPS[0]));
   const outcome = await submitChangeOfAddress(
     { ...repositories, startWorkflow: startWorkflowExecution, now: () => new Date() },
-    citizenId, journey.idempotencyKey, validated.value, requestFingerprint(validated.body),
+    citizenId,
+    journey.idempotencyKey,
+    validated.value,
+    requestFingerprint(validated.body),
   );
   switch (outcome.kind) {
     case 'accepted':
       // The answers now live in the submission; the journey keeps only where to find it.
-      await repositories.journeys.put({
-        id: journey.id, citizenId, answers: {}, idempotencyKey: journey.idempotencyKey,
-        submissionId: outcome.submission.id, updatedAt: new Date().toISOString(),
-      }, JOURNEY_TTL_SECONDS);
+      await repositories.journeys.put(
+        {
+          id: journey.id,
+          citizenId,
+          answers: {},
+          idempotencyKey: journey.idempotencyKey,
+          submissionId: outcome.submission.id,
+          updatedAt: new Date().toISOString(),
+        },
+        JOURNEY_TTL_SECONDS,
+      );
       return redirect(`/submissions/${outcome.submission.id}/confirmation`);
     case 'invalid':
-      return checkAnswersPage(event, citizenId, pageErrors(outcome.errors).map((e) => ({ ...e, inputId: e.inputId === 'departments' ? 'main-content' : e.inputId })));
+      return checkAnswersPage(
+        event,
+        citizenId,
+        pageErrors(outcome.errors).map((e) => ({ ...e, inputId: e.inputId === 'departments' ? 'main-content' : e.inputId })),
+      );
     case 'key-reused':
       // Only when the answers changed after an interrupted send: start over with a new key.
-      await repositories.journeys.put({ ...journey, idempotencyKey: `web-${randomUUID()}`, updatedAt: new Date().toISOString() }, JOURNEY_TTL_SECONDS);
-      return checkAnswersPage(event, citizenId, [{ inputId: 'main-content', text: 'Your answers changed while they were being sent. Check them and send again.' }]);
+      await repositories.journeys.put(
+        { ...journey, idempotencyKey: `web-${randomUUID()}`, updatedAt: new Date().toISOString() },
+        JOURNEY_TTL_SECONDS,
+      );
+      return checkAnswersPage(event, citizenId, [
+        { inputId: 'main-content', text: 'Your answers changed while they were being sent. Check them and send again.' },
+      ]);
   }
 }
 
@@ -310,8 +369,8 @@ async function progressContext(event: APIGatewayProxyEventV2, citizenId: string)
     repositories.audit.list(submission.id),
   ]);
   const names = new Map(departments.map((d) => [d.id, d.name]));
-  const final = submission.status !== 'IN_PROGRESS'
-    && notifications.every((n) => isFinalNotificationStatus(n.status, n.confirmationRequired));
+  const final =
+    submission.status !== 'IN_PROGRESS' && notifications.every((n) => isFinalNotificationStatus(n.status, n.confirmationRequired));
   return {
     submissionId: submission.id,
     reference: submission.reference,
@@ -336,7 +395,9 @@ async function statusPage(event: APIGatewayProxyEventV2) {
   if (!context) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
   const done = event.queryStringParameters?.done;
   return page(event, 'status.njk', {
-    title: 'Progress of your change of address', ...context, ...signOutContext(citizen),
+    title: 'Progress of your change of address',
+    ...context,
+    ...signOutContext(citizen),
     done: done === 'corrected' || done === 'withdrawn' ? done : undefined,
   });
 }
@@ -359,9 +420,15 @@ async function progressFragment(event: APIGatewayProxyEventV2) {
 async function ownReceipt(event: APIGatewayProxyEventV2, citizenId: string) {
   const submission = await ownSubmission(event, citizenId);
   if (!submission) return undefined;
-  const issued = await issueReceipt({
-    ...repositories, signer: serviceReceiptSigner(), issuer: serviceSettings.publicBaseUrl, now: () => new Date(),
-  }, submission);
+  const issued = await issueReceipt(
+    {
+      ...repositories,
+      signer: serviceReceiptSigner(),
+      issuer: serviceSettings.publicBaseUrl,
+      now: () => new Date(),
+    },
+    submission,
+  );
   return { submission, ...issued };
 }
 
@@ -394,10 +461,14 @@ async function receiptDownload(event: APIGatewayProxyEventV2) {
   if (typeof citizen !== 'string') return citizen;
   const proof = await ownReceipt(event, citizen);
   if (!proof) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
-  return json(200, { receipt: proof.receipt }, {
-    'content-disposition': `attachment; filename="${receiptFileName(proof.claims.reference)}"`,
-    'x-content-type-options': 'nosniff',
-  });
+  return json(
+    200,
+    { receipt: proof.receipt },
+    {
+      'content-disposition': `attachment; filename="${receiptFileName(proof.claims.reference)}"`,
+      'x-content-type-options': 'nosniff',
+    },
+  );
 }
 
 export const citizenRoutes = {

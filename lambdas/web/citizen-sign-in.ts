@@ -43,19 +43,30 @@ function privateKeyJwt(signer: ClientAssertionSigner): openid.ClientAuth {
 const configurations = new Map<string, Promise<openid.Configuration>>();
 
 /** The provider's discovered metadata and this client, once per container (a failure is retried next time). */
-export function openIdConfiguration(settings: CitizenSignInSettings, signer: ClientAssertionSigner = new KmsClientAssertionSigner(settings.clientKeyId)): Promise<openid.Configuration> {
+export function openIdConfiguration(
+  settings: CitizenSignInSettings,
+  signer: ClientAssertionSigner = new KmsClientAssertionSigner(settings.clientKeyId),
+): Promise<openid.Configuration> {
   const cacheKey = JSON.stringify([settings.issuer, settings.clientId, settings.clientKeyId]);
   let configuration = configurations.get(cacheKey);
   if (!configuration) {
     const issuer = new URL(settings.issuer);
-    configuration = openid.discovery(issuer, settings.clientId, {
-      id_token_signed_response_alg: 'RS256',
-      token_endpoint_auth_method: 'private_key_jwt',
-    }, privateKeyJwt(signer), isLoopback(issuer) ? { execute: [openid.allowInsecureRequests] } : undefined).then((found) => {
-      // Check the ID token's signature against the provider's JWKS too, not only TLS to the token endpoint.
-      openid.enableNonRepudiationChecks(found);
-      return found;
-    });
+    configuration = openid
+      .discovery(
+        issuer,
+        settings.clientId,
+        {
+          id_token_signed_response_alg: 'RS256',
+          token_endpoint_auth_method: 'private_key_jwt',
+        },
+        privateKeyJwt(signer),
+        isLoopback(issuer) ? { execute: [openid.allowInsecureRequests] } : undefined,
+      )
+      .then((found) => {
+        // Check the ID token's signature against the provider's JWKS too, not only TLS to the token endpoint.
+        openid.enableNonRepudiationChecks(found);
+        return found;
+      });
     configuration.catch(() => configurations.delete(cacheKey));
     configurations.set(cacheKey, configuration);
   }
@@ -63,7 +74,10 @@ export function openIdConfiguration(settings: CitizenSignInSettings, signer: Cli
 }
 
 /** Where to send the browser to sign in, and what its answer must then match. */
-export async function beginSignIn(configuration: openid.Configuration, settings: CitizenSignInSettings): Promise<{ url: URL; pending: PendingSignIn }> {
+export async function beginSignIn(
+  configuration: openid.Configuration,
+  settings: CitizenSignInSettings,
+): Promise<{ url: URL; pending: PendingSignIn }> {
   const pending = { state: openid.randomState(), nonce: openid.randomNonce(), codeVerifier: openid.randomPKCECodeVerifier() };
   const url = openid.buildAuthorizationUrl(configuration, {
     redirect_uri: settings.redirectUri,
@@ -83,7 +97,11 @@ export async function beginSignIn(configuration: openid.Configuration, settings:
  * private_key_jwt and PKCE, then the ID token: signature, issuer, audience, nonce, expiry).
  * Answers the citizen's id (`sub`) and the ID token (the provider's sign-out hint).
  */
-export async function completeSignIn(configuration: openid.Configuration, callbackUrl: URL, pending: PendingSignIn): Promise<{ citizenId: string; idToken: string }> {
+export async function completeSignIn(
+  configuration: openid.Configuration,
+  callbackUrl: URL,
+  pending: PendingSignIn,
+): Promise<{ citizenId: string; idToken: string }> {
   let tokens;
   try {
     tokens = await openid.authorizationCodeGrant(configuration, callbackUrl, {
@@ -102,7 +120,11 @@ export async function completeSignIn(configuration: openid.Configuration, callba
 }
 
 /** The provider's sign-out address for this citizen, where it supports RP-initiated logout. */
-export function endSessionUrl(configuration: openid.Configuration, settings: CitizenSignInSettings, idToken: string | undefined): URL | undefined {
+export function endSessionUrl(
+  configuration: openid.Configuration,
+  settings: CitizenSignInSettings,
+  idToken: string | undefined,
+): URL | undefined {
   if (!configuration.serverMetadata().end_session_endpoint) return undefined;
   return openid.buildEndSessionUrl(configuration, {
     post_logout_redirect_uri: settings.postLogoutRedirectUri,

@@ -18,12 +18,14 @@ export class KmsClientAssertionSigner implements ClientAssertionSigner {
 
   async sign(signingInput: Uint8Array): Promise<Uint8Array> {
     kms ??= traced(new KMSClient({}));
-    const { Signature } = await kms.send(new SignCommand({
-      KeyId: this.keyId,
-      Message: createHash('sha256').update(signingInput).digest(),
-      MessageType: 'DIGEST',
-      SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
-    }));
+    const { Signature } = await kms.send(
+      new SignCommand({
+        KeyId: this.keyId,
+        Message: createHash('sha256').update(signingInput).digest(),
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
+      }),
+    );
     if (!Signature) throw new Error('KMS returned no signature');
     return Signature;
   }
@@ -38,12 +40,24 @@ const ASSERTION_SECONDS = 60;
  * The client assertion of RFC 7523 as GOV.UK One Login wants it: issued by and about the client,
  * for the token endpoint, with a unique `jti` and a short expiry.
  */
-export async function clientAssertion(signer: ClientAssertionSigner, clientId: string, tokenEndpoint: string, now = new Date()): Promise<string> {
+export async function clientAssertion(
+  signer: ClientAssertionSigner,
+  clientId: string,
+  tokenEndpoint: string,
+  now = new Date(),
+): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-  const payload = base64url(JSON.stringify({
-    iss: clientId, sub: clientId, aud: tokenEndpoint, jti: randomUUID(), iat: issuedAt, exp: issuedAt + ASSERTION_SECONDS,
-  }));
+  const payload = base64url(
+    JSON.stringify({
+      iss: clientId,
+      sub: clientId,
+      aud: tokenEndpoint,
+      jti: randomUUID(),
+      iat: issuedAt,
+      exp: issuedAt + ASSERTION_SECONDS,
+    }),
+  );
   const signingInput = `${header}.${payload}`;
   return `${signingInput}.${base64url(await signer.sign(Buffer.from(signingInput)))}`;
 }

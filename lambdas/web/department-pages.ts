@@ -71,7 +71,12 @@ async function signOut(event: APIGatewayProxyEventV2) {
 async function collectWaiting(department: DepartmentRecord): Promise<void> {
   if (department.delivery !== 'pull') return;
   const waiting = await repositories.notifications.listForDepartment(department.id, 'PENDING', { limit: PAGE_SIZE });
-  const deps = { ...repositories, startWorkflow: startWorkflowExecution, publicBaseUrl: serviceSettings.publicBaseUrl, now: () => new Date() };
+  const deps = {
+    ...repositories,
+    startWorkflow: startWorkflowExecution,
+    publicBaseUrl: serviceSettings.publicBaseUrl,
+    now: () => new Date(),
+  };
   for (const notification of waiting.items) await serveFeedItem(deps, department, notification);
 }
 
@@ -100,16 +105,18 @@ async function awaitingPage(
       id: n.id,
       reference: submission?.reference ?? n.id,
       receivedAt: formatDateTime(n.deliveredAt),
-      rows: personalData ? entitledDataRows(notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields })) : [],
+      rows: personalData
+        ? entitledDataRows(notificationData(personalData.change, { consentedFields: n.entitledFields, currentFields: department.fields }))
+        : [],
       errors: mine ? problem.errors : {},
       values: mine ? problem.values : {},
     };
   });
   const errors = problem
     ? Object.entries(problem.errors).map(([name, text]) => ({
-      inputId: name === 'outcome' ? `${problem.notificationId}-outcome` : `${problem.notificationId}-${name}`,
-      text: text,
-    }))
+        inputId: name === 'outcome' ? `${problem.notificationId}-outcome` : `${problem.notificationId}-${name}`,
+        text: text,
+      }))
     : [];
   const answered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(event.queryStringParameters?.answered ?? '')?.[0];
   return page(event, 'department.njk', {
@@ -140,7 +147,9 @@ async function answer(event: APIGatewayProxyEventV2) {
   // Only the box that goes with the chosen answer is sent, as a department's system would.
   const body = {
     outcome: outcome || undefined,
-    ...(outcome === 'CONFIRMED' && field(form, 'departmentReference').trim() ? { departmentReference: field(form, 'departmentReference').trim() } : {}),
+    ...(outcome === 'CONFIRMED' && field(form, 'departmentReference').trim()
+      ? { departmentReference: field(form, 'departmentReference').trim() }
+      : {}),
     ...(outcome === 'REJECTED' && field(form, 'reason').trim() ? { reason: field(form, 'reason').trim() } : {}),
   };
   const parsed = departmentAnswerSchema.safeParse(body);
@@ -154,12 +163,20 @@ async function answer(event: APIGatewayProxyEventV2) {
   }
   const result = await answerNotification(
     { ...repositories, resumeWorkflow: resumeWaitingWorkflow, now: () => new Date() },
-    department.id, notificationId, parsed.data,
+    department.id,
+    notificationId,
+    parsed.data,
   );
   if (result.kind === 'not-found' || result.kind === 'conflict') {
     return awaitingPage(event, department, {
-      notificationId, values: form,
-      errors: { outcome: result.kind === 'conflict' ? `This change of address is ${result.notification.status.toLowerCase()} and no longer awaits an answer.` : 'This change of address is not one of yours.' },
+      notificationId,
+      values: form,
+      errors: {
+        outcome:
+          result.kind === 'conflict'
+            ? `This change of address is ${result.notification.status.toLowerCase()} and no longer awaits an answer.`
+            : 'This change of address is not one of yours.',
+      },
     });
   }
   const submission = await repositories.submissions.get(result.notification.submissionId);

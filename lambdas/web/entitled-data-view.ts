@@ -11,14 +11,22 @@ export const addressLines = (a: Address) => [a.line1, a.line2, a.town, a.postcod
 
 function valueOf(data: EntitledData, field: EntitleableField): string | undefined {
   switch (field) {
-    case 'person.givenName': return data.person?.givenName;
-    case 'person.familyName': return data.person?.familyName;
-    case 'person.dateOfBirth': return data.person?.dateOfBirth && formatDate(data.person.dateOfBirth);
-    case 'person.nationalInsuranceNumber': return data.person?.nationalInsuranceNumber;
-    case 'person.email': return data.person?.email;
-    case 'previousAddress': return data.previousAddress && addressLines(data.previousAddress);
-    case 'newAddress': return data.newAddress && addressLines(data.newAddress);
-    case 'movedOn': return data.movedOn && formatDate(data.movedOn);
+    case 'person.givenName':
+      return data.person?.givenName;
+    case 'person.familyName':
+      return data.person?.familyName;
+    case 'person.dateOfBirth':
+      return data.person?.dateOfBirth && formatDate(data.person.dateOfBirth);
+    case 'person.nationalInsuranceNumber':
+      return data.person?.nationalInsuranceNumber;
+    case 'person.email':
+      return data.person?.email;
+    case 'previousAddress':
+      return data.previousAddress && addressLines(data.previousAddress);
+    case 'newAddress':
+      return data.newAddress && addressLines(data.newAddress);
+    case 'movedOn':
+      return data.movedOn && formatDate(data.movedOn);
   }
 }
 
@@ -37,8 +45,7 @@ export function summaryRow(key: string, value: string, href?: string, hidden?: s
 
 /** One summary row per field the data holds (optional ones the citizen left out are not sent). */
 export function entitledDataRows(data: EntitledData) {
-  return ENTITLEABLE_FIELDS
-    .map((f) => [FIELD_LABELS[f], valueOf(data, f)] as const)
+  return ENTITLEABLE_FIELDS.map((f) => [FIELD_LABELS[f], valueOf(data, f)] as const)
     .filter((pair): pair is readonly [string, string] => pair[1] !== undefined)
     .map(([label, text]) => summaryRow(label, text));
 }

@@ -7,19 +7,28 @@ import { csrfTokenOf, formBody, isCsrfSafe, type FormFields } from './web-reques
 export type PageHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
 /** Renders a page with this browser's CSRF token, setting its cookie the first time. */
-export function page(event: APIGatewayProxyEventV2, template: string, context: Record<string, unknown>, options: PageOptions = {}): HttpResponse {
+export function page(
+  event: APIGatewayProxyEventV2,
+  template: string,
+  context: Record<string, unknown>,
+  options: PageOptions = {},
+): HttpResponse {
   const csrf = csrfTokenOf(event);
   const errors = (context.errors as Array<{ inputId: string; text: string }> | undefined) ?? [];
-  return renderPage(template, {
-    ...context,
-    csrfToken: csrf.token,
-    errors,
-    errorList: errors.map((e) => ({ text: e.text, href: `#${e.inputId}` })),
-  }, {
-    ...options,
-    status: options.status ?? (errors.length > 0 ? 422 : 200),
-    cookies: [...(options.cookies ?? []), ...(csrf.setCookie ? [csrf.setCookie] : [])],
-  });
+  return renderPage(
+    template,
+    {
+      ...context,
+      csrfToken: csrf.token,
+      errors,
+      errorList: errors.map((e) => ({ text: e.text, href: `#${e.inputId}` })),
+    },
+    {
+      ...options,
+      status: options.status ?? (errors.length > 0 ? 422 : 200),
+      cookies: [...(options.cookies ?? []), ...(csrf.setCookie ? [csrf.setCookie] : [])],
+    },
+  );
 }
 
 export function errorPage(event: APIGatewayProxyEventV2, status: number, title: string, message: string): HttpResponse {

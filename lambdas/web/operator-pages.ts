@@ -36,11 +36,16 @@ function isOperator(event: APIGatewayProxyEventV2): boolean {
 
 function signInPage(event: APIGatewayProxyEventV2, error?: string) {
   if (!serviceSettings.localOperatorTokenSha256) {
-    return page(event, 'sign-in.njk', {
-      title: 'Sign in as an operator',
-      unavailable: 'Operators reach these pages with their AWS IAM identity (requests signed with SigV4), not with a password.',
-      ...OPERATOR_SERVICE,
-    }, { status: 403 });
+    return page(
+      event,
+      'sign-in.njk',
+      {
+        title: 'Sign in as an operator',
+        unavailable: 'Operators reach these pages with their AWS IAM identity (requests signed with SigV4), not with a password.',
+        ...OPERATOR_SERVICE,
+      },
+      { status: 403 },
+    );
   }
   return page(event, 'sign-in.njk', {
     title: 'Sign in as an operator',
@@ -80,37 +85,50 @@ async function dashboard(event: APIGatewayProxyEventV2) {
   if (!isOperator(event)) return redirect('/operator/sign-in');
   const departments = await repositories.departments.list();
   const names = new Map(departments.map((d) => [d.id, d.name]));
-  const health = await Promise.all(departments.map(async (d) => {
-    const [failed, pending] = await Promise.all([
-      repositories.notifications.listForDepartment(d.id, 'FAILED', { limit: PER_DEPARTMENT }),
-      repositories.notifications.listForDepartment(d.id, 'PENDING', { limit: PER_DEPARTMENT }),
-    ]);
-    const retrying = pending.items.filter((n) => n.lastError);
-    const recent = [...failed.items, ...retrying].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-    const more = (page: { nextCursor?: string }) => (page.nextCursor ? '+' : '');
-    const [healthLabel, healthClass, healthDetail] = d.suspended
-      ? ['Suspended', 'govuk-tag--grey', 'Suspended by an operator: not choosable, API keys refused']
-      : !d.active
-      ? ['Disabled', 'govuk-tag--red', `${d.disabledReason ?? 'Disabled'} (${formatDateTime(d.disabledAt)})`]
-      : recent
-        ? ['Failing', 'govuk-tag--yellow', `Last error: ${recent.lastError ?? 'unknown'} (${formatDateTime(recent.updatedAt)})`]
-        : ['Healthy', 'govuk-tag--green', ''];
-    return {
-      row: {
-        id: d.id, name: d.name, webhookUrl: d.webhookUrl, healthLabel, healthClass, healthDetail,
-        retrying: `${retrying.length}${more(pending)}`, failed: `${failed.items.length}${more(failed)}`,
-      },
-      failed: failed.items,
-    };
-  }));
-  const failed = await Promise.all(health.flatMap((h) => h.failed).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).map(async (n) => ({
-    id: n.id,
-    reference: (await repositories.submissions.get(n.submissionId))?.reference ?? n.submissionId,
-    departmentName: names.get(n.departmentId) ?? n.departmentId,
-    lastError: n.lastError ?? 'Unknown error',
-    attempts: n.attempts,
-    updatedAt: formatDateTime(n.updatedAt),
-  })));
+  const health = await Promise.all(
+    departments.map(async (d) => {
+      const [failed, pending] = await Promise.all([
+        repositories.notifications.listForDepartment(d.id, 'FAILED', { limit: PER_DEPARTMENT }),
+        repositories.notifications.listForDepartment(d.id, 'PENDING', { limit: PER_DEPARTMENT }),
+      ]);
+      const retrying = pending.items.filter((n) => n.lastError);
+      const recent = [...failed.items, ...retrying].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+      const more = (page: { nextCursor?: string }) => (page.nextCursor ? '+' : '');
+      const [healthLabel, healthClass, healthDetail] = d.suspended
+        ? ['Suspended', 'govuk-tag--grey', 'Suspended by an operator: not choosable, API keys refused']
+        : !d.active
+          ? ['Disabled', 'govuk-tag--red', `${d.disabledReason ?? 'Disabled'} (${formatDateTime(d.disabledAt)})`]
+          : recent
+            ? ['Failing', 'govuk-tag--yellow', `Last error: ${recent.lastError ?? 'unknown'} (${formatDateTime(recent.updatedAt)})`]
+            : ['Healthy', 'govuk-tag--green', ''];
+      return {
+        row: {
+          id: d.id,
+          name: d.name,
+          webhookUrl: d.webhookUrl,
+          healthLabel,
+          healthClass,
+          healthDetail,
+          retrying: `${retrying.length}${more(pending)}`,
+          failed: `${failed.items.length}${more(failed)}`,
+        },
+        failed: failed.items,
+      };
+    }),
+  );
+  const failed = await Promise.all(
+    health
+      .flatMap((h) => h.failed)
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .map(async (n) => ({
+        id: n.id,
+        reference: (await repositories.submissions.get(n.submissionId))?.reference ?? n.submissionId,
+        departmentName: names.get(n.departmentId) ?? n.departmentId,
+        lastError: n.lastError ?? 'Unknown error',
+        attempts: n.attempts,
+        updatedAt: formatDateTime(n.updatedAt),
+      })),
+  );
   const query = event.queryStringParameters ?? {};
   let events;
   try {
@@ -122,7 +140,9 @@ async function dashboard(event: APIGatewayProxyEventV2) {
   const redelivered = /^(TUO-[0-9A-Z]{4}-[0-9A-Z]{4}|ntf_[0-9a-z]+)$/.exec(query.redelivered ?? '')?.[0];
   const banner = redelivered
     ? { type: 'success', text: `Redelivery of ${redelivered} has started.` }
-    : query.refused ? { type: undefined, text: 'That notification could not be redelivered: it is no longer failed, or its department is disabled.' } : undefined;
+    : query.refused
+      ? { type: undefined, text: 'That notification could not be redelivered: it is no longer failed, or its department is disabled.' }
+      : undefined;
   return page(event, 'operator.njk', {
     title: 'Operations',
     departments: health.map((h) => h.row),

@@ -15,10 +15,10 @@ export function webResourceDirectories(): { templates: string; govukFrontend: st
   return existsSync(bundled)
     ? { templates: path.join(__dirname, 'templates'), govukFrontend: bundled }
     : {
-      templates: path.join(__dirname, 'templates'),
-      // lambdas/web -> the project's node_modules (a path, not require.resolve, which esbuild would try to bundle).
-      govukFrontend: path.join(__dirname, '..', '..', 'node_modules', 'govuk-frontend', 'dist'),
-    };
+        templates: path.join(__dirname, 'templates'),
+        // lambdas/web -> the project's node_modules (a path, not require.resolve, which esbuild would try to bundle).
+        govukFrontend: path.join(__dirname, '..', '..', 'node_modules', 'govuk-frontend', 'dist'),
+      };
 }
 
 let environment: nunjucks.Environment | undefined;

@@ -13,14 +13,22 @@ const KIND_LABELS: Readonly<Record<ReceiptNotification['kind'], string>> = {
 function answerText(n: ReceiptNotification): string {
   const reference = n.departmentReference ? ` Their reference: ${n.departmentReference}.` : '';
   switch (n.status) {
-    case 'CONFIRMED': return `Updated their records on ${formatDateTime(n.respondedAt ?? undefined)}.${reference}`;
-    case 'REJECTED': return `Could not update their records (answered on ${formatDateTime(n.respondedAt ?? undefined)}).${reference}`;
-    case 'DELIVERED': return 'Received it. No answer is recorded.';
-    case 'EXPIRED': return 'Received it, but did not answer in time.';
-    case 'FAILED': return 'Could not be told.';
-    case 'WITHDRAWN': return 'Withdrawn before it was sent: they were not told.';
-    case 'PENDING': return 'Not told yet.';
-    default: return n.status;
+    case 'CONFIRMED':
+      return `Updated their records on ${formatDateTime(n.respondedAt ?? undefined)}.${reference}`;
+    case 'REJECTED':
+      return `Could not update their records (answered on ${formatDateTime(n.respondedAt ?? undefined)}).${reference}`;
+    case 'DELIVERED':
+      return 'Received it. No answer is recorded.';
+    case 'EXPIRED':
+      return 'Received it, but did not answer in time.';
+    case 'FAILED':
+      return 'Could not be told.';
+    case 'WITHDRAWN':
+      return 'Withdrawn before it was sent: they were not told.';
+    case 'PENDING':
+      return 'Not told yet.';
+    default:
+      return n.status;
   }
 }
 

@@ -26,11 +26,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Where `/assets/<name>` is read from: our own script, GOV.UK Frontend's assets folder, or its dist root. */
 function candidates(name: string): string[] {
   const { govukFrontend } = webResourceDirectories();
-  return [
-    path.join(__dirname, 'static', name),
-    path.join(govukFrontend, 'govuk', 'assets', name),
-    path.join(govukFrontend, 'govuk', name),
-  ];
+  return [path.join(__dirname, 'static', name), path.join(govukFrontend, 'govuk', 'assets', name), path.join(govukFrontend, 'govuk', name)];
 }
 
 export const handler = withLambdaContext(serveAsset);

@@ -1,4 +1,10 @@
-import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { ExecutionState, WorkflowEngine, WorkflowInput } from './workflow-engine';
 import { traced } from '../observability/tracer';
 import { serviceSettings } from '../service-settings';
@@ -13,11 +19,13 @@ const sfn = () => (client ??= traced(new SFNClient({})));
  */
 export const startWorkflowExecution: WorkflowEngine['start'] = async (name: string, input: WorkflowInput) => {
   try {
-    await sfn().send(new StartExecutionCommand({
-      stateMachineArn: serviceSettings.stateMachineArn,
-      name,
-      input: JSON.stringify(input),
-    }));
+    await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: serviceSettings.stateMachineArn,
+        name,
+        input: JSON.stringify(input),
+      }),
+    );
   } catch (error) {
     if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
   }
@@ -61,7 +69,9 @@ export const executionArnFor = (stateMachineArn: string, name: string) =>
  */
 export const workflowExecutionState: WorkflowEngine['executionState'] = async (name: string): Promise<ExecutionState> => {
   try {
-    const { status } = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArnFor(serviceSettings.stateMachineArn, name) }));
+    const { status } = await sfn().send(
+      new DescribeExecutionCommand({ executionArn: executionArnFor(serviceSettings.stateMachineArn, name) }),
+    );
     return status === 'RUNNING' || status === 'PENDING_REDRIVE' ? 'RUNNING' : 'FINISHED';
   } catch (error) {
     if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'MISSING';

@@ -20,21 +20,24 @@ const repositories = serviceRepositories();
  */
 export const handler = withLambdaContext(
   async (input: { submissionId: string; notificationId: string; departmentId?: string; taskToken: string }): Promise<void> => {
-    await deliverAndAwait({
-      ...repositories,
-      metrics: serviceMetrics,
-      send: sendWebhook,
-      now: () => new Date(),
-      random: Math.random,
-      resumeWorkflow: resumeWaitingWorkflow,
-      failTask: failWaitingTask,
-      settings: {
-        publicBaseUrl: serviceSettings.publicBaseUrl,
-        timeScale: serviceSettings.timeScale,
-        allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
-        allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
+    await deliverAndAwait(
+      {
+        ...repositories,
+        metrics: serviceMetrics,
+        send: sendWebhook,
+        now: () => new Date(),
+        random: Math.random,
+        resumeWorkflow: resumeWaitingWorkflow,
+        failTask: failWaitingTask,
+        settings: {
+          publicBaseUrl: serviceSettings.publicBaseUrl,
+          timeScale: serviceSettings.timeScale,
+          allowLoopbackWebhooks: serviceSettings.allowLoopbackWebhooks,
+          allowPrivateWebhooks: serviceSettings.allowPrivateWebhooks,
+        },
       },
-    }, input);
+      input,
+    );
   },
   ({ submissionId, notificationId, departmentId }) => ({ submissionId, notificationId, departmentId }),
   (input) => [input.taskToken],

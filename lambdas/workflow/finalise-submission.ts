@@ -13,17 +13,20 @@ const repositories = serviceRepositories();
 const notifier = serviceCitizenNotifier();
 
 /** Workflow step: every notification of this run has settled; the submission takes its status. */
-export const handler = withLambdaContext(async (input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> => {
-  const status = await finaliseSubmission(
-    {
-      ...repositories,
-      notifier,
-      retentionSeconds: serviceSettings.retentionSeconds,
-      now: () => new Date(),
-      onFinal: recordConfirmationTimes,
-    },
-    input.submissionId,
-  );
-  logger.info('Submission finalised', { status });
-  return { submissionId: input.submissionId, status };
-}, (input) => ({ submissionId: input.submissionId }));
+export const handler = withLambdaContext(
+  async (input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> => {
+    const status = await finaliseSubmission(
+      {
+        ...repositories,
+        notifier,
+        retentionSeconds: serviceSettings.retentionSeconds,
+        now: () => new Date(),
+        onFinal: recordConfirmationTimes,
+      },
+      input.submissionId,
+    );
+    logger.info('Submission finalised', { status });
+    return { submissionId: input.submissionId, status };
+  },
+  (input) => ({ submissionId: input.submissionId }),
+);

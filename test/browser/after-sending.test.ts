@@ -29,14 +29,22 @@ describe('correcting and withdrawing in the browser', () => {
     expect({ page: page.url(), violations: await accessibilityViolations(page) }).toEqual({ page: page.url(), violations: [] });
   }
 
-  const rowsOf = (page: Page) => page.locator('tr[data-status]').evaluateAll((rows) =>
-    rows.map((r) => [r.getAttribute('data-department'), r.getAttribute('data-kind'), r.getAttribute('data-status')]));
+  const rowsOf = (page: Page) =>
+    page
+      .locator('tr[data-status]')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.getAttribute('data-department'), r.getAttribute('data-kind'), r.getAttribute('data-status')]),
+      );
 
   async function waitUntilFinal(page: Page, count: number) {
-    await page.waitForFunction(([final, n]) => {
-      const rows = Array.from(document.querySelectorAll('tr[data-status]'));
-      return rows.length === n && rows.every((row) => (final).includes(row.getAttribute('data-status') ?? ''));
-    }, [FINAL, count] as const, { timeout: 60_000 });
+    await page.waitForFunction(
+      ([final, n]) => {
+        const rows = Array.from(document.querySelectorAll('tr[data-status]'));
+        return rows.length === n && rows.every((row) => final.includes(row.getAttribute('data-status') ?? ''));
+      },
+      [FINAL, count] as const,
+      { timeout: 60_000 },
+    );
   }
 
   it('corrects the new address, checked before sending, and then withdraws the report after a warning', async () => {
@@ -47,9 +55,12 @@ describe('correcting and withdrawing in the browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${fixture.service.url}/submissions/${submitted.id}`);
-    await page.getByLabel('Citizen id').waitFor({ timeout: 90_000 }).catch(async (error) => {
-      throw new Error(`No sign-in page at ${page.url()}: ${(await page.title())} ${String(error)}`);
-    });
+    await page
+      .getByLabel('Citizen id')
+      .waitFor({ timeout: 90_000 })
+      .catch(async (error) => {
+        throw new Error(`No sign-in page at ${page.url()}: ${await page.title()} ${String(error)}`);
+      });
     await signInAtProvider(page, 'citizen-after');
     await page.getByRole('heading', { name: 'Progress of your change of address' }).waitFor();
 
@@ -82,8 +93,10 @@ describe('correcting and withdrawing in the browser', () => {
     await expectAccessible(page);
     await waitUntilFinal(page, 4);
     expect((await rowsOf(page)).sort()).toEqual([
-      ['council-york', 'change', 'CONFIRMED'], ['council-york', 'correction', 'CONFIRMED'],
-      ['dvla', 'change', 'CONFIRMED'], ['dvla', 'correction', 'CONFIRMED'],
+      ['council-york', 'change', 'CONFIRMED'],
+      ['council-york', 'correction', 'CONFIRMED'],
+      ['dvla', 'change', 'CONFIRMED'],
+      ['dvla', 'correction', 'CONFIRMED'],
     ]);
     await expect(page.locator('[data-audit-trail]').textContent()).resolves.toContain('You corrected: new address.');
 
@@ -99,8 +112,13 @@ describe('correcting and withdrawing in the browser', () => {
     await expectAccessible(page);
     await waitUntilFinal(page, 6);
     const rows = await rowsOf(page);
-    expect(rows.filter(([, kind]) => kind === 'withdrawal').sort()).toEqual([['council-york', 'withdrawal', 'CONFIRMED'], ['dvla', 'withdrawal', 'CONFIRMED']]);
-    await expect(page.locator('[data-audit-trail]').textContent()).resolves.toContain('You told us you reported this by mistake, and withdrew it.');
+    expect(rows.filter(([, kind]) => kind === 'withdrawal').sort()).toEqual([
+      ['council-york', 'withdrawal', 'CONFIRMED'],
+      ['dvla', 'withdrawal', 'CONFIRMED'],
+    ]);
+    await expect(page.locator('[data-audit-trail]').textContent()).resolves.toContain(
+      'You told us you reported this by mistake, and withdrew it.',
+    );
     await expect(page.getByRole('link', { name: 'Correct something you sent' }).count()).resolves.toBe(0);
     await expectAccessible(page);
     await context.close();

@@ -102,11 +102,17 @@ describe('citizen journey in the browser', () => {
     await continueTo(page, 'Which departments should we tell?');
     await expectAccessible(page);
     // The consent preview: each department's hint lists exactly the fields it is entitled to.
-    await expect(page.locator('.govuk-checkboxes__item', { hasText: 'City of York Council' }).locator('.govuk-checkboxes__hint').textContent()).resolves
-      .toContain('Receives: First name, Last name, Email address, Previous address, New address, Date you moved.');
+    await expect(
+      page.locator('.govuk-checkboxes__item', { hasText: 'City of York Council' }).locator('.govuk-checkboxes__hint').textContent(),
+    ).resolves.toContain('Receives: First name, Last name, Email address, Previous address, New address, Date you moved.');
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page.locator('#departments-error').textContent()).resolves.toContain('Choose at least one department');
-    for (const name of ['HM Revenue & Customs', 'Driver and Vehicle Licensing Agency', 'Department for Work and Pensions', 'City of York Council']) {
+    for (const name of [
+      'HM Revenue & Customs',
+      'Driver and Vehicle Licensing Agency',
+      'Department for Work and Pensions',
+      'City of York Council',
+    ]) {
       await page.getByLabel(name).check();
     }
     await continueTo(page, 'Check your answers before telling the departments');
@@ -129,12 +135,23 @@ describe('citizen journey in the browser', () => {
     await expect(page.textContent('.govuk-caption-l')).resolves.toContain(reference);
     await expectAccessible(page);
     // Live updates (the page polls): every department reaches a final status without a reload.
-    await page.waitForFunction((final) => {
-      const rows = Array.from(document.querySelectorAll('tr[data-status]'));
-      return rows.length === 4 && rows.every((row) => final.includes(row.getAttribute('data-status') ?? ''));
-    }, FINAL, { timeout: 30_000 });
-    const statuses = await page.locator('tr[data-status]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-department'), r.getAttribute('data-status')]));
-    expect(statuses.sort()).toEqual([['council-york', 'CONFIRMED'], ['dvla', 'CONFIRMED'], ['dwp', 'CONFIRMED'], ['hmrc', 'CONFIRMED']]);
+    await page.waitForFunction(
+      (final) => {
+        const rows = Array.from(document.querySelectorAll('tr[data-status]'));
+        return rows.length === 4 && rows.every((row) => final.includes(row.getAttribute('data-status') ?? ''));
+      },
+      FINAL,
+      { timeout: 30_000 },
+    );
+    const statuses = await page
+      .locator('tr[data-status]')
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-department'), r.getAttribute('data-status')]));
+    expect(statuses.sort()).toEqual([
+      ['council-york', 'CONFIRMED'],
+      ['dvla', 'CONFIRMED'],
+      ['dwp', 'CONFIRMED'],
+      ['hmrc', 'CONFIRMED'],
+    ]);
     await page.locator('[data-submission-status="COMPLETED"]').waitFor();
     await expectAccessible(page);
 
@@ -173,7 +190,9 @@ describe('citizen journey in the browser', () => {
     }
     await page.getByLabel('Driver and Vehicle Licensing Agency').check();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await expect(page.locator('.govuk-summary-list__row', { hasText: 'National Insurance number' }).textContent()).resolves.toContain('Not given');
+    await expect(page.locator('.govuk-summary-list__row', { hasText: 'National Insurance number' }).textContent()).resolves.toContain(
+      'Not given',
+    );
     await page.getByRole('button', { name: 'Accept and send' }).click();
     await page.getByRole('link', { name: 'Follow the progress of each department' }).click();
     const deadline = Date.now() + 30_000;
@@ -212,18 +231,21 @@ describe('citizen journey in the browser', () => {
     const csrfCookie = start.headers.getSetCookie().find((c) => c.startsWith('tuo_csrf='))!;
     expect(csrfCookie).toMatch(/; HttpOnly; SameSite=Lax$/); // No Secure over http on loopback.
     const csrf = decodeURIComponent(/^tuo_csrf=([^;]+)/.exec(csrfCookie)![1]);
-    const signOut = (token: string, headers: Record<string, string> = {}) => fetch(`${fixture.service.url}/sign-out`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `tuo_csrf=${csrf}`, ...headers },
-      body: new URLSearchParams({ csrfToken: token }).toString(),
-    });
+    const signOut = (token: string, headers: Record<string, string> = {}) =>
+      fetch(`${fixture.service.url}/sign-out`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `tuo_csrf=${csrf}`, ...headers },
+        body: new URLSearchParams({ csrfToken: token }).toString(),
+      });
     expect((await signOut('not-the-token')).status).toBe(403);
     expect((await signOut(csrf, { origin: 'https://attacker.example' })).status).toBe(403);
     expect((await signOut(csrf, { origin: fixture.service.url })).status).toBe(303);
     // The sign-in under way is a session too: only its random id is in the cookie.
     const signIn = await fetch(`${fixture.service.url}/sign-in`, { redirect: 'manual' });
     expect(signIn.status).toBe(303);
-    expect(signIn.headers.getSetCookie().find((c) => c.startsWith('tuo_sign_in='))).toMatch(/^tuo_sign_in=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/);
+    expect(signIn.headers.getSetCookie().find((c) => c.startsWith('tuo_sign_in='))).toMatch(
+      /^tuo_sign_in=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600$/,
+    );
   });
 });

@@ -80,7 +80,9 @@ describe('department and operator pages in the browser', () => {
     await firstItem.getByLabel('Yes, our records are updated').check();
     await firstItem.getByLabel('Your reference, if you updated your records (optional)').fill('HMPO-42');
     await firstItem.getByRole('button', { name: 'Send answer' }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(`Your answer for ${first.reference} has been recorded`);
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      `Your answer for ${first.reference} has been recorded`,
+    );
     await expectAccessible(page);
 
     const secondItem = page.locator(`section[data-notification]`, { hasText: second.reference });
@@ -98,8 +100,11 @@ describe('department and operator pages in the browser', () => {
 
   it('lists what awaits a pull department, serving it as delivered first, and lets it confirm', async () => {
     const registered = await fixture.client.registerDepartment('ero-york', {
-      name: 'York electoral registration', delivery: 'pull', events: ['address.changed'],
-      fields: ['person.givenName', 'person.familyName', 'newAddress'], confirmation: { required: true, timeoutSeconds: 3600 },
+      name: 'York electoral registration',
+      delivery: 'pull',
+      events: ['address.changed'],
+      fields: ['person.givenName', 'person.familyName', 'newAddress'],
+      confirmation: { required: true, timeoutSeconds: 3600 },
     });
     expect(registered.status).toBe(201);
     // Not collected by anyone yet: it waits for the feed, still PENDING.
@@ -125,7 +130,9 @@ describe('department and operator pages in the browser', () => {
     await item.getByLabel('Yes, our records are updated').check();
     await item.getByLabel('Your reference, if you updated your records (optional)').fill('ERO-7');
     await item.getByRole('button', { name: 'Send answer' }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(`Your answer for ${waiting.reference} has been recorded`);
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      `Your answer for ${waiting.reference} has been recorded`,
+    );
     await page.locator('[data-empty]').waitFor();
     const confirmed = await fixture.client.waitForSubmission(citizenToken, waiting.id, (s) => s.status === 'COMPLETED');
     expect(confirmed.notifications[0]).toMatchObject({ status: 'CONFIRMED', departmentReference: 'ERO-7' });
@@ -155,7 +162,9 @@ describe('department and operator pages in the browser', () => {
     await expect(failedEvent.textContent()).resolves.toContain('HTTP 400');
     const row = page.locator('tr[data-notification]', { hasText: failed.reference });
     await row.getByRole('button', { name: /^Redeliver/ }).click();
-    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(`Redelivery of ${failed.reference} has started`);
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      `Redelivery of ${failed.reference} has started`,
+    );
     await expectAccessible(page);
 
     // Redelivered under the same webhook-id; the endpoint now accepts it.
@@ -166,7 +175,10 @@ describe('department and operator pages in the browser', () => {
 
     // The department answers, so no workflow is left waiting when the service stops.
     const notificationId = deliveries[1].payload.data.notificationId as string;
-    const answered = await fixture.client.request('POST', `/v1/notifications/${notificationId}/confirmation`, { token: apiKey, body: { outcome: 'CONFIRMED' } });
+    const answered = await fixture.client.request('POST', `/v1/notifications/${notificationId}/confirmation`, {
+      token: apiKey,
+      body: { outcome: 'CONFIRMED' },
+    });
     expect(answered.status).toBe(200);
     await fixture.client.waitForSubmission(citizenToken, failed.id, (s) => s.status === 'COMPLETED');
   });

@@ -22,12 +22,15 @@ describe('citizen journey with the keyboard alone', () => {
   });
 
   /** What the focused element is called: its label, its text, or its value. */
-  const focusedName = (page: Page) => page.evaluate(() => {
-    const el = document.activeElement as HTMLInputElement | null;
-    if (!el || el === document.body) return '';
-    const label = el.labels?.[0]?.textContent ?? '';
-    return `${label} ${el.getAttribute('aria-label') ?? ''} ${el.textContent ?? ''} ${el.tagName === 'INPUT' && el.type === 'submit' ? el.value : ''}`.replace(/\s+/g, ' ').trim();
-  });
+  const focusedName = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el || el === document.body) return '';
+      const label = el.labels?.[0]?.textContent ?? '';
+      return `${label} ${el.getAttribute('aria-label') ?? ''} ${el.textContent ?? ''} ${el.tagName === 'INPUT' && el.type === 'submit' ? el.value : ''}`
+        .replace(/\s+/g, ' ')
+        .trim();
+    });
 
   /** Presses Tab until the focused element's name matches, as a keyboard user would. */
   async function tabTo(page: Page, name: string | RegExp) {
@@ -62,13 +65,32 @@ describe('citizen journey with the keyboard alone', () => {
     await page.keyboard.type('citizen-keyboard');
     await Promise.all([page.waitForURL((url) => url.pathname === '/journey/name'), page.keyboard.press('Enter')]);
 
-    await answer(page, [['First name', 'Alan'], ['Last name', 'Turing']]);
-    await answer(page, [['Day', '23'], ['Month', '6'], ['Year', '1982']]);
+    await answer(page, [
+      ['First name', 'Alan'],
+      ['Last name', 'Turing'],
+    ]);
+    await answer(page, [
+      ['Day', '23'],
+      ['Month', '6'],
+      ['Year', '1982'],
+    ]);
     await answer(page, [[/National Insurance number/, 'AB123456C']]);
     await answer(page, []);
-    await answer(page, [['Address line 1', '1 Old Street'], ['Town or city', 'Leeds'], ['Postcode', 'LS1 1AA']]);
-    await answer(page, [['Address line 1', '2 New Road'], ['Town or city', 'York'], ['Postcode', 'YO1 7HH']]);
-    await answer(page, [['Day', '20'], ['Month', '11'], ['Year', '2026']]);
+    await answer(page, [
+      ['Address line 1', '1 Old Street'],
+      ['Town or city', 'Leeds'],
+      ['Postcode', 'LS1 1AA'],
+    ]);
+    await answer(page, [
+      ['Address line 1', '2 New Road'],
+      ['Town or city', 'York'],
+      ['Postcode', 'YO1 7HH'],
+    ]);
+    await answer(page, [
+      ['Day', '20'],
+      ['Month', '11'],
+      ['Year', '2026'],
+    ]);
     for (const name of ['HM Revenue & Customs', 'City of York Council']) {
       await tabTo(page, name);
       await page.keyboard.press('Space');
@@ -83,9 +105,13 @@ describe('citizen journey with the keyboard alone', () => {
 
     await tabTo(page, 'Follow the progress of each department');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    await page.waitForFunction(() => {
-      const rows = Array.from(document.querySelectorAll('tr[data-status]'));
-      return rows.length === 2 && rows.every((row) => row.getAttribute('data-status') === 'CONFIRMED');
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const rows = Array.from(document.querySelectorAll('tr[data-status]'));
+        return rows.length === 2 && rows.every((row) => row.getAttribute('data-status') === 'CONFIRMED');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
   });
 });

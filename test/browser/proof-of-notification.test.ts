@@ -56,7 +56,10 @@ describe('proof of notification in the browser', () => {
     // With the page's script, a print button; on paper, only the proof.
     const downloadButton = page.getByRole('button', { name: 'Download the signed receipt' });
     const onScreenOnly = [
-      page.getByRole('button', { name: 'Print this page' }), downloadButton, page.locator('.govuk-header'), page.getByRole('button', { name: 'Sign out' }),
+      page.getByRole('button', { name: 'Print this page' }),
+      downloadButton,
+      page.locator('.govuk-header'),
+      page.getByRole('button', { name: 'Sign out' }),
     ];
     for (const element of onScreenOnly) await expect(element.isVisible()).resolves.toBe(true);
     await page.emulateMedia({ media: 'print' });
@@ -64,10 +67,7 @@ describe('proof of notification in the browser', () => {
     await expect(hmrc.isVisible()).resolves.toBe(true);
     await page.emulateMedia({ media: 'screen' });
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      downloadButton.click(),
-    ]);
+    const [download] = await Promise.all([page.waitForEvent('download'), downloadButton.click()]);
     expect(download.suggestedFilename()).toBe(`proof-of-notification-${reference}.json`);
     const { receipt } = JSON.parse(readFileSync(await download.path(), 'utf8'));
     const jwks = createRemoteJWKSet(new URL(`${fixture.service.url}/.well-known/jwks.json`));
@@ -79,7 +79,7 @@ describe('proof of notification in the browser', () => {
     await context.close();
   });
 
-  it('shows someone else\'s proof to nobody', async () => {
+  it("shows someone else's proof to nobody", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${fixture.service.url}/submissions/${submissionId}/proof`);

@@ -23,12 +23,14 @@ describe('the edge firewall (AWS WAF)', () => {
     firewall.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
-      Rules: Match.arrayWith([Match.objectLike({
-        Name: 'RateLimitPerIp',
-        Priority: 0,
-        Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 600, EvaluationWindowSec: 300 } },
-        Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } } },
-      })]),
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Priority: 0,
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 600, EvaluationWindowSec: 300 } },
+          Action: { Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } } },
+        }),
+      ]),
     });
   });
 
@@ -39,7 +41,9 @@ describe('the edge firewall (AWS WAF)', () => {
     expect(managed.map((r: any) => r.Statement.ManagedRuleGroupStatement.Name)).toContain('AWSManagedRulesCommonRuleSet');
     for (const rule of managed) expect(rule.OverrideAction).toEqual({ None: {} }); // Their blocks apply.
     const common = managed.find((r: any) => r.Name === 'AWSManagedRulesCommonRuleSet');
-    expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
   });
 
   it('refuses a rate below the AWS WAF minimum', () => {
@@ -53,7 +57,10 @@ describe('the CloudFront distribution', () => {
   const config = distribution?.Properties.DistributionConfig;
 
   it('puts the web ACL given at deployment in front of every request', () => {
-    expect(json.Parameters.WebAclArn).toMatchObject({ Type: 'String', AllowedPattern: expect.stringContaining('arn:aws:wafv2:us-east-1:') });
+    expect(json.Parameters.WebAclArn).toMatchObject({
+      Type: 'String',
+      AllowedPattern: expect.stringContaining('arn:aws:wafv2:us-east-1:'),
+    });
     expect(config.WebACLId).toEqual({ Ref: 'WebAclArn' });
   });
 
@@ -77,41 +84,54 @@ describe('the CloudFront distribution', () => {
   });
 
   it('caches the static assets at the edge', () => {
-    expect(config.CacheBehaviors).toEqual([expect.objectContaining({
-      PathPattern: '/assets/*',
-      AllowedMethods: ['GET', 'HEAD'],
-      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', // CloudFront's managed CachingOptimized
-      Compress: true,
-    })]);
+    expect(config.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: '/assets/*',
+        AllowedMethods: ['GET', 'HEAD'],
+        CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', // CloudFront's managed CachingOptimized
+        Compress: true,
+      }),
+    ]);
   });
 
   it('is the public address handed out (confirmation URLs) unless a custom one is given', () => {
     const [distributionId] = resources('AWS::CloudFront::Distribution')[0];
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Departments answer'),
-      Environment: { Variables: Match.objectLike({
-        PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
-      }) },
+      Environment: {
+        Variables: Match.objectLike({
+          PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
+        }),
+      },
     });
   });
 });
 
 describe('route throttling', () => {
-  const routeKeys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).filter((key) => key !== '$default');
+  const routeKeys = resources('AWS::ApiGatewayV2::Route')
+    .map(([, r]) => r.Properties.RouteKey)
+    .filter((key) => key !== '$default');
   const [stageId, stage] = resources('AWS::ApiGatewayV2::Stage')[0];
   const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
 
   it('gives every route its own limit, lower where reports start workflows and where credentials are tried', () => {
     expect(Object.keys(settings).sort()).toEqual([...routeKeys].sort());
     expect(routeKeys.length).toBeGreaterThan(20);
-    for (const key of routeKeys) expect(settings[key]).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
-    expect(settings['POST /v1/submissions'].ThrottlingRateLimit).toBeLessThan(settings['GET /v1/submissions/{submissionId}'].ThrottlingRateLimit);
-    expect(settings['POST /department/sign-in'].ThrottlingRateLimit).toBeLessThan(settings['GET /v1/departments/{departmentId}/notifications'].ThrottlingRateLimit);
+    for (const key of routeKeys)
+      expect(settings[key]).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    expect(settings['POST /v1/submissions'].ThrottlingRateLimit).toBeLessThan(
+      settings['GET /v1/submissions/{submissionId}'].ThrottlingRateLimit,
+    );
+    expect(settings['POST /department/sign-in'].ThrottlingRateLimit).toBeLessThan(
+      settings['GET /v1/departments/{departmentId}/notifications'].ThrottlingRateLimit,
+    );
     expect(settings['POST /operator/sign-in']).toEqual(settings['POST /department/sign-in']);
   });
 
   it('deploys the stage after the routes its settings name', () => {
-    const routeIds = resources('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey !== '$default').map(([id]) => id);
+    const routeIds = resources('AWS::ApiGatewayV2::Route')
+      .filter(([, r]) => r.Properties.RouteKey !== '$default')
+      .map(([id]) => id);
     expect(json.Resources[stageId].DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 });
@@ -125,6 +145,8 @@ describe('a quick trial without edge protection (-c edgeProtection=false)', () =
     expect(trial.node.tryFindChild('TellUsOnceFirewall')).toBeUndefined();
     trialTemplate.resourceCountIs('AWS::CloudFront::Distribution', 0);
     expect((trialTemplate.toJSON() as any).Parameters?.WebAclArn).toBeUndefined();
-    trialTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', { RouteSettings: Match.objectLike({ 'POST /v1/submissions': Match.anyValue() }) });
+    trialTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({ 'POST /v1/submissions': Match.anyValue() }),
+    });
   });
 });

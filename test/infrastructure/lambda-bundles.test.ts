@@ -29,33 +29,46 @@ describe('Lambda bundles', () => {
     const parameters = (template.Parameters ?? {}) as Record<string, { Type?: string; Default?: string }>;
     return bundle.layers.some((layer) => {
       const ref = (layer as { Ref?: string }).Ref;
-      return ref !== undefined && parameters[ref]?.Type === 'AWS::SSM::Parameter::Value<String>' && parameters[ref].Default === parameterName;
+      return (
+        ref !== undefined && parameters[ref]?.Type === 'AWS::SSM::Parameter::Value<String>' && parameters[ref].Default === parameterName
+      );
     });
   }
 
   it('are each within the stated limit of 150 KB', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(9);
-    const over = bundles.filter((b) => b.bytes > bundleLimitBytes(b.entry))
+    const over = bundles
+      .filter((b) => b.bytes > bundleLimitBytes(b.entry))
       .map((b) => `${b.entry}: ${(b.bytes / 1024).toFixed(0)} KB, over ${(bundleLimitBytes(b.entry) / 1024).toFixed(0)} KB`);
     expect(over).toEqual([]);
     expect(bundles.filter((b) => bundleLimitBytes(b.entry) > BUNDLE_LIMIT_BYTES).map((b) => b.entry)).toEqual(['lambdas/web/web-pages.ts']);
   });
 
   it('leave out only what the Lambda runtime (AWS SDK v3) or the attached Powertools layer provides', () => {
-    const unprovided = bundles.flatMap((b) => b.externalImports
-      .filter((name) => !name.startsWith('@aws-sdk/'))
-      .filter((name) => !(POWERTOOLS_LAYER_PACKAGES.includes(name) && hasPowertoolsLayer(b)))
-      .filter((name) => !NEVER_LOADED.includes(name))
-      .map((name) => `${b.entry} requires ${name}`));
+    const unprovided = bundles.flatMap((b) =>
+      b.externalImports
+        .filter((name) => !name.startsWith('@aws-sdk/'))
+        .filter((name) => !(POWERTOOLS_LAYER_PACKAGES.includes(name) && hasPowertoolsLayer(b)))
+        .filter((name) => !NEVER_LOADED.includes(name))
+        .map((name) => `${b.entry} requires ${name}`),
+    );
     expect(unprovided).toEqual([]);
   });
 
   it('take Powertools from its layer exactly where they use it, and carry none of it themselves', () => {
     const usesPowertools = (b: LambdaBundle) => b.externalImports.some((name) => name.startsWith('@aws-lambda-powertools/'));
     expect(bundles.filter(usesPowertools).length).toBeGreaterThanOrEqual(9);
-    expect(bundles.flatMap((b) => b.bundledPackages.filter((name) => name.startsWith('@aws-lambda-powertools/') || name === 'aws-xray-sdk-core')
-      .map((name) => `${b.entry} carries ${name}`))).toEqual([]);
-    expect(bundles.filter((b) => usesPowertools(b) !== hasPowertoolsLayer(b))
-      .map((b) => `${b.entry}: ${usesPowertools(b) ? 'uses Powertools without the layer' : 'has the layer but no use for it'}`)).toEqual([]);
+    expect(
+      bundles.flatMap((b) =>
+        b.bundledPackages
+          .filter((name) => name.startsWith('@aws-lambda-powertools/') || name === 'aws-xray-sdk-core')
+          .map((name) => `${b.entry} carries ${name}`),
+      ),
+    ).toEqual([]);
+    expect(
+      bundles
+        .filter((b) => usesPowertools(b) !== hasPowertoolsLayer(b))
+        .map((b) => `${b.entry}: ${usesPowertools(b) ? 'uses Powertools without the layer' : 'has the layer but no use for it'}`),
+    ).toEqual([]);
   });
 });

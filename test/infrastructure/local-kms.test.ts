@@ -19,7 +19,13 @@ async function serve(directory: string) {
   const kms = new LocalKms(directory, KEYS);
   const endpoint = await kms.listen(LOCAL_CREDENTIALS.accessKeyId);
   const client = new KMSClient({ endpoint, region: 'eu-west-2', credentials: LOCAL_CREDENTIALS });
-  return { client, close: async () => { client.destroy(); await kms.close(); } };
+  return {
+    client,
+    close: async () => {
+      client.destroy();
+      await kms.close();
+    },
+  };
 }
 
 async function publicKeyOf(client: KMSClient, keyId: string) {
@@ -52,15 +58,24 @@ describe('the local KMS', () => {
 
   it('signs with ECDSA_SHA_256 (DER, as KMS answers) a signature the published public key verifies, RAW and DIGEST alike', async () => {
     const { answer, key } = await publicKeyOf(kms.client, localKmsKeyArn('ReceiptKey'));
-    expect(answer).toMatchObject({ KeyId: localKmsKeyArn('ReceiptKey'), KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] });
+    expect(answer).toMatchObject({
+      KeyId: localKmsKeyArn('ReceiptKey'),
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+    });
     expect(key.asymmetricKeyType).toBe('ec');
 
-    const raw = await kms.client.send(new SignCommand({ KeyId: localKmsKeyArn('ReceiptKey'), Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const raw = await kms.client.send(
+      new SignCommand({ KeyId: localKmsKeyArn('ReceiptKey'), Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     expect(raw.KeyId).toBe(localKmsKeyArn('ReceiptKey'));
     expect(verify('sha256', message, { key, dsaEncoding: 'der' }, Buffer.from(raw.Signature!))).toBe(true);
 
     const digest = createHash('sha256').update(message).digest();
-    const signed = await kms.client.send(new SignCommand({ KeyId: 'alias/receipts', Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const signed = await kms.client.send(
+      new SignCommand({ KeyId: 'alias/receipts', Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     expect(verify('sha256', message, { key, dsaEncoding: 'der' }, Buffer.from(signed.Signature!))).toBe(true);
     expect(verify('sha256', Buffer.from(`${message}x`), { key, dsaEncoding: 'der' }, Buffer.from(signed.Signature!))).toBe(false);
   });
@@ -70,26 +85,49 @@ describe('the local KMS', () => {
     expect(answer.KeySpec).toBe('RSA_2048');
     expect(answer.SigningAlgorithms).toContain('RSASSA_PKCS1_V1_5_SHA_256');
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    for (const [messageType, sent] of [['RAW', message], ['DIGEST', createHash('sha256').update(message).digest()]] as const) {
-      const signed = await kms.client.send(new SignCommand({ KeyId: 'ClientAssertionKey', Message: sent, MessageType: messageType, SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }));
+    for (const [messageType, sent] of [
+      ['RAW', message],
+      ['DIGEST', createHash('sha256').update(message).digest()],
+    ] as const) {
+      const signed = await kms.client.send(
+        new SignCommand({
+          KeyId: 'ClientAssertionKey',
+          Message: sent,
+          MessageType: messageType,
+          SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
+        }),
+      );
       expect(verify('sha256', message, key, Buffer.from(signed.Signature!))).toBe(true);
     }
   });
 
   it('answers Verify as KMS does: valid, or KMSInvalidSignatureException when one byte changed', async () => {
     const signed = await kms.client.send(new SignCommand({ KeyId: 'ReceiptKey', Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }));
-    const valid = await kms.client.send(new VerifyCommand({ KeyId: 'ReceiptKey', Message: message, Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const valid = await kms.client.send(
+      new VerifyCommand({ KeyId: 'ReceiptKey', Message: message, Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     expect(valid.SignatureValid).toBe(true);
     const tampered = Buffer.from(message);
     tampered[3] ^= 1;
-    expect(await refusal(kms.client.send(new VerifyCommand({ KeyId: 'ReceiptKey', Message: tampered, Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }))))
-      .toBe('KMSInvalidSignatureException');
+    expect(
+      await refusal(
+        kms.client.send(
+          new VerifyCommand({ KeyId: 'ReceiptKey', Message: tampered, Signature: signed.Signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
+        ),
+      ),
+    ).toBe('KMSInvalidSignatureException');
   });
 
   it('refuses what KMS refuses: an unknown key, a symmetric key, a wrong algorithm, a RAW message over 4096 bytes, a digest of the wrong length', async () => {
-    const sign = (input: Partial<ConstructorParameters<typeof SignCommand>[0]>) => kms.client.send(new SignCommand({
-      KeyId: 'ReceiptKey', Message: message, SigningAlgorithm: 'ECDSA_SHA_256', ...input,
-    }));
+    const sign = (input: Partial<ConstructorParameters<typeof SignCommand>[0]>) =>
+      kms.client.send(
+        new SignCommand({
+          KeyId: 'ReceiptKey',
+          Message: message,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+          ...input,
+        }),
+      );
     expect(await refusal(sign({ KeyId: localKmsKeyArn('NoSuchKey') }))).toBe('NotFoundException');
     expect(await refusal(sign({ KeyId: 'alias/no-such-alias' }))).toBe('NotFoundException');
     expect(await refusal(sign({ KeyId: 'EncryptionKey' }))).toBe('InvalidKeyUsageException');

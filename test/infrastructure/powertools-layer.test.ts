@@ -13,13 +13,15 @@ const readJson = (file: string) => JSON.parse(readFileSync(path.join(PROJECT_ROO
 describe('Powertools layer version', () => {
   it('is the one version package.json names, package-lock installs and node_modules holds', () => {
     const version = powertoolsVersion();
-    const installed = readdirSync(path.join(PROJECT_ROOT, 'node_modules', '@aws-lambda-powertools'))
-      .map((name) => [name, readJson(`node_modules/@aws-lambda-powertools/${name}/package.json`).version]);
+    const installed = readdirSync(path.join(PROJECT_ROOT, 'node_modules', '@aws-lambda-powertools')).map((name) => [
+      name,
+      readJson(`node_modules/@aws-lambda-powertools/${name}/package.json`).version,
+    ]);
     expect(installed.length).toBeGreaterThanOrEqual(4);
     expect(installed.filter(([, v]) => v !== version)).toEqual([]);
   });
 
-  it('is the layer the synthesized template resolves at deploy time, from that version\'s SSM parameter', () => {
+  it("is the layer the synthesized template resolves at deploy time, from that version's SSM parameter", () => {
     const parameters = Object.values((synthesizeTemplate().Parameters ?? {}) as Record<string, { Type: string; Default?: string }>);
     expect(parameters.filter((p) => String(p.Default).startsWith('/aws/service/powertools/'))).toEqual([
       { Type: 'AWS::SSM::Parameter::Value<String>', Default: powertoolsLayerParameterName(powertoolsVersion()) },
@@ -35,8 +37,13 @@ describe('Powertools layer version', () => {
     expect(() => powertoolsVersionOf(bumpedInJson, packageLock)).toThrow(/package.json @aws-lambda-powertools\/logger 9\.9\.9/);
 
     const locationOfTracer = 'node_modules/@aws-lambda-powertools/tracer';
-    const bumpedInLock = { ...packageLock, packages: { ...packageLock.packages, [locationOfTracer]: { ...packageLock.packages[locationOfTracer], version: '9.9.9' } } };
-    expect(() => powertoolsVersionOf(packageJson, bumpedInLock)).toThrow(/package-lock.json node_modules\/@aws-lambda-powertools\/tracer 9\.9\.9/);
+    const bumpedInLock = {
+      ...packageLock,
+      packages: { ...packageLock.packages, [locationOfTracer]: { ...packageLock.packages[locationOfTracer], version: '9.9.9' } },
+    };
+    expect(() => powertoolsVersionOf(packageJson, bumpedInLock)).toThrow(
+      /package-lock.json node_modules\/@aws-lambda-powertools\/tracer 9\.9\.9/,
+    );
 
     const ranged = { ...packageJson, dependencies: { ...packageJson.dependencies, '@aws-lambda-powertools/metrics': `^${version}` } };
     expect(() => powertoolsVersionOf(ranged, packageLock)).toThrow(/one exact version/);

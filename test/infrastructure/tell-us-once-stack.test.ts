@@ -58,11 +58,15 @@ describe('the notification workflow', () => {
     expect(task.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
     expect(task.TimeoutSecondsPath).toBe('$.Payload.timeoutSeconds');
     expect(task.End).toBe(true);
-    expect(task.Catch).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireNotification' })]));
+    expect(task.Catch).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'ExpireNotification' })]),
+    );
     expect(state('NotifyDepartments').ItemSelector.Payload['timeoutSeconds.$']).toBe('$$.Map.Item.Value.timeoutSeconds');
     // A notification whose attempt outlasted a very short timeout is delivered again, not left PENDING.
     expect(state('ExpireNotification').Next).toBe('AfterExpiry');
-    expect(state('AfterExpiry').Choices).toEqual([expect.objectContaining({ Variable: '$.expiry.deliverAgain', BooleanEquals: true, Next: 'DeliverAndAwait' })]);
+    expect(state('AfterExpiry').Choices).toEqual([
+      expect.objectContaining({ Variable: '$.expiry.deliverAgain', BooleanEquals: true, Next: 'DeliverAndAwait' }),
+    ]);
   });
 
   it('hands the task token to no state but the waiting one', () => {
@@ -82,15 +86,26 @@ describe('the notification workflow', () => {
     // First match only: a deferral is never retried, a failed attempt backs off, anything else is transient.
     expect(task.Retry[0]).toEqual({ ErrorEquals: ['TellUsOnce.DeliveryDeferred'], MaxAttempts: 0 });
     expect(task.Retry[1]).toEqual({
-      ErrorEquals: ['TellUsOnce.DeliveryRetry'], IntervalSeconds: 5, BackoffRate: 4, MaxDelaySeconds: 86_400, MaxAttempts: 20, JitterStrategy: 'FULL',
+      ErrorEquals: ['TellUsOnce.DeliveryRetry'],
+      IntervalSeconds: 5,
+      BackoffRate: 4,
+      MaxDelaySeconds: 86_400,
+      MaxAttempts: 20,
+      JitterStrategy: 'FULL',
     });
     // The caps alone (the longest the draws can add up to) span well over 72 hours.
     const caps = Array.from({ length: task.Retry[1].MaxAttempts }, (_, n) => Math.min(5 * 4 ** n, 86_400));
     expect(caps.reduce((a, b) => a + b, 0)).toBeGreaterThan(72 * 3600 * 3);
     expect(task.Retry[2].ErrorEquals).toEqual(expect.arrayContaining(['States.TaskFailed', 'Lambda.TooManyRequestsException']));
-    expect(task.Catch).toEqual(expect.arrayContaining([expect.objectContaining({
-      ErrorEquals: ['TellUsOnce.DeliveryDeferred', 'TellUsOnce.DeliveryRetry'], ResultPath: '$.retry', Next: 'WaitBeforeRetry',
-    })]));
+    expect(task.Catch).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ErrorEquals: ['TellUsOnce.DeliveryDeferred', 'TellUsOnce.DeliveryRetry'],
+          ResultPath: '$.retry',
+          Next: 'WaitBeforeRetry',
+        }),
+      ]),
+    );
     expect(state('WaitBeforeRetry')).toMatchObject({ Type: 'Wait', TimestampPath: '$.retry.Cause', Next: 'DeliverAndAwait' });
   });
 
@@ -113,14 +128,29 @@ describe('the data', () => {
   it('lives in one on-demand table keyed by pk and sk, with point-in-time recovery and a listing index', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
       GlobalSecondaryIndexes: [
-        Match.objectLike({ IndexName: 'listing', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+        Match.objectLike({
+          IndexName: 'listing',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        }),
         // Departments' feeds (CONTRACT section 8): creation order, whatever the status.
-        Match.objectLike({ IndexName: 'feed', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }] }),
+        Match.objectLike({
+          IndexName: 'feed',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+        }),
       ],
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
@@ -131,7 +161,9 @@ describe('the API', () => {
   const routes = apiRoutes(json);
 
   it('has the routes of CONTRACT sections 4 to 6, 10 and 11, the web pages, and a default route for everything else', () => {
-    const api = routes.map((r) => r.routeKey).filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
+    const api = routes
+      .map((r) => r.routeKey)
+      .filter((key) => key === '$default' || key === 'GET /openapi.json' || key.includes(' /v1/') || key.includes(' /.well-known/'));
     expect(api.sort()).toEqual([
       '$default',
       'DELETE /v1/submissions/{submissionId}',
@@ -155,16 +187,41 @@ describe('the API', () => {
       'POST /v1/submissions/{submissionId}/withdrawal',
       'PUT /v1/departments/{departmentId}',
     ]);
-    expect(routes.map((r) => r.routeKey).filter((key) => !api.includes(key)).sort()).toEqual([
-      'GET /', 'GET /assets/{proxy+}', 'GET /department', 'GET /department/sign-in', 'GET /journey/{step}',
-      'GET /operator', 'GET /operator/sign-in', 'GET /sign-in', 'GET /sign-in/callback', 'GET /signed-out', 'GET /submissions/{submissionId}',
-      'GET /submissions/{submissionId}/confirmation', 'GET /submissions/{submissionId}/correct', 'GET /submissions/{submissionId}/correct/{step}',
-      'GET /submissions/{submissionId}/progress', 'GET /submissions/{submissionId}/proof', 'GET /submissions/{submissionId}/proof/receipt',
+    expect(
+      routes
+        .map((r) => r.routeKey)
+        .filter((key) => !api.includes(key))
+        .sort(),
+    ).toEqual([
+      'GET /',
+      'GET /assets/{proxy+}',
+      'GET /department',
+      'GET /department/sign-in',
+      'GET /journey/{step}',
+      'GET /operator',
+      'GET /operator/sign-in',
+      'GET /sign-in',
+      'GET /sign-in/callback',
+      'GET /signed-out',
+      'GET /submissions/{submissionId}',
+      'GET /submissions/{submissionId}/confirmation',
+      'GET /submissions/{submissionId}/correct',
+      'GET /submissions/{submissionId}/correct/{step}',
+      'GET /submissions/{submissionId}/progress',
+      'GET /submissions/{submissionId}/proof',
+      'GET /submissions/{submissionId}/proof/receipt',
       'GET /submissions/{submissionId}/withdraw',
-      'POST /department/notifications/{notificationId}', 'POST /department/sign-in', 'POST /department/sign-out',
-      'POST /journey/{step}', 'POST /operator/notifications/{notificationId}/redeliver', 'POST /operator/sign-in',
-      'POST /operator/sign-out', 'POST /sign-out',
-      'POST /submissions/{submissionId}/correct', 'POST /submissions/{submissionId}/correct/{step}', 'POST /submissions/{submissionId}/withdraw',
+      'POST /department/notifications/{notificationId}',
+      'POST /department/sign-in',
+      'POST /department/sign-out',
+      'POST /journey/{step}',
+      'POST /operator/notifications/{notificationId}/redeliver',
+      'POST /operator/sign-in',
+      'POST /operator/sign-out',
+      'POST /sign-out',
+      'POST /submissions/{submissionId}/correct',
+      'POST /submissions/{submissionId}/correct/{step}',
+      'POST /submissions/{submissionId}/withdraw',
     ]);
   });
 
@@ -209,7 +266,7 @@ describe('the functions', () => {
     });
     for (const fn of functions.values()) {
       expect(existsSync(path.join(PROJECT_ROOT, fn.entry))).toBe(true);
-       
+
       const loaded = jest.requireActual(path.join(PROJECT_ROOT, fn.entry));
       expect(typeof loaded[fn.handler]).toBe('function');
     }
@@ -217,14 +274,21 @@ describe('the functions', () => {
 
   it('only the confirmation API, the department page and DeliverAndAwait (its own task: nothing to wait for, or an answer that came first) may resume a waiting workflow; only submissions, redelivery, the feed, the web pages and the reconciler start one', () => {
     const policies = template.findResources('AWS::IAM::Policy');
-    const grants = (action: string) => Object.entries(policies)
-      .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
-      .map(([id]) => id);
+    const grants = (action: string) =>
+      Object.entries(policies)
+        .filter(([, p]: [string, any]) => JSON.stringify(p.Properties.PolicyDocument).includes(action))
+        .map(([id]) => id);
     expect(grants('states:SendTaskSuccess').sort()).toEqual([
-      expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^WebPagesFunction/), expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/),
+      expect.stringMatching(/^WebPagesFunction/),
+      expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
     ]);
     expect(grants('states:StartExecution').sort()).toEqual([
-      expect.stringMatching(/^ApiFeedFunction/), expect.stringMatching(/^ApiNotificationsFunction/), expect.stringMatching(/^ApiSubmissionsFunction/), expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/), expect.stringMatching(/^WebPagesFunction/),
+      expect.stringMatching(/^ApiFeedFunction/),
+      expect.stringMatching(/^ApiNotificationsFunction/),
+      expect.stringMatching(/^ApiSubmissionsFunction/),
+      expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
+      expect.stringMatching(/^WebPagesFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
@@ -234,8 +298,9 @@ describe('the functions', () => {
   });
 
   it('resume a submission as soon as its execution fails, times out or is aborted, and sweep only stale submissions, slowly', () => {
-    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[])
-      .filter((r) => JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'));
+    const rules = (Object.values(template.findResources('AWS::Events::Rule')) as any[]).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes('RecoveryReconcileSubmissionsFunction'),
+    );
     expect(rules.map((r) => r.Properties.ScheduleExpression).filter(Boolean)).toEqual(['rate(6 hours)']);
     const onEvent = rules.find((r) => r.Properties.EventPattern);
     const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];

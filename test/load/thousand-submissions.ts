@@ -34,7 +34,12 @@ function treeRssMb(processGroup: number): number {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tuo-load-'));
-  const service = new SpawnedService(await freePort(), { TUO_DATA_DIR: dataDir, TUO_DEMO: '0', TUO_TIME_SCALE: '0.001', TUO_ADMIN_TOKEN: 'load-admin-token' });
+  const service = new SpawnedService(await freePort(), {
+    TUO_DATA_DIR: dataDir,
+    TUO_DEMO: '0',
+    TUO_TIME_SCALE: '0.001',
+    TUO_ADMIN_TOKEN: 'load-admin-token',
+  });
   const departments = [
     new ConfirmingDepartment('load-tax', { confirmationRequired: true, confirmAfterMs: 100 }),
     new ConfirmingDepartment('load-licensing', { confirmationRequired: true, confirmAfterMs: 20 }),
@@ -52,13 +57,22 @@ async function main(): Promise<void> {
     const downUntil = downFrom + DOWN_SECONDS * 1000;
     departments[3].behaviour.downUntil = downUntil; // One department down for part of the run.
     const group = service.processGroup();
-    sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, treeRssMb(group)); }, 1000);
+    sampler = setInterval(() => {
+      peakRssMb = Math.max(peakRssMb, treeRssMb(group));
+    }, 1000);
     const rssAtStartMb = treeRssMb(group);
     const rssAtThousands: number[] = [];
 
     // A citizen's token expires; a long run signs in again every 10 minutes, as a client would.
     let token = await client.citizenToken('citizen-load');
-    tokenRefreshTimer = setInterval(() => { client.citizenToken('citizen-load').then((t) => { token = t; }, () => undefined); }, 10 * 60_000);
+    tokenRefreshTimer = setInterval(() => {
+      client.citizenToken('citizen-load').then(
+        (t) => {
+          token = t;
+        },
+        () => undefined,
+      );
+    }, 10 * 60_000);
     const started = Date.now();
     const acknowledged = new Map<number, string>();
     let fiveHundreds = 0;
@@ -69,27 +83,29 @@ async function main(): Promise<void> {
       return undefined;
     };
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < SUBMISSIONS) {
-        const i = next++;
-        for (;;) {
-          // A dropped connection is retried under the same key, as a client would: it cannot duplicate anything.
-          const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id))).catch(networkError);
-          if (!answer) continue;
-          if (answer.status >= 500) fiveHundreds++;
-          if (answer.status === 202) {
-            acknowledged.set(i, answer.json.id);
-            if (acknowledged.size % 1000 === 0) {
-              const rss = treeRssMb(group);
-              rssAtThousands.push(Math.round(rss));
-              console.log(`[load test] ${acknowledged.size} acknowledged: process tree RSS ${rss.toFixed(0)} MB`);
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < SUBMISSIONS) {
+          const i = next++;
+          for (;;) {
+            // A dropped connection is retried under the same key, as a client would: it cannot duplicate anything.
+            const answer = await client.submit(token, `load-${i}`, changeOfAddress(departments.map((d) => d.id))).catch(networkError);
+            if (!answer) continue;
+            if (answer.status >= 500) fiveHundreds++;
+            if (answer.status === 202) {
+              acknowledged.set(i, answer.json.id);
+              if (acknowledged.size % 1000 === 0) {
+                const rss = treeRssMb(group);
+                rssAtThousands.push(Math.round(rss));
+                console.log(`[load test] ${acknowledged.size} acknowledged: process tree RSS ${rss.toFixed(0)} MB`);
+              }
+              break;
             }
-            break;
+            if (answer.status !== 503) throw new Error(`Submission ${i}: ${answer.status} ${answer.text}`);
           }
-          if (answer.status !== 503) throw new Error(`Submission ${i}: ${answer.status} ${answer.text}`);
         }
-      }
-    }));
+      }),
+    );
     const submittedInMs = Date.now() - started;
 
     const finals = new Map<string, any>();
@@ -97,12 +113,14 @@ async function main(): Promise<void> {
     while (finals.size < acknowledged.size && Date.now() < deadline) {
       const pending = [...acknowledged.values()].filter((id) => !finals.has(id));
       for (let i = 0; i < pending.length; i += CONCURRENCY) {
-        await Promise.all(pending.slice(i, i + CONCURRENCY).map(async (id) => {
-          const current = await client.submission(token, id).catch(networkError);
-          if (!current) return;
-          if (current.status >= 500) fiveHundreds++;
-          if (current.status === 200 && current.json.status !== 'IN_PROGRESS') finals.set(id, current.json);
-        }));
+        await Promise.all(
+          pending.slice(i, i + CONCURRENCY).map(async (id) => {
+            const current = await client.submission(token, id).catch(networkError);
+            if (!current) return;
+            if (current.status >= 500) fiveHundreds++;
+            if (current.status === 200 && current.json.status !== 'IN_PROGRESS') finals.set(id, current.json);
+          }),
+        );
       }
       if (finals.size < acknowledged.size) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -114,8 +132,9 @@ async function main(): Promise<void> {
     const lost = acknowledged.size - finals.size;
 
     // The department that was down: how many attempts it got, and how many once its endpoint was failing.
-    const events = (await client.request('GET', '/v1/operator/events?limit=100', { token: 'load-admin-token' })).json.items
-      .filter((e: any) => e.department === departments[3].id);
+    const events = (await client.request('GET', '/v1/operator/events?limit=100', { token: 'load-admin-token' })).json.items.filter(
+      (e: any) => e.department === departments[3].id,
+    );
     const failingAt = Date.parse(events.find((e: any) => e.type === 'endpoint.failing')?.at ?? '') || undefined;
     const healthyAt = Date.parse(events.find((e: any) => e.type === 'endpoint.healthy')?.at ?? '') || undefined;
     const downAttempts = departments[3].receiver.received.filter((d) => d.receivedAt < downUntil).length;
@@ -124,18 +143,23 @@ async function main(): Promise<void> {
     const heldUntil = Math.min(downUntil, healthyAt ?? downUntil);
     const attemptsWhileHeld = departments[3].receiver.received.filter((d) => d.receivedAt >= heldFrom && d.receivedAt < heldUntil).length;
     const probeBudget = Math.max(0, Math.ceil((heldUntil - heldFrom) / PROBE_INTERVAL_MS)) + 2;
-    console.log(`[load test] ${departments[3].id} down for ${DOWN_SECONDS} s: ${downAttempts} attempts while down for ${acknowledged.size} notifications; `
-      + `failing after ${failingAt ? failingAt - downFrom : '-'} ms, healthy again ${healthyAt ? healthyAt - downUntil : '-'} ms after it came back; `
-      + `${attemptsWhileHeld} attempts in the ${Math.max(0, heldUntil - heldFrom)} ms it was held (probe budget ${probeBudget})`);
+    console.log(
+      `[load test] ${departments[3].id} down for ${DOWN_SECONDS} s: ${downAttempts} attempts while down for ${acknowledged.size} notifications; ` +
+        `failing after ${failingAt ? failingAt - downFrom : '-'} ms, healthy again ${healthyAt ? healthyAt - downUntil : '-'} ms after it came back; ` +
+        `${attemptsWhileHeld} attempts in the ${Math.max(0, heldUntil - heldFrom)} ms it was held (probe budget ${probeBudget})`,
+    );
     const statuses = [...finals.values()].reduce<Record<string, number>>((c, s) => ({ ...c, [s.status]: (c[s.status] ?? 0) + 1 }), {});
-    console.log(`[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; network errors retried: ${networkErrors}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`);
+    console.log(
+      `[load test] ready in ${readyIn} ms; submitted: ${SUBMISSIONS} in ${submittedInMs} ms; acknowledged: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)} after ${allFinalInMs} ms; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; 5xx: ${fiveHundreds}; network errors retried: ${networkErrors}; memory (process tree RSS): ${rssAtStartMb.toFixed(0)} MB at start, ${JSON.stringify(rssAtThousands)} MB at each thousand, ${peakRssMb.toFixed(0)} MB peak, ${rssAfterMb.toFixed(0)} MB after`,
+    );
     const failures = [
       lost > 0 && `${lost} lost`,
       acknowledged.size !== SUBMISSIONS && 'not every submission acknowledged',
       duplicatesUnderNewId > 0 && 'duplicates under a new id',
       fiveHundreds > 0 && '5xx answers',
       peakRssMb > MAX_RSS_MB && `memory peaked above ${MAX_RSS_MB} MB`,
-      attemptsWhileHeld > probeBudget && `the department that was down got ${attemptsWhileHeld} attempts while held (more than the probes allow)`,
+      attemptsWhileHeld > probeBudget &&
+        `the department that was down got ${attemptsWhileHeld} attempts while held (more than the probes allow)`,
       DOWN_SECONDS >= 10 && !failingAt && 'the department that was down never turned failing',
     ].filter(Boolean);
     if (failures.length > 0) throw new Error(failures.join('; '));
@@ -151,7 +175,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: Error) => {
-  console.error(`[load test] FAILED: ${error.message}${(error as Error & { cause?: Error }).cause ? ` (${(error as Error & { cause?: Error }).cause!.message})` : ''}\n${error.stack}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(
+      `[load test] FAILED: ${error.message}${(error as Error & { cause?: Error }).cause ? ` (${(error as Error & { cause?: Error }).cause!.message})` : ''}\n${error.stack}`,
+    );
+    process.exit(1);
+  },
+);

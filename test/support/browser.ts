@@ -8,13 +8,26 @@ export const CHROMIUM_PATH = process.env.TUO_CHROMIUM_PATH ?? '/usr/bin/chromium
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation { id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
 
 /** axe-core's WCAG 2.0/2.1/2.2 A and AA rules (and its best practices) run on the page as it is now. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
@@ -35,8 +48,5 @@ export async function accessibilityViolations(page: Page): Promise<AxeViolation[
 export async function signInAtProvider(page: Page, citizenId: string, email?: string): Promise<void> {
   await page.getByLabel('Citizen id').fill(citizenId);
   if (email) await page.getByLabel('Email address (optional)').fill(email);
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/dev/')),
-    page.getByRole('button', { name: 'Continue' }).click(),
-  ]);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/dev/')), page.getByRole('button', { name: 'Continue' }).click()]);
 }

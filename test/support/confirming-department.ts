@@ -20,7 +20,10 @@ export class ConfirmingDepartment {
   confirmations = 0;
   private stopped = false;
 
-  constructor(readonly id: string, readonly behaviour: DepartmentBehaviour) {}
+  constructor(
+    readonly id: string,
+    readonly behaviour: DepartmentBehaviour,
+  ) {}
 
   async register(client: ServiceClient): Promise<this> {
     await this.receiver.start();
@@ -53,7 +56,10 @@ export class ConfirmingDepartment {
         method: 'POST',
         headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ outcome: 'CONFIRMED', departmentReference: `${this.id}-ref` }),
-      }).then((r) => r.status, () => 0);
+      }).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200 || status === 409) {
         this.confirmations++;
         return;

@@ -3,7 +3,9 @@ import addFormats from 'ajv-formats';
 
 const DOCUMENT_ID = 'https://tell-us-once.invalid/openapi.json';
 
-interface Operation { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+interface Operation {
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
 
 /**
  * Checks answers against the OpenAPI document the service itself serves (JSON Schema 2020-12):
@@ -34,9 +36,11 @@ export class ContractValidator {
     if (documented) {
       if (!documented.content) return text.length === 0 ? undefined : `${status} is documented without a body, but one was sent`;
       schema = documented.content[mediaType]?.schema;
-      if (!schema) return `${status} is documented as ${Object.keys(documented.content).join(' or ')}, but ${mediaType || 'no content type'} was sent`;
+      if (!schema)
+        return `${status} is documented as ${Object.keys(documented.content).join(' or ')}, but ${mediaType || 'no content type'} was sent`;
     } else if (status >= 400) {
-      if (mediaType !== 'application/problem+json') return `${status} must be application/problem+json, not ${mediaType || 'no content type'}`;
+      if (mediaType !== 'application/problem+json')
+        return `${status} must be application/problem+json, not ${mediaType || 'no content type'}`;
       schema = { $ref: '#/components/schemas/Problem' };
     } else if (operation) {
       return `${method} ${path} answered ${status}, which the document does not list`;

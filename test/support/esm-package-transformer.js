@@ -23,7 +23,13 @@ const REALM_CLONE = `const structuredClone = function clone(value) {
 module.exports = {
   process(source, filename) {
     const prelude = filename.includes('/node_modules/oidc-provider/') && source.includes('structuredClone(') ? REALM_CLONE : '';
-    const { code, map } = transformSync(prelude + source, { format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'external', loader: 'js' });
+    const { code, map } = transformSync(prelude + source, {
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: filename,
+      sourcemap: 'external',
+      loader: 'js',
+    });
     return { code, map };
   },
   getCacheKey(source, filename) {

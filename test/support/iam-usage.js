@@ -35,7 +35,10 @@ class LeastPrivilegeLastSequencer extends Sequencer {
     const sorted = super.sort(tests);
     const ordered = [...sorted.filter((t) => path.basename(t.path) !== LAST), ...sorted.filter((t) => path.basename(t.path) === LAST)];
     mkdirSync(USAGE_DIR, { recursive: true });
-    writeFileSync(path.join(USAGE_DIR, 'run.json'), JSON.stringify({ files: ordered.map((t) => path.relative(path.join(__dirname, '..', '..'), t.path)) }));
+    writeFileSync(
+      path.join(USAGE_DIR, 'run.json'),
+      JSON.stringify({ files: ordered.map((t) => path.relative(path.join(__dirname, '..', '..'), t.path)) }),
+    );
     return ordered;
   }
 }

@@ -8,15 +8,27 @@ import type { DepartmentRecord } from '../../lambdas/domain/department';
 import type { SubmissionRecord } from '../../lambdas/domain/submission';
 
 export const ALL_FIELDS: EntitleableField[] = [
-  'person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email',
-  'previousAddress', 'newAddress', 'movedOn',
+  'person.givenName',
+  'person.familyName',
+  'person.dateOfBirth',
+  'person.nationalInsuranceNumber',
+  'person.email',
+  'previousAddress',
+  'newAddress',
+  'movedOn',
 ];
 
 /** A valid, normalised change of address (as the request schema outputs it). */
 export function changeOfAddress(departments: string[], overrides: Partial<ChangeOfAddressRequest> = {}): ChangeOfAddressRequest {
   return {
     type: 'address.changed',
-    person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
+    person: {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      dateOfBirth: '1985-12-10',
+      nationalInsuranceNumber: 'AB123456C',
+      email: 'ada@example.org',
+    },
     previousAddress: { line1: '1 Old Street', town: 'Leeds', postcode: 'LS1 1AA' },
     newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
     movedOn: '2026-11-20',
@@ -65,7 +77,12 @@ export function inMemoryService(start = '2026-12-01T10:00:00.000Z') {
   };
 
   /** A citizen's submission, accepted (the test fails here otherwise). */
-  const submit = async (citizenId: string, idempotencyKey: string, request: ChangeOfAddressRequest, fingerprint = `fp-${idempotencyKey}`) => {
+  const submit = async (
+    citizenId: string,
+    idempotencyKey: string,
+    request: ChangeOfAddressRequest,
+    fingerprint = `fp-${idempotencyKey}`,
+  ) => {
     const outcome = await submitChangeOfAddress(deps, citizenId, idempotencyKey, request, fingerprint);
     if (outcome.kind !== 'accepted') throw new Error(`Not accepted: ${JSON.stringify(outcome)}`);
     return outcome;
@@ -88,7 +105,9 @@ export function inMemoryService(start = '2026-12-01T10:00:00.000Z') {
     ...repositories,
     deps,
     now,
-    advance: (ms: number) => { clock += ms; },
+    advance: (ms: number) => {
+      clock += ms;
+    },
     started,
     metrics,
     addDepartment,

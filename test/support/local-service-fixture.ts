@@ -6,7 +6,9 @@ import { startLocalService, type LocalService, type LocalServiceOptions } from '
 import { ServiceClient } from './service-client';
 
 /** The one-machine service, started in this process on a free port and a fresh data directory. */
-export async function startTestService(options: Partial<LocalServiceOptions> = {}): Promise<{ service: LocalService; client: ServiceClient; dataDir: string; stop: () => Promise<void> }> {
+export async function startTestService(
+  options: Partial<LocalServiceOptions> = {},
+): Promise<{ service: LocalService; client: ServiceClient; dataDir: string; stop: () => Promise<void> }> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tuo-test-'));
   const service = await startLocalService({
     port: 0,

@@ -8,20 +8,29 @@ import { ContractValidator } from './contract-validator';
 export class ServiceClient {
   private validator?: Promise<ContractValidator>;
 
-  constructor(readonly baseUrl: string, readonly adminToken: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly adminToken: string,
+  ) {}
 
   private contract(): Promise<ContractValidator> {
-    this.validator ??= fetch(`${this.baseUrl}/openapi.json`).then(async (response) => {
-      if (response.status !== 200) throw new Error(`GET /openapi.json answered ${response.status}`);
-      return new ContractValidator(await response.json());
-    }).catch((error) => {
-      this.validator = undefined; // Try again with the next answer.
-      throw error;
-    });
+    this.validator ??= fetch(`${this.baseUrl}/openapi.json`)
+      .then(async (response) => {
+        if (response.status !== 200) throw new Error(`GET /openapi.json answered ${response.status}`);
+        return new ContractValidator(await response.json());
+      })
+      .catch((error) => {
+        this.validator = undefined; // Try again with the next answer.
+        throw error;
+      });
     return this.validator;
   }
 
-  async request(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}) {
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+  ) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -76,7 +85,13 @@ export class ServiceClient {
 export function changeOfAddress(departments: string[], overrides: Record<string, unknown> = {}) {
   return {
     type: 'address.changed',
-    person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
+    person: {
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      dateOfBirth: '1985-12-10',
+      nationalInsuranceNumber: 'AB123456C',
+      email: 'ada@example.org',
+    },
     previousAddress: { line1: '1 Old Street', line2: '', town: 'Leeds', postcode: 'LS1 1AA' },
     newAddress: { line1: '2 New Road', town: 'York', postcode: 'yo17hh' },
     movedOn: '2026-11-20',

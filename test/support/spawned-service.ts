@@ -20,7 +20,10 @@ export class SpawnedService {
   private child?: ChildProcess;
   output = '';
 
-  constructor(readonly port: number, readonly env: Record<string, string>) {}
+  constructor(
+    readonly port: number,
+    readonly env: Record<string, string>,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -39,11 +42,18 @@ export class SpawnedService {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // Its own process group, so the whole tree can be signalled at once.
     });
-    this.child.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    this.child.stderr!.on('data', (d: Buffer) => { this.output += d.toString(); });
+    this.child.stdout!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
     while (Date.now() - started < timeoutMs) {
       if (this.child.exitCode !== null) throw new Error(`npm start exited with ${this.child.exitCode}:\n${this.output}`);
-      const healthy = await fetch(`${this.url}/healthz`).then((r) => r.status === 200, () => false);
+      const healthy = await fetch(`${this.url}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (healthy) return Date.now() - started;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -62,9 +72,12 @@ export class SpawnedService {
    */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null };
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null };
     // 'close' comes once every process of the tree has let go of the output pipes, not just npm.
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, sig) => resolve({ code, signal: sig })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('close', (code, sig) => resolve({ code, signal: sig })),
+    );
     process.kill(-child.pid!, signal);
     return exited;
   }

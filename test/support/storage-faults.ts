@@ -14,17 +14,20 @@ export class StorageFaults {
   failed = 0;
 
   install(): this {
-    documentClient().middlewareStack.add((next, context) => async (args) => {
-      if (WRITE_COMMANDS.test(context.commandName ?? '')) {
-        this.writes++;
-        if (this.allowed <= 0) {
-          this.failed++;
-          throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'Error', code: 'ECONNREFUSED' });
+    documentClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (WRITE_COMMANDS.test(context.commandName ?? '')) {
+          this.writes++;
+          if (this.allowed <= 0) {
+            this.failed++;
+            throw Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'Error', code: 'ECONNREFUSED' });
+          }
+          this.allowed--;
         }
-        this.allowed--;
-      }
-      return next(args);
-    }, { step: 'initialize', name: 'injectedStorageFaults' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectedStorageFaults' },
+    );
     return this;
   }
 

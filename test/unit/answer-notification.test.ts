@@ -8,9 +8,18 @@ describe('a department answering a notification (in memory)', () => {
     await s.addDepartment('hmrc');
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']));
     const resumed: [string, unknown][] = [];
-    const deps = { ...s.deps, resumeWorkflow: async (token: string, output: unknown) => { resumed.push([token, output]); } };
-    const answer = (outcome: 'CONFIRMED' | 'REJECTED', department = 'dvla', id = notifications[0].id, extra: { departmentReference?: string; reason?: string } = {}) =>
-      answerNotification(deps, department, id, { outcome, ...extra });
+    const deps = {
+      ...s.deps,
+      resumeWorkflow: async (token: string, output: unknown) => {
+        resumed.push([token, output]);
+      },
+    };
+    const answer = (
+      outcome: 'CONFIRMED' | 'REJECTED',
+      department = 'dvla',
+      id = notifications[0].id,
+      extra: { departmentReference?: string; reason?: string } = {},
+    ) => answerNotification(deps, department, id, { outcome, ...extra });
     return { s, submission, notification: notifications[0], resumed, answer };
   }
 
@@ -20,7 +29,10 @@ describe('a department answering a notification (in memory)', () => {
     await s.notifications.storeTaskToken(notification.id, 'token-1', s.now());
     const outcome = await answer('CONFIRMED', 'dvla', notification.id, { departmentReference: 'DVLA-42' });
 
-    expect(outcome).toMatchObject({ kind: 'recorded', notification: { status: 'CONFIRMED', departmentReference: 'DVLA-42', respondedAt: s.now().toISOString() } });
+    expect(outcome).toMatchObject({
+      kind: 'recorded',
+      notification: { status: 'CONFIRMED', departmentReference: 'DVLA-42', respondedAt: s.now().toISOString() },
+    });
     expect(resumed).toEqual([['token-1', { outcome: 'CONFIRMED' }]]);
     expect((await s.audit.list(submission.id)).filter((e) => e.type === 'CONFIRMED')).toEqual([
       expect.objectContaining({ actor: 'department:dvla', departmentReference: 'DVLA-42', notificationId: notification.id }),
@@ -30,7 +42,10 @@ describe('a department answering a notification (in memory)', () => {
   it('accepts an answer from inside the webhook handler (sent, not yet DELIVERED)', async () => {
     const { s, notification, answer } = await delivered();
     await s.notifications.recordAttemptStarted(notification.id, s.now());
-    expect(await answer('REJECTED', 'dvla', notification.id, { reason: 'Not known here' })).toMatchObject({ kind: 'recorded', notification: { status: 'REJECTED' } });
+    expect(await answer('REJECTED', 'dvla', notification.id, { reason: 'Not known here' })).toMatchObject({
+      kind: 'recorded',
+      notification: { status: 'REJECTED' },
+    });
   });
 
   it('answers the same answer again as a repeat (passed on again), and a different one as a conflict', async () => {
@@ -69,7 +84,7 @@ describe('a department answering a notification (in memory)', () => {
     expect(await expired.answer('CONFIRMED')).toMatchObject({ kind: 'conflict', notification: { status: 'EXPIRED' } });
   });
 
-  it('answers another department\'s notification, or an unknown id, exactly as a missing one (404)', async () => {
+  it("answers another department's notification, or an unknown id, exactly as a missing one (404)", async () => {
     const { s, notification, answer } = await delivered();
     await s.deliverByPush(notification.id);
     expect(await answer('CONFIRMED', 'hmrc')).toEqual({ kind: 'not-found' });

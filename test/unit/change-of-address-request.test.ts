@@ -15,7 +15,13 @@ const parse = (body: unknown) => parseChangeOfAddressRequest(body, schema);
 
 const valid = () => ({
   type: 'address.changed',
-  person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
+  person: {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    dateOfBirth: '1985-12-10',
+    nationalInsuranceNumber: 'AB123456C',
+    email: 'ada@example.org',
+  },
   previousAddress: { line1: '1 Old Street', line2: '', town: 'Leeds', postcode: 'LS1 1AA' },
   newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
   movedOn: '2026-11-20',
@@ -37,7 +43,13 @@ describe('change of address request', () => {
       ok: true,
       value: {
         type: 'address.changed',
-        person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
+        person: {
+          givenName: 'Ada',
+          familyName: 'Lovelace',
+          dateOfBirth: '1985-12-10',
+          nationalInsuranceNumber: 'AB123456C',
+          email: 'ada@example.org',
+        },
         previousAddress: { line1: '1 Old Street', town: 'Leeds', postcode: 'LS1 1AA' },
         newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
         movedOn: '2026-11-20',
@@ -58,8 +70,17 @@ describe('change of address request', () => {
     body.person.email = ' ada@example.org ';
     body.previousAddress = { line1: ' 1 Old Street ', line2: ' Flat 3 ', town: 'Leeds', postcode: 'ls11aa' };
     const result = parse(body);
-    expect(result.ok && result.value.person).toMatchObject({ givenName: 'Ada', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' });
-    expect(result.ok && result.value.previousAddress).toEqual({ line1: '1 Old Street', line2: 'Flat 3', town: 'Leeds', postcode: 'LS1 1AA' });
+    expect(result.ok && result.value.person).toMatchObject({
+      givenName: 'Ada',
+      nationalInsuranceNumber: 'AB123456C',
+      email: 'ada@example.org',
+    });
+    expect(result.ok && result.value.previousAddress).toEqual({
+      line1: '1 Old Street',
+      line2: 'Flat 3',
+      town: 'Leeds',
+      postcode: 'LS1 1AA',
+    });
   });
 
   it('drops an empty second address line rather than storing it', () => {
@@ -77,9 +98,14 @@ describe('change of address request', () => {
 
   it('reports every missing field at once, each at its own pointer', () => {
     expect(pointersOf({})).toEqual(['/type', '/person', '/previousAddress', '/newAddress', '/movedOn', '/departments']);
-    expect(
-      pointersOf({ ...valid(), person: {}, newAddress: {} }),
-    ).toEqual(['/person/givenName', '/person/familyName', '/person/dateOfBirth', '/newAddress/line1', '/newAddress/town', '/newAddress/postcode']);
+    expect(pointersOf({ ...valid(), person: {}, newAddress: {} })).toEqual([
+      '/person/givenName',
+      '/person/familyName',
+      '/person/dateOfBirth',
+      '/newAddress/line1',
+      '/newAddress/town',
+      '/newAddress/postcode',
+    ]);
   });
 
   it('rejects a body that is not an object', () => {
@@ -88,13 +114,18 @@ describe('change of address request', () => {
   });
 
   it('rejects unknown fields anywhere, pointing at them', () => {
-    expect(pointersOf({ ...valid(), citizenId: 'x', person: { ...valid().person, passport: 'X' } })).toEqual(['/person/passport', '/citizenId']);
+    expect(pointersOf({ ...valid(), citizenId: 'x', person: { ...valid().person, passport: 'X' } })).toEqual([
+      '/person/passport',
+      '/citizenId',
+    ]);
     expect(pointersOf({ ...valid(), newAddress: { ...valid().newAddress, country: 'UK' } })).toEqual(['/newAddress/country']);
   });
 
   it('supports only address.changed', () => {
     expect(SUPPORTED_EVENT_TYPES).toEqual(['address.changed']);
-    expect(errorsOf({ ...valid(), type: 'name.changed' })).toEqual([{ pointer: '/type', detail: 'The type of change must be "address.changed".' }]);
+    expect(errorsOf({ ...valid(), type: 'name.changed' })).toEqual([
+      { pointer: '/type', detail: 'The type of change must be "address.changed".' },
+    ]);
   });
 
   it.each([
@@ -112,11 +143,14 @@ describe('change of address request', () => {
   });
 
   describe('date of birth', () => {
-    it.each(['1985-02-29', '1985-13-01', '1985-12-1', '10/12/1985', '1985-12-10T00:00:00Z'])('rejects %j as not a real YYYY-MM-DD date', (dateOfBirth) => {
-      expect(errorsOf({ ...valid(), person: { ...valid().person, dateOfBirth } })).toEqual([
-        { pointer: '/person/dateOfBirth', detail: expect.stringMatching(/real date in the format YYYY-MM-DD/) },
-      ]);
-    });
+    it.each(['1985-02-29', '1985-13-01', '1985-12-1', '10/12/1985', '1985-12-10T00:00:00Z'])(
+      'rejects %j as not a real YYYY-MM-DD date',
+      (dateOfBirth) => {
+        expect(errorsOf({ ...valid(), person: { ...valid().person, dateOfBirth } })).toEqual([
+          { pointer: '/person/dateOfBirth', detail: expect.stringMatching(/real date in the format YYYY-MM-DD/) },
+        ]);
+      },
+    );
 
     it('accepts 29 February in a leap year, and 1 January 1900', () => {
       expect(parse({ ...valid(), person: { ...valid().person, dateOfBirth: '1984-02-29' } }).ok).toBe(true);
@@ -129,7 +163,9 @@ describe('change of address request', () => {
         ['2030-01-01', 'Your date of birth must be in the past.'],
         ['1899-12-31', 'Your date of birth must be on or after 1 January 1900.'],
       ]) {
-        expect(errorsOf({ ...valid(), person: { ...valid().person, dateOfBirth } })).toEqual([{ pointer: '/person/dateOfBirth', detail: message }]);
+        expect(errorsOf({ ...valid(), person: { ...valid().person, dateOfBirth } })).toEqual([
+          { pointer: '/person/dateOfBirth', detail: message },
+        ]);
       }
       expect(parse({ ...valid(), person: { ...valid().person, dateOfBirth: '2026-01-14' }, movedOn: '2026-01-14' }).ok).toBe(true);
     });
@@ -169,7 +205,10 @@ describe('change of address request', () => {
 
   it('rejects a NINO HMRC would never issue, with the wording citizens see on GOV.UK', () => {
     expect(errorsOf({ ...valid(), person: { ...valid().person, nationalInsuranceNumber: 'QQ123456Z' } })).toEqual([
-      { pointer: '/person/nationalInsuranceNumber', detail: expect.stringMatching(/^Enter a National Insurance number in the correct format/) },
+      {
+        pointer: '/person/nationalInsuranceNumber',
+        detail: expect.stringMatching(/^Enter a National Insurance number in the correct format/),
+      },
     ]);
   });
 
@@ -223,15 +262,25 @@ describe('change of address request', () => {
   it('property: every accepted body yields normalised values and keeps the chosen departments', () => {
     const postcodes = fc.constantFrom('ls11aa', 'LS1 1AA', ' sw1a1aa ', 'YO1 7HH');
     fc.assert(
-      fc.property(postcodes, postcodes, fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{2,40}$/), { minLength: 1, maxLength: 50 }), (p1, p2, departments) => {
-        const body = { ...valid(), previousAddress: { ...valid().previousAddress, postcode: p1 }, newAddress: { ...valid().newAddress, postcode: p2 }, departments };
-        const result = parse(body);
-        expect(result.ok).toBe(true);
-        const value = (result as { value: ChangeOfAddressRequest }).value;
-        expect(value.previousAddress.postcode).toMatch(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/);
-        expect(value.newAddress.postcode).toMatch(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/);
-        expect(value.departments).toEqual(departments);
-      }),
+      fc.property(
+        postcodes,
+        postcodes,
+        fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{2,40}$/), { minLength: 1, maxLength: 50 }),
+        (p1, p2, departments) => {
+          const body = {
+            ...valid(),
+            previousAddress: { ...valid().previousAddress, postcode: p1 },
+            newAddress: { ...valid().newAddress, postcode: p2 },
+            departments,
+          };
+          const result = parse(body);
+          expect(result.ok).toBe(true);
+          const value = (result as { value: ChangeOfAddressRequest }).value;
+          expect(value.previousAddress.postcode).toMatch(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/);
+          expect(value.newAddress.postcode).toMatch(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/);
+          expect(value.departments).toEqual(departments);
+        },
+      ),
     );
   });
 

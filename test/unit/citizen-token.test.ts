@@ -36,10 +36,16 @@ describe('a citizen access token', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const eventWith = (token: string) => ({ headers: { authorization: `Bearer ${token}` } }) as unknown as APIGatewayProxyEventV2;
-  const sign = (claims: Record<string, unknown>, options: { key?: 'rsa' | 'ec'; sub?: string | null; exp?: boolean; typ?: string } = {}) => {
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { key?: 'rsa' | 'ec'; sub?: string | null; exp?: boolean; typ?: string } = {},
+  ) => {
     const alg = options.key === 'ec' ? 'ES256' : 'RS256';
-    let jwt = new SignJWT(claims).setProtectedHeader({ alg, kid: options.key ?? 'rsa', typ: options.typ ?? 'at+jwt' })
-      .setIssuer(issuer).setAudience(audience).setIssuedAt();
+    let jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg, kid: options.key ?? 'rsa', typ: options.typ ?? 'at+jwt' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt();
     if (options.sub !== null) jwt = jwt.setSubject(options.sub ?? 'citizen-1');
     if (options.exp !== false) jwt = jwt.setExpirationTime('5m');
     return jwt.sign(options.key === 'ec' ? ec : rsa);

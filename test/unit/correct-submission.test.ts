@@ -17,14 +17,18 @@ describe('correcting a submission (in memory)', () => {
     return { s, submission, notifications, correct };
   }
 
-  it('before any delivery: replaces the citizen\'s data (sent with the first delivery) and tells nobody separately', async () => {
+  it("before any delivery: replaces the citizen's data (sent with the first delivery) and tells nobody separately", async () => {
     const { s, submission, correct } = await submitted();
     s.advance(1000);
     const outcome = await correct({ newAddress });
 
     expect(outcome).toMatchObject({ kind: 'accepted', correction: { changed: ['newAddress'], notificationIds: [] }, notifications: [] });
     expect((await s.submissions.getPersonalData(submission.id))?.change.newAddress).toEqual(newAddress);
-    expect((await s.audit.list(submission.id)).at(-1)).toMatchObject({ type: 'CORRECTED', fields: ['newAddress'], detail: 'No department already told was entitled to what changed' });
+    expect((await s.audit.list(submission.id)).at(-1)).toMatchObject({
+      type: 'CORRECTED',
+      fields: ['newAddress'],
+      detail: 'No department already told was entitled to what changed',
+    });
     expect((await s.submission(submission.id)).notificationIds).toHaveLength(2);
   });
 
@@ -87,7 +91,8 @@ describe('correcting a submission (in memory)', () => {
   it('checks the rule across parts on the data as corrected (422 naming movedOn)', async () => {
     const { s, submission, correct } = await submitted();
     expect(await correct({ movedOn: '1980-01-01' })).toEqual({
-      kind: 'invalid', errors: [{ pointer: '/movedOn', detail: 'The date you moved must be on or after your date of birth.' }],
+      kind: 'invalid',
+      errors: [{ pointer: '/movedOn', detail: 'The date you moved must be on or after your date of birth.' }],
     });
     expect((await s.submissions.getPersonalData(submission.id))?.change.movedOn).toBe('2026-11-20');
   });

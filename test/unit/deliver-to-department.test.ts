@@ -27,18 +27,39 @@ async function world(department: Partial<DepartmentRecord> = {}, start?: string)
       return answer({ webhookId });
     },
     random: () => 0.5,
-    sleep: async (ms) => { sleeps.push(ms); },
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
     settings: { publicBaseUrl: 'https://tuo.example', timeScale: 1, allowLoopbackWebhooks: false, allowPrivateWebhooks: false },
   };
   let citizens = 0;
   const submitted = async () => {
     citizens++;
-    const { submission, notifications: [notification] } = await s.submit(`citizen-${citizens}`, `key-${citizens}`, changeOfAddress(['dvla']));
-    return { submission, notification, deliver: (over: Partial<DeliveryDependencies> = {}) => deliverToDepartment({ ...deps, ...over }, submission.id, notification.id, 'dvla') };
+    const {
+      submission,
+      notifications: [notification],
+    } = await s.submit(`citizen-${citizens}`, `key-${citizens}`, changeOfAddress(['dvla']));
+    return {
+      submission,
+      notification,
+      deliver: (over: Partial<DeliveryDependencies> = {}) =>
+        deliverToDepartment({ ...deps, ...over }, submission.id, notification.id, 'dvla'),
+    };
   };
   const status = async (id: string) => (await s.notifications.get(id))!.status;
   const trail = async (submissionId: string) => (await s.audit.list(submissionId)).map((e) => e.type);
-  return { s, deps, requests, sleeps, submitted, status, trail, answerWith: (next: typeof answer) => { answer = next; } };
+  return {
+    s,
+    deps,
+    requests,
+    sleeps,
+    submitted,
+    status,
+    trail,
+    answerWith: (next: typeof answer) => {
+      answer = next;
+    },
+  };
 }
 
 describe('delivering a notification to its department (in memory)', () => {
@@ -52,7 +73,11 @@ describe('delivering a notification to its department (in memory)', () => {
     expect(w.requests).toHaveLength(1);
     expect(w.requests[0]).toMatchObject({ url: 'https://dvla.example.gov.uk/hooks', webhookId: notification.id });
     const { notificationId, reference, confirmationUrl, ...data } = w.requests[0].body.data as Record<string, unknown>;
-    expect([notificationId, reference, confirmationUrl]).toEqual([notification.id, submission.reference, `https://tuo.example/v1/notifications/${notification.id}/confirmation`]);
+    expect([notificationId, reference, confirmationUrl]).toEqual([
+      notification.id,
+      submission.reference,
+      `https://tuo.example/v1/notifications/${notification.id}/confirmation`,
+    ]);
     expect(data).toEqual({ person: { givenName: 'Ada' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' } });
     expect(await w.status(notification.id)).toBe('DELIVERED');
     expect((await w.trail(submission.id)).sort()).toEqual(['DELIVERED', 'SENT', 'SUBMITTED']);
@@ -97,9 +122,14 @@ describe('delivering a notification to its department (in memory)', () => {
     await erasePersonalData(w.s.deps, submission.id, 'citizen', 'Asked');
     expect(await deliver()).toEqual({ next: 'DONE' });
     expect(w.requests).toEqual([]);
-    expect(await w.s.notifications.get(notification.id)).toMatchObject({ status: 'FAILED', lastError: 'The citizen\'s data has been erased' });
+    expect(await w.s.notifications.get(notification.id)).toMatchObject({
+      status: 'FAILED',
+      lastError: "The citizen's data has been erased",
+    });
     expect(w.s.metrics.emitted).toEqual([{ metric: 'failed', departmentId: 'dvla' }]);
-    expect((await w.s.operatorEvents.list({ limit: 10 })).items).toEqual([expect.objectContaining({ type: 'notification.failed', notificationId: notification.id })]);
+    expect((await w.s.operatorEvents.list({ limit: 10 })).items).toEqual([
+      expect.objectContaining({ type: 'notification.failed', notificationId: notification.id }),
+    ]);
   });
 
   it('fails a notification for a suspended department without sending it', async () => {
@@ -111,7 +141,7 @@ describe('delivering a notification to its department (in memory)', () => {
     expect(await w.status(notification.id)).toBe('FAILED');
   });
 
-  it('leaves a pull department\'s notification for its feed: nothing pushed, no wait', async () => {
+  it("leaves a pull department's notification for its feed: nothing pushed, no wait", async () => {
     const w = await world({ delivery: 'pull', webhookUrl: undefined });
     const { notification, deliver } = await w.submitted();
     expect(await deliver()).toEqual({ next: 'DONE' });
@@ -132,7 +162,10 @@ describe('delivering a notification to its department (in memory)', () => {
     expect(await deliver()).toEqual({ next: 'DONE' });
     expect(await w.status(notification.id)).toBe('FAILED');
     expect((await w.s.departments.get('dvla'))!.active).toBe(false);
-    expect(w.s.metrics.emitted).toEqual([{ metric: 'endpointHealthChanged', departmentId: 'dvla', change: 'disabled' }, { metric: 'failed', departmentId: 'dvla' }]);
+    expect(w.s.metrics.emitted).toEqual([
+      { metric: 'endpointHealthChanged', departmentId: 'dvla', change: 'disabled' },
+      { metric: 'failed', departmentId: 'dvla' },
+    ]);
   });
 
   it('holds notifications while the endpoint is failing, sending only the probe; the first answered probe makes it healthy', async () => {
@@ -165,7 +198,7 @@ describe('delivering a notification to its department (in memory)', () => {
     ]);
   });
 
-  it('keeps to the department\'s rate limit: a send waits for its slot, and one whose slot is too far goes back to the workflow unsent', async () => {
+  it("keeps to the department's rate limit: a send waits for its slot, and one whose slot is too far goes back to the workflow unsent", async () => {
     // The send log is kept in real time, so the clock starts now.
     const w = await world({ rateLimitPerSecond: 1 }, new Date().toISOString());
     const outcomes = [];
@@ -185,17 +218,28 @@ describe('delivering a notification to its department (in memory)', () => {
 });
 
 describe('delivering, then waiting for the answer (in memory)', () => {
-  it('an answer given inside the department\'s webhook handler, before the task token is kept, resumes the workflow at once', async () => {
+  it("an answer given inside the department's webhook handler, before the task token is kept, resumes the workflow at once", async () => {
     const w = await world();
     const { submission, notification } = await w.submitted();
     w.answerWith(async () => {
-      const answered = await answerNotification({ ...w.s.deps, resumeWorkflow: async () => undefined }, 'dvla', notification.id, { outcome: 'CONFIRMED', departmentReference: 'D-1' });
+      const answered = await answerNotification({ ...w.s.deps, resumeWorkflow: async () => undefined }, 'dvla', notification.id, {
+        outcome: 'CONFIRMED',
+        departmentReference: 'D-1',
+      });
       expect(answered.kind).toBe('recorded');
       return { kind: 'response', status: 200 };
     });
     const resumed: [string, unknown][] = [];
-    await deliverAndAwait({ ...w.deps, resumeWorkflow: async (token, output) => { resumed.push([token, output]); }, failTask: async () => undefined },
-      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-1' });
+    await deliverAndAwait(
+      {
+        ...w.deps,
+        resumeWorkflow: async (token, output) => {
+          resumed.push([token, output]);
+        },
+        failTask: async () => undefined,
+      },
+      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-1' },
+    );
     // Once, under this token: no wait for an answer that has come.
     expect(resumed.map(([token]) => token)).toEqual(['token-1']);
     expect(await w.status(notification.id)).toBe('CONFIRMED');
@@ -205,8 +249,16 @@ describe('delivering, then waiting for the answer (in memory)', () => {
     const w = await world();
     const { submission, notification } = await w.submitted();
     const resumed: unknown[] = [];
-    await deliverAndAwait({ ...w.deps, resumeWorkflow: async (token, output) => { resumed.push([token, output]); }, failTask: async () => undefined },
-      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-2' });
+    await deliverAndAwait(
+      {
+        ...w.deps,
+        resumeWorkflow: async (token, output) => {
+          resumed.push([token, output]);
+        },
+        failTask: async () => undefined,
+      },
+      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-2' },
+    );
     expect(resumed).toEqual([]);
     expect(await w.s.notifications.get(notification.id)).toMatchObject({ status: 'DELIVERED', taskToken: 'token-2' });
   });
@@ -216,8 +268,16 @@ describe('delivering, then waiting for the answer (in memory)', () => {
     const { submission, notification } = await w.submitted();
     w.answerWith(async () => ({ kind: 'response', status: 500 }));
     const failed: unknown[] = [];
-    await deliverAndAwait({ ...w.deps, resumeWorkflow: async () => undefined, failTask: async (token, error) => { failed.push([token, error]); } },
-      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-3' });
+    await deliverAndAwait(
+      {
+        ...w.deps,
+        resumeWorkflow: async () => undefined,
+        failTask: async (token, error) => {
+          failed.push([token, error]);
+        },
+      },
+      { submissionId: submission.id, notificationId: notification.id, departmentId: 'dvla', taskToken: 'token-3' },
+    );
     expect(failed).toEqual([['token-3', 'TellUsOnce.DeliveryRetry']]);
   });
 });

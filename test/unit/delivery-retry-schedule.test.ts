@@ -59,7 +59,9 @@ describe('planNextAttempt', () => {
     expect(plan(7 * 24 * 3600)).toMatchObject({ delayMs: 24 * HOUR });
     expect(plan(120, 0.001)).toMatchObject({ delayMs: 120 });
     // A shorter Retry-After does not shorten the backoff.
-    expect(planNextAttempt({ failedAttempts: 3, firstAttemptAt: start, now: start, timeScale: 1, random: () => 1, retryAfterSeconds: 1 })).toMatchObject({ delayMs: 80_000 });
+    expect(
+      planNextAttempt({ failedAttempts: 3, firstAttemptAt: start, now: start, timeScale: 1, random: () => 1, retryAfterSeconds: 1 }),
+    ).toMatchObject({ delayMs: 80_000 });
   });
 
   it('gives up only when both 8 attempts have failed and 72 hours have passed', () => {

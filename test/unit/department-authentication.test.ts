@@ -31,12 +31,27 @@ const at = (iso: string) => new Date(iso);
 describe('department API keys', () => {
   const firstKey = newApiKey('hmrc');
   const store = departmentStore({
-    id: 'hmrc', name: 'HMRC', description: '', webhookUrl: 'https://hmrc.example/hook', events: ['address.changed'], fields: ['newAddress'],
-    confirmation: { required: true, timeoutSeconds: 60 }, adapter: { type: 'standard-webhooks' }, delivery: 'push', suspended: false, active: true,
-    signingSecrets: [], apiKeys: [{ hash: hashApiKey(firstKey), createdAt: '2026-12-01T00:00:00.000Z' }],
-    createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z',
+    id: 'hmrc',
+    name: 'HMRC',
+    description: '',
+    webhookUrl: 'https://hmrc.example/hook',
+    events: ['address.changed'],
+    fields: ['newAddress'],
+    confirmation: { required: true, timeoutSeconds: 60 },
+    adapter: { type: 'standard-webhooks' },
+    delivery: 'push',
+    suspended: false,
+    active: true,
+    signingSecrets: [],
+    apiKeys: [{ hash: hashApiKey(firstKey), createdAt: '2026-12-01T00:00:00.000Z' }],
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
   });
-  const accepts = async (key: string, now: Date) => authenticateDepartment(bearer(key), store, now).then(() => true, () => false);
+  const accepts = async (key: string, now: Date) =>
+    authenticateDepartment(bearer(key), store, now).then(
+      () => true,
+      () => false,
+    );
 
   it('keeps the earlier key working for 24 hours after a new one is issued, then refuses it', async () => {
     const issued = await issueApiKey(store, 'hmrc', { revokePrevious: false }, hashApiKey, at('2026-12-02T10:00:00Z'));
@@ -58,6 +73,11 @@ describe('department API keys', () => {
     expect(await accepts(newApiKey('hmrc'), now)).toBe(false);
     expect(await accepts(current!.apiKey.replace('tuo.hmrc.', 'tuo.dvla.'), now)).toBe(false);
     const suspended = departmentStore({ ...store.current(), suspended: true });
-    expect(await authenticateDepartment(bearer(current!.apiKey), suspended, now).then(() => true, () => false)).toBe(false);
+    expect(
+      await authenticateDepartment(bearer(current!.apiKey), suspended, now).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
   });
 });

@@ -9,7 +9,15 @@ const hmrc = () => ({
   description: 'Tax, tax credits and Child Benefit',
   webhookUrl: 'https://hmrc.example/tell-us-once',
   events: ['address.changed'],
-  fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'previousAddress', 'newAddress', 'movedOn'],
+  fields: [
+    'person.givenName',
+    'person.familyName',
+    'person.dateOfBirth',
+    'person.nationalInsuranceNumber',
+    'previousAddress',
+    'newAddress',
+    'movedOn',
+  ],
   confirmation: { required: true, timeoutSeconds: 604800 },
 });
 
@@ -32,7 +40,10 @@ describe('departmentIdSchema', () => {
 describe('department configuration', () => {
   it('accepts the contract example unchanged', () => {
     // The contract example plus the defaults: push delivery, not suspended, the Standard Webhooks JSON adapter.
-    expect(parseDepartmentConfiguration(hmrc())).toEqual({ ok: true, value: { ...hmrc(), delivery: 'push', suspended: false, adapter: { type: 'standard-webhooks' } } });
+    expect(parseDepartmentConfiguration(hmrc())).toEqual({
+      ok: true,
+      value: { ...hmrc(), delivery: 'push', suspended: false, adapter: { type: 'standard-webhooks' } },
+    });
   });
 
   it('fills in defaults: empty description, confirmation required within 7 days', () => {
@@ -109,6 +120,7 @@ describe('department configuration', () => {
     const pull = parseDepartmentConfiguration({ ...withoutWebhook, delivery: 'pull', rateLimitPerSecond: 5 });
     expect(pull).toMatchObject({ ok: true, value: { delivery: 'pull', rateLimitPerSecond: 5 } });
     expect(pointersOf({ ...hmrc(), delivery: 'email' })).toEqual(['/delivery']);
-    for (const rateLimitPerSecond of [0, 1001, 2.5, '5']) expect(pointersOf({ ...hmrc(), rateLimitPerSecond })).toEqual(['/rateLimitPerSecond']);
+    for (const rateLimitPerSecond of [0, 1001, 2.5, '5'])
+      expect(pointersOf({ ...hmrc(), rateLimitPerSecond })).toEqual(['/rateLimitPerSecond']);
   });
 });

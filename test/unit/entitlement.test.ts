@@ -1,9 +1,21 @@
 import fc from 'fast-check';
-import { ENTITLEABLE_FIELDS, fieldsToServe, notificationData, selectEntitledFields, type EntitleableField } from '../../lambdas/domain/entitlement';
+import {
+  ENTITLEABLE_FIELDS,
+  fieldsToServe,
+  notificationData,
+  selectEntitledFields,
+  type EntitleableField,
+} from '../../lambdas/domain/entitlement';
 import type { ChangeOfAddress } from '../../lambdas/domain/submission';
 
 const ada: ChangeOfAddress = {
-  person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10', nationalInsuranceNumber: 'AB123456C', email: 'ada@example.org' },
+  person: {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    dateOfBirth: '1985-12-10',
+    nationalInsuranceNumber: 'AB123456C',
+    email: 'ada@example.org',
+  },
   previousAddress: { line1: '1 Old Street', town: 'Leeds', postcode: 'LS1 1AA' },
   newAddress: { line1: '2 New Road', line2: 'Flat 2', town: 'York', postcode: 'YO1 7HH' },
   movedOn: '2026-11-20',
@@ -68,10 +80,7 @@ describe('selectEntitledFields', () => {
 
   it('property: nothing outside the entitled subset appears, and every entitled field present is carried unchanged', () => {
     const text = fc.string({ minLength: 1, maxLength: 20 });
-    const address = fc.record(
-      { line1: text, line2: text, town: text, postcode: text },
-      { requiredKeys: ['line1', 'town', 'postcode'] },
-    );
+    const address = fc.record({ line1: text, line2: text, town: text, postcode: text }, { requiredKeys: ['line1', 'town', 'postcode'] });
     const submission: fc.Arbitrary<ChangeOfAddress> = fc.record({
       person: fc.record(
         { givenName: text, familyName: text, dateOfBirth: text, nationalInsuranceNumber: text, email: text },
@@ -98,11 +107,13 @@ describe('selectEntitledFields', () => {
 
 describe('fieldsToServe and notificationData: consent is the snapshot, intersected with the current fields', () => {
   it('never serves a field added after the citizen consented', () => {
-    fc.assert(fc.property(fc.subarray([...ENTITLEABLE_FIELDS]), fc.subarray([...ENTITLEABLE_FIELDS]), (consented, current) => {
-      const served = fieldsToServe(consented, current);
-      expect(served.every((f) => consented.includes(f) && current.includes(f))).toBe(true);
-      expect(notificationData(ada, { consentedFields: consented, currentFields: current })).toEqual(selectEntitledFields(ada, served));
-    }));
+    fc.assert(
+      fc.property(fc.subarray([...ENTITLEABLE_FIELDS]), fc.subarray([...ENTITLEABLE_FIELDS]), (consented, current) => {
+        const served = fieldsToServe(consented, current);
+        expect(served.every((f) => consented.includes(f) && current.includes(f))).toBe(true);
+        expect(notificationData(ada, { consentedFields: consented, currentFields: current })).toEqual(selectEntitledFields(ada, served));
+      }),
+    );
   });
 
   it('serves no personal field for a notification stored without a snapshot', () => {

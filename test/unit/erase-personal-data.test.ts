@@ -8,19 +8,29 @@ import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 const HOUR = 3600_000;
 
 describe('erasing personal data (in memory)', () => {
-  it('erases the report, fingerprints, withdrawal reason and the departments\' text; keeps statuses, dates and field names', async () => {
+  it("erases the report, fingerprints, withdrawal reason and the departments' text; keeps statuses, dates and field names", async () => {
     const s = inMemoryService();
     await s.addDepartment('dvla');
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']), 'report-fingerprint');
     const [dvla] = notifications;
     await s.deliverByPush(dvla.id);
     // The answer's trail entry is held with the notification (written with the answer itself).
-    await answerNotification({ ...s.deps, resumeWorkflow: async () => undefined }, 'dvla', dvla.id, { outcome: 'CONFIRMED', departmentReference: 'DVLA-123 Ada' });
-    expect((await s.audit.list(submission.id)).find((e) => e.type === 'CONFIRMED')).toMatchObject({ departmentReference: 'DVLA-123 Ada', actor: 'department:dvla' });
+    await answerNotification({ ...s.deps, resumeWorkflow: async () => undefined }, 'dvla', dvla.id, {
+      outcome: 'CONFIRMED',
+      departmentReference: 'DVLA-123 Ada',
+    });
+    expect((await s.audit.list(submission.id)).find((e) => e.type === 'CONFIRMED')).toMatchObject({
+      departmentReference: 'DVLA-123 Ada',
+      actor: 'department:dvla',
+    });
     await correctSubmission(s.deps, 'citizen-1', submission.id, 'fix', { movedOn: '2026-11-19' }, 'correction-fingerprint');
     await withdrawSubmission(s.deps, 'citizen-1', submission.id, 'I made it up');
     const forgotten: string[] = [];
-    const notifier = { forget: async (id: string) => { forgotten.push(id); } } as unknown as CitizenNotifier;
+    const notifier = {
+      forget: async (id: string) => {
+        forgotten.push(id);
+      },
+    } as unknown as CitizenNotifier;
 
     s.advance(HOUR);
     await erasePersonalData({ ...s.deps, notifier }, submission.id, 'citizen', 'Asked by the citizen');
@@ -30,7 +40,12 @@ describe('erasing personal data (in memory)', () => {
     expect(erased).toMatchObject({ erasedAt: s.now().toISOString(), withdrawnAt: expect.any(String) });
     expect(erased.fingerprint).toBeUndefined();
     expect(erased.withdrawalReason).toBeUndefined();
-    const corrections = await Promise.all([s.submissions.getCorrection(submission.id, (await s.audit.list(submission.id)).find((e) => e.type === 'CORRECTED')!.key.split('#')[1])]);
+    const corrections = await Promise.all([
+      s.submissions.getCorrection(
+        submission.id,
+        (await s.audit.list(submission.id)).find((e) => e.type === 'CORRECTED')!.key.split('#')[1],
+      ),
+    ]);
     expect(corrections[0]).toMatchObject({ changed: ['movedOn'] });
     expect(corrections[0]?.fingerprint).toBeUndefined();
     const answered = await s.notifications.get(dvla.id);
@@ -59,7 +74,8 @@ describe('erasing personal data (in memory)', () => {
     await s.addDepartment('dvla');
     const ids: string[] = [];
     for (const key of ['a', 'b', 'c', 'later']) ids.push((await s.submit('citizen-1', key, changeOfAddress(['dvla']))).submission.id);
-    for (const [i, id] of ids.entries()) await s.submissions.scheduleErasure(id, new Date(s.now().getTime() + (i === 3 ? 48 : i + 1) * HOUR));
+    for (const [i, id] of ids.entries())
+      await s.submissions.scheduleErasure(id, new Date(s.now().getTime() + (i === 3 ? 48 : i + 1) * HOUR));
     s.advance(24 * HOUR);
 
     expect(await eraseDuePersonalData(s.deps, 2)).toBe(3);

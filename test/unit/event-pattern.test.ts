@@ -7,10 +7,13 @@ const rule = {
   detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [ARN] },
 };
 const event = (detail: Record<string, unknown>) => ({
-  source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', resources: ['x'], detail: { stateMachineArn: ARN, ...detail },
+  source: 'aws.states',
+  'detail-type': 'Step Functions Execution Status Change',
+  resources: ['x'],
+  detail: { stateMachineArn: ARN, ...detail },
 });
 
-describe('the one-machine runtime plays the template\'s event rules as EventBridge matches them', () => {
+describe("the one-machine runtime plays the template's event rules as EventBridge matches them", () => {
   it('passes an execution that failed, timed out or was aborted, of this state machine only', () => {
     for (const status of ['FAILED', 'TIMED_OUT', 'ABORTED']) expect(matchesEventPattern(rule, event({ status }))).toBe(true);
     for (const status of ['RUNNING', 'SUCCEEDED']) expect(matchesEventPattern(rule, event({ status }))).toBe(false);

@@ -12,9 +12,17 @@ describe('finalising a submission (in memory)', () => {
     await s.addDepartment('dvla');
     await s.addDepartment('hmrc', { confirmation: { required: false, timeoutSeconds: 60 } });
     const request = changeOfAddress(['dvla', 'hmrc']);
-    const { submission, notifications } = await s.submit('citizen-1', 'key-1', { ...request, person: { ...request.person, email: email ?? undefined } });
+    const { submission, notifications } = await s.submit('citizen-1', 'key-1', {
+      ...request,
+      person: { ...request.person, email: email ?? undefined },
+    });
     const sent: { to: string; message: CompletionMessage }[] = [];
-    const notifier: CitizenNotifier = { send: async (to, message) => { sent.push({ to, message }); }, forget: async () => undefined };
+    const notifier: CitizenNotifier = {
+      send: async (to, message) => {
+        sent.push({ to, message });
+      },
+      forget: async () => undefined,
+    };
     const finalise = () => finaliseSubmission({ ...s.deps, notifier, retentionSeconds: RETENTION_SECONDS }, submission.id);
     return { s, submission, dvla: notifications[0], hmrc: notifications[1], sent, finalise };
   }
@@ -31,15 +39,24 @@ describe('finalising a submission (in memory)', () => {
     const { s, submission, dvla, hmrc, sent, finalise } = await submitted();
     await s.deliverByPush(dvla.id);
     await s.deliverByPush(hmrc.id);
-    await s.notifications.recordAnswer((await s.notifications.get(dvla.id))!, { outcome: 'CONFIRMED', departmentReference: 'DVLA-42' }, s.now());
+    await s.notifications.recordAnswer(
+      (await s.notifications.get(dvla.id))!,
+      { outcome: 'CONFIRMED', departmentReference: 'DVLA-42' },
+      s.now(),
+    );
 
     expect(await finalise()).toBe('COMPLETED');
     expect(await finalise()).toBe('COMPLETED'); // A retried step: nothing twice.
     expect(await s.submission(submission.id)).toMatchObject({ status: 'COMPLETED', finalisedAt: s.now().toISOString() });
     expect(await s.submissions.listInProgress()).toEqual([]);
     expect(sent.map((m) => m.to)).toEqual(['ada@example.org']);
-    expect((await s.audit.list(submission.id)).map((e) => e.type).filter((t) => t !== 'SUBMITTED')).toEqual(['COMPLETED', 'CITIZEN_NOTIFIED']);
-    expect((await s.submissions.getPersonalData(submission.id))?.eraseAfter).toBe(new Date(s.now().getTime() + RETENTION_SECONDS * 1000).toISOString());
+    expect((await s.audit.list(submission.id)).map((e) => e.type).filter((t) => t !== 'SUBMITTED')).toEqual([
+      'COMPLETED',
+      'CITIZEN_NOTIFIED',
+    ]);
+    expect((await s.submissions.getPersonalData(submission.id))?.eraseAfter).toBe(
+      new Date(s.now().getTime() + RETENTION_SECONDS * 1000).toISOString(),
+    );
   });
 
   it('COMPLETED_WITH_ISSUES when one failed; no email when the citizen gave none', async () => {
@@ -61,12 +78,22 @@ describe('finalising a submission (in memory)', () => {
     const getMany = s.notifications.getMany.bind(s.notifications);
     jest.spyOn(s.notifications, 'getMany').mockImplementationOnce(async (ids) => {
       const read = await getMany(ids);
-      await correctSubmission(s.deps, 'citizen-1', submission.id, 'fix', { newAddress: { line1: '3 Right Road', town: 'York', postcode: 'YO1 7HH' } }, 'fp');
+      await correctSubmission(
+        s.deps,
+        'citizen-1',
+        submission.id,
+        'fix',
+        { newAddress: { line1: '3 Right Road', town: 'York', postcode: 'YO1 7HH' } },
+        'fp',
+      );
       return read;
     });
 
     expect(await finalise()).toBe('COMPLETED');
-    expect(await s.submission(submission.id)).toMatchObject({ status: 'IN_PROGRESS', notificationIds: expect.arrayContaining([dvla.id, hmrc.id]) });
+    expect(await s.submission(submission.id)).toMatchObject({
+      status: 'IN_PROGRESS',
+      notificationIds: expect.arrayContaining([dvla.id, hmrc.id]),
+    });
     expect((await s.submission(submission.id)).notificationIds).toHaveLength(4);
   });
 
@@ -84,6 +111,9 @@ describe('finalising a submission (in memory)', () => {
 
     expect(await finalise()).toBe('COMPLETED');
     expect(sent).toHaveLength(2);
-    expect((await s.audit.list(submission.id)).filter((e) => e.type.startsWith('COMPLETED')).map((e) => e.type)).toEqual(['COMPLETED_WITH_ISSUES', 'COMPLETED']);
+    expect((await s.audit.list(submission.id)).filter((e) => e.type.startsWith('COMPLETED')).map((e) => e.type)).toEqual([
+      'COMPLETED_WITH_ISSUES',
+      'COMPLETED',
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { crossesFailingThreshold, holdUntil, HEALTHY, latestRetryWhileFailing, type EndpointHealth } from '../../lambdas/domain/endpoint-health';
+import {
+  crossesFailingThreshold,
+  holdUntil,
+  HEALTHY,
+  latestRetryWhileFailing,
+  type EndpointHealth,
+} from '../../lambdas/domain/endpoint-health';
 import { nextSendSlot, SEND_WINDOW_MS, withSend } from '../../lambdas/domain/send-rate-window';
 
 describe('the send log behind rateLimitPerSecond', () => {
@@ -26,7 +32,12 @@ describe('the send log behind rateLimitPerSecond', () => {
 
 describe('endpoint health', () => {
   const at = (iso: string) => new Date(iso);
-  const failing = (overrides: Partial<EndpointHealth>): EndpointHealth => ({ ...HEALTHY, consecutiveFailures: 5, failingFrom: '2026-12-01T10:00:00.000Z', ...overrides });
+  const failing = (overrides: Partial<EndpointHealth>): EndpointHealth => ({
+    ...HEALTHY,
+    consecutiveFailures: 5,
+    failingFrom: '2026-12-01T10:00:00.000Z',
+    ...overrides,
+  });
 
   it('is failing only after 5 consecutive failures over at least 15 minutes (scaled)', () => {
     expect(crossesFailingThreshold(failing({}), at('2026-12-01T10:15:00.000Z'), 1)).toBe(true);
@@ -50,7 +61,12 @@ describe('retries while an endpoint is in trouble', () => {
   const now = new Date('2026-12-01T10:20:00.000Z');
 
   it('never lets a notification sleep past the next probe (spread over 30 s), however long its own backoff has grown', () => {
-    const failing: EndpointHealth = { status: 'failing', consecutiveFailures: 9, failingFrom: '2026-12-01T10:00:00.000Z', nextProbeAt: '2026-12-01T10:25:00.000Z' };
+    const failing: EndpointHealth = {
+      status: 'failing',
+      consecutiveFailures: 9,
+      failingFrom: '2026-12-01T10:00:00.000Z',
+      nextProbeAt: '2026-12-01T10:25:00.000Z',
+    };
     expect(latestRetryWhileFailing(failing, now, 1, () => 0)?.toISOString()).toBe('2026-12-01T10:25:00.001Z');
     expect(latestRetryWhileFailing(failing, now, 1, () => 0.999999)!.getTime()).toBeLessThanOrEqual(Date.parse('2026-12-01T10:25:30.000Z'));
     // About to be failing (5 in a row, not yet 15 minutes): no later than a probe interval from now.
@@ -60,6 +76,8 @@ describe('retries while an endpoint is in trouble', () => {
 
   it('leaves the backoff alone while the endpoint has failed only a few times', () => {
     expect(latestRetryWhileFailing(HEALTHY, now, 1, () => 0)).toBeUndefined();
-    expect(latestRetryWhileFailing({ ...HEALTHY, consecutiveFailures: 4, failingFrom: '2026-12-01T10:00:00.000Z' }, now, 1, () => 0)).toBeUndefined();
+    expect(
+      latestRetryWhileFailing({ ...HEALTHY, consecutiveFailures: 4, failingFrom: '2026-12-01T10:00:00.000Z' }, now, 1, () => 0),
+    ).toBeUndefined();
   });
 });

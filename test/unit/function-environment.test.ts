@@ -6,8 +6,9 @@ describe('function environment', () => {
 
   it('stops a function whose variable is missing or malformed, naming the variable', () => {
     const env = Object.fromEntries(declaration.environment.map((name) => [name, 'x']));
-    expect(() => checkEnvironment(declaration, { ...env, PUBLIC_BASE_URL: 'not a url', TABLE_NAME: undefined }))
-      .toThrow(/PUBLIC_BASE_URL: Invalid URL.*TABLE_NAME: Invalid input: expected string, received undefined|TABLE_NAME: Invalid input: expected string, received undefined.*PUBLIC_BASE_URL: Invalid URL/);
+    expect(() => checkEnvironment(declaration, { ...env, PUBLIC_BASE_URL: 'not a url', TABLE_NAME: undefined })).toThrow(
+      /PUBLIC_BASE_URL: Invalid URL.*TABLE_NAME: Invalid input: expected string, received undefined|TABLE_NAME: Invalid input: expected string, received undefined.*PUBLIC_BASE_URL: Invalid URL/,
+    );
   });
 
   it('reads each setting as declared: defaults, flags, lists, trimmed URLs', () => {

@@ -6,7 +6,7 @@ const awsError = (name: string, httpStatusCode: number, fault: 'client' | 'serve
   Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode }, ...extra });
 
 describe('which failures answer 503 (try again) and which 500 (our fault, alarmed)', () => {
-  it('503: throttling, the AWS service\'s own 5xx and network failures', () => {
+  it("503: throttling, the AWS service's own 5xx and network failures", () => {
     expect(isServiceUnavailable(awsError('ThrottlingException', 400, 'client'))).toBe(true);
     expect(isServiceUnavailable(awsError('ProvisionedThroughputExceededException', 400, 'client'))).toBe(true);
     expect(isServiceUnavailable(awsError('SomethingThrottled', 400, 'client', { $retryable: { throttling: true } }))).toBe(true);
@@ -27,8 +27,12 @@ describe('which failures answer 503 (try again) and which 500 (our fault, alarme
   it('the handler answers each as problem+json', async () => {
     const event = (routeKey: string) => ({ routeKey, headers: {} }) as unknown as APIGatewayProxyEventV2;
     const handler = httpHandler({
-      'GET /validation': async () => { throw awsError('ValidationException', 400, 'client'); },
-      'GET /throttled': async () => { throw awsError('ThrottlingException', 400, 'client'); },
+      'GET /validation': async () => {
+        throw awsError('ValidationException', 400, 'client');
+      },
+      'GET /throttled': async () => {
+        throw awsError('ThrottlingException', 400, 'client');
+      },
     });
     const validation = await handler(event('GET /validation'));
     expect(validation.statusCode).toBe(500);

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { isNotificationId, isSubmissionId, notificationIdFor, referenceFor, requestFingerprint, submissionIdFor } from '../../lambdas/domain/identifiers';
+import {
+  isNotificationId,
+  isSubmissionId,
+  notificationIdFor,
+  referenceFor,
+  requestFingerprint,
+  submissionIdFor,
+} from '../../lambdas/domain/identifiers';
 
 describe('submissionIdFor', () => {
   it('is the same for a retried request, so retries converge on one submission', () => {
@@ -100,16 +107,31 @@ describe('requestFingerprint', () => {
 
 describe('isSubmissionId and isNotificationId: what could be an id at all', () => {
   it('accepts every id the service derives', () => {
-    fc.assert(fc.property(fc.string(), fc.string({ minLength: 1, maxLength: 255 }), fc.stringMatching(/^[a-z0-9-]{2,40}$/), (citizen, key, department) => {
-      const submissionId = submissionIdFor(citizen, key);
-      expect(isSubmissionId(submissionId)).toBe(true);
-      expect(isNotificationId(notificationIdFor(submissionId, department))).toBe(true);
-      expect(isNotificationId(submissionId)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string({ minLength: 1, maxLength: 255 }),
+        fc.stringMatching(/^[a-z0-9-]{2,40}$/),
+        (citizen, key, department) => {
+          const submissionId = submissionIdFor(citizen, key);
+          expect(isSubmissionId(submissionId)).toBe(true);
+          expect(isNotificationId(notificationIdFor(submissionId, department))).toBe(true);
+          expect(isNotificationId(submissionId)).toBe(false);
+        },
+      ),
+    );
   });
 
   it('refuses anything else, so it is answered 404 before any lookup', () => {
-    for (const text of ['', 'sub_', `sub_${'z'.repeat(5000)}`, 'sub_0123456789abcdefghjkmnpqrI', 'SUB_0123456789ABCDEFGHJKMNPQRS', 'ntf_../../etc', `ntf_${'a'.repeat(27)}`]) {
+    for (const text of [
+      '',
+      'sub_',
+      `sub_${'z'.repeat(5000)}`,
+      'sub_0123456789abcdefghjkmnpqrI',
+      'SUB_0123456789ABCDEFGHJKMNPQRS',
+      'ntf_../../etc',
+      `ntf_${'a'.repeat(27)}`,
+    ]) {
       expect(isSubmissionId(text)).toBe(false);
       expect(isNotificationId(text)).toBe(false);
     }

@@ -30,12 +30,24 @@ describe('issuing a receipt (in memory)', () => {
     return { s, submission, notifications, key, deps };
   }
 
-  it('signs, department by department, each status, the department\'s reference and the field names sent: no personal value', async () => {
+  it("signs, department by department, each status, the department's reference and the field names sent: no personal value", async () => {
     const { s, submission, notifications, key, deps } = await service();
     const [dvla] = notifications;
     await s.deliverByPush(dvla.id);
-    await s.audit.record({ submissionId: submission.id, key: `${dvla.id}#SENT#1`, at: s.now().toISOString(), type: 'SENT', actor: 'service', notificationId: dvla.id, fields: ['newAddress', 'person.givenName'] });
-    await s.notifications.recordAnswer((await s.notifications.get(dvla.id))!, { outcome: 'CONFIRMED', departmentReference: 'DVLA-42' }, s.now());
+    await s.audit.record({
+      submissionId: submission.id,
+      key: `${dvla.id}#SENT#1`,
+      at: s.now().toISOString(),
+      type: 'SENT',
+      actor: 'service',
+      notificationId: dvla.id,
+      fields: ['newAddress', 'person.givenName'],
+    });
+    await s.notifications.recordAnswer(
+      (await s.notifications.get(dvla.id))!,
+      { outcome: 'CONFIRMED', departmentReference: 'DVLA-42' },
+      s.now(),
+    );
 
     const { receipt, claims, keyId } = await issueReceipt(deps, submission);
     expect(keyId).toBe('receipt-key-1');
@@ -43,10 +55,31 @@ describe('issuing a receipt (in memory)', () => {
     const [published] = (await receiptKeySet(key)).keys;
     const verified = await compactVerify(receipt, await importJWK(published, 'ES256'));
     expect(JSON.parse(new TextDecoder().decode(verified.payload))).toEqual(claims);
-    expect(claims).toMatchObject({ iss: 'https://tuo.example', iat: s.now().getTime() / 1000, submissionId: submission.id, reference: submission.reference });
+    expect(claims).toMatchObject({
+      iss: 'https://tuo.example',
+      iat: s.now().getTime() / 1000,
+      submissionId: submission.id,
+      reference: submission.reference,
+    });
     expect(claims.notifications).toEqual([
-      { department: 'dvla', kind: 'change', status: 'CONFIRMED', deliveredAt: s.now().toISOString(), respondedAt: s.now().toISOString(), departmentReference: 'DVLA-42', fields: ['person.givenName', 'newAddress'] },
-      { department: 'hmrc', kind: 'change', status: 'PENDING', deliveredAt: null, respondedAt: null, departmentReference: null, fields: [] },
+      {
+        department: 'dvla',
+        kind: 'change',
+        status: 'CONFIRMED',
+        deliveredAt: s.now().toISOString(),
+        respondedAt: s.now().toISOString(),
+        departmentReference: 'DVLA-42',
+        fields: ['person.givenName', 'newAddress'],
+      },
+      {
+        department: 'hmrc',
+        kind: 'change',
+        status: 'PENDING',
+        deliveredAt: null,
+        respondedAt: null,
+        departmentReference: null,
+        fields: [],
+      },
     ]);
     expect(receipt).not.toMatch(/Ada|Lovelace|YO1/);
     expect(JSON.stringify(claims)).not.toMatch(/Ada|Lovelace|YO1/);

@@ -24,17 +24,29 @@ function importsOf(file: string): Array<{ folder: string; module: string }> {
 }
 
 const offending = (files: string[], wrong: (i: { folder: string; module: string }, file: string) => boolean) =>
-  files.flatMap((file) => importsOf(file).filter((i) => wrong(i, file)).map((i) => `${file} → ${i.folder}/${i.module}`));
+  files.flatMap((file) =>
+    importsOf(file)
+      .filter((i) => wrong(i, file))
+      .map((i) => `${file} → ${i.folder}/${i.module}`),
+  );
 
 describe('The layers of lambdas/', () => {
   it('the domain imports nothing but the domain, zod and node:crypto', () => {
-    expect(offending(sources('domain'), (i) => i.folder !== 'domain' && !i.folder.startsWith('zod') && i.folder !== 'node:crypto')).toEqual([]);
+    expect(offending(sources('domain'), (i) => i.folder !== 'domain' && !i.folder.startsWith('zod') && i.folder !== 'node:crypto')).toEqual(
+      [],
+    );
   });
 
   it('no use case imports another, a handler, the HTTP layer or an AWS SDK', () => {
-    expect(offending(sources('application'), (i) =>
-      (i.folder === 'application' && !SHARED_STEPS.includes(i.module))
-      || [...HANDLER_FOLDERS, 'http'].includes(i.folder) || i.folder.startsWith('@aws-sdk'))).toEqual([]);
+    expect(
+      offending(
+        sources('application'),
+        (i) =>
+          (i.folder === 'application' && !SHARED_STEPS.includes(i.module)) ||
+          [...HANDLER_FOLDERS, 'http'].includes(i.folder) ||
+          i.folder.startsWith('@aws-sdk'),
+      ),
+    ).toEqual([]);
   });
 
   it('no handler folder imports another (the API and the web pages share lambdas/http/)', () => {

@@ -13,15 +13,21 @@ describe('a department listing its notifications (in memory)', () => {
     // Counts the reads of submissions: one request per page, however many items it holds.
     const reads: string[] = [];
     const submissions: Pick<SubmissionRepository, 'getManyWithPersonalData'> = {
-      getManyWithPersonalData: async (ids) => { reads.push(`batch of ${ids.length}`); return s.submissions.getManyWithPersonalData(ids); },
+      getManyWithPersonalData: async (ids) => {
+        reads.push(`batch of ${ids.length}`);
+        return s.submissions.getManyWithPersonalData(ids);
+      },
     };
     const list = async (query: { status?: NotificationStatus; limit?: number; cursor?: string } = {}) =>
-      listDepartmentNotifications({ notifications: s.notifications, submissions, publicBaseUrl: 'https://tuo.example' }, (await s.departments.get('dvla'))!,
-        { status: 'DELIVERED', limit: 25, ...query });
+      listDepartmentNotifications(
+        { notifications: s.notifications, submissions, publicBaseUrl: 'https://tuo.example' },
+        (await s.departments.get('dvla'))!,
+        { status: 'DELIVERED', limit: 25, ...query },
+      );
     return { s, reads, list };
   }
 
-  it('reads a page\'s submissions and their data together, once per page, and shows only what the department may see', async () => {
+  it("reads a page's submissions and their data together, once per page, and shows only what the department may see", async () => {
     const { s, reads, list } = await service();
     const submitted = [];
     for (const key of ['k1', 'k2', 'k3']) {
@@ -34,9 +40,13 @@ describe('a department listing its notifications (in memory)', () => {
     const page = await list();
 
     expect(reads).toEqual(['batch of 3']);
-    expect(page.items.map((i) => [i.id, i.reference, i.status])).toEqual(submitted.map(({ submission, notification }) => [notification.id, submission.reference, 'DELIVERED']));
+    expect(page.items.map((i) => [i.id, i.reference, i.status])).toEqual(
+      submitted.map(({ submission, notification }) => [notification.id, submission.reference, 'DELIVERED']),
+    );
     expect(page.items[0]).toMatchObject({
-      type: 'address.changed', kind: 'change', confirmationUrl: `https://tuo.example/v1/notifications/${submitted[0].notification.id}/confirmation`,
+      type: 'address.changed',
+      kind: 'change',
+      confirmationUrl: `https://tuo.example/v1/notifications/${submitted[0].notification.id}/confirmation`,
       data: { person: { givenName: 'Ada' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' } },
     });
     expect(page.nextCursor).toBeUndefined();
@@ -57,15 +67,21 @@ describe('a department listing its notifications (in memory)', () => {
     await expect(list({ cursor: 'not-ours' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
-  it('shows no data once the citizen\'s data is erased, but still the reference and status', async () => {
+  it("shows no data once the citizen's data is erased, but still the reference and status", async () => {
     const { s, list } = await service();
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
     await s.deliverByPush(notifications[0].id);
-    await s.notifications.recordAnswer((await s.notifications.get(notifications[0].id))!, { outcome: 'CONFIRMED', departmentReference: 'DVLA-1' }, s.now());
+    await s.notifications.recordAnswer(
+      (await s.notifications.get(notifications[0].id))!,
+      { outcome: 'CONFIRMED', departmentReference: 'DVLA-1' },
+      s.now(),
+    );
     await s.submissions.setStatus(submission.id, 'COMPLETED', s.now());
     await erasePersonalData(s.deps, submission.id, 'citizen', 'Asked');
 
     const page = await list({ status: 'CONFIRMED' });
-    expect(page.items).toEqual([expect.objectContaining({ id: notifications[0].id, reference: submission.reference, status: 'CONFIRMED', data: null, type: null })]);
+    expect(page.items).toEqual([
+      expect.objectContaining({ id: notifications[0].id, reference: submission.reference, status: 'CONFIRMED', data: null, type: null }),
+    ]);
   });
 });

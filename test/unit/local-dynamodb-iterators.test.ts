@@ -16,13 +16,21 @@ describe('local DynamoDB iterators', () => {
 
   beforeAll(async () => {
     client = new DynamoDBClient({ endpoint: await dynamo.start(), region: 'eu-west-2', credentials: LOCAL_CREDENTIALS });
-    await dynamo.createTables([{
-      logicalId: 'items',
-      properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    await dynamo.createTables([
+      {
+        logicalId: 'items',
+        properties: {
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+        },
       },
-    }]);
+    ]);
     for (let i = 0; i < 5; i++) {
       await client.send(new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'p' }, sk: { S: String(i) } } }));
     }
@@ -35,9 +43,15 @@ describe('local DynamoDB iterators', () => {
   });
 
   it('closes the iterators that queries stopped reading, and answers every query in full', async () => {
-    const queried = () => client.send(new QueryCommand({
-      TableName: 'items', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } }, Limit: 2,
-    }));
+    const queried = () =>
+      client.send(
+        new QueryCommand({
+          TableName: 'items',
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': { S: 'p' } },
+          Limit: 2,
+        }),
+      );
     for (let i = 0; i < 20; i++) expect((await queried()).Items?.map((item) => item.sk.S)).toEqual(['0', '1']);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await dynamo.openIterators()).toBe(0);

@@ -5,7 +5,9 @@ const definition = {
   StartAt: 'Step',
   States: {
     Step: {
-      Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true,
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      End: true,
       Parameters: { FunctionName: 'arn:aws:lambda:eu-west-2:000000000000:function:Step', 'Payload.$': '$' },
     },
   },
@@ -22,10 +24,15 @@ describe('the local engine keeps what Step Functions answers about closed execut
 
   beforeAll(() => {
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    engine = new LocalStepFunctions(MACHINE_ARN, definition, async (_arn, payload: any) => {
-      if (payload.fail) throw Object.assign(new Error('it broke'), { name: 'Broken' });
-      return { ok: true };
-    }, 0.001);
+    engine = new LocalStepFunctions(
+      MACHINE_ARN,
+      definition,
+      async (_arn, payload: any) => {
+        if (payload.fail) throw Object.assign(new Error('it broke'), { name: 'Broken' });
+        return { ok: true };
+      },
+      0.001,
+    );
     engine.onExecutionStatusChange((change) => changes.push(change));
   });
   afterAll(() => engine.close());
@@ -33,9 +40,16 @@ describe('the local engine keeps what Step Functions answers about closed execut
   it('forgets a run once it closes, yet describes it, and its name stays taken', async () => {
     const { executionArn } = engine.startExecution('sub_a', '{"submissionId":"sub_a"}');
     expect(engine.runningExecutions()).toBe(1);
-    expect(await closed(engine, executionArn)).toMatchObject({ name: 'sub_a', status: 'SUCCEEDED', input: '{"submissionId":"sub_a"}', stopDate: expect.any(Number) });
+    expect(await closed(engine, executionArn)).toMatchObject({
+      name: 'sub_a',
+      status: 'SUCCEEDED',
+      input: '{"submissionId":"sub_a"}',
+      stopDate: expect.any(Number),
+    });
     expect(engine.runningExecutions()).toBe(0);
-    expect(() => engine.startExecution('sub_a', '{"submissionId":"sub_a"}')).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+    expect(() => engine.startExecution('sub_a', '{"submissionId":"sub_a"}')).toThrow(
+      expect.objectContaining({ name: 'ExecutionAlreadyExists' }),
+    );
     expect(() => engine.describeExecution(`${executionArn}-other`)).toThrow(expect.objectContaining({ name: 'ExecutionDoesNotExist' }));
   });
 
@@ -45,7 +59,15 @@ describe('the local engine keeps what Step Functions answers about closed execut
     expect(await closed(engine, executionArn)).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^Broken/) });
     expect(changes).toEqual([
       expect.objectContaining({ executionArn, stateMachineArn: MACHINE_ARN, name: 'sub_b', status: 'RUNNING', stopDate: null }),
-      expect.objectContaining({ executionArn, stateMachineArn: MACHINE_ARN, name: 'sub_b', status: 'FAILED', input: '{"fail":true}', error: 'Broken', stopDate: expect.any(Number) }),
+      expect.objectContaining({
+        executionArn,
+        stateMachineArn: MACHINE_ARN,
+        name: 'sub_b',
+        status: 'FAILED',
+        input: '{"fail":true}',
+        error: 'Broken',
+        stopDate: expect.any(Number),
+      }),
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import type * as http from 'node:http';
 import { answersHost, checkBindAddress, hostOfHeader, isFromThisMachine, parseAllowedHosts } from '../../local/local-exposure';
 
-const request = (remoteAddress: string, host: string) => ({ socket: { remoteAddress }, headers: { host } }) as unknown as http.IncomingMessage;
+const request = (remoteAddress: string, host: string) =>
+  ({ socket: { remoteAddress }, headers: { host } }) as unknown as http.IncomingMessage;
 
 describe('who may reach the one-machine server', () => {
   it('reads the host name of a Host header, and nothing that is not one', () => {

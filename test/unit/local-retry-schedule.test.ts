@@ -11,7 +11,10 @@ function definitionWith(retrier: Record<string, unknown>) {
     StartAt: 'Flaky',
     States: {
       Flaky: {
-        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: TASK_TIMEOUT_SECONDS, End: true,
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS,
+        End: true,
         Parameters: { FunctionName: FUNCTION_ARN, 'Payload.$': '$' },
         Retry: [{ ErrorEquals: ['States.ALL'], ...retrier }],
       },
@@ -26,10 +29,15 @@ function definitionWith(retrier: Record<string, unknown>) {
 async function pausesPlayed(retrier: Record<string, unknown>, timeScale: number): Promise<{ pauses: number[]; attempts: number }> {
   jest.spyOn(console, 'error').mockImplementation(() => undefined); // The engine reports the failed execution.
   let attempts = 0;
-  const engine = new LocalStepFunctions(MACHINE_ARN, definitionWith(retrier), async () => {
-    attempts++;
-    throw Object.assign(new Error('storage unavailable'), { name: 'StorageUnavailable' });
-  }, timeScale);
+  const engine = new LocalStepFunctions(
+    MACHINE_ARN,
+    definitionWith(retrier),
+    async () => {
+      attempts++;
+      throw Object.assign(new Error('storage unavailable'), { name: 'StorageUnavailable' });
+    },
+    timeScale,
+  );
   const pauses: number[] = [];
   const realSetTimeout = global.setTimeout;
   const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number, ...args: unknown[]) => {
@@ -51,7 +59,10 @@ describe('the local engine plays each Retry schedule as Step Functions does, sca
   afterEach(() => jest.restoreAllMocks());
 
   it('backs off by BackoffRate from IntervalSeconds, up to MaxDelaySeconds, for MaxAttempts retries', async () => {
-    const { pauses, attempts } = await pausesPlayed({ IntervalSeconds: 2, BackoffRate: 3, MaxDelaySeconds: 10, MaxAttempts: 4, JitterStrategy: 'NONE' }, 0.01);
+    const { pauses, attempts } = await pausesPlayed(
+      { IntervalSeconds: 2, BackoffRate: 3, MaxDelaySeconds: 10, MaxAttempts: 4, JitterStrategy: 'NONE' },
+      0.01,
+    );
     expect(attempts).toBe(5);
     // 2 s, 6 s, then capped at 10 s, at a hundredth of the time.
     expect(pauses).toHaveLength(4);
@@ -74,8 +85,12 @@ describe('the local engine plays each Retry schedule as Step Functions does, sca
       StartAt: 'Each',
       States: {
         Each: {
-          Type: 'Map', End: true,
-          ItemProcessor: { StartAt: 'Step', States: { Step: { ...definitionWith({ IntervalSeconds: 2, MaxDelaySeconds: 30 }).States.Flaky } } },
+          Type: 'Map',
+          End: true,
+          ItemProcessor: {
+            StartAt: 'Step',
+            States: { Step: { ...definitionWith({ IntervalSeconds: 2, MaxDelaySeconds: 30 }).States.Flaky } },
+          },
         },
       },
     };

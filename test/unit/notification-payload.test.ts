@@ -10,15 +10,23 @@ describe('the body that carries a notification to its department', () => {
     const department = await s.addDepartment('dvla', { fields: ['person.givenName', 'newAddress', 'movedOn'] });
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
     const personalData = (await s.submissions.getPersonalData(submission.id))!;
-    const body = (overrides: { notification?: Partial<NotificationRecord>; department?: Partial<DepartmentRecord>; personalData?: PersonalDataRecord | undefined } = {}) =>
-      JSON.parse(notificationBody({
-        notification: { ...notifications[0], ...overrides.notification },
-        submission: submission,
-        personalData: 'personalData' in overrides ? overrides.personalData : personalData,
-        department: { ...department, ...overrides.department },
-        publicBaseUrl: 'https://tuo.example',
-        now: new Date('2026-12-01T10:00:00.123Z'),
-      })) as Record<string, unknown> & { data: Record<string, unknown> };
+    const body = (
+      overrides: {
+        notification?: Partial<NotificationRecord>;
+        department?: Partial<DepartmentRecord>;
+        personalData?: PersonalDataRecord | undefined;
+      } = {},
+    ) =>
+      JSON.parse(
+        notificationBody({
+          notification: { ...notifications[0], ...overrides.notification },
+          submission: submission,
+          personalData: 'personalData' in overrides ? overrides.personalData : personalData,
+          department: { ...department, ...overrides.department },
+          publicBaseUrl: 'https://tuo.example',
+          now: new Date('2026-12-01T10:00:00.123Z'),
+        }),
+      ) as Record<string, unknown> & { data: Record<string, unknown> };
     return { submission, notification: notifications[0], body };
   }
 
@@ -37,14 +45,21 @@ describe('the body that carries a notification to its department', () => {
       },
     });
     // Widened since the citizen consented: nothing more. Narrowed: less.
-    expect(body({ department: { fields: ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'] } }).data).not.toHaveProperty('person.familyName');
-    expect(body({ department: { fields: ['movedOn'] } }).data).toEqual(expect.not.objectContaining({ person: expect.anything(), newAddress: expect.anything() }));
+    expect(body({ department: { fields: ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'] } }).data).not.toHaveProperty(
+      'person.familyName',
+    );
+    expect(body({ department: { fields: ['movedOn'] } }).data).toEqual(
+      expect.not.objectContaining({ person: expect.anything(), newAddress: expect.anything() }),
+    );
   });
 
   it('a correction names what it corrects and the changed fields the department may see', async () => {
     const { body } = await stored();
     const correction = body({ notification: { kind: 'correction', corrects: 'ntf_original', changed: ['newAddress', 'person.email'] } });
-    expect(correction).toMatchObject({ type: 'address.corrected', data: { corrects: 'ntf_original', changed: ['newAddress'], newAddress: expect.any(Object) } });
+    expect(correction).toMatchObject({
+      type: 'address.corrected',
+      data: { corrects: 'ntf_original', changed: ['newAddress'], newAddress: expect.any(Object) },
+    });
   });
 
   it('a withdrawal notice carries no personal data, and can be built once the data is erased', async () => {
@@ -55,7 +70,7 @@ describe('the body that carries a notification to its department', () => {
     expect(() => body({ personalData: undefined })).toThrow();
   });
 
-  it('is shaped by the department\'s field mapping, which can only reach entitled values', async () => {
+  it("is shaped by the department's field mapping, which can only reach entitled values", async () => {
     const { submission, body } = await stored();
     const mapped = body({
       department: {

@@ -7,13 +7,29 @@ import type { PublishedKey, ReceiptSigner } from '../../lambdas/signing/receipt-
 import type { NotificationRecord } from '../../lambdas/domain/notification';
 
 const sent = (notificationId: string, attempt: number, fields: AuditEvent['fields'], outcome = 'delivered'): AuditEvent => ({
-  submissionId: 'sub_1', key: `${notificationId}#SENT#${attempt}`, at: `2026-12-01T10:00:0${attempt}Z`, type: 'SENT', actor: 'service',
-  departmentId: 'dept', notificationId, attempt, fields, outcome,
+  submissionId: 'sub_1',
+  key: `${notificationId}#SENT#${attempt}`,
+  at: `2026-12-01T10:00:0${attempt}Z`,
+  type: 'SENT',
+  actor: 'service',
+  departmentId: 'dept',
+  notificationId,
+  attempt,
+  fields,
+  outcome,
 });
 
 const notification = (id: string, departmentId: string, extra: Partial<NotificationRecord> = {}): NotificationRecord => ({
-  id, submissionId: 'sub_1', departmentId, status: 'PENDING', confirmationRequired: true, confirmationTimeoutSeconds: 600,
-  attempts: 0, entitledFields: ['person.givenName', 'newAddress'], createdAt: '2026-12-01T10:00:00Z', updatedAt: '2026-12-01T10:00:00Z',
+  id,
+  submissionId: 'sub_1',
+  departmentId,
+  status: 'PENDING',
+  confirmationRequired: true,
+  confirmationTimeoutSeconds: 600,
+  attempts: 0,
+  entitledFields: ['person.givenName', 'newAddress'],
+  createdAt: '2026-12-01T10:00:00Z',
+  updatedAt: '2026-12-01T10:00:00Z',
   ...extra,
 });
 
@@ -33,12 +49,19 @@ function memorySigner(encoding: 'ieee-p1363' | 'der' = 'ieee-p1363'): ReceiptSig
 }
 
 describe('the fields a receipt says were sent', () => {
-  it('are every field name that left for the notification, over all attempts, in the contract\'s order', () => {
+  it("are every field name that left for the notification, over all attempts, in the contract's order", () => {
     const fields = fieldsSentByNotification([
       sent('n1', 1, ['newAddress', 'person.givenName'], 'HTTP 503'),
       sent('n1', 2, ['movedOn', 'newAddress']),
       sent('n2', 1, ['person.nationalInsuranceNumber']),
-      { submissionId: 'sub_1', key: 'n3#CONFIRMED', at: '2026-12-01T10:00:09Z', type: 'CONFIRMED', actor: 'department:x', notificationId: 'n3' },
+      {
+        submissionId: 'sub_1',
+        key: 'n3#CONFIRMED',
+        at: '2026-12-01T10:00:09Z',
+        type: 'CONFIRMED',
+        actor: 'department:x',
+        notificationId: 'n3',
+      },
     ]);
     expect(Object.fromEntries(fields)).toEqual({
       n1: ['person.givenName', 'newAddress', 'movedOn'],
@@ -47,14 +70,19 @@ describe('the fields a receipt says were sent', () => {
   });
 });
 
-describe('a receipt\'s claims', () => {
+describe("a receipt's claims", () => {
   it('follow the submission department by department, with nulls where nothing happened yet, and the kind of each notification', () => {
     const claims = receiptClaims({
       issuer: 'https://tell-us-once.example',
       issuedAt: new Date('2026-12-02T12:00:00.900Z'),
       submission: { id: 'sub_1', reference: 'TUO-AAAA-BBBB', type: 'address.changed' },
       notifications: [
-        notification('n1', 'hmrc', { status: 'CONFIRMED', deliveredAt: '2026-12-01T10:00:02Z', respondedAt: '2026-12-01T11:00:00Z', departmentReference: 'HMRC-1' }),
+        notification('n1', 'hmrc', {
+          status: 'CONFIRMED',
+          deliveredAt: '2026-12-01T10:00:02Z',
+          respondedAt: '2026-12-01T11:00:00Z',
+          departmentReference: 'HMRC-1',
+        }),
         notification('n2', 'dvla'),
         notification('n3', 'hmrc', { kind: 'correction', status: 'DELIVERED', deliveredAt: '2026-12-02T09:00:00Z' }),
       ],
@@ -67,9 +95,33 @@ describe('a receipt\'s claims', () => {
       submissionId: 'sub_1',
       type: 'address.changed',
       notifications: [
-        { department: 'hmrc', kind: 'change', status: 'CONFIRMED', deliveredAt: '2026-12-01T10:00:02Z', respondedAt: '2026-12-01T11:00:00Z', departmentReference: 'HMRC-1', fields: ['newAddress'] },
-        { department: 'dvla', kind: 'change', status: 'PENDING', deliveredAt: null, respondedAt: null, departmentReference: null, fields: [] },
-        { department: 'hmrc', kind: 'correction', status: 'DELIVERED', deliveredAt: '2026-12-02T09:00:00Z', respondedAt: null, departmentReference: null, fields: ['newAddress', 'movedOn'] },
+        {
+          department: 'hmrc',
+          kind: 'change',
+          status: 'CONFIRMED',
+          deliveredAt: '2026-12-01T10:00:02Z',
+          respondedAt: '2026-12-01T11:00:00Z',
+          departmentReference: 'HMRC-1',
+          fields: ['newAddress'],
+        },
+        {
+          department: 'dvla',
+          kind: 'change',
+          status: 'PENDING',
+          deliveredAt: null,
+          respondedAt: null,
+          departmentReference: null,
+          fields: [],
+        },
+        {
+          department: 'hmrc',
+          kind: 'correction',
+          status: 'DELIVERED',
+          deliveredAt: '2026-12-02T09:00:00Z',
+          respondedAt: null,
+          departmentReference: null,
+          fields: ['newAddress', 'movedOn'],
+        },
       ],
     });
   });

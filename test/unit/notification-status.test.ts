@@ -35,12 +35,9 @@ describe('canTransition', () => {
     WITHDRAWN: [],
   };
 
-  it.each(NOTIFICATION_STATUSES.flatMap((from) => NOTIFICATION_STATUSES.map((to) => [from, to] as const)))(
-    '%s -> %s',
-    (from, to) => {
-      expect(canTransition(from, to)).toBe(allowed[from].includes(to));
-    },
-  );
+  it.each(NOTIFICATION_STATUSES.flatMap((from) => NOTIFICATION_STATUSES.map((to) => [from, to] as const)))('%s -> %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(allowed[from].includes(to));
+  });
 });
 
 describe('aggregateSubmissionStatus', () => {
@@ -114,11 +111,17 @@ describe('evaluateDepartmentAnswer', () => {
 
   it('property: an accepted answer is always a permitted transition', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...NOTIFICATION_STATUSES), fc.boolean(), fc.boolean(), fc.constantFrom('CONFIRMED', 'REJECTED' as const), (status, sent, required, outcome) => {
-        if (evaluateDepartmentAnswer({ status, sent, confirmationRequired: required }, outcome) === 'ACCEPT') {
-          expect(canTransition(status, outcome)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...NOTIFICATION_STATUSES),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('CONFIRMED', 'REJECTED' as const),
+        (status, sent, required, outcome) => {
+          if (evaluateDepartmentAnswer({ status, sent, confirmationRequired: required }, outcome) === 'ACCEPT') {
+            expect(canTransition(status, outcome)).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

@@ -44,8 +44,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every route of the API with how it is authenticated', () => {
-    const operations = Object.entries(document.paths as Record<string, Record<string, any>>)
-      .flatMap(([p, methods]) => Object.entries(methods).map(([method, op]) => [`${method.toUpperCase()} ${p}`, op.security]));
+    const operations = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([p, methods]) =>
+      Object.entries(methods).map(([method, op]) => [`${method.toUpperCase()} ${p}`, op.security]),
+    );
     expect(Object.fromEntries(operations)).toMatchObject({
       'POST /v1/submissions': [{ citizen: [] }],
       'GET /v1/submissions/{submissionId}': [{ citizen: [] }],
@@ -83,6 +84,8 @@ describe('the OpenAPI document', () => {
     };
     expect(parseChangeOfAddressRequest(minimal).ok).toBe(true);
     expect(Object.keys(minimal).sort()).toEqual([...document.components.schemas.ChangeOfAddressRequest.required].sort());
-    expect(Object.keys(minimal.person).sort()).toEqual([...document.components.schemas.ChangeOfAddressRequest.properties.person.required].sort());
+    expect(Object.keys(minimal.person).sort()).toEqual(
+      [...document.components.schemas.ChangeOfAddressRequest.properties.person.required].sort(),
+    );
   });
 });

@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticateOperator, roleOf } from '../../lambdas/http/authentication';
 
-const calledBy = (userArn: string | undefined) => ({
-  headers: {},
-  requestContext: userArn === undefined ? {} : { authorizer: { iam: { userArn } } },
-}) as unknown as APIGatewayProxyEventV2;
+const calledBy = (userArn: string | undefined) =>
+  ({
+    headers: {},
+    requestContext: userArn === undefined ? {} : { authorizer: { iam: { userArn } } },
+  }) as unknown as APIGatewayProxyEventV2;
 const status = (fn: () => unknown) => {
   try {
     fn();
@@ -29,7 +30,8 @@ describe('operators: IAM, narrowed to the listed operator roles', () => {
       'arn:aws:sts::210987654321:assumed-role/TellUsOnceOperator/eve',
       'arn:aws:iam::123456789012:user/TellUsOnceOperator',
       'arn:aws:iam::123456789012:root',
-    ]) expect(status(() => authenticateOperator(calledBy(caller), allowed))).toBe(403);
+    ])
+      expect(status(() => authenticateOperator(calledBy(caller), allowed))).toBe(403);
   });
 
   it('refuses (401) a request IAM did not authorise; with no list, any IAM caller is an operator (one machine)', () => {

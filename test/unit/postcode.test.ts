@@ -46,9 +46,7 @@ describe('normalisePostcode', () => {
     const valid = fc.constantFrom('LS1 1AA', 'SW1A 1AA', 'YO1 7HH', 'EC1A 1BB', 'DN55 1PT', 'GIR 0AA', 'M1 1AE');
     fc.assert(
       fc.property(valid, fc.array(fc.boolean()), fc.array(fc.constantFrom('', ' ', '  ', '\t')), (postcode, lower, gaps) => {
-        const scrambled = [...postcode.replace(' ', '')]
-          .map((c, i) => (lower[i] ? c.toLowerCase() : c) + (gaps[i] ?? ''))
-          .join('');
+        const scrambled = [...postcode.replace(' ', '')].map((c, i) => (lower[i] ? c.toLowerCase() : c) + (gaps[i] ?? '')).join('');
         expect(normalisePostcode(scrambled)).toBe(postcode);
       }),
     );

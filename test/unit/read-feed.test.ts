@@ -22,15 +22,22 @@ describe('a department reading its feed (in memory)', () => {
     s.advance(1000);
     const second = await s.submit('citizen-2', 'key-1', changeOfAddress(['council']));
     // The council has since lost newAddress: it is no longer served, even for the earlier consent.
-    await s.departments.replaceConfiguration('council', { ...(await s.departments.get('council'))!, fields: ['person.givenName', 'movedOn'] }, s.now());
+    await s.departments.replaceConfiguration(
+      'council',
+      { ...(await s.departments.get('council'))!, fields: ['person.givenName', 'movedOn'] },
+      s.now(),
+    );
 
     const page = await read();
     expect(page.items.map((i) => [i.id, i.status])).toEqual([
-      [first.notifications[0].id, 'DELIVERED'], [second.notifications[0].id, 'DELIVERED'],
+      [first.notifications[0].id, 'DELIVERED'],
+      [second.notifications[0].id, 'DELIVERED'],
     ]);
     expect(page.items[0].data).toEqual({
-      notificationId: first.notifications[0].id, reference: first.submission.reference,
-      confirmationUrl: `https://tuo.example/v1/notifications/${first.notifications[0].id}/confirmation`, person: { givenName: 'Ada' },
+      notificationId: first.notifications[0].id,
+      reference: first.submission.reference,
+      confirmationUrl: `https://tuo.example/v1/notifications/${first.notifications[0].id}/confirmation`,
+      person: { givenName: 'Ada' },
     });
   });
 
@@ -42,11 +49,17 @@ describe('a department reading its feed (in memory)', () => {
     const again = await read();
 
     expect(again.items.map((i) => i.id)).toEqual(first.items.map((i) => i.id));
-    expect(await s.notifications.get(notifications[0].id)).toMatchObject({ status: 'DELIVERED', deliveredVia: 'pull', deliveredAt: '2026-12-01T10:00:00.000Z' });
+    expect(await s.notifications.get(notifications[0].id)).toMatchObject({
+      status: 'DELIVERED',
+      deliveredVia: 'pull',
+      deliveredAt: '2026-12-01T10:00:00.000Z',
+    });
     // Counted as a push's 2xx is (NotificationDelivered), once.
     expect(s.metrics.emitted).toEqual([{ metric: 'delivered', departmentId: 'council' }]);
     const delivered = (await s.audit.list(submission.id)).filter((e) => e.type === 'DELIVERED');
-    expect(delivered).toEqual([expect.objectContaining({ channel: 'pull', fields: ['person.givenName', 'newAddress'], notificationId: notifications[0].id })]);
+    expect(delivered).toEqual([
+      expect.objectContaining({ channel: 'pull', fields: ['person.givenName', 'newAddress'], notificationId: notifications[0].id }),
+    ]);
   });
 
   it('pages by cursor: after the last item, nothing until something new is created', async () => {
@@ -81,7 +94,10 @@ describe('a department reading its feed (in memory)', () => {
     if (withdrawal.kind !== 'accepted') throw new Error(withdrawal.kind);
     const notice = withdrawal.notifications.find((n) => n.kind === 'withdrawal')!;
     const page = await read();
-    expect(page.items.map((i) => [i.id, i.type])).toEqual([[collected.notifications[0].id, 'address.changed'], [notice.id, 'address.withdrawn']]);
+    expect(page.items.map((i) => [i.id, i.type])).toEqual([
+      [collected.notifications[0].id, 'address.changed'],
+      [notice.id, 'address.withdrawn'],
+    ]);
     expect(page.items[1].data).toEqual(expect.not.objectContaining({ person: expect.anything() }));
   });
 
@@ -96,19 +112,29 @@ describe('a department reading its feed (in memory)', () => {
     expect(await s.submission(submission.id)).toMatchObject({ status: 'IN_PROGRESS' });
     expect(s.started.get(collectionExecutionName(notifications[0]))).toEqual({
       submissionId: submission.id,
-      notifications: [{ notificationId: notifications[0].id, departmentId: notifications[0].departmentId, timeoutSeconds: notifications[0].confirmationTimeoutSeconds }],
+      notifications: [
+        {
+          notificationId: notifications[0].id,
+          departmentId: notifications[0].departmentId,
+          timeoutSeconds: notifications[0].confirmationTimeoutSeconds,
+        },
+      ],
     });
   });
 
   it('with waitSeconds, an empty read waits for the first item to arrive', async () => {
     const { s, deps } = await service();
     let polls = 0;
-    const waiting = readFeed({
-      ...deps,
-      sleep: async () => {
-        if (++polls === 3) await s.submit('citizen-1', 'key-1', changeOfAddress(['council']));
+    const waiting = readFeed(
+      {
+        ...deps,
+        sleep: async () => {
+          if (++polls === 3) await s.submit('citizen-1', 'key-1', changeOfAddress(['council']));
+        },
       },
-    }, (await s.departments.get('council'))!, { limit: 10, waitSeconds: 20 });
+      (await s.departments.get('council'))!,
+      { limit: 10, waitSeconds: 20 },
+    );
     expect((await waiting).items).toHaveLength(1);
     expect(polls).toBe(3);
   });

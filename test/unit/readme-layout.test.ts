@@ -17,7 +17,8 @@ function foldersUnder(relative: string): string[] {
 /** Every path written in backticks in the first column of the README's layout table. */
 function listedInLayout(readme: string): string[] {
   const section = readme.split(/^## Layout$/m)[1]?.split(/^## /m)[0] ?? '';
-  return section.split('\n')
+  return section
+    .split('\n')
     .filter((line) => line.startsWith('| `'))
     .flatMap((line) => [...line.split('|')[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]));
 }

@@ -1,4 +1,10 @@
-import { reconcileEndedExecution, reconcileSubmissions, STALE_AFTER_SECONDS, type ExecutionState, type ReconcileDependencies } from '../../lambdas/application/reconcile-submissions';
+import {
+  reconcileEndedExecution,
+  reconcileSubmissions,
+  STALE_AFTER_SECONDS,
+  type ExecutionState,
+  type ReconcileDependencies,
+} from '../../lambdas/application/reconcile-submissions';
 import type { WorkflowInput } from '../../lambdas/domain/workflow-runs';
 import { submitChangeOfAddress } from '../../lambdas/application/submit-change-of-address';
 import { submissionIdFor } from '../../lambdas/domain/identifiers';
@@ -19,8 +25,10 @@ function world() {
   const deps: ReconcileDependencies = {
     submissions: {
       get: async (id) => submissions.get(id),
-      listInProgress: async (scope = {}) => [...submissions.values()].filter((s) => s.status === 'IN_PROGRESS'
-        && (!scope.createdBefore || s.createdAt < scope.createdBefore.toISOString())),
+      listInProgress: async (scope = {}) =>
+        [...submissions.values()].filter(
+          (s) => s.status === 'IN_PROGRESS' && (!scope.createdBefore || s.createdAt < scope.createdBefore.toISOString()),
+        ),
       beginRecoveryRound: async (id, expected) => {
         const s = submissions.get(id)!;
         if ((s.recoveryRounds ?? 0) !== expected) return false;
@@ -47,13 +55,40 @@ function world() {
     },
     now: () => new Date('2026-11-29T10:00:00Z'),
   };
-  const addSubmission = (id: string, statuses: NotificationStatus[], extra: Partial<SubmissionRecord> = {}, redeliveries: number[] = []) => {
+  const addSubmission = (
+    id: string,
+    statuses: NotificationStatus[],
+    extra: Partial<SubmissionRecord> = {},
+    redeliveries: number[] = [],
+  ) => {
     const ids = statuses.map((_, i) => `${id}-n${i}`);
-    statuses.forEach((status, i) => notifications.set(ids[i], {
-      id: ids[i], submissionId: id, departmentId: `d${i}`, status, confirmationRequired: true, confirmationTimeoutSeconds: 60,
-      entitledFields: ['newAddress'], attempts: 1, createdAt: '', updatedAt: '', redeliveries: redeliveries[i] || undefined,
-    }));
-    submissions.set(id, { id, reference: 'TUO-TEST-0000', type: 'address.changed', citizenId: 'c', fingerprint: 'f', notificationIds: ids, status: 'IN_PROGRESS', createdAt: '2026-11-29T08:00:00.000Z', updatedAt: '', ...extra });
+    statuses.forEach((status, i) =>
+      notifications.set(ids[i], {
+        id: ids[i],
+        submissionId: id,
+        departmentId: `d${i}`,
+        status,
+        confirmationRequired: true,
+        confirmationTimeoutSeconds: 60,
+        entitledFields: ['newAddress'],
+        attempts: 1,
+        createdAt: '',
+        updatedAt: '',
+        redeliveries: redeliveries[i] || undefined,
+      }),
+    );
+    submissions.set(id, {
+      id,
+      reference: 'TUO-TEST-0000',
+      type: 'address.changed',
+      citizenId: 'c',
+      fingerprint: 'f',
+      notificationIds: ids,
+      status: 'IN_PROGRESS',
+      createdAt: '2026-11-29T08:00:00.000Z',
+      updatedAt: '',
+      ...extra,
+    });
   };
   /** What a started execution carries, by notification id. */
   const inputOf = (name: string) => {
@@ -73,7 +108,7 @@ describe('the reconciler', () => {
     expect(w.started).toEqual([]);
   });
 
-  it('starts a workflow never started (or lost with the engine) under the submission\'s own name, and records SUBMITTED if missing', async () => {
+  it("starts a workflow never started (or lost with the engine) under the submission's own name, and records SUBMITTED if missing", async () => {
     const w = world();
     w.addSubmission('sub_lost', ['PENDING', 'DELIVERED']);
     expect(await reconcileSubmissions(w.deps)).toMatchObject({ resumed: 1 });
@@ -100,7 +135,7 @@ describe('the reconciler', () => {
     expect(w.started).toEqual(['sub_failed-resume-1', 'sub_failed-resume-2']);
   });
 
-  it('carries in the input what is left of the department\'s timeout for a notification already delivered', async () => {
+  it("carries in the input what is left of the department's timeout for a notification already delivered", async () => {
     const w = world();
     w.addSubmission('sub_waiting', ['DELIVERED', 'PENDING']);
     // Delivered 25 s before the reconciler runs (its clock says 10:00:00), with a 60 s timeout.
@@ -125,7 +160,10 @@ describe('the reconciler', () => {
     const w = world();
     w.addSubmission('sub_redelivering', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
     w.executions.set('sub_redelivering', { state: 'FINISHED', input: { submissionId: 'sub_redelivering', notifications: [] } });
-    w.executions.set('sub_redelivering-n1-redelivery-1', { state: 'RUNNING', input: { submissionId: 'sub_redelivering', notifications: [] } });
+    w.executions.set('sub_redelivering-n1-redelivery-1', {
+      state: 'RUNNING',
+      input: { submissionId: 'sub_redelivering', notifications: [] },
+    });
     await reconcileSubmissions(w.deps);
     expect(w.started).toEqual([]);
 
@@ -133,7 +171,10 @@ describe('the reconciler', () => {
     w.executions.set('sub_redelivery_lost', { state: 'FINISHED', input: { submissionId: 'sub_redelivery_lost', notifications: [] } });
     await reconcileSubmissions(w.deps);
     expect(w.started).toEqual(['sub_redelivery_lost-n1-redelivery-2']);
-    expect(w.inputOf('sub_redelivery_lost-n1-redelivery-2')).toEqual({ submissionId: 'sub_redelivery_lost', notificationIds: ['sub_redelivery_lost-n1'] });
+    expect(w.inputOf('sub_redelivery_lost-n1-redelivery-2')).toEqual({
+      submissionId: 'sub_redelivery_lost',
+      notificationIds: ['sub_redelivery_lost-n1'],
+    });
   });
 
   it('lets a running correction or withdrawal notice be, starts one never started, and covers one whose run ended in a fresh round', async () => {
@@ -169,9 +210,18 @@ describe('the reconciler', () => {
     const w = world();
     w.addSubmission('sub_a', ['PENDING']);
     w.addSubmission('sub_b', ['PENDING']);
-    const deps = { ...w.deps, executionState: async (name: string) => { if (name === 'sub_a') throw new Error('throttled'); return w.deps.executionState(name); } };
+    const deps = {
+      ...w.deps,
+      executionState: async (name: string) => {
+        if (name === 'sub_a') throw new Error('throttled');
+        return w.deps.executionState(name);
+      },
+    };
     expect(await reconcileSubmissions(deps)).toEqual({
-      inProgress: 2, resumed: 1, errors: 1, failures: [{ submissionId: 'sub_a', errorName: 'Error', errorMessage: 'throttled' }],
+      inProgress: 2,
+      resumed: 1,
+      errors: 1,
+      failures: [{ submissionId: 'sub_a', errorName: 'Error', errorMessage: 'throttled' }],
     });
     expect(w.started).toEqual(['sub_b']);
   });
@@ -182,14 +232,18 @@ describe('the reconciler', () => {
       w.addSubmission('sub_ended', ['CONFIRMED', 'DELIVERED']);
       w.executions.set('sub_ended', { state: 'FINISHED', input: { submissionId: 'sub_ended', notifications: [] } });
       w.addSubmission('sub_other', ['PENDING']); // Its execution is lost too, but no event says so.
-      expect(await reconcileEndedExecution(w.deps, { name: 'sub_ended', input: '{"submissionId":"sub_ended"}' })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
+      expect(await reconcileEndedExecution(w.deps, { name: 'sub_ended', input: '{"submissionId":"sub_ended"}' })).toEqual({
+        inProgress: 1,
+        resumed: 1,
+        errors: 0,
+      });
       expect(w.started).toEqual(['sub_ended-resume-1']);
       expect(w.inputOf('sub_ended-resume-1')).toEqual({ submissionId: 'sub_ended', notificationIds: ['sub_ended-n1'] });
       expect(w.described).toEqual(['sub_ended']);
       expect(w.trail.map((e) => e.type)).toEqual(['WORKFLOW_RESUMED']);
     });
 
-    it('finds the submission from the execution\'s name when the event carries no input: a round, or a redelivery', async () => {
+    it("finds the submission from the execution's name when the event carries no input: a round, or a redelivery", async () => {
       const w = world();
       w.addSubmission('sub_round', ['PENDING'], { recoveryRounds: 1 });
       w.executions.set('sub_round-resume-1', { state: 'FINISHED', input: { submissionId: 'sub_round', notifications: [] } });
@@ -199,7 +253,10 @@ describe('the reconciler', () => {
       w.addSubmission('sub_redelivered', ['CONFIRMED', 'PENDING'], {}, [0, 1]);
       w.notifications.set('ntf_redelivered', { ...w.notifications.get('sub_redelivered-n1')!, id: 'ntf_redelivered' });
       w.executions.set('sub_redelivered', { state: 'FINISHED', input: { submissionId: 'sub_redelivered', notifications: [] } });
-      w.executions.set('sub_redelivered-n1-redelivery-1', { state: 'FINISHED', input: { submissionId: 'sub_redelivered', notifications: [] } });
+      w.executions.set('sub_redelivered-n1-redelivery-1', {
+        state: 'FINISHED',
+        input: { submissionId: 'sub_redelivered', notifications: [] },
+      });
       await reconcileEndedExecution(w.deps, { name: 'ntf_redelivered-redelivery-1', input: null });
       expect(w.started).toEqual(['sub_round-resume-2', 'sub_redelivered-resume-1']);
     });
@@ -207,8 +264,16 @@ describe('the reconciler', () => {
     it('does nothing for a submission already final, or an execution of no submission', async () => {
       const w = world();
       w.addSubmission('sub_final', ['CONFIRMED'], { status: 'COMPLETED' });
-      expect(await reconcileEndedExecution(w.deps, { name: 'sub_final', input: '{"submissionId":"sub_final"}' })).toEqual({ inProgress: 0, resumed: 0, errors: 0 });
-      expect(await reconcileEndedExecution(w.deps, { name: 'something-else', input: 'not json' })).toEqual({ inProgress: 0, resumed: 0, errors: 0 });
+      expect(await reconcileEndedExecution(w.deps, { name: 'sub_final', input: '{"submissionId":"sub_final"}' })).toEqual({
+        inProgress: 0,
+        resumed: 0,
+        errors: 0,
+      });
+      expect(await reconcileEndedExecution(w.deps, { name: 'something-else', input: 'not json' })).toEqual({
+        inProgress: 0,
+        resumed: 0,
+        errors: 0,
+      });
       expect(w.started).toEqual([]);
       expect(w.described).toEqual([]);
     });
@@ -218,7 +283,11 @@ describe('the reconciler', () => {
     const w = world();
     w.addSubmission('sub_stale', ['PENDING'], { createdAt: '2026-11-29T08:59:59.000Z' });
     w.addSubmission('sub_young', ['PENDING'], { createdAt: '2026-11-29T09:30:00.000Z' });
-    expect(await reconcileSubmissions(w.deps, { createdBefore: new Date('2026-11-29T09:00:00Z') })).toEqual({ inProgress: 1, resumed: 1, errors: 0 });
+    expect(await reconcileSubmissions(w.deps, { createdBefore: new Date('2026-11-29T09:00:00Z') })).toEqual({
+      inProgress: 1,
+      resumed: 1,
+      errors: 0,
+    });
     expect(w.described).toEqual(['sub_stale']);
     expect(w.started).toEqual(['sub_stale']);
   });
@@ -242,8 +311,13 @@ describe('the reconciler on the in-memory repositories', () => {
 
   it('starts the workflow of a submission acknowledged just before a crash (its start never made)', async () => {
     const { s, deps } = await service();
-    const outcome = await submitChangeOfAddress({ ...s.deps, startWorkflow: () => Promise.reject(new Error('crash')) },
-      'citizen-1', 'key-1', changeOfAddress(['dvla']), 'fp').catch(() => undefined);
+    const outcome = await submitChangeOfAddress(
+      { ...s.deps, startWorkflow: () => Promise.reject(new Error('crash')) },
+      'citizen-1',
+      'key-1',
+      changeOfAddress(['dvla']),
+      'fp',
+    ).catch(() => undefined);
     expect(outcome).toBeUndefined();
     const id = submissionIdFor('citizen-1', 'key-1');
     s.advance(1000);

@@ -7,7 +7,10 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
   async function sent() {
     const s = inMemoryService();
     await s.addDepartment('dvla');
-    const { submission, notifications: [notification] } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
+    const {
+      submission,
+      notifications: [notification],
+    } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
     const deliveries = async () => (await s.audit.list(submission.id)).filter((e) => e.type === 'DELIVERED');
     return { s, submission, notification, deliveries };
   }
@@ -20,7 +23,9 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
 
     expect([push.first, pull.first]).toEqual([true, false]);
     expect(pull.notification).toMatchObject({ status: 'DELIVERED', deliveredVia: 'push', deliveredAt: '2026-12-01T10:00:00.000Z' });
-    expect(await deliveries()).toEqual([expect.objectContaining({ channel: 'push', notificationId: notification.id, departmentId: 'dvla' })]);
+    expect(await deliveries()).toEqual([
+      expect.objectContaining({ channel: 'push', notificationId: notification.id, departmentId: 'dvla' }),
+    ]);
     expect(s.metrics.emitted).toEqual([{ metric: 'delivered', departmentId: 'dvla' }]);
   });
 
@@ -40,7 +45,7 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
     expect(s.metrics.emitted).toEqual([]);
   });
 
-  it('an answer recorded before the push\'s 2xx keeps its status; the delivery is still recorded, once', async () => {
+  it("an answer recorded before the push's 2xx keeps its status; the delivery is still recorded, once", async () => {
     const { s, notification, deliveries } = await sent();
     const started = (await s.notifications.recordAttemptStarted(notification.id, s.now()))!;
     await s.notifications.recordAnswer(started, { outcome: 'CONFIRMED', departmentReference: 'D-1' }, s.now());
@@ -50,26 +55,54 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
     expect(await deliveries()).toHaveLength(1);
   });
 
-  it('writes the attempt\'s SENT entry and the DELIVERED entry with the delivery, once however often it runs', async () => {
+  it("writes the attempt's SENT entry and the DELIVERED entry with the delivery, once however often it runs", async () => {
     const s = inMemoryService();
     await s.addDepartment('dvla');
-    const { submission, notifications: [notification] } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
-    const sent: AuditEvent = { submissionId: submission.id, key: `${notification.id}#SENT#1`, at: s.now().toISOString(), type: 'SENT', actor: 'service', notificationId: notification.id, attempt: 1, outcome: 'delivered' };
+    const {
+      submission,
+      notifications: [notification],
+    } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
+    const sent: AuditEvent = {
+      submissionId: submission.id,
+      key: `${notification.id}#SENT#1`,
+      at: s.now().toISOString(),
+      type: 'SENT',
+      actor: 'service',
+      notificationId: notification.id,
+      attempt: 1,
+      outcome: 'delivered',
+    };
 
     s.advance(200); // The department's 2xx comes after the send.
     expect((await recordDelivered(s.deps, notification, 'push', s.now(), undefined, [sent])).first).toBe(true);
     expect((await recordDelivered(s.deps, notification, 'push', s.now(), undefined, [sent])).first).toBe(false);
 
-    expect((await s.audit.list(submission.id)).filter((e) => e.notificationId === notification.id).map((e) => [e.type, e.channel ?? e.outcome]))
-      .toEqual([['SENT', 'delivered'], ['DELIVERED', 'push']]);
+    expect(
+      (await s.audit.list(submission.id)).filter((e) => e.notificationId === notification.id).map((e) => [e.type, e.channel ?? e.outcome]),
+    ).toEqual([
+      ['SENT', 'delivered'],
+      ['DELIVERED', 'push'],
+    ]);
   });
 
-  it('keeps a push attempt\'s SENT entry when the feed delivered the notification first', async () => {
+  it("keeps a push attempt's SENT entry when the feed delivered the notification first", async () => {
     const s = inMemoryService();
     await s.addDepartment('dvla');
-    const { submission, notifications: [notification] } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
+    const {
+      submission,
+      notifications: [notification],
+    } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
     await recordDelivered(s.deps, notification, 'pull', s.now(), ['newAddress']);
-    const sent: AuditEvent = { submissionId: submission.id, key: `${notification.id}#SENT#1`, at: s.now().toISOString(), type: 'SENT', actor: 'service', notificationId: notification.id, attempt: 1, outcome: 'delivered' };
+    const sent: AuditEvent = {
+      submissionId: submission.id,
+      key: `${notification.id}#SENT#1`,
+      at: s.now().toISOString(),
+      type: 'SENT',
+      actor: 'service',
+      notificationId: notification.id,
+      attempt: 1,
+      outcome: 'delivered',
+    };
 
     expect((await recordDelivered(s.deps, notification, 'push', s.now(), undefined, [sent])).first).toBe(false);
 

@@ -26,11 +26,26 @@ describe('an operator redelivering a notification (in memory)', () => {
     expect(reopened.attempts).toBe(1); // Counted on: the history stays.
     expect(await s.submission(submission.id)).toMatchObject({ status: 'IN_PROGRESS' });
     expect((await s.submissions.listInProgress()).map((x) => x.id)).toEqual([submission.id]);
-    expect([...s.started]).toEqual([[`${notification.id}-redelivery-1`, {
-      submissionId: submission.id,
-      notifications: [{ notificationId: notification.id, departmentId: notification.departmentId, timeoutSeconds: notification.confirmationTimeoutSeconds }],
-    }]]);
-    expect((await s.audit.list(submission.id)).at(-1)).toMatchObject({ type: 'REDELIVERY_REQUESTED', actor: 'operator', notificationId: notification.id });
+    expect([...s.started]).toEqual([
+      [
+        `${notification.id}-redelivery-1`,
+        {
+          submissionId: submission.id,
+          notifications: [
+            {
+              notificationId: notification.id,
+              departmentId: notification.departmentId,
+              timeoutSeconds: notification.confirmationTimeoutSeconds,
+            },
+          ],
+        },
+      ],
+    ]);
+    expect((await s.audit.list(submission.id)).at(-1)).toMatchObject({
+      type: 'REDELIVERY_REQUESTED',
+      actor: 'operator',
+      notificationId: notification.id,
+    });
   });
 
   it('asked again while under way, changes nothing and names the same run', async () => {
@@ -63,7 +78,10 @@ describe('an operator redelivering a notification (in memory)', () => {
 
     await s.addDepartment('hmrc');
     const other = await s.submit('citizen-1', 'key-2', changeOfAddress(['hmrc']));
-    expect(await redeliver(other.notifications[0].id)).toEqual({ kind: 'conflict', detail: 'Only a FAILED notification can be redelivered; this one is PENDING.' });
+    expect(await redeliver(other.notifications[0].id)).toEqual({
+      kind: 'conflict',
+      detail: 'Only a FAILED notification can be redelivered; this one is PENDING.',
+    });
     expect(s.started.size).toBe(1); // Only the second submission's own workflow.
   });
 });

@@ -26,7 +26,7 @@ describe('registering a department (in memory)', () => {
     return { departments, trail, recorder: { trail, actor: 'operator' } };
   }
 
-  it('creates it with a signing secret and an API key shown once (only the key\'s hash is stored)', async () => {
+  it("creates it with a signing secret and an API key shown once (only the key's hash is stored)", async () => {
     const { departments, trail, recorder } = world();
     const outcome = await registerDepartment(departments, 'dvla', configuration, hash, at('2026-12-01T10:00:00Z'), recorder);
     if (outcome.kind !== 'created') throw new Error(outcome.kind);
@@ -34,11 +34,22 @@ describe('registering a department (in memory)', () => {
     expect(outcome.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(outcome.apiKey).toMatch(/^tuo\.dvla\.[A-Za-z0-9_-]{43}$/);
     const stored = await departments.get('dvla');
-    expect(stored).toMatchObject({ ...configuration, active: true, signingSecrets: [{ secret: outcome.signingSecret }], apiKeys: [{ hash: hash(outcome.apiKey) }] });
+    expect(stored).toMatchObject({
+      ...configuration,
+      active: true,
+      signingSecrets: [{ secret: outcome.signingSecret }],
+      apiKeys: [{ hash: hash(outcome.apiKey) }],
+    });
     expect(JSON.stringify(stored)).not.toContain(outcome.apiKey);
-    expect(await trail.list('dvla')).toEqual([{
-      departmentId: 'dvla', at: '2026-12-01T10:00:00.000Z', actor: 'operator', action: 'CREATED', changedFields: Object.keys(configuration).sort(),
-    }]);
+    expect(await trail.list('dvla')).toEqual([
+      {
+        departmentId: 'dvla',
+        at: '2026-12-01T10:00:00.000Z',
+        actor: 'operator',
+        action: 'CREATED',
+        changedFields: Object.keys(configuration).sort(),
+      },
+    ]);
   });
 
   it('replaces the configuration of one that exists, keeping its secret and key, re-enabling it and recording what changed', async () => {
@@ -50,11 +61,16 @@ describe('registering a department (in memory)', () => {
 
     expect(outcome.kind).toBe('replaced');
     const stored = await departments.get('dvla');
-    expect(stored).toMatchObject({ delivery: 'pull', active: true, signingSecrets: (created as { department: { signingSecrets: unknown } }).department.signingSecrets });
+    expect(stored).toMatchObject({
+      delivery: 'pull',
+      active: true,
+      signingSecrets: (created as { department: { signingSecrets: unknown } }).department.signingSecrets,
+    });
     expect(stored).not.toHaveProperty('webhookUrl');
     expect(stored).not.toHaveProperty('disabledAt');
     expect((await trail.list('dvla')).map((c) => [c.action, c.changedFields])).toEqual([
-      ['CREATED', Object.keys(configuration).sort()], ['REPLACED', ['delivery', 'webhookUrl']],
+      ['CREATED', Object.keys(configuration).sort()],
+      ['REPLACED', ['delivery', 'webhookUrl']],
     ]);
   });
 
@@ -68,7 +84,9 @@ describe('registering a department (in memory)', () => {
     const secrets = (await departments.get('dvla'))!.signingSecrets;
     expect(secrets.map((s) => s.secret)).toEqual([rotated!.signingSecret, (created as { signingSecret: string }).signingSecret]);
     expect(activeSigningSecrets(secrets, now)).toHaveLength(2);
-    expect(activeSigningSecrets(secrets, new Date(now.getTime() + SECRET_OVERLAP_MS)).map((s) => s.secret)).toEqual([rotated!.signingSecret]);
+    expect(activeSigningSecrets(secrets, new Date(now.getTime() + SECRET_OVERLAP_MS)).map((s) => s.secret)).toEqual([
+      rotated!.signingSecret,
+    ]);
     expect(await rotateSigningSecret(departments, 'nobody', now)).toBeUndefined();
   });
 
@@ -90,7 +108,8 @@ describe('registering a department (in memory)', () => {
     const now = at('2026-12-02T10:00:00Z');
     const overlapping = await issueApiKey(departments, 'dvla', { revokePrevious: false }, hash, now, recorder);
     expect((await departments.get('dvla'))!.apiKeys.map((k) => [k.hash === hash(overlapping!.apiKey), k.retiresAt])).toEqual([
-      [true, undefined], [false, overlapping!.previousKeysRetireAt],
+      [true, undefined],
+      [false, overlapping!.previousKeysRetireAt],
     ]);
 
     const revoking = await issueApiKey(departments, 'dvla', { revokePrevious: true }, hash, now, recorder);

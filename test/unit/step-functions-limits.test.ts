@@ -53,10 +53,13 @@ describe('Step Functions limits on one machine', () => {
   const catchAll = [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }];
 
   it('fails the execution with States.DataLimitExceeded when a Pass state outputs over 256 KiB', async () => {
-    const machine = engine({ StartAt: 'Double', States: {
-      Double: { Type: 'Pass', Parameters: { 'a.$': '$.half', 'b.$': '$.half' }, Next: 'After' },
-      After: { Type: 'Task', Resource: FUNCTION, End: true },
-    } });
+    const machine = engine({
+      StartAt: 'Double',
+      States: {
+        Double: { Type: 'Pass', Parameters: { 'a.$': '$.half', 'b.$': '$.half' }, Next: 'After' },
+        After: { Type: 'Task', Resource: FUNCTION, End: true },
+      },
+    });
     const { executionArn } = machine.startExecution('big-pass', JSON.stringify({ half }));
     const execution = await finished(machine, executionArn);
     expect(execution.status).toBe('FAILED');
@@ -72,13 +75,20 @@ describe('Step Functions limits on one machine', () => {
   });
 
   it('fails the execution with States.DataLimitExceeded when a Map gathers results over 256 KiB, which no Catch handles', async () => {
-    const machine = engine({ StartAt: 'Each', States: {
-      Each: {
-        Type: 'Map', ItemsPath: '$.items', ItemSelector: { 'half.$': '$.half' }, Catch: catchAll, End: true,
-        ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+    const machine = engine({
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'half.$': '$.half' },
+          Catch: catchAll,
+          End: true,
+          ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } },
+        },
+        Caught: { Type: 'Succeed' },
       },
-      Caught: { Type: 'Succeed' },
-    } });
+    });
     const { executionArn } = machine.startExecution('big-map', JSON.stringify({ half, items: [1, 2] }));
     const execution = await finished(machine, executionArn);
     expect(execution.status).toBe('FAILED');
@@ -86,14 +96,25 @@ describe('Step Functions limits on one machine', () => {
     await machine.close();
   });
 
-  it('fails the execution when a state inside a Map iteration outputs over 256 KiB, which the Map\'s Catch does not handle', async () => {
-    const machine = engine({ StartAt: 'Each', States: {
-      Caught: { Type: 'Succeed' },
-      Each: {
-        Type: 'Map', ItemsPath: '$.items', ItemSelector: { 'half.$': '$.half' }, ResultPath: null, Catch: catchAll, End: true,
-        ItemProcessor: { StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'a.$': '$.half', 'b.$': '$.half' }, End: true } } },
+  it("fails the execution when a state inside a Map iteration outputs over 256 KiB, which the Map's Catch does not handle", async () => {
+    const machine = engine({
+      StartAt: 'Each',
+      States: {
+        Caught: { Type: 'Succeed' },
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'half.$': '$.half' },
+          ResultPath: null,
+          Catch: catchAll,
+          End: true,
+          ItemProcessor: {
+            StartAt: 'Double',
+            States: { Double: { Type: 'Pass', Parameters: { 'a.$': '$.half', 'b.$': '$.half' }, End: true } },
+          },
+        },
       },
-    } });
+    });
     const { executionArn } = machine.startExecution('big-iteration', JSON.stringify({ half, items: [1] }));
     const execution = await finished(machine, executionArn);
     expect(execution.status).toBe('FAILED');
@@ -102,11 +123,14 @@ describe('Step Functions limits on one machine', () => {
   });
 
   it('fails an execution whose history passes 25,000 events', async () => {
-    const machine = engine({ StartAt: 'Again', States: {
-      Again: { Type: 'Pass', Next: 'Forever' },
-      Forever: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'Again' },
-      Done: { Type: 'Succeed' },
-    } });
+    const machine = engine({
+      StartAt: 'Again',
+      States: {
+        Again: { Type: 'Pass', Next: 'Forever' },
+        Forever: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'Again' },
+        Done: { Type: 'Succeed' },
+      },
+    });
     const { executionArn } = machine.startExecution('endless', '{}');
     const execution = await finished(machine, executionArn);
     expect(execution.status).toBe('FAILED');

@@ -7,7 +7,10 @@ describe('submitting a change of address (in memory)', () => {
   async function service() {
     const s = inMemoryService();
     await s.addDepartment('dvla', { fields: ['person.givenName', 'newAddress'], confirmation: { required: true, timeoutSeconds: 7200 } });
-    await s.addDepartment('hmrc', { fields: ['person.nationalInsuranceNumber', 'newAddress', 'movedOn'], confirmation: { required: false, timeoutSeconds: 60 } });
+    await s.addDepartment('hmrc', {
+      fields: ['person.nationalInsuranceNumber', 'newAddress', 'movedOn'],
+      confirmation: { required: false, timeoutSeconds: 60 },
+    });
     return s;
   }
 
@@ -15,9 +18,17 @@ describe('submitting a change of address (in memory)', () => {
     const s = await service();
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']));
 
-    expect(submission).toMatchObject({ id: submissionIdFor('citizen-1', 'key-1'), status: 'IN_PROGRESS', citizenId: 'citizen-1', type: 'address.changed' });
+    expect(submission).toMatchObject({
+      id: submissionIdFor('citizen-1', 'key-1'),
+      status: 'IN_PROGRESS',
+      citizenId: 'citizen-1',
+      type: 'address.changed',
+    });
     expect(submission.reference).toMatch(/^TUO-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(notifications.map((n) => [n.departmentId, n.status, n.attempts])).toEqual([['dvla', 'PENDING', 0], ['hmrc', 'PENDING', 0]]);
+    expect(notifications.map((n) => [n.departmentId, n.status, n.attempts])).toEqual([
+      ['dvla', 'PENDING', 0],
+      ['hmrc', 'PENDING', 0],
+    ]);
     expect(await s.notifications.getMany(submission.notificationIds)).toEqual(notifications);
     // The personal data is kept apart, without the routing (type, departments).
     const stored = await s.submissions.getPersonalData(submission.id);
@@ -28,15 +39,27 @@ describe('submitting a change of address (in memory)', () => {
     expect((await s.submissions.listInProgress()).map((x) => x.id)).toEqual([submission.id]);
   });
 
-  it('snapshots each department\'s fields and confirmation settings as the citizen\'s consent', async () => {
+  it("snapshots each department's fields and confirmation settings as the citizen's consent", async () => {
     const s = await service();
     const { notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']));
     // The department widens its fields afterwards: the stored consent does not change.
-    await s.departments.replaceConfiguration('dvla', { ...(await s.departments.get('dvla'))!, fields: ['person.givenName', 'newAddress', 'person.email'] }, s.now());
+    await s.departments.replaceConfiguration(
+      'dvla',
+      { ...(await s.departments.get('dvla'))!, fields: ['person.givenName', 'newAddress', 'person.email'] },
+      s.now(),
+    );
 
     const [dvla, hmrc] = await s.notifications.getMany(notifications.map((n) => n.id));
-    expect(dvla).toMatchObject({ entitledFields: ['person.givenName', 'newAddress'], confirmationRequired: true, confirmationTimeoutSeconds: 7200 });
-    expect(hmrc).toMatchObject({ entitledFields: ['person.nationalInsuranceNumber', 'newAddress', 'movedOn'], confirmationRequired: false, confirmationTimeoutSeconds: 60 });
+    expect(dvla).toMatchObject({
+      entitledFields: ['person.givenName', 'newAddress'],
+      confirmationRequired: true,
+      confirmationTimeoutSeconds: 7200,
+    });
+    expect(hmrc).toMatchObject({
+      entitledFields: ['person.nationalInsuranceNumber', 'newAddress', 'movedOn'],
+      confirmationRequired: false,
+      confirmationTimeoutSeconds: 60,
+    });
   });
 
   it('answers a retry with the same key and body with the same submission, creating nothing new', async () => {
@@ -55,7 +78,11 @@ describe('submitting a change of address (in memory)', () => {
     const s = await service();
     const first = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']), 'fingerprint-a');
     const outcome = await submitChangeOfAddress(
-      { ...s.deps, startWorkflow: async () => undefined }, 'citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']), 'fingerprint-b',
+      { ...s.deps, startWorkflow: async () => undefined },
+      'citizen-1',
+      'key-1',
+      changeOfAddress(['dvla', 'hmrc']),
+      'fingerprint-b',
     );
 
     expect(outcome).toMatchObject({ kind: 'key-reused' });
@@ -77,7 +104,11 @@ describe('submitting a change of address (in memory)', () => {
     await s.addDepartment('paused', { suspended: true });
     await s.addDepartment('other', { events: [] as unknown as ['address.changed'] });
     const outcome = await submitChangeOfAddress(
-      { ...s.deps, startWorkflow: async () => undefined }, 'citizen-1', 'key-1', changeOfAddress(['dvla', 'nobody', 'gone', 'paused', 'other']), 'fp',
+      { ...s.deps, startWorkflow: async () => undefined },
+      'citizen-1',
+      'key-1',
+      changeOfAddress(['dvla', 'nobody', 'gone', 'paused', 'other']),
+      'fp',
     );
 
     expect(outcome).toEqual({
@@ -98,9 +129,9 @@ describe('submitting a change of address (in memory)', () => {
   it('finishes, on a retry, a request that stopped before the submission was written (nothing acknowledged was lost)', async () => {
     const s = await service();
     jest.spyOn(s.submissions, 'create').mockRejectedValueOnce(new Error('storage unavailable'));
-    await expect(submitChangeOfAddress(
-      { ...s.deps, startWorkflow: async () => undefined }, 'citizen-1', 'key-1', changeOfAddress(['dvla']), 'fp',
-    )).rejects.toThrow('storage unavailable');
+    await expect(
+      submitChangeOfAddress({ ...s.deps, startWorkflow: async () => undefined }, 'citizen-1', 'key-1', changeOfAddress(['dvla']), 'fp'),
+    ).rejects.toThrow('storage unavailable');
     const id = submissionIdFor('citizen-1', 'key-1');
     expect(await s.submissions.get(id)).toBeUndefined(); // Not acknowledged: the citizen was told nothing was accepted.
 
@@ -118,8 +149,7 @@ describe('submitting a change of address (in memory)', () => {
     s.started.clear();
 
     // The fingerprint went with the data: any body under that key now answers the erased submission.
-    const outcome = await submitChangeOfAddress(s.deps,
-      'citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']), 'fingerprint-b');
+    const outcome = await submitChangeOfAddress(s.deps, 'citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']), 'fingerprint-b');
     expect(outcome).toMatchObject({ kind: 'accepted', submission: { id: submission.id, status: 'COMPLETED' } });
     expect(s.started.size).toBe(0);
   });

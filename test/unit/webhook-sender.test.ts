@@ -17,7 +17,9 @@ describe('sendWebhook', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         seen.push({ headers: req.headers, body });
         res.writeHead(status, location ? { location } : {}).end();
@@ -27,10 +29,17 @@ describe('sendWebhook', () => {
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  beforeEach(() => { seen.length = 0; status = 200; location = undefined; });
+  beforeEach(() => {
+    seen.length = 0;
+    status = 200;
+    location = undefined;
+  });
 
   it('refuses a host that resolves to a refused address, and sends nothing', async () => {
-    const result = await sendWebhook(`http://localhost:${port}/hook`, '{}', 'ntf_1', [secret], new Date(), { allowLoopbackHttp: false, allowPrivateTargets: false });
+    const result = await sendWebhook(`http://localhost:${port}/hook`, '{}', 'ntf_1', [secret], new Date(), {
+      allowLoopbackHttp: false,
+      allowPrivateTargets: false,
+    });
     expect(result).toEqual({ kind: 'refused-target', reason: expect.stringMatching(/loopback/) });
     expect(judgeAttempt(result, new Date()).kind).toBe('failed');
     expect(seen).toHaveLength(0);
@@ -38,7 +47,10 @@ describe('sendWebhook', () => {
 
   it('sends a body signed per Standard Webhooks when the policy allows the target', async () => {
     const body = JSON.stringify({ type: 'address.changed', data: { notificationId: 'ntf_2' } });
-    const result = await sendWebhook(`http://localhost:${port}/hook`, body, 'ntf_2', [secret], new Date(), { allowLoopbackHttp: true, allowPrivateTargets: false });
+    const result = await sendWebhook(`http://localhost:${port}/hook`, body, 'ntf_2', [secret], new Date(), {
+      allowLoopbackHttp: true,
+      allowPrivateTargets: false,
+    });
     expect(result).toEqual({ kind: 'response', status: 200, retryAfter: null });
     expect(seen[0].body).toBe(body);
     expect(seen[0].headers['webhook-id']).toBe('ntf_2');
@@ -49,7 +61,10 @@ describe('sendWebhook', () => {
   it('does not follow redirects: a 3xx fails the notification', async () => {
     status = 307;
     location = 'http://169.254.169.254/latest/meta-data';
-    const result = await sendWebhook(`http://127.0.0.1:${port}/hook`, '{}', 'ntf_3', [secret], new Date(), { allowLoopbackHttp: true, allowPrivateTargets: false });
+    const result = await sendWebhook(`http://127.0.0.1:${port}/hook`, '{}', 'ntf_3', [secret], new Date(), {
+      allowLoopbackHttp: true,
+      allowPrivateTargets: false,
+    });
     expect(result).toMatchObject({ kind: 'response', status: 307 });
     expect(judgeAttempt(result, new Date())).toEqual({ kind: 'failed', error: 'HTTP 307: redirects are not followed' });
     expect(seen).toHaveLength(1);
@@ -60,7 +75,10 @@ describe('sendWebhook', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await sendWebhook(`http://127.0.0.1:${closedPort}/`, '{}', 'ntf_4', [secret], new Date(), { allowLoopbackHttp: true, allowPrivateTargets: false });
+    const result = await sendWebhook(`http://127.0.0.1:${closedPort}/`, '{}', 'ntf_4', [secret], new Date(), {
+      allowLoopbackHttp: true,
+      allowPrivateTargets: false,
+    });
     expect(result).toEqual({ kind: 'network-error', description: 'ECONNREFUSED' });
     expect(judgeAttempt(result, new Date()).kind).toBe('retry');
   });
@@ -83,21 +101,34 @@ describe('sendWebhook against a receiver that trickles its answer', () => {
           if (socket.destroyed) return clearInterval(timer);
           socket.write(sent < head.length ? head[sent++] : 'a');
         }, 100);
-        socket.on('close', () => { clearInterval(timer); sockets.delete(socket); });
+        socket.on('close', () => {
+          clearInterval(timer);
+          sockets.delete(socket);
+        });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
 
   it('gives up at the deadline, counts it as a timeout to retry, and closes the connection', async () => {
     const started = Date.now();
-    const result = await sendWebhook(`http://127.0.0.1:${port}/hook`, '{}', 'ntf_5', [Buffer.alloc(32, 1).toString('base64')], new Date(),
-      { allowLoopbackHttp: true, allowPrivateTargets: false }, 1);
+    const result = await sendWebhook(
+      `http://127.0.0.1:${port}/hook`,
+      '{}',
+      'ntf_5',
+      [Buffer.alloc(32, 1).toString('base64')],
+      new Date(),
+      { allowLoopbackHttp: true, allowPrivateTargets: false },
+      1,
+    );
     const elapsed = Date.now() - started;
     expect(result).toEqual({ kind: 'timeout', seconds: 1 });
     expect(judgeAttempt(result, new Date()).kind).toBe('retry');

@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import {
-  checkTargetAddress,
-  checkWebhookTarget,
-  classifyIpAddress,
-  isHostnameLocal,
-} from '../../lambdas/domain/webhook-target-policy';
+import { checkTargetAddress, checkWebhookTarget, classifyIpAddress, isHostnameLocal } from '../../lambdas/domain/webhook-target-policy';
 
 const strict = { allowLoopbackHttp: false, allowPrivateTargets: false };
 const oneMachine = { allowLoopbackHttp: true, allowPrivateTargets: false };
@@ -67,9 +62,12 @@ describe('classifyIpAddress', () => {
     expect(classifyIpAddress(ip)).toBe(expected);
   });
 
-  it.each(['localhost', '1.2.3', '256.1.1.1', '01.2.3.4', '1::2::3', '1:2:3:4:5:6:7:8:9', 'gggg::1', ''])('refuses to classify %j', (text) => {
-    expect(() => classifyIpAddress(text)).toThrow(TypeError);
-  });
+  it.each(['localhost', '1.2.3', '256.1.1.1', '01.2.3.4', '1::2::3', '1:2:3:4:5:6:7:8:9', 'gggg::1', ''])(
+    'refuses to classify %j',
+    (text) => {
+      expect(() => classifyIpAddress(text)).toThrow(TypeError);
+    },
+  );
 
   it('property: an IPv4 address and its IPv4-mapped IPv6 form are classified alike', () => {
     fc.assert(
@@ -80,9 +78,11 @@ describe('classifyIpAddress', () => {
   });
 
   it('property: every address in 10.0.0.0/8 is private', () => {
-    fc.assert(fc.property(fc.nat(0xffffff), (n) => {
-      expect(classifyIpAddress(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`)).toBe('private');
-    }));
+    fc.assert(
+      fc.property(fc.nat(0xffffff), (n) => {
+        expect(classifyIpAddress(`10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`)).toBe('private');
+      }),
+    );
   });
 });
 
@@ -109,7 +109,12 @@ describe('checkWebhookTarget', () => {
   });
 
   it('allows only the https port 443 beyond this machine, and any port to loopback on one machine', () => {
-    for (const url of ['https://hmrc.example:8443/x', 'https://203.0.114.5:22/x', 'https://[2606:4700::1111]:6379/x', 'https://hmrc.example:80/x']) {
+    for (const url of [
+      'https://hmrc.example:8443/x',
+      'https://203.0.114.5:22/x',
+      'https://[2606:4700::1111]:6379/x',
+      'https://hmrc.example:80/x',
+    ]) {
       expect(reasonFor(url, permissive)).toMatch(/port 443/);
     }
     expect(reasonFor('https://10.0.0.5:8080/x', permissive)).toMatch(/port 443, not 8080/);
@@ -137,7 +142,14 @@ describe('checkWebhookTarget', () => {
   });
 
   it('allows http and https to loopback only on one machine', () => {
-    for (const url of ['http://127.0.0.1:3000/demo', 'http://localhost:3000/demo', 'http://[::1]:3000/demo', 'https://demo.localhost/x', 'http://127.1/x', 'http://[::ffff:127.0.0.1]/x']) {
+    for (const url of [
+      'http://127.0.0.1:3000/demo',
+      'http://localhost:3000/demo',
+      'http://[::1]:3000/demo',
+      'https://demo.localhost/x',
+      'http://127.1/x',
+      'http://[::ffff:127.0.0.1]/x',
+    ]) {
       expect(checkWebhookTarget(url, oneMachine)).toEqual({ ok: true });
       expect(reasonFor(url, strict)).toMatch(/loopback/);
       expect(reasonFor(url, { allowLoopbackHttp: false, allowPrivateTargets: true })).toMatch(/loopback/);
@@ -145,7 +157,16 @@ describe('checkWebhookTarget', () => {
   });
 
   it('refuses private, link-local and reserved addresses unless private targets are allowed', () => {
-    for (const url of ['https://10.0.0.1/x', 'https://172.20.1.1/x', 'https://192.168.0.10/x', 'https://100.64.1.1/x', 'https://[fd12::1]/x', 'https://169.254.10.10/x', 'https://[fe80::1]/x', 'https://224.0.0.1/x']) {
+    for (const url of [
+      'https://10.0.0.1/x',
+      'https://172.20.1.1/x',
+      'https://192.168.0.10/x',
+      'https://100.64.1.1/x',
+      'https://[fd12::1]/x',
+      'https://169.254.10.10/x',
+      'https://[fe80::1]/x',
+      'https://224.0.0.1/x',
+    ]) {
       expect(reasonFor(url, oneMachine)).toMatch(/unless the operator has allowed private targets/);
       expect(checkWebhookTarget(url, permissive)).toEqual({ ok: true });
     }

@@ -10,20 +10,33 @@ describe('withdrawing a submission (in memory)', () => {
     await s.addDepartment('dvla');
     await s.addDepartment('hmrc');
     const { submission, notifications } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']));
-    return { s, submission, notifications, withdraw: (reason?: string, citizen = 'citizen-1') => withdrawSubmission(s.deps, citizen, submission.id, reason) };
+    return {
+      s,
+      submission,
+      notifications,
+      withdraw: (reason?: string, citizen = 'citizen-1') => withdrawSubmission(s.deps, citizen, submission.id, reason),
+    };
   }
 
   it('before any delivery: withdraws every notification (never sent) and starts the run that finalises it', async () => {
     const { s, submission, withdraw } = await submitted();
     const outcome = await withdraw('Reported by mistake');
 
-    expect(outcome).toMatchObject({ kind: 'accepted', submission: { withdrawnAt: s.now().toISOString(), withdrawalReason: 'Reported by mistake' } });
+    expect(outcome).toMatchObject({
+      kind: 'accepted',
+      submission: { withdrawnAt: s.now().toISOString(), withdrawalReason: 'Reported by mistake' },
+    });
     if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
     expect(outcome.notifications.map((n) => n.status)).toEqual(['WITHDRAWN', 'WITHDRAWN']);
     // A delivery step that wakes now finds nothing to send.
     expect(await s.notifications.recordAttemptStarted(outcome.notifications[0].id, s.now())).toBeUndefined();
     expect(s.started.get(withdrawalExecutionName(submission.id))).toEqual({ submissionId: submission.id, notifications: [] });
-    expect((await s.audit.list(submission.id)).filter((e) => e.type === 'WITHDRAWN').map((e) => e.departmentId ?? 'citizen').sort()).toEqual(['citizen', 'dvla', 'hmrc']);
+    expect(
+      (await s.audit.list(submission.id))
+        .filter((e) => e.type === 'WITHDRAWN')
+        .map((e) => e.departmentId ?? 'citizen')
+        .sort(),
+    ).toEqual(['citizen', 'dvla', 'hmrc']);
   });
 
   it('sends an address.withdrawn notice to each department already delivered to, carrying no personal data', async () => {
@@ -34,15 +47,27 @@ describe('withdrawing a submission (in memory)', () => {
     if (outcome.kind !== 'accepted') throw new Error(outcome.kind);
 
     const noticeId = withdrawalNotificationIdFor(dvla.id);
-    expect(outcome.notifications.map((n) => [n.id, n.status])).toEqual([[dvla.id, 'DELIVERED'], [hmrc.id, 'WITHDRAWN'], [noticeId, 'PENDING']]);
-    expect(await s.notifications.get(noticeId)).toMatchObject({ kind: 'withdrawal', withdraws: dvla.id, departmentId: 'dvla', entitledFields: [] });
+    expect(outcome.notifications.map((n) => [n.id, n.status])).toEqual([
+      [dvla.id, 'DELIVERED'],
+      [hmrc.id, 'WITHDRAWN'],
+      [noticeId, 'PENDING'],
+    ]);
+    expect(await s.notifications.get(noticeId)).toMatchObject({
+      kind: 'withdrawal',
+      withdraws: dvla.id,
+      departmentId: 'dvla',
+      entitledFields: [],
+    });
     expect(outcome.submission).toMatchObject({ status: 'IN_PROGRESS' });
-    expect(s.started.get(noticeId)).toEqual({ submissionId: submission.id, notifications: [expect.objectContaining({ notificationId: noticeId, departmentId: 'dvla' })] });
+    expect(s.started.get(noticeId)).toEqual({
+      submissionId: submission.id,
+      notifications: [expect.objectContaining({ notificationId: noticeId, departmentId: 'dvla' })],
+    });
     // The notice tracks the change, so the finalising run is not needed.
     expect(s.started.has(withdrawalExecutionName(submission.id))).toBe(false);
   });
 
-  it('is safe to repeat: the first withdrawal\'s time and reason stay, and no second notice is made', async () => {
+  it("is safe to repeat: the first withdrawal's time and reason stay, and no second notice is made", async () => {
     const { s, submission, notifications, withdraw } = await submitted();
     await s.deliverByPush(notifications[0].id);
     const first = await withdraw('first reason');

@@ -14,11 +14,12 @@ describe('the service works within the permissions it deploys with', () => {
   const receiver = new WebhookReceiver();
   const answersSoon = new WebhookReceiver();
   let apiKey = '';
-  const answer = (url: string, key: string, reference: string) => fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ outcome: 'CONFIRMED', departmentReference: reference }),
-  });
+  const answer = (url: string, key: string, reference: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'CONFIRMED', departmentReference: reference }),
+    });
 
   beforeAll(async () => {
     fixture = await startTestService();
@@ -56,11 +57,14 @@ describe('the service works within the permissions it deploys with', () => {
     answersSoon.onDelivery = (delivery) => {
       setTimeout(() => void answer(delivery.payload.data.confirmationUrl, soon.json.apiKey, 'SOON-1'), 100);
     };
-    documentClient().middlewareStack.add((next) => async (args) => {
-      const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
-      if (values?.[':token'] !== undefined) await new Promise((resolve) => setTimeout(resolve, 1500));
-      return next(args);
-    }, { step: 'initialize', name: 'holdBackTaskTokenStorage' });
+    documentClient().middlewareStack.add(
+      (next) => async (args) => {
+        const values = (args.input as { ExpressionAttributeValues?: Record<string, unknown> }).ExpressionAttributeValues;
+        if (values?.[':token'] !== undefined) await new Promise((resolve) => setTimeout(resolve, 1500));
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdBackTaskTokenStorage' },
+    );
   }, 300_000);
 
   afterAll(async () => {

@@ -6,12 +6,37 @@ import { runBenchmark } from '../../bench/benchmark';
  */
 describe('npm run bench measures what it claims to', () => {
   it('reports throughput, latency, memory, event counts and cost from a real run', async () => {
-    const result = await runBenchmark({ submissions: 3, departments: 2, concurrency: 2, rate: 20, rateSubmissions: 3, overloadRate: 40, overloadSubmissions: 3, bundles: false, log: () => undefined });
+    const result = await runBenchmark({
+      submissions: 3,
+      departments: 2,
+      concurrency: 2,
+      rate: 20,
+      rateSubmissions: 3,
+      overloadRate: 40,
+      overloadSubmissions: 3,
+      bundles: false,
+      log: () => undefined,
+    });
     const { summary } = result;
     expect(Object.keys(summary)).toEqual([
-      'throughput', 'baselineThroughput', 'ratio', 'p50Ms', 'p95Ms', 'p99Ms', 'rssMb',
-      'transitionsPerSubmission', 'lambdaInvocationsPerSubmission', 'dynamoWritesPerSubmission', 'dynamoRequestsPerSubmission',
-      'usdPerMillionSubmissions', 'cpuMsPerSubmission', 'baselineCpuMsPerSubmission', 'latencyRate', 'overloadRate', 'overloadP50Ms', 'overloadP99Ms',
+      'throughput',
+      'baselineThroughput',
+      'ratio',
+      'p50Ms',
+      'p95Ms',
+      'p99Ms',
+      'rssMb',
+      'transitionsPerSubmission',
+      'lambdaInvocationsPerSubmission',
+      'dynamoWritesPerSubmission',
+      'dynamoRequestsPerSubmission',
+      'usdPerMillionSubmissions',
+      'cpuMsPerSubmission',
+      'baselineCpuMsPerSubmission',
+      'latencyRate',
+      'overloadRate',
+      'overloadP50Ms',
+      'overloadP99Ms',
     ]);
     // The latencies are at the latency phase's rate; the overload phase has its own.
     expect(summary.latencyRate).toBe(20);
@@ -45,12 +70,26 @@ describe('npm run bench measures what it claims to', () => {
     const breakdown = result.counts.dynamoRequestsByFunction;
     expect(breakdown.reduce((sum, r) => sum + r.perSubmission, 0)).toBeCloseTo(summary.dynamoRequestsPerSubmission, 1);
     expect(breakdown.map((r) => r.request)).toContain('WorkflowDeliverNotificationFunction BatchGetItem');
-    for (const r of breakdown) expect(r.request).toMatch(/^[A-Za-z]+ (GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem)$/);
-    expect(summary.usdPerMillionSubmissions).toBeCloseTo(result.cost.reduce((sum, line) => sum + line.usdPerMillion, 0), 1);
-    expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(summary.transitionsPerSubmission * 1e6, -3);
+    for (const r of breakdown)
+      expect(r.request).toMatch(/^[A-Za-z]+ (GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem)$/);
+    expect(summary.usdPerMillionSubmissions).toBeCloseTo(
+      result.cost.reduce((sum, line) => sum + line.usdPerMillion, 0),
+      1,
+    );
+    expect(result.cost.find((line) => line.item.startsWith('Step Functions'))!.quantityPerMillion).toBeCloseTo(
+      summary.transitionsPerSubmission * 1e6,
+      -3,
+    );
 
     // Every delivery of both the service and the baseline arrived and was timed.
-    for (const phase of [result.service.throughputPhase, result.service.ratePhase, result.service.overloadPhase!, result.baseline.throughputPhase, result.baseline.ratePhase, result.baseline.overloadPhase!]) {
+    for (const phase of [
+      result.service.throughputPhase,
+      result.service.ratePhase,
+      result.service.overloadPhase!,
+      result.baseline.throughputPhase,
+      result.baseline.ratePhase,
+      result.baseline.overloadPhase!,
+    ]) {
       expect(phase.count).toBe(3);
       expect(phase.delivered.p50).toBeGreaterThanOrEqual(0);
       expect(phase.completed.p99).toBeGreaterThanOrEqual(phase.delivered.p50);

@@ -3,7 +3,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWTPayload, type KeyLike } from 'jose';
 import {
-  beginSignIn, completeSignIn, openIdConfiguration, SignInRefused, type CitizenSignInSettings, type PendingSignIn,
+  beginSignIn,
+  completeSignIn,
+  openIdConfiguration,
+  SignInRefused,
+  type CitizenSignInSettings,
+  type PendingSignIn,
 } from '../../lambdas/web/citizen-sign-in';
 import type { ClientAssertionSigner } from '../../lambdas/web/client-assertion-signer';
 
@@ -42,7 +47,8 @@ describe('citizen sign-in: what the provider answers is checked', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         void (async () => {
-          const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          const reply = (status: number, body: unknown) =>
+            res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
           if (req.url === '/.well-known/openid-configuration') {
             return reply(200, {
               issuer,
@@ -61,7 +67,10 @@ describe('citizen sign-in: what the provider answers is checked', () => {
             try {
               // private_key_jwt, as One Login checks it: signed by the client's registered key, for the token endpoint.
               const { payload } = await jwtVerify(form.get('client_assertion') ?? '', await importClientKey(), {
-                issuer: CLIENT_ID, subject: CLIENT_ID, audience: `${issuer}/token`, algorithms: ['RS256'],
+                issuer: CLIENT_ID,
+                subject: CLIENT_ID,
+                audience: `${issuer}/token`,
+                algorithms: ['RS256'],
               });
               assertions.push(payload);
             } catch {
@@ -141,7 +150,9 @@ describe('citizen sign-in: what the provider answers is checked', () => {
   });
 
   it('refuses an expired ID token', async () => {
-    const { attempt } = await signIn((pending) => idToken({ nonce: pending.nonce }, { issuedAt: Math.floor(Date.now() / 1000) - 900, expiresAt: Math.floor(Date.now() / 1000) - 600 }));
+    const { attempt } = await signIn((pending) =>
+      idToken({ nonce: pending.nonce }, { issuedAt: Math.floor(Date.now() / 1000) - 900, expiresAt: Math.floor(Date.now() / 1000) - 600 }),
+    );
     await expect(attempt).rejects.toBeInstanceOf(SignInRefused);
   });
 

@@ -14,7 +14,11 @@ describe('confirmation and tracking', () => {
 
   async function register(id: string, confirmation: Record<string, unknown>, fields = ['person.givenName', 'newAddress']) {
     const response = await client.registerDepartment(id, {
-      name: `Dept ${id}`, webhookUrl: receiver.url, events: ['address.changed'], fields, confirmation,
+      name: `Dept ${id}`,
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields,
+      confirmation,
     });
     expect(response.status).toBe(201);
     receiver.secrets.push(response.json.signingSecret);
@@ -42,8 +46,11 @@ describe('confirmation and tracking', () => {
     const { json } = await client.submit(token, 'race', changeOfAddress(['waits']));
     const [notification] = json.notifications;
     await client.waitForSubmission(token, json.id, (s) => s.notifications[0].status === 'DELIVERED');
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      answer('waits', notification.id, { outcome: i % 2 === 0 ? 'CONFIRMED' : 'REJECTED', departmentReference: `R-${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        answer('waits', notification.id, { outcome: i % 2 === 0 ? 'CONFIRMED' : 'REJECTED', departmentReference: `R-${i}` }),
+      ),
+    );
     const accepted = answers.filter((a) => a.status === 200);
     const refused = answers.filter((a) => a.status === 409);
     expect(accepted.length + refused.length).toBe(20);
@@ -79,7 +86,11 @@ describe('confirmation and tracking', () => {
     const token = await client.citizenToken('citizen-audit');
     const { json } = await client.submit(token, 'audit', changeOfAddress(['waits', 'no-answer-needed']));
     const waiting = json.notifications.find((n: any) => n.department === 'waits');
-    await client.waitForSubmission(token, json.id, (s) => s.notifications.find((n: any) => n.department === 'waits').status === 'DELIVERED');
+    await client.waitForSubmission(
+      token,
+      json.id,
+      (s) => s.notifications.find((n: any) => n.department === 'waits').status === 'DELIVERED',
+    );
     expect((await answer('waits', waiting.id, { outcome: 'CONFIRMED', departmentReference: 'W-1' })).status).toBe(200);
     const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
     expect(final.status).toBe('COMPLETED');
@@ -95,7 +106,9 @@ describe('confirmation and tracking', () => {
     }
     const types = trail.events.map((e: any) => `${e.type}${e.department ? `:${e.department}` : ''}`);
     expect(types[0]).toBe('SUBMITTED');
-    expect(types).toEqual(expect.arrayContaining(['SENT:waits', 'SENT:no-answer-needed', 'CONFIRMED:waits', 'COMPLETED', 'CITIZEN_NOTIFIED']));
+    expect(types).toEqual(
+      expect.arrayContaining(['SENT:waits', 'SENT:no-answer-needed', 'CONFIRMED:waits', 'COMPLETED', 'CITIZEN_NOTIFIED']),
+    );
     expect(types.indexOf('SENT:waits')).toBeLessThan(types.indexOf('CONFIRMED:waits'));
     expect(types.indexOf('CONFIRMED:waits')).toBeLessThan(types.indexOf('COMPLETED'));
     const sent = trail.events.find((e: any) => e.type === 'SENT' && e.department === 'waits');
@@ -106,12 +119,17 @@ describe('confirmation and tracking', () => {
     // Field names only, never the citizen's values.
     expect(JSON.stringify(trail)).not.toMatch(/Lovelace|YO1 7HH|ada@example.org/);
     // Only the citizen sees it.
-    expect((await client.request('GET', `/v1/submissions/${json.id}/events`, { token: await client.citizenToken('someone') })).status).toBe(404);
+    expect((await client.request('GET', `/v1/submissions/${json.id}/events`, { token: await client.citizenToken('someone') })).status).toBe(
+      404,
+    );
 
     // The citizen was told, through the local outbox.
     const outbox = path.join(fixture.dataDir, 'outbox');
     const messages = readdirSync(outbox).map((f) => JSON.parse(readFileSync(path.join(outbox, f), 'utf8')));
-    expect(messages.find((m) => m.subject.includes(final.reference))).toMatchObject({ to: 'ada@example.org', body: expect.stringContaining('Dept waits: updated their records (their reference W-1)') });
+    expect(messages.find((m) => m.subject.includes(final.reference))).toMatchObject({
+      to: 'ada@example.org',
+      body: expect.stringContaining('Dept waits: updated their records (their reference W-1)'),
+    });
 
     // Retention is 3 seconds here: the sweeper erases the personal data and says so in the trail.
     const erased = await client.waitForSubmission(token, json.id, (s) => s.erasedAt !== null, 20_000);
@@ -121,11 +139,19 @@ describe('confirmation and tracking', () => {
     expect(after.find((e: any) => e.type === 'CONFIRMED')).not.toHaveProperty('departmentReference');
     expect(erased.notifications.find((n: any) => n.id === waiting.id)).toMatchObject({ status: 'CONFIRMED', departmentReference: null });
     const listing = await client.request('GET', '/v1/departments/waits/notifications?status=CONFIRMED&limit=100', { token: keys.waits });
-    expect(listing.json.items.find((i: any) => i.id === waiting.id)).toMatchObject({ data: null, status: 'CONFIRMED', departmentReference: null });
+    expect(listing.json.items.find((i: any) => i.id === waiting.id)).toMatchObject({
+      data: null,
+      status: 'CONFIRMED',
+      departmentReference: null,
+    });
     // The proof of notification keeps who was told what and when, not the department's reference.
     const receipt = (await client.request('GET', `/v1/submissions/${json.id}/receipt`, { token })).json.receipt as string;
     const claims = JSON.parse(Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8'));
-    expect(claims.notifications.find((n: any) => n.department === 'waits')).toMatchObject({ status: 'CONFIRMED', departmentReference: null, respondedAt: expect.any(String) });
+    expect(claims.notifications.find((n: any) => n.department === 'waits')).toMatchObject({
+      status: 'CONFIRMED',
+      departmentReference: null,
+      respondedAt: expect.any(String),
+    });
   });
 
   it('lets a citizen erase their data once final, not before', async () => {
@@ -135,7 +161,9 @@ describe('confirmation and tracking', () => {
     await client.waitForSubmission(token, json.id, (s) => s.notifications[0].status === 'DELIVERED');
     await answer('waits', json.notifications[0].id, { outcome: 'REJECTED', reason: 'Not known here' });
     await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
-    expect((await client.request('DELETE', `/v1/submissions/${json.id}`, { token: await client.citizenToken('not-them') })).status).toBe(404);
+    expect((await client.request('DELETE', `/v1/submissions/${json.id}`, { token: await client.citizenToken('not-them') })).status).toBe(
+      404,
+    );
     // The citizen was sent the outcome: the local outbox holds a copy, named for the submission.
     const outbox = path.join(fixture.dataDir, 'outbox');
     const copies = () => readdirSync(outbox).filter((name) => name.startsWith(json.id));
@@ -145,13 +173,22 @@ describe('confirmation and tracking', () => {
     const after = (await client.submission(token, json.id)).json;
     expect(after.erasedAt).toEqual(expect.any(String));
     // The department's free text about the citizen goes with their data; the outcome and its date stay.
-    expect(after.notifications[0]).toMatchObject({ status: 'REJECTED', reason: null, departmentReference: null, respondedAt: expect.any(String) });
+    expect(after.notifications[0]).toMatchObject({
+      status: 'REJECTED',
+      reason: null,
+      departmentReference: null,
+      respondedAt: expect.any(String),
+    });
     const trail = (await client.request('GET', `/v1/submissions/${json.id}/events`, { token })).json.events;
     expect(trail.at(-1)).toMatchObject({ type: 'PERSONAL_DATA_ERASED', actor: 'citizen' });
     expect(trail.find((e: any) => e.type === 'REJECTED')).toMatchObject({ actor: 'department:waits' });
     expect(JSON.stringify(trail)).not.toContain('Not known here');
     const listed = await client.request('GET', '/v1/departments/waits/notifications?status=REJECTED&limit=100', { token: keys.waits });
-    expect(listed.json.items.find((i: any) => i.id === json.notifications[0].id)).toMatchObject({ status: 'REJECTED', reason: null, data: null });
+    expect(listed.json.items.find((i: any) => i.id === json.notifications[0].id)).toMatchObject({
+      status: 'REJECTED',
+      reason: null,
+      data: null,
+    });
     // Erasure takes the outbox's copy and the fingerprint (a hash of the whole report) with it.
     expect(copies()).toHaveLength(0);
     const stored = await new DynamoDbSubmissionRepository(process.env.TABLE_NAME!).get(json.id);
@@ -186,7 +223,11 @@ describe('confirmation and tracking', () => {
     expect(seen.map((i) => i.id)).toEqual(expect.arrayContaining(ids));
     expect(new Set(seen.map((i) => i.id)).size).toBe(seen.length);
     const item = seen.find((i) => i.id === ids[0]);
-    expect(item).toMatchObject({ status: 'DELIVERED', reference: expect.stringMatching(/^TUO-/), data: { person: { givenName: 'Ada' }, newAddress: expect.any(Object) } });
+    expect(item).toMatchObject({
+      status: 'DELIVERED',
+      reference: expect.stringMatching(/^TUO-/),
+      data: { person: { givenName: 'Ada' }, newAddress: expect.any(Object) },
+    });
     expect(item.data.person.familyName).toBeUndefined(); // Only the department's entitled fields.
 
     expect((await client.request('GET', '/v1/departments/waits/notifications', { token: keys['no-answer-needed'] })).status).toBe(404);

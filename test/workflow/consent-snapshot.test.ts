@@ -13,9 +13,22 @@ describe('a department is only ever given what the citizen consented to', () => 
   let citizen: string;
   const receiver = new WebhookReceiver();
   const narrow = ['person.givenName', 'newAddress'];
-  const wide = ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email', 'previousAddress', 'newAddress', 'movedOn'];
+  const wide = [
+    'person.givenName',
+    'person.familyName',
+    'person.dateOfBirth',
+    'person.nationalInsuranceNumber',
+    'person.email',
+    'previousAddress',
+    'newAddress',
+    'movedOn',
+  ];
   const configuration = (fields: string[]) => ({
-    name: 'Consent department', webhookUrl: receiver.url, events: ['address.changed'], fields, confirmation: { required: true, timeoutSeconds: 3600 },
+    name: 'Consent department',
+    webhookUrl: receiver.url,
+    events: ['address.changed'],
+    fields,
+    confirmation: { required: true, timeoutSeconds: 3600 },
   });
 
   beforeAll(async () => {
@@ -29,7 +42,7 @@ describe('a department is only ever given what the citizen consented to', () => 
     await receiver.stop();
   });
 
-  it('widening a department\'s fields after the citizen consented reveals nothing more; narrowing them applies at once', async () => {
+  it("widening a department's fields after the citizen consented reveals nothing more; narrowing them applies at once", async () => {
     const registered = await client.registerDepartment('consent', configuration(narrow));
     expect(registered.status).toBe(201);
     receiver.secrets = [registered.json.signingSecret];
@@ -59,8 +72,12 @@ describe('a department is only ever given what the citizen consented to', () => 
     });
     expect(retried.body).not.toContain('AB123456C');
 
-    const listing = async () => (await client.request('GET', '/v1/departments/consent/notifications?status=DELIVERED', { token: apiKey })).json.items[0].data;
-    expect(await listing()).toEqual({ person: { givenName: 'Ada' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' } });
+    const listing = async () =>
+      (await client.request('GET', '/v1/departments/consent/notifications?status=DELIVERED', { token: apiKey })).json.items[0].data;
+    expect(await listing()).toEqual({
+      person: { givenName: 'Ada' },
+      newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
+    });
 
     // The citizen's trail names the fields actually sent, not the department's current ones.
     const trail = (await client.request('GET', `/v1/submissions/${accepted.json.id}/events`, { token: citizen })).json.events;

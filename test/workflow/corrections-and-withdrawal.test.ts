@@ -18,17 +18,25 @@ describe('corrections and withdrawal', () => {
   async function register(id: string, fields: string[], receiver = new WebhookReceiver()) {
     if (!receiver.url) await receiver.start();
     const response = await client.registerDepartment(id, {
-      name: `Dept ${id}`, webhookUrl: receiver.url, events: ['address.changed'], fields, confirmation: { required: true, timeoutSeconds: 600 },
+      name: `Dept ${id}`,
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields,
+      confirmation: { required: true, timeoutSeconds: 600 },
     });
     expect(response.status).toBe(201);
     receiver.secrets = [response.json.signingSecret];
     keys[id] = response.json.apiKey;
     receiver.onDelivery = (delivery: ReceivedWebhook) => {
-      setTimeout(() => void fetch(delivery.payload.data.confirmationUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${keys[id]}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ outcome: 'CONFIRMED', departmentReference: `${id}-${delivery.payload.type}` }),
-      }), 20).unref();
+      setTimeout(
+        () =>
+          void fetch(delivery.payload.data.confirmationUrl, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${keys[id]}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ outcome: 'CONFIRMED', departmentReference: `${id}-${delivery.payload.type}` }),
+          }),
+        20,
+      ).unref();
     };
     receivers[id] = receiver;
   }
@@ -44,7 +52,8 @@ describe('corrections and withdrawal', () => {
 
   const correct = (token: string, id: string, key: string | undefined, body: unknown) =>
     client.request('POST', `/v1/submissions/${id}/corrections`, { token, body, headers: key ? { 'idempotency-key': key } : {} });
-  const withdraw = (token: string, id: string, body?: unknown) => client.request('POST', `/v1/submissions/${id}/withdrawal`, { token, body });
+  const withdraw = (token: string, id: string, body?: unknown) =>
+    client.request('POST', `/v1/submissions/${id}/withdrawal`, { token, body });
   const verified = (id: string) => receivers[id].received.filter((d) => d.verified);
   const settled = (s: any) => s.status !== 'IN_PROGRESS';
   const WAIT_MS = 60_000; // The machine is shared: generous, since a stuck workflow fails the wait either way.
@@ -71,7 +80,10 @@ describe('corrections and withdrawal', () => {
     const response = await correct(token, submitted.id, 'fix-1', { newAddress: NEW_ADDRESS });
     expect(response.status).toBe(202);
     expect(response.json.changed).toEqual(['newAddress']);
-    expect(response.json.notifications.map((n: any) => [n.department, n.kind]).sort()).toEqual([['address-one', 'correction'], ['address-two', 'correction']]);
+    expect(response.json.notifications.map((n: any) => [n.department, n.kind]).sort()).toEqual([
+      ['address-one', 'correction'],
+      ['address-two', 'correction'],
+    ]);
     expect((await client.submission(token, submitted.id)).json.status).toBe('IN_PROGRESS');
 
     const final = await client.waitForSubmission(token, submitted.id, settled, WAIT_MS);
@@ -82,9 +94,15 @@ describe('corrections and withdrawal', () => {
     expect(final.notifications.filter((n: any) => n.kind === 'change').every((n: any) => n.status === 'CONFIRMED')).toBe(true);
 
     for (const department of ['address-one', 'address-two']) {
-      const [, correction] = verified(department).filter((d) => d.payload.data.reference === submitted.reference).map((d) => d.payload);
+      const [, correction] = verified(department)
+        .filter((d) => d.payload.data.reference === submitted.reference)
+        .map((d) => d.payload);
       expect(correction.type).toBe('address.corrected');
-      expect(correction.data).toMatchObject({ corrects: original[department], changed: ['newAddress'], newAddress: { ...NEW_ADDRESS, postcode: 'YO1 9AA' } });
+      expect(correction.data).toMatchObject({
+        corrects: original[department],
+        changed: ['newAddress'],
+        newAddress: { ...NEW_ADDRESS, postcode: 'YO1 9AA' },
+      });
     }
     // Its entitled fields as corrected, and nothing else: address-one sees the given name, never movedOn.
     const toOne = verified('address-one').find((d) => d.payload.type === 'address.corrected')!.payload.data;
@@ -107,7 +125,8 @@ describe('corrections and withdrawal', () => {
     const erased = (await client.submission(token, submitted.id)).json;
     expect(erased.erasedAt).toEqual(expect.any(String));
     expect(erased.notifications.map((n: any) => [n.status, n.departmentReference, n.reason, typeof n.respondedAt])).toEqual(
-      erased.notifications.map(() => ['CONFIRMED', null, null, 'string']));
+      erased.notifications.map(() => ['CONFIRMED', null, null, 'string']),
+    );
     const trail = (await client.request('GET', `/v1/submissions/${submitted.id}/events`, { token })).json.events;
     expect(trail.filter((e: any) => e.type === 'CONFIRMED')).toHaveLength(erased.notifications.length);
     expect(trail.filter((e: any) => 'departmentReference' in e || 'reason' in e)).toEqual([]);
@@ -116,7 +135,9 @@ describe('corrections and withdrawal', () => {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await documentClient().send(new ScanCommand({ TableName: process.env.TABLE_NAME!, ExclusiveStartKey: startKey, ConsistentRead: true }));
+      const page = await documentClient().send(
+        new ScanCommand({ TableName: process.env.TABLE_NAME!, ExclusiveStartKey: startKey, ConsistentRead: true }),
+      );
       items.push(...(page.Items ?? []).filter((item) => ids.has(item.pk as string)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -136,15 +157,19 @@ describe('corrections and withdrawal', () => {
     expect(again.status).toBe(202);
     // The same correction (same ids, departments and kinds), each notification as it is now: the
     // first may have been delivered between the two answers.
-    const created = (answer: typeof first) => ({ id: answer.json.id, notifications: answer.json.notifications.map(
-      ({ status: _status, ...rest }: { status: string }) => rest) });
+    const created = (answer: typeof first) => ({
+      id: answer.json.id,
+      notifications: answer.json.notifications.map(({ status: _status, ...rest }: { status: string }) => rest),
+    });
     expect(created(again)).toEqual(created(first));
     const other = await correct(token, submitted.id, 'fix', { movedOn: '2026-11-21' });
     expect(other.status).toBe(422);
 
     const final = await client.waitForSubmission(token, submitted.id, settled, WAIT_MS);
     expect(final.notifications.filter((n: any) => n.kind === 'correction')).toHaveLength(1);
-    expect(verified('address-one').filter((d) => d.payload.data.reference === submitted.reference && d.payload.type === 'address.corrected')).toHaveLength(1);
+    expect(
+      verified('address-one').filter((d) => d.payload.data.reference === submitted.reference && d.payload.type === 'address.corrected'),
+    ).toHaveLength(1);
 
     expect((await correct(token, submitted.id, undefined, { newAddress: NEW_ADDRESS })).status).toBe(400);
     const bad = await correct(token, submitted.id, 'bad', { newAddress: { ...NEW_ADDRESS, postcode: 'nowhere' } });
@@ -169,7 +194,9 @@ describe('corrections and withdrawal', () => {
     await down.bringBack();
     const final = await client.waitForSubmission(token, submitted.id, settled, WAIT_MS);
     expect(final.notifications).toEqual([expect.objectContaining({ kind: 'change', status: 'CONFIRMED' })]);
-    expect(verified('down-correct').map((d) => [d.payload.type, d.payload.data.newAddress.line1])).toEqual([['address.changed', '3 Corrected Lane']]);
+    expect(verified('down-correct').map((d) => [d.payload.type, d.payload.data.newAddress.line1])).toEqual([
+      ['address.changed', '3 Corrected Lane'],
+    ]);
   }, 180_000);
 
   it('withdrawn before delivery, a notification is never sent and its retries stop', async () => {
@@ -204,11 +231,18 @@ describe('corrections and withdrawal', () => {
 
     const final = await client.waitForSubmission(token, submitted.id, settled, WAIT_MS);
     const notices = final.notifications.filter((n: any) => n.kind === 'withdrawal');
-    expect(notices.map((n: any) => [n.department, n.status]).sort()).toEqual([['address-one', 'CONFIRMED'], ['names-only', 'CONFIRMED']]);
+    expect(notices.map((n: any) => [n.department, n.status]).sort()).toEqual([
+      ['address-one', 'CONFIRMED'],
+      ['names-only', 'CONFIRMED'],
+    ]);
     for (const change of done.notifications) {
-      const notice = verified(change.department).find((d) => d.payload.type === 'address.withdrawn' && d.payload.data.withdraws === change.id)!;
+      const notice = verified(change.department).find(
+        (d) => d.payload.type === 'address.withdrawn' && d.payload.data.withdraws === change.id,
+      )!;
       expect(notice.payload.data).toEqual({
-        notificationId: notice.webhookId, reference: submitted.reference, withdraws: change.id,
+        notificationId: notice.webhookId,
+        reference: submitted.reference,
+        withdraws: change.id,
         confirmationUrl: expect.stringContaining(`/v1/notifications/${notice.webhookId}/confirmation`),
       });
     }

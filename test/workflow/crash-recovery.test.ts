@@ -102,9 +102,14 @@ describe('SIGKILL of the whole service while 200 submissions are in flight, then
       resentUnderSameId += received.length - new Set(received.map((d) => d.webhookId)).size;
     }
     const lost = acknowledged.size - finals.size;
-    const statuses = [...finals.values()].reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }), {});
+    const statuses = [...finals.values()].reduce<Record<string, number>>(
+      (counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }),
+      {},
+    );
     const resumedAtStart = /Resumed the workflow of (\d+)/.exec(service.output)?.[1] ?? '0';
-    console.log(`[crash test] acknowledged before SIGKILL: ${acknowledgedBeforeCrash}; resumed at restart: ${resumedAtStart}; acknowledged in all: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)}; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; re-sent under the same id: ${resentUnderSameId}; 5xx: ${fiveHundreds}`);
+    console.log(
+      `[crash test] acknowledged before SIGKILL: ${acknowledgedBeforeCrash}; resumed at restart: ${resumedAtStart}; acknowledged in all: ${acknowledged.size}; final: ${finals.size} ${JSON.stringify(statuses)}; lost: ${lost}; duplicates under a new id: ${duplicatesUnderNewId}; re-sent under the same id: ${resentUnderSameId}; 5xx: ${fiveHundreds}`,
+    );
 
     expect(acknowledgedBeforeCrash).toBeGreaterThanOrEqual(KILL_AFTER_ACKNOWLEDGED);
     expect(acknowledged.size).toBe(SUBMISSIONS);

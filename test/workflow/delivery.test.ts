@@ -15,8 +15,12 @@ describe('delivery departments can trust', () => {
     const receiver = await new WebhookReceiver().start();
     receivers.push(receiver);
     const configuration = {
-      name: `Dept ${id}`, webhookUrl: receiver.url, events: ['address.changed'],
-      fields: ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'], confirmation: { required: false }, ...extra,
+      name: `Dept ${id}`,
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields: ['person.givenName', 'person.familyName', 'newAddress', 'movedOn'],
+      confirmation: { required: false },
+      ...extra,
     };
     const response = await client.registerDepartment(id, configuration);
     expect(response.status).toBe(201);
@@ -51,7 +55,12 @@ describe('delivery departments can trust', () => {
     expect(new Set(receiver.received.map((d) => d.webhookId))).toEqual(new Set([submission.notifications[0].id]));
     expect(receiver.received.every((d) => d.verified)).toBe(true);
     const trail = (await client.request('GET', `/v1/submissions/${submission.id}/events`, { token: citizen })).json.events;
-    expect(trail.filter((e: any) => e.type === 'SENT').map((e: any) => e.outcome)).toEqual(['HTTP 503', 'HTTP 503', 'HTTP 503', 'delivered']);
+    expect(trail.filter((e: any) => e.type === 'SENT').map((e: any) => e.outcome)).toEqual([
+      'HTTP 503',
+      'HTTP 503',
+      'HTTP 503',
+      'delivered',
+    ]);
   });
 
   it('fails at once on 400, after one attempt', async () => {
@@ -86,7 +95,7 @@ describe('delivery departments can trust', () => {
     expect((await client.submit(citizen, 'gone-3', changeOfAddress(['gone']))).status).toBe(202);
   });
 
-  it('redelivers a FAILED notification on the operator\'s request, under the same webhook-id', async () => {
+  it("redelivers a FAILED notification on the operator's request, under the same webhook-id", async () => {
     const { receiver } = await department('fixed-later');
     receiver.defaultStatus = 400;
     const submission = await submitTo('fixed-later', 'redeliver-1');
@@ -94,7 +103,9 @@ describe('delivery departments can trust', () => {
     await client.waitForSubmission(citizen, submission.id, (s) => s.status === 'COMPLETED_WITH_ISSUES');
     const path = `/v1/notifications/${notificationId}/redeliver`;
     expect((await client.request('POST', path)).status).toBe(401);
-    expect((await client.request('POST', '/v1/notifications/ntf_nothing/redeliver', { token: fixture.service.adminToken })).status).toBe(404);
+    expect((await client.request('POST', '/v1/notifications/ntf_nothing/redeliver', { token: fixture.service.adminToken })).status).toBe(
+      404,
+    );
 
     receiver.defaultStatus = 200;
     const redelivered = await client.request('POST', path, { token: fixture.service.adminToken });
@@ -105,7 +116,9 @@ describe('delivery departments can trust', () => {
     // Only a FAILED notification can be redelivered.
     expect((await client.request('POST', path, { token: fixture.service.adminToken })).status).toBe(409);
     const trail = (await client.request('GET', `/v1/submissions/${submission.id}/events`, { token: citizen })).json.events;
-    expect(trail.map((e: any) => e.type)).toEqual(expect.arrayContaining(['FAILED', 'REDELIVERY_REQUESTED', 'COMPLETED_WITH_ISSUES', 'COMPLETED']));
+    expect(trail.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining(['FAILED', 'REDELIVERY_REQUESTED', 'COMPLETED_WITH_ISSUES', 'COMPLETED']),
+    );
   });
 
   it('signs with both secrets for a day after a rotation, so either verifies', async () => {
@@ -146,13 +159,19 @@ describe('delivery departments can trust', () => {
     const [delivery] = receiver.received;
     expect(delivery.verified).toBe(true);
     expect(delivery.payload).toEqual({
-      REF: submission.reference, SURNAME: 'LOVELACE', NEW_POSTCODE: 'YO1 7HH', MOVE_DATE: '20/11/2026',
+      REF: submission.reference,
+      SURNAME: 'LOVELACE',
+      NEW_POSTCODE: 'YO1 7HH',
+      MOVE_DATE: '20/11/2026',
       ANSWER_AT: `${client.baseUrl}/v1/notifications/${submission.notifications[0].id}/confirmation`,
     });
 
     // A mapping can only carry what the department is entitled to.
     const refused = await client.registerDepartment('legacy-greedy', {
-      name: 'Greedy', webhookUrl: receiver.url, events: ['address.changed'], fields: ['newAddress'],
+      name: 'Greedy',
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields: ['newAddress'],
       adapter: { type: 'field-mapping', fields: [{ name: 'NI', from: 'person.nationalInsuranceNumber' }] },
     });
     expect(refused.status).toBe(422);
@@ -162,8 +181,13 @@ describe('delivery departments can trust', () => {
   it('refuses to register private, link-local, metadata and non-443 targets', async () => {
     const configuration = { name: 'Unsafe', events: ['address.changed'], fields: ['newAddress'] };
     for (const webhookUrl of [
-      'http://169.254.169.254/', 'http://10.0.0.1/', 'https://192.168.1.10/hook', 'https://[fd00:ec2::254]/',
-      'https://169.254.170.23/v1/credentials', 'https://[64:ff9b:1::a00:1]/', 'https://hmrc.example:8443/hook',
+      'http://169.254.169.254/',
+      'http://10.0.0.1/',
+      'https://192.168.1.10/hook',
+      'https://[fd00:ec2::254]/',
+      'https://169.254.170.23/v1/credentials',
+      'https://[64:ff9b:1::a00:1]/',
+      'https://hmrc.example:8443/hook',
     ]) {
       const refused = await client.registerDepartment('unsafe', { ...configuration, webhookUrl });
       expect(refused.status).toBe(422);

@@ -9,10 +9,16 @@ describe('department API keys and suspension', () => {
   let admin: string;
   const receiver = new WebhookReceiver();
   const configuration = (extra: Record<string, unknown> = {}) => ({
-    name: 'Access department', webhookUrl: receiver.url, events: ['address.changed'], fields: ['newAddress'], ...extra,
+    name: 'Access department',
+    webhookUrl: receiver.url,
+    events: ['address.changed'],
+    fields: ['newAddress'],
+    ...extra,
   });
-  const listing = async (id: string, apiKey: string) => (await client.request('GET', `/v1/departments/${id}/notifications`, { token: apiKey })).status;
-  const issueKey = (id: string, body?: unknown) => client.request('POST', `/v1/departments/${id}/api-keys`, { token: admin, ...(body === undefined ? {} : { body }) });
+  const listing = async (id: string, apiKey: string) =>
+    (await client.request('GET', `/v1/departments/${id}/notifications`, { token: apiKey })).status;
+  const issueKey = (id: string, body?: unknown) =>
+    client.request('POST', `/v1/departments/${id}/api-keys`, { token: admin, ...(body === undefined ? {} : { body }) });
 
   beforeAll(async () => {
     fixture = await startTestService();
@@ -77,7 +83,10 @@ describe('department API keys and suspension', () => {
     expect(refused.status).toBe(422);
     expect(refused.json.errors).toEqual([expect.objectContaining({ pointer: '/departments/0' })]);
     for (const key of [apiKey, rotated]) expect(await listing('paused', key)).toBe(401);
-    const answer = await client.request('POST', '/v1/notifications/ntf_anything/confirmation', { token: rotated, body: { outcome: 'CONFIRMED' } });
+    const answer = await client.request('POST', '/v1/notifications/ntf_anything/confirmation', {
+      token: rotated,
+      body: { outcome: 'CONFIRMED' },
+    });
     expect(answer.status).toBe(401);
 
     expect((await client.registerDepartment('paused', configuration({ suspended: false }))).status).toBe(200);
@@ -86,7 +95,7 @@ describe('department API keys and suspension', () => {
     expect((await client.submit(citizen, 'suspended-2', changeOfAddress(['paused']))).status).toBe(202);
   });
 
-  it('every configuration change is in the operators\' trail: who, when, which fields, never a secret', async () => {
+  it("every configuration change is in the operators' trail: who, when, which fields, never a secret", async () => {
     const created = await client.registerDepartment('audited', configuration());
     await client.registerDepartment('audited', configuration({ fields: ['newAddress', 'person.email'], description: 'Changed' }));
     await client.request('POST', '/v1/departments/audited/signing-secrets', { token: admin });
@@ -99,7 +108,8 @@ describe('department API keys and suspension', () => {
       ['SIGNING_SECRET_ISSUED', ['signingSecrets']],
       ['API_KEY_ISSUED', ['apiKeys', 'revokedPreviousKeys']],
     ]);
-    for (const change of trail.json.changes) expect(change).toMatchObject({ actor: 'arn:aws:iam::local:user/operator', at: expect.any(String) });
+    for (const change of trail.json.changes)
+      expect(change).toMatchObject({ actor: 'arn:aws:iam::local:user/operator', at: expect.any(String) });
     expect(trail.text).not.toContain(created.json.signingSecret);
     expect(trail.text).not.toContain('whsec_');
     expect(trail.text).not.toContain('tuo.audited.');

@@ -32,8 +32,11 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
     await Promise.all([confirming.stop(), plain.stop()]);
   });
 
-  const webhookIdsOf = (department: ConfirmingDepartment, reference: string) => [...(department.deliveriesByReference().get(reference) ?? [])];
-  const eventTypes = async (id: string) => (await client.request('GET', `/v1/submissions/${id}/events`, { token })).json.events.map((e: any) => e.type);
+  const webhookIdsOf = (department: ConfirmingDepartment, reference: string) => [
+    ...(department.deliveriesByReference().get(reference) ?? []),
+  ];
+  const eventTypes = async (id: string) =>
+    (await client.request('GET', `/v1/submissions/${id}/events`, { token })).json.events.map((e: any) => e.type);
 
   it('storage failing at each write of a submission answers 503, shows nothing unacknowledged, and a retry converges', async () => {
     // A submission to two departments writes: personal data, two notifications, the submission, its audit entry.
@@ -51,7 +54,10 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
       // Not half-written before the retry: the submission (the acknowledgement) is written last.
       const final = await client.waitForSubmission(token, retried.json.id, (s) => s.status !== 'IN_PROGRESS');
       expect(final.status).toBe('COMPLETED');
-      for (const [department, n] of [[confirming, final.notifications[0]], [plain, final.notifications[1]]] as const) {
+      for (const [department, n] of [
+        [confirming, final.notifications[0]],
+        [plain, final.notifications[1]],
+      ] as const) {
         expect(webhookIdsOf(department, final.reference)).toEqual([n.id]);
       }
       expect((await eventTypes(final.id)).filter((t: string) => t === 'SUBMITTED')).toHaveLength(1);
@@ -110,7 +116,9 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
       expect(final.notifications[0]).toMatchObject({ status: 'DELIVERED', attempts: 2 });
       const deliveries = plain.receiver.received.filter((d) => d.payload?.data?.reference === final.reference);
       expect(deliveries.map((d) => d.webhookId)).toEqual([final.notifications[0].id, final.notifications[0].id]);
-      const sent = (await client.request('GET', `/v1/submissions/${final.id}/events`, { token })).json.events.filter((e: any) => e.type === 'SENT');
+      const sent = (await client.request('GET', `/v1/submissions/${final.id}/events`, { token })).json.events.filter(
+        (e: any) => e.type === 'SENT',
+      );
       expect(sent[0].outcome).toMatch(/No answer within 15 seconds/);
     } finally {
       for (const r of release) r();

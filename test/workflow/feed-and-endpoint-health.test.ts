@@ -20,7 +20,11 @@ describe('every department can be reached and nothing is dropped', () => {
     const receiver = await new WebhookReceiver().start();
     receivers.push(receiver);
     const response = await client.registerDepartment(id, {
-      name: `Dept ${id}`, webhookUrl: receiver.url, events: ['address.changed'], fields: FIELDS, ...extra,
+      name: `Dept ${id}`,
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields: FIELDS,
+      ...extra,
     });
     expect(response.status).toBe(201);
     receiver.secrets = [response.json.signingSecret];
@@ -29,7 +33,10 @@ describe('every department can be reached and nothing is dropped', () => {
 
   async function pullDepartment(id: string) {
     const response = await client.registerDepartment(id, {
-      name: `Electoral registration ${id}`, delivery: 'pull', events: ['address.changed'], fields: FIELDS,
+      name: `Electoral registration ${id}`,
+      delivery: 'pull',
+      events: ['address.changed'],
+      fields: FIELDS,
       confirmation: { required: true, timeoutSeconds: 600 },
     });
     expect(response.status).toBe(201);
@@ -48,7 +55,8 @@ describe('every department can be reached and nothing is dropped', () => {
 
   async function confirm(apiKey: string, notificationId: string) {
     const answered = await client.request('POST', `/v1/notifications/${notificationId}/confirmation`, {
-      token: apiKey, body: { outcome: 'CONFIRMED', departmentReference: 'ERO-1' },
+      token: apiKey,
+      body: { outcome: 'CONFIRMED', departmentReference: 'ERO-1' },
     });
     expect(answered.status).toBe(200);
     return answered.json;
@@ -88,7 +96,7 @@ describe('every department can be reached and nothing is dropped', () => {
     await Promise.all([...receivers, ...threadedReceivers].map((r) => r.stop()));
   });
 
-  it('takes a pull department\'s notification from submission to CONFIRMED through a long-polled feed', async () => {
+  it("takes a pull department's notification from submission to CONFIRMED through a long-polled feed", async () => {
     const apiKey = await pullDepartment('ero-leeds');
     // The collector is already waiting when the citizen reports the move.
     const polling = feed('ero-leeds', apiKey, '?wait=10');
@@ -103,11 +111,16 @@ describe('every department can be reached and nothing is dropped', () => {
     // Exactly the push body (only the entitled fields), plus id and status.
     expect(Object.keys(item).sort()).toEqual(['data', 'id', 'status', 'timestamp', 'type']);
     expect(item).toMatchObject({
-      id: notificationId, status: 'DELIVERED', type: 'address.changed',
+      id: notificationId,
+      status: 'DELIVERED',
+      type: 'address.changed',
       data: {
-        notificationId, reference: submission.reference,
+        notificationId,
+        reference: submission.reference,
         confirmationUrl: `${client.baseUrl}/v1/notifications/${notificationId}/confirmation`,
-        person: { givenName: 'Ada', familyName: 'Lovelace' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' }, movedOn: '2026-11-20',
+        person: { givenName: 'Ada', familyName: 'Lovelace' },
+        newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
+        movedOn: '2026-11-20',
       },
     });
     expect(item.data.person.nationalInsuranceNumber).toBeUndefined();
@@ -133,7 +146,7 @@ describe('every department can be reached and nothing is dropped', () => {
     expect(trail.filter((e: any) => e.type === 'SENT')).toEqual([]); // Nothing was pushed.
   });
 
-  it('answers only the department\'s own feed, and 400 for a limit or wait out of range', async () => {
+  it("answers only the department's own feed, and 400 for a limit or wait out of range", async () => {
     const apiKey = await pullDepartment('ero-york');
     const other = await pullDepartment('ero-hull');
     expect((await feed('ero-york', other)).status).toBe(404);
@@ -146,7 +159,7 @@ describe('every department can be reached and nothing is dropped', () => {
     expect(empty.json).toEqual({ items: [], next: expect.any(String) });
   });
 
-  it('serves a push department\'s feed too, and a push and a feed read make one delivery', async () => {
+  it("serves a push department's feed too, and a push and a feed read make one delivery", async () => {
     const { receiver, apiKey } = await pushDepartment('push-and-feed', { confirmation: { required: false } });
     const submission = await submitTo(['push-and-feed'], 'push-feed-1');
     await client.waitForSubmission(citizen, submission.id, (s) => s.status === 'COMPLETED');
@@ -170,27 +183,35 @@ describe('every department can be reached and nothing is dropped', () => {
 
     const read = await feed('refuses-push', apiKey);
     expect(read.json.items).toEqual([expect.objectContaining({ id: notificationId, status: 'DELIVERED' })]);
-    expect((await client.submission(citizen, submission.id)).json).toMatchObject({ status: 'IN_PROGRESS', notifications: [{ status: 'DELIVERED' }] });
+    expect((await client.submission(citizen, submission.id)).json).toMatchObject({
+      status: 'IN_PROGRESS',
+      notifications: [{ status: 'DELIVERED' }],
+    });
     await confirm(apiKey, notificationId);
     const final = await client.waitForSubmission(citizen, submission.id, (s) => s.status === 'COMPLETED');
     expect(final.notifications[0].status).toBe('CONFIRMED');
     expect(receiver.received).toHaveLength(1); // Collected, not pushed again.
 
     const failedEvent = (await allOperatorEvents()).filter((e) => e.type === 'notification.failed' && e.notificationId === notificationId);
-    expect(failedEvent).toEqual([expect.objectContaining({ department: 'refuses-push', detail: 'HTTP 400', id: expect.any(String), at: expect.any(String) })]);
+    expect(failedEvent).toEqual([
+      expect.objectContaining({ department: 'refuses-push', detail: 'HTTP 400', id: expect.any(String), at: expect.any(String) }),
+    ]);
   });
 
-  it('holds a down endpoint\'s notifications behind one probe every 5 (scaled) minutes, then delivers them all once it recovers', async () => {
+  it("holds a down endpoint's notifications behind one probe every 5 (scaled) minutes, then delivers them all once it recovers", async () => {
     const { receiver } = await pushDepartment('down-for-a-while', { confirmation: { required: false } });
     receiver.defaultStatus = 503;
     const t0 = Date.now();
     const mark = (what: string) => process.env.TUO_TEST_TIMINGS && console.log(`${Date.now() - t0} ms: ${what}`);
     const submissions = [];
-    submissions.push(...await Promise.all(Array.from({ length: 30 }, (_, i) => submitTo(['down-for-a-while'], `down-${i}`))));
+    submissions.push(...(await Promise.all(Array.from({ length: 30 }, (_, i) => submitTo(['down-for-a-while'], `down-${i}`)))));
 
     mark('submitted');
     const operator = { token: admin };
-    const failing = await eventually(() => client.request('GET', '/v1/departments/down-for-a-while', operator), (r) => r.json.endpoint.status === 'failing');
+    const failing = await eventually(
+      () => client.request('GET', '/v1/departments/down-for-a-while', operator),
+      (r) => r.json.endpoint.status === 'failing',
+    );
     expect(failing.json.endpoint).toMatchObject({ status: 'failing', lastError: 'HTTP 503', since: expect.any(String) });
     expect(failing.json.endpoint.consecutiveFailures).toBeGreaterThanOrEqual(5);
     mark('failing');
@@ -231,8 +252,12 @@ describe('every department can be reached and nothing is dropped', () => {
     const receiver = await new ThreadedWebhookReceiver().start();
     threadedReceivers.push(receiver);
     const response = await client.registerDepartment('rate-limited', {
-      name: 'Dept rate-limited', webhookUrl: receiver.url, events: ['address.changed'], fields: FIELDS,
-      confirmation: { required: false }, rateLimitPerSecond: 5,
+      name: 'Dept rate-limited',
+      webhookUrl: receiver.url,
+      events: ['address.changed'],
+      fields: FIELDS,
+      confirmation: { required: false },
+      rateLimitPerSecond: 5,
     });
     expect(response.status).toBe(201);
     receiver.secrets = [response.json.signingSecret];
@@ -259,20 +284,34 @@ describe('every department can be reached and nothing is dropped', () => {
     const first = await feed('ero-bradford', apiKey, '?wait=10');
     expect(first.json.items.map((i: any) => [i.id, i.status])).toEqual([[original, 'DELIVERED']]);
     const corrected = await client.request('POST', `/v1/submissions/${submission.id}/corrections`, {
-      token: citizen, body: { newAddress: { line1: '3 Corrected Lane', town: 'York', postcode: 'YO1 9AA' } }, headers: { 'idempotency-key': 'pull-fix' },
+      token: citizen,
+      body: { newAddress: { line1: '3 Corrected Lane', town: 'York', postcode: 'YO1 9AA' } },
+      headers: { 'idempotency-key': 'pull-fix' },
     });
     expect(corrected.status).toBe(202);
-    const correction = await eventually(() => feed('ero-bradford', apiKey, `?after=${first.json.next}`), (r) => r.json.items.length > 0);
+    const correction = await eventually(
+      () => feed('ero-bradford', apiKey, `?after=${first.json.next}`),
+      (r) => r.json.items.length > 0,
+    );
     expect(correction.json.items).toHaveLength(1);
     expect(correction.json.items[0]).toMatchObject({
-      type: 'address.corrected', status: 'DELIVERED',
-      data: { corrects: original, changed: ['newAddress'], newAddress: { line1: '3 Corrected Lane', postcode: 'YO1 9AA' }, person: { givenName: 'Ada' } },
+      type: 'address.corrected',
+      status: 'DELIVERED',
+      data: {
+        corrects: original,
+        changed: ['newAddress'],
+        newAddress: { line1: '3 Corrected Lane', postcode: 'YO1 9AA' },
+        person: { givenName: 'Ada' },
+      },
     });
     expect(correction.json.items[0].data.person.nationalInsuranceNumber).toBeUndefined();
 
     // Withdrawn after delivery: the notice carries no personal data.
     expect((await client.request('POST', `/v1/submissions/${submission.id}/withdrawal`, { token: citizen, body: {} })).status).toBe(202);
-    const notice = await eventually(() => feed('ero-bradford', apiKey, `?after=${correction.json.next}`), (r) => r.json.items.length > 0);
+    const notice = await eventually(
+      () => feed('ero-bradford', apiKey, `?after=${correction.json.next}`),
+      (r) => r.json.items.length > 0,
+    );
     expect(notice.json.items).toHaveLength(1);
     const [withdrawal] = notice.json.items;
     expect(withdrawal).toMatchObject({ type: 'address.withdrawn', status: 'DELIVERED' });
@@ -307,7 +346,9 @@ describe('every department can be reached and nothing is dropped', () => {
     // Reading from an earlier cursor again gives the same items.
     const second = await client.request('GET', `/v1/operator/events?limit=1&after=${first.json.next}`, { token: admin });
     expect(second.json.items).toEqual([events[1]]);
-    expect((await client.request('GET', `/v1/operator/events?after=${first.json.next}&limit=1`, { token: admin })).json.items).toEqual([events[1]]);
+    expect((await client.request('GET', `/v1/operator/events?after=${first.json.next}&limit=1`, { token: admin })).json.items).toEqual([
+      events[1],
+    ]);
     expect((await client.request('GET', '/v1/operator/events?after=nonsense', { token: admin })).status).toBe(400);
   });
 });

@@ -27,7 +27,8 @@ describe('the same request many times at once has the effect of one', () => {
     await Promise.all([department.stop(), answering.stop()]);
   });
 
-  const deliveriesOf = (d: ConfirmingDepartment, reference: string) => d.receiver.received.filter((r) => r.payload?.data?.reference === reference);
+  const deliveriesOf = (d: ConfirmingDepartment, reference: string) =>
+    d.receiver.received.filter((r) => r.payload?.data?.reference === reference);
 
   it('ten identical submissions at once: one submission, one workflow, one delivery', async () => {
     const body = changeOfAddress([department.id]);
@@ -55,7 +56,11 @@ describe('the same request many times at once has the effect of one', () => {
     const asks = await Promise.all(Array.from({ length: 5 }, () => client.request('POST', path, { token: fixture.service.adminToken })));
     for (const ask of asks) expect([202, 409]).toContain(ask.status);
     expect(asks.some((a) => a.status === 202)).toBe(true);
-    const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS' && s.notifications[0].status !== 'FAILED');
+    const final = await client.waitForSubmission(
+      token,
+      json.id,
+      (s) => s.status !== 'IN_PROGRESS' && s.notifications[0].status !== 'FAILED',
+    );
     expect(final.notifications[0].status).toBe('DELIVERED');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const deliveries = deliveriesOf(department, final.reference);
@@ -67,9 +72,14 @@ describe('the same request many times at once has the effect of one', () => {
     const { json } = await client.submit(token, 'answer-racing', changeOfAddress([answering.id]));
     await client.waitForSubmission(token, json.id, (s) => s.notifications[0].status === 'DELIVERED');
     const path = `/v1/notifications/${json.notifications[0].id}/confirmation`;
-    const answers = await Promise.all(Array.from({ length: 5 }, () => client.request('POST', path, {
-      token: answering.apiKey, body: { outcome: 'CONFIRMED', departmentReference: 'ONCE-1' },
-    })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        client.request('POST', path, {
+          token: answering.apiKey,
+          body: { outcome: 'CONFIRMED', departmentReference: 'ONCE-1' },
+        }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
     const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
     expect(final).toMatchObject({ status: 'COMPLETED', notifications: [{ status: 'CONFIRMED', departmentReference: 'ONCE-1' }] });

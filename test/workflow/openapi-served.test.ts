@@ -6,7 +6,9 @@ import { startTestService } from '../support/local-service-fixture';
 /** The document is served by a route of the synthesized API, so the one-machine runtime serves it too. */
 describe('GET /openapi.json', () => {
   let fixture: Awaited<ReturnType<typeof startTestService>>;
-  beforeAll(async () => { fixture = await startTestService(); }, 120_000);
+  beforeAll(async () => {
+    fixture = await startTestService();
+  }, 120_000);
   afterAll(async () => fixture?.stop());
 
   it('answers the committed OpenAPI document, without authentication', async () => {

@@ -29,7 +29,11 @@ describe('proof of notification (receipts)', () => {
     confirming = await new ConfirmingDepartment('tax-office', { confirmationRequired: true }).register(client);
     await council.start();
     const registered = await client.registerDepartment('council', {
-      name: 'A council', webhookUrl: council.url, events: ['address.changed'], fields: ['newAddress', 'movedOn'], confirmation: { required: false },
+      name: 'A council',
+      webhookUrl: council.url,
+      events: ['address.changed'],
+      fields: ['newAddress', 'movedOn'],
+      confirmation: { required: false },
     });
     council.secrets = [registered.json.signingSecret];
 
@@ -47,7 +51,7 @@ describe('proof of notification (receipts)', () => {
     await fixture?.stop();
   });
 
-  it('verifies against the published JWKS with jose, and says what the submission\'s GET says, department by department', async () => {
+  it("verifies against the published JWKS with jose, and says what the submission's GET says, department by department", async () => {
     const header = decodeProtectedHeader(receipt);
     expect(header).toMatchObject({ alg: 'ES256', typ: 'tuo-receipt+jwt' });
     const keys = (await client.request('GET', '/.well-known/jwks.json')).json.keys;
@@ -74,13 +78,29 @@ describe('proof of notification (receipts)', () => {
       })),
     });
     const taxOffice = (payload.notifications as any[]).find((n) => n.department === 'tax-office');
-    expect(taxOffice).toMatchObject({ status: 'CONFIRMED', departmentReference: 'tax-office-ref', deliveredAt: expect.any(String), respondedAt: expect.any(String) });
+    expect(taxOffice).toMatchObject({
+      status: 'CONFIRMED',
+      departmentReference: 'tax-office-ref',
+      deliveredAt: expect.any(String),
+      respondedAt: expect.any(String),
+    });
     expect(Math.abs((payload.iat as number) - Date.now() / 1000)).toBeLessThan(60);
   });
 
   it('holds no personal data value, only field names', () => {
     const decoded = Buffer.from(receipt.split('.')[1], 'base64url').toString('utf8');
-    for (const value of ['Ada', 'Lovelace', '1985-12-10', 'AB123456C', 'ada@example.org', 'Old Street', 'New Road', 'York', 'YO1 7HH', 'LS1 1AA']) {
+    for (const value of [
+      'Ada',
+      'Lovelace',
+      '1985-12-10',
+      'AB123456C',
+      'ada@example.org',
+      'Old Street',
+      'New Road',
+      'York',
+      'YO1 7HH',
+      'LS1 1AA',
+    ]) {
       expect(decoded).not.toContain(value);
     }
   });
@@ -104,13 +124,18 @@ describe('proof of notification (receipts)', () => {
     const claims = Buffer.from(payload, 'base64url');
     const at = claims.indexOf('CONFIRMED');
     claims[at] = 'R'.charCodeAt(0);
-    await expect(compactVerify(`${header}.${claims.toString('base64url')}.${signature}`, key)).rejects.toThrow('signature verification failed');
+    await expect(compactVerify(`${header}.${claims.toString('base64url')}.${signature}`, key)).rejects.toThrow(
+      'signature verification failed',
+    );
   });
 
   it('is checked by `npm run verify-receipt` and by the snippet in docs/receipts.md; one byte changed, both refuse it', async () => {
     // Child processes, asynchronously: the service they fetch the JWKS from runs in this process.
-    const node = async (args: string[]) => promisify(execFile)(process.execPath, args, { cwd: PROJECT_ROOT })
-      .then(({ stdout }) => ({ code: 0, stdout }), (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+    const node = async (args: string[]) =>
+      promisify(execFile)(process.execPath, args, { cwd: PROJECT_ROOT }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
     mkdirSync(path.join(PROJECT_ROOT, 'test-results'), { recursive: true });
     const dir = mkdtempSync(path.join(PROJECT_ROOT, 'test-results', 'receipt-')); // inside the project, so the snippet finds jose
     try {
@@ -122,12 +147,18 @@ describe('proof of notification (receipts)', () => {
       const snippet = /```js\n([\s\S]*?)```/.exec(readFileSync(path.join(PROJECT_ROOT, 'docs', 'receipts.md'), 'utf8'))![1];
       writeFileSync(path.join(dir, 'verify-receipt.mjs'), snippet);
 
-      const script = (file: string) => node(['--import', 'tsx', 'scripts/verify-receipt.ts', path.join(dir, file), '--issuer', fixture.service.url]);
+      const script = (file: string) =>
+        node(['--import', 'tsx', 'scripts/verify-receipt.ts', path.join(dir, file), '--issuer', fixture.service.url]);
       const valid = await script('receipt.json');
       expect(valid).toMatchObject({ code: 0, stdout: expect.stringMatching(/^VALID: signed by /) });
       expect(valid.stdout).toContain(`Reference ${submission.reference}`);
-      expect(valid.stdout).toMatch(/- tax-office \[change\]: CONFIRMED; .*\(their reference tax-office-ref\); sent person\.givenName, person\.familyName, newAddress, movedOn/);
-      expect(await script('tampered.json')).toMatchObject({ code: 1, stdout: expect.stringMatching(/^NOT VALID: signature verification failed/) });
+      expect(valid.stdout).toMatch(
+        /- tax-office \[change\]: CONFIRMED; .*\(their reference tax-office-ref\); sent person\.givenName, person\.familyName, newAddress, movedOn/,
+      );
+      expect(await script('tampered.json')).toMatchObject({
+        code: 1,
+        stdout: expect.stringMatching(/^NOT VALID: signature verification failed/),
+      });
 
       const docs = (file: string) => node([path.join(dir, 'verify-receipt.mjs'), path.join(dir, file), fixture.service.url]);
       const documented = await docs('receipt.json');
@@ -150,7 +181,7 @@ describe('proof of notification (receipts)', () => {
     expect((await receiptOf(submission.id)).status).toBe(401);
   });
 
-  it('still proves the notification once the citizen\'s personal data is erased', async () => {
+  it("still proves the notification once the citizen's personal data is erased", async () => {
     expect((await client.request('DELETE', `/v1/submissions/${submission.id}`, { token })).status).toBe(204);
     const after = await receiptOf(submission.id, token);
     expect(after.status).toBe(200);

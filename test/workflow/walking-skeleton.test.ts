@@ -17,10 +17,28 @@ describe('a change of address reaches every chosen department, and only what eac
   };
 
   const departments = {
-    'tax-office': { fields: ['person.givenName', 'person.familyName', 'person.nationalInsuranceNumber', 'newAddress', 'movedOn'], required: true },
-    licensing: { fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'previousAddress', 'newAddress', 'movedOn'], required: true },
+    'tax-office': {
+      fields: ['person.givenName', 'person.familyName', 'person.nationalInsuranceNumber', 'newAddress', 'movedOn'],
+      required: true,
+    },
+    licensing: {
+      fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'previousAddress', 'newAddress', 'movedOn'],
+      required: true,
+    },
     library: { fields: ['person.email', 'newAddress'], required: false },
-    unchosen: { fields: ['person.givenName', 'person.familyName', 'person.dateOfBirth', 'person.nationalInsuranceNumber', 'person.email', 'previousAddress', 'newAddress', 'movedOn'], required: true },
+    unchosen: {
+      fields: [
+        'person.givenName',
+        'person.familyName',
+        'person.dateOfBirth',
+        'person.nationalInsuranceNumber',
+        'person.email',
+        'previousAddress',
+        'newAddress',
+        'movedOn',
+      ],
+      required: true,
+    },
   } as const;
 
   beforeAll(async () => {
@@ -67,7 +85,9 @@ describe('a change of address reaches every chosen department, and only what eac
     expect(accepted.json.status).toBe('IN_PROGRESS');
     expect(accepted.json.reference).toMatch(/^TUO-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(accepted.json.notifications.map((n: any) => [n.department, n.status])).toEqual([
-      ['tax-office', 'PENDING'], ['licensing', 'PENDING'], ['library', 'PENDING'],
+      ['tax-office', 'PENDING'],
+      ['licensing', 'PENDING'],
+      ['library', 'PENDING'],
     ]);
 
     const final = await client.waitForSubmission(token, accepted.json.id, (s) => s.status !== 'IN_PROGRESS');
@@ -83,8 +103,17 @@ describe('a change of address reaches every chosen department, and only what eac
 
     // Each chosen department received one delivery, verified by standardwebhooks, carrying only its entitled fields.
     const expected: Record<string, Record<string, unknown>> = {
-      'tax-office': { person: { givenName: 'Ada', familyName: 'Lovelace', nationalInsuranceNumber: 'AB123456C' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' }, movedOn: '2026-11-20' },
-      licensing: { person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10' }, previousAddress: { line1: '1 Old Street', town: 'Leeds', postcode: 'LS1 1AA' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' }, movedOn: '2026-11-20' },
+      'tax-office': {
+        person: { givenName: 'Ada', familyName: 'Lovelace', nationalInsuranceNumber: 'AB123456C' },
+        newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
+        movedOn: '2026-11-20',
+      },
+      licensing: {
+        person: { givenName: 'Ada', familyName: 'Lovelace', dateOfBirth: '1985-12-10' },
+        previousAddress: { line1: '1 Old Street', town: 'Leeds', postcode: 'LS1 1AA' },
+        newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' },
+        movedOn: '2026-11-20',
+      },
       library: { person: { email: 'ada@example.org' }, newAddress: { line1: '2 New Road', town: 'York', postcode: 'YO1 7HH' } },
     };
     for (const [id, fields] of Object.entries(expected)) {
@@ -162,7 +191,9 @@ describe('a change of address reaches every chosen department, and only what eac
       expect((await client.request('POST', path, { body: answer })).status).toBe(401);
       expect((await client.request('POST', path, { body: answer, token: `${apiKeys['tax-office']}x` })).status).toBe(401);
       expect((await client.request('POST', path, { body: answer, token: apiKeys.licensing })).status).toBe(404);
-      expect((await client.request('POST', '/v1/notifications/ntf_unknown/confirmation', { body: answer, token: apiKeys['tax-office'] })).status).toBe(404);
+      expect(
+        (await client.request('POST', '/v1/notifications/ntf_unknown/confirmation', { body: answer, token: apiKeys['tax-office'] })).status,
+      ).toBe(404);
       const bad = await client.request('POST', path, { body: { outcome: 'MAYBE' }, token: apiKeys['tax-office'] });
       expect(bad.status).toBe(422);
       expect(bad.json.errors[0].pointer).toBe('/outcome');
@@ -171,7 +202,10 @@ describe('a change of address reaches every chosen department, and only what eac
       expect(first.status).toBe(200);
       expect(first.json).toEqual({ id: notification.id, status: 'CONFIRMED' });
       // GET shows it as soon as the 200 is sent.
-      expect((await client.submission(token, json.id)).json.notifications[0]).toMatchObject({ status: 'CONFIRMED', departmentReference: 'HAND-1' });
+      expect((await client.submission(token, json.id)).json.notifications[0]).toMatchObject({
+        status: 'CONFIRMED',
+        departmentReference: 'HAND-1',
+      });
       expect((await client.request('POST', path, { body: answer, token: apiKeys['tax-office'] })).status).toBe(200);
       expect((await client.request('POST', path, { body: { outcome: 'REJECTED' }, token: apiKeys['tax-office'] })).status).toBe(409);
       const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
@@ -185,18 +219,32 @@ describe('a change of address reaches every chosen department, and only what eac
     const { status, json } = await client.request('GET', '/v1/departments');
     expect(status).toBe(200);
     const library = json.find((d: any) => d.id === 'library');
-    expect(library).toEqual({ id: 'library', name: 'Department library', description: '', events: ['address.changed'], fields: ['person.email', 'newAddress'] });
+    expect(library).toEqual({
+      id: 'library',
+      name: 'Department library',
+      description: '',
+      events: ['address.changed'],
+      fields: ['person.email', 'newAddress'],
+    });
     expect(JSON.stringify(json)).not.toMatch(/whsec_|apiKey|tuo\./);
   });
 
   it('keeps signing secret and API key when a department is replaced, and refuses unsafe endpoints', async () => {
-    const configuration = { name: 'Department library', webhookUrl: receivers.library.url, events: ['address.changed'], fields: ['person.email', 'newAddress'], confirmation: { required: false } };
+    const configuration = {
+      name: 'Department library',
+      webhookUrl: receivers.library.url,
+      events: ['address.changed'],
+      fields: ['person.email', 'newAddress'],
+      confirmation: { required: false },
+    };
     const replaced = await client.registerDepartment('library', configuration);
     expect(replaced.status).toBe(200);
     expect(replaced.json.signingSecret).toBeUndefined();
     expect(replaced.json.apiKey).toBeUndefined();
     expect((await client.request('PUT', '/v1/departments/library', { body: configuration })).status).toBe(401);
-    expect((await client.request('PUT', '/v1/departments/library', { body: configuration, token: 'not-the-admin-token' })).status).toBe(401);
+    expect((await client.request('PUT', '/v1/departments/library', { body: configuration, token: 'not-the-admin-token' })).status).toBe(
+      401,
+    );
     for (const webhookUrl of ['http://169.254.169.254/latest', 'http://10.0.0.1/hook', 'http://example.org/hook']) {
       const refused = await client.registerDepartment('unsafe', { ...configuration, webhookUrl });
       expect(refused.status).toBe(422);
@@ -205,17 +253,31 @@ describe('a change of address reaches every chosen department, and only what eac
   });
 
   it('refuses a confirmation timeout above 180 days, which one workflow execution could not hold, naming the field', async () => {
-    const configuration = { name: 'Slow department', webhookUrl: receivers.library.url, events: ['address.changed'], fields: ['newAddress'] };
-    const refused = await client.registerDepartment('slow', { ...configuration, confirmation: { required: true, timeoutSeconds: 15_552_001 } });
+    const configuration = {
+      name: 'Slow department',
+      webhookUrl: receivers.library.url,
+      events: ['address.changed'],
+      fields: ['newAddress'],
+    };
+    const refused = await client.registerDepartment('slow', {
+      ...configuration,
+      confirmation: { required: true, timeoutSeconds: 15_552_001 },
+    });
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused.json.errors).toEqual([expect.objectContaining({ pointer: '/confirmation/timeoutSeconds', detail: expect.stringContaining('180 days') })]);
-    expect((await client.registerDepartment('slow', { ...configuration, confirmation: { required: true, timeoutSeconds: 15_552_000 } })).status).toBe(201);
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({ pointer: '/confirmation/timeoutSeconds', detail: expect.stringContaining('180 days') }),
+    ]);
+    expect(
+      (await client.registerDepartment('slow', { ...configuration, confirmation: { required: true, timeoutSeconds: 15_552_000 } })).status,
+    ).toBe(201);
   });
 
   describe('bad input gets a clear problem+json answer, never a 5xx', () => {
     let token: string;
-    beforeAll(async () => { token = await client.citizenToken('citizen-errors'); });
+    beforeAll(async () => {
+      token = await client.citizenToken('citizen-errors');
+    });
     const problemOf = (response: { status: number; headers: Headers; json: any }, status: number) => {
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -224,10 +286,24 @@ describe('a change of address reaches every chosen department, and only what eac
     };
 
     it('malformed JSON answers 400', async () => {
-      problemOf(await client.request('POST', '/v1/submissions', { token, rawBody: '{"type":', headers: { 'content-type': 'application/json', 'idempotency-key': 'e1' } }), 400);
+      problemOf(
+        await client.request('POST', '/v1/submissions', {
+          token,
+          rawBody: '{"type":',
+          headers: { 'content-type': 'application/json', 'idempotency-key': 'e1' },
+        }),
+        400,
+      );
     });
     it('another content type answers 415', async () => {
-      problemOf(await client.request('POST', '/v1/submissions', { token, rawBody: 'type=address.changed', headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'e2' } }), 415);
+      problemOf(
+        await client.request('POST', '/v1/submissions', {
+          token,
+          rawBody: 'type=address.changed',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'e2' },
+        }),
+        415,
+      );
     });
     it('a body over 64 KiB answers 413', async () => {
       problemOf(await client.submit(token, 'e3', changeOfAddress(['library'], { padding: 'x'.repeat(70 * 1024) })), 413);
@@ -236,7 +312,9 @@ describe('a change of address reaches every chosen department, and only what eac
       problemOf(await client.request('POST', '/v1/submissions', { token, body: changeOfAddress(['library']) }), 400);
     });
     it('broken rules answer 422 naming each field', async () => {
-      const body = changeOfAddress(['library', 'no-such-department'], { newAddress: { line1: '2 New Road', town: 'York', postcode: 'NOT A POSTCODE' } });
+      const body = changeOfAddress(['library', 'no-such-department'], {
+        newAddress: { line1: '2 New Road', town: 'York', postcode: 'NOT A POSTCODE' },
+      });
       const problem = problemOf(await client.submit(token, 'e4', body), 422);
       expect(problem.errors.map((e: any) => e.pointer)).toContain('/newAddress/postcode');
       const departments = problemOf(await client.submit(token, 'e5', changeOfAddress(['library', 'no-such-department'])), 422);

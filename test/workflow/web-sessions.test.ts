@@ -57,7 +57,9 @@ describe('web sessions', () => {
     private async send(url: string, init: RequestInit, extraCookies: Record<string, string> = {}) {
       const cookie = [...this.cookies, ...Object.entries(extraCookies)].map(([n, v]) => `${n}=${v}`).join('; ');
       const response = await fetch(new URL(url, fixture.service.url), {
-        ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
       });
       for (const set of response.headers.getSetCookie()) {
         const [pair, ...attributes] = set.split(';');
@@ -68,7 +70,12 @@ describe('web sessions', () => {
         if (cleared || value === '') this.cookies.delete(name);
         else this.cookies.set(name, value);
       }
-      return { status: response.status, location: response.headers.get('location') ?? '', body: await response.text(), setCookies: response.headers.getSetCookie() };
+      return {
+        status: response.status,
+        location: response.headers.get('location') ?? '',
+        body: await response.text(),
+        setCookies: response.headers.getSetCookie(),
+      };
     }
   }
 
@@ -150,15 +157,22 @@ describe('web sessions', () => {
     expect((await new Browser().get('/operator', { tuo_operator: citizenSession })).status).toBe(303);
   });
 
-  it('deletes expired journeys and sessions from the table, as DynamoDB\'s TTL does on AWS', async () => {
+  it("deletes expired journeys and sessions from the table, as DynamoDB's TTL does on AWS", async () => {
     const tableName = process.env.TABLE_NAME!;
     // The stored item itself, read past the repositories (which hide an expired one at once).
-    const stored = async (key: { pk: string; sk: string }) => (await documentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    const stored = async (key: { pk: string; sk: string }) =>
+      (await documentClient().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
     const sessionKey = (id: string) => ({ pk: `SESSION#${createHash('sha256').update(id).digest('base64url')}`, sk: 'SESSION' });
     const journeyKey = (id: string) => ({ pk: `JOURNEY#${id}`, sk: 'JOURNEY' });
     const journeys = new DynamoDbJourneyRepository(tableName);
     const sessions = new DynamoDbWebSessionRepository(tableName);
-    const journey = (id: string) => ({ id, citizenId: id, answers: { givenName: 'Ada' }, idempotencyKey: `web-${id}`, updatedAt: new Date().toISOString() });
+    const journey = (id: string) => ({
+      id,
+      citizenId: id,
+      answers: { givenName: 'Ada' },
+      idempotencyKey: `web-${id}`,
+      updatedAt: new Date().toISOString(),
+    });
 
     await journeys.put(journey('journey-left-alone'), 1);
     await journeys.put(journey('journey-in-use'), 3600);
@@ -169,7 +183,7 @@ describe('web sessions', () => {
 
     // Expired within a second; the local TTL process runs every quarter second here.
     const deadline = Date.now() + 20_000;
-    while ((await stored(journeyKey('journey-left-alone')) || await stored(sessionKey(expiring))) && Date.now() < deadline) {
+    while (((await stored(journeyKey('journey-left-alone'))) || (await stored(sessionKey(expiring)))) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(await stored(journeyKey('journey-left-alone'))).toBeUndefined();

@@ -17,29 +17,43 @@ export class DynamoDbAuditTrail implements AuditTrail {
   constructor(private readonly tableName: string) {}
 
   async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
-    const written = await putIfAbsent(this.tableName, { pk: `${PARTITIONS.submission}${event.submissionId}`, sk: `EVENT#${event.key}`, ...event });
+    const written = await putIfAbsent(this.tableName, {
+      pk: `${PARTITIONS.submission}${event.submissionId}`,
+      sk: `EVENT#${event.key}`,
+      ...event,
+    });
     return written === 'created' ? 'recorded' : 'already-recorded';
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
     const [own, submission] = await Promise.all([this.submissionEvents(submissionId), this.submission(submissionId)]);
     const notifications = await batchGetAll(this.tableName, (submission?.notificationIds ?? []).map(notificationKey));
-    const held = notifications.flatMap((item) => Object.entries(item)
-      .filter(([name]) => name.startsWith(TRAIL_ATTRIBUTE_PREFIX))
-      .map(([, entry]) => entry as AuditEvent)
-      .filter((entry) => entry.submissionId === submissionId));
+    const held = notifications.flatMap((item) =>
+      Object.entries(item)
+        .filter(([name]) => name.startsWith(TRAIL_ATTRIBUTE_PREFIX))
+        .map(([, entry]) => entry as AuditEvent)
+        .filter((entry) => entry.submissionId === submissionId),
+    );
     return chronological([...own, ...held]);
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {
     for (const event of await this.submissionEvents(submissionId)) {
       if (event.departmentReference === undefined && event.reason === undefined) continue;
-      await this.removeText({ pk: `${PARTITIONS.submission}${submissionId}`, sk: `EVENT#${event.key}` }, ['departmentReference', 'reason'], 'attribute_exists(pk)');
+      await this.removeText(
+        { pk: `${PARTITIONS.submission}${submissionId}`, sk: `EVENT#${event.key}` },
+        ['departmentReference', 'reason'],
+        'attribute_exists(pk)',
+      );
     }
     // Only a department's answer carries free text: its entry is `<notificationId>#ANSWER` on the notification.
     for (const notificationId of (await this.submission(submissionId))?.notificationIds ?? []) {
-      await this.removeText(notificationKey(notificationId), ['#entry.departmentReference', '#entry.reason'],
-        'attribute_exists(#entry.departmentReference) OR attribute_exists(#entry.reason)', { '#entry': `${TRAIL_ATTRIBUTE_PREFIX}${notificationId}#ANSWER` });
+      await this.removeText(
+        notificationKey(notificationId),
+        ['#entry.departmentReference', '#entry.reason'],
+        'attribute_exists(#entry.departmentReference) OR attribute_exists(#entry.reason)',
+        { '#entry': `${TRAIL_ATTRIBUTE_PREFIX}${notificationId}#ANSWER` },
+      );
     }
   }
 
@@ -58,15 +72,22 @@ export class DynamoDbAuditTrail implements AuditTrail {
   }
 
   /** Removes these attributes where the condition holds; an erasure repeated writes nothing. */
-  private async removeText(key: { pk: string; sk: string }, paths: string[], condition: string, names?: Record<string, string>): Promise<void> {
+  private async removeText(
+    key: { pk: string; sk: string },
+    paths: string[],
+    condition: string,
+    names?: Record<string, string>,
+  ): Promise<void> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key,
-        UpdateExpression: `REMOVE ${paths.join(', ')}`,
-        ConditionExpression: condition,
-        ...(names ? { ExpressionAttributeNames: names } : {}),
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `REMOVE ${paths.join(', ')}`,
+          ConditionExpression: condition,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }

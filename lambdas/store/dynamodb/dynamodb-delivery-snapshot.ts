@@ -26,13 +26,18 @@ export class DynamoDbDeliverySnapshotReader implements DeliverySnapshotReader {
     let pending: Key[] | undefined = Object.values(keys);
     for (let round = 0; pending && pending.length > 0; round++) {
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-      const result = await documentClient().send(new BatchGetCommand({
-        RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-      }));
+      const result = await documentClient().send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
       for (const item of result.Responses?.[this.tableName] ?? []) found.set(id(item as Key), item);
       pending = result.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined;
     }
-    const record = <T>(k: Key) => { const item = found.get(id(k)); return item ? withoutKeys<T>(item) : undefined; };
+    const record = <T>(k: Key) => {
+      const item = found.get(id(k));
+      return item ? withoutKeys<T>(item) : undefined;
+    };
     return {
       notification: found.has(id(keys.notification)) ? notificationFromItem(found.get(id(keys.notification))!) : undefined,
       submission: record<SubmissionRecord>(keys.submission),

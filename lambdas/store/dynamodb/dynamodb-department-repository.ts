@@ -25,9 +25,11 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
       let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_LIMIT).map(key);
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await documentClient().send(new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-        }));
+        const result = await documentClient().send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const record = withoutKeys<DepartmentRecord>(item);
           found.set(record.id, record);
@@ -61,16 +63,18 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
     const sets = Object.keys(settable).filter((name) => settable[name] !== undefined);
     const removes = [...Object.keys(settable).filter((name) => settable[name] === undefined), 'disabledAt', 'disabledReason'];
     try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: `SET ${sets.map((name) => `#${name} = :${name}`).join(', ')} REMOVE ${removes.map((name) => `#${name}`).join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
-        ExpressionAttributeNames: Object.fromEntries([...sets, ...removes].map((attribute) => [`#${attribute}`, attribute])),
-        ExpressionAttributeValues: Object.fromEntries(sets.map((name) => [`:${name}`, settable[name]])),
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: `SET ${sets.map((name) => `#${name} = :${name}`).join(', ')} REMOVE ${removes.map((name) => `#${name}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          // Several of these are DynamoDB reserved words; naming them all through placeholders keeps it uniform.
+          ExpressionAttributeNames: Object.fromEntries([...sets, ...removes].map((attribute) => [`#${attribute}`, attribute])),
+          ExpressionAttributeValues: Object.fromEntries(sets.map((name) => [`:${name}`, settable[name]])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return withoutKeys<DepartmentRecord>(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
@@ -88,18 +92,24 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
 
   /** Optimistic: only if the department was not changed since it was read, so no rotation is lost. */
   private async replaceCredentials(
-    id: string, attribute: 'signingSecrets' | 'apiKeys', credentials: unknown[], expectedUpdatedAt: string, now: Date,
+    id: string,
+    attribute: 'signingSecrets' | 'apiKeys',
+    credentials: unknown[],
+    expectedUpdatedAt: string,
+    now: Date,
   ): Promise<DepartmentRecord | undefined> {
     try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET #credentials = :credentials, updatedAt = :now',
-        ConditionExpression: 'updatedAt = :expected',
-        ExpressionAttributeNames: { '#credentials': attribute },
-        ExpressionAttributeValues: { ':credentials': credentials, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET #credentials = :credentials, updatedAt = :now',
+          ConditionExpression: 'updatedAt = :expected',
+          ExpressionAttributeNames: { '#credentials': attribute },
+          ExpressionAttributeValues: { ':credentials': credentials, ':now': now.toISOString(), ':expected': expectedUpdatedAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return withoutKeys<DepartmentRecord>(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
@@ -108,14 +118,16 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
   }
 
   async disable(id: string, reason: string, now: Date): Promise<void> {
-    await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(id),
-      UpdateExpression: 'SET #active = :false, disabledAt = :now, disabledReason = :reason, updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#active': 'active' },
-      ExpressionAttributeValues: { ':false': false, ':now': now.toISOString(), ':reason': reason },
-    }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: 'SET #active = :false, disabledAt = :now, disabledReason = :reason, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#active': 'active' },
+        ExpressionAttributeValues: { ':false': false, ':now': now.toISOString(), ':reason': reason },
+      }),
+    );
   }
 
   async list(): Promise<DepartmentRecord[]> {

@@ -37,33 +37,52 @@ export class DynamoDbEndpointRepository implements EndpointRepository {
   }
 
   async recordFailure(departmentId: string, error: string, now: Date): Promise<EndpointHealth> {
-    const item = await this.update(departmentId,
+    const item = await this.update(
+      departmentId,
       'SET consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one, failingFrom = if_not_exists(failingFrom, :now), lastError = :error',
-      undefined, { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':error': error });
+      undefined,
+      { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':error': error },
+    );
     return healthOf(item);
   }
 
   async markFailing(departmentId: string, now: Date, nextProbeAt: Date): Promise<boolean> {
-    return (await this.update(departmentId, 'SET #status = :failing, since = :now, nextProbeAt = :next, lastProbeAt = :now',
-      'attribute_not_exists(#status) OR #status <> :failing',
-      { ':failing': 'failing', ':now': now.toISOString(), ':next': nextProbeAt.toISOString() })) !== undefined;
+    return (
+      (await this.update(
+        departmentId,
+        'SET #status = :failing, since = :now, nextProbeAt = :next, lastProbeAt = :now',
+        'attribute_not_exists(#status) OR #status <> :failing',
+        { ':failing': 'failing', ':now': now.toISOString(), ':next': nextProbeAt.toISOString() },
+      )) !== undefined
+    );
   }
 
   async recordSuccess(departmentId: string, now: Date): Promise<boolean> {
-    const recovered = await this.update(departmentId,
+    const recovered = await this.update(
+      departmentId,
       'SET #status = :healthy, since = :now, consecutiveFailures = :zero REMOVE failingFrom, nextProbeAt, lastProbeAt',
-      '#status = :failing', { ':healthy': 'healthy', ':failing': 'failing', ':now': now.toISOString(), ':zero': 0 });
+      '#status = :failing',
+      { ':healthy': 'healthy', ':failing': 'failing', ':now': now.toISOString(), ':zero': 0 },
+    );
     if (recovered) return true;
     // Healthy already: only a run of failures to forget (lastError stays, for the operator).
-    await this.update(departmentId, 'SET consecutiveFailures = :zero REMOVE failingFrom',
-      'consecutiveFailures > :zero AND (attribute_not_exists(#status) OR #status <> :failing)', { ':zero': 0, ':failing': 'failing' });
+    await this.update(
+      departmentId,
+      'SET consecutiveFailures = :zero REMOVE failingFrom',
+      'consecutiveFailures > :zero AND (attribute_not_exists(#status) OR #status <> :failing)',
+      { ':zero': 0, ':failing': 'failing' },
+    );
     return false;
   }
 
   async claimProbe(departmentId: string, now: Date, nextProbeAt: Date): Promise<boolean> {
-    return (await this.update(departmentId, 'SET nextProbeAt = :next, lastProbeAt = :now',
-      '#status = :failing AND nextProbeAt <= :now',
-      { ':failing': 'failing', ':now': now.toISOString(), ':next': nextProbeAt.toISOString() })) !== undefined;
+    return (
+      (await this.update(departmentId, 'SET nextProbeAt = :next, lastProbeAt = :now', '#status = :failing AND nextProbeAt <= :now', {
+        ':failing': 'failing',
+        ':now': now.toISOString(),
+        ':next': nextProbeAt.toISOString(),
+      })) !== undefined
+    );
   }
 
   async reserveSendSlot(departmentId: string, limitPerSecond: number, now: Date, maxWaitMs: number): Promise<SendSlot> {
@@ -74,9 +93,12 @@ export class DynamoDbEndpointRepository implements EndpointRepository {
       const at = nextSendSlot(sends, limitPerSecond, Math.max(now.getTime(), Date.now()));
       if (at - Date.now() > maxWaitMs) return { kind: 'later', at };
       // Optimistic: the log is written only if nobody reserved since it was read.
-      const reserved = await this.update(departmentId, 'SET sends = :sends, sendsVersion = :next',
+      const reserved = await this.update(
+        departmentId,
+        'SET sends = :sends, sendsVersion = :next',
         version === 0 ? 'attribute_not_exists(sendsVersion)' : 'sendsVersion = :version',
-        { ':sends': withSend(sends, limitPerSecond, at), ':next': version + 1, ...(version === 0 ? {} : { ':version': version }) });
+        { ':sends': withSend(sends, limitPerSecond, at), ':next': version + 1, ...(version === 0 ? {} : { ':version': version }) },
+      );
       if (reserved) return { kind: 'reserved', at };
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(round + 1, 5)));
     }
@@ -84,17 +106,24 @@ export class DynamoDbEndpointRepository implements EndpointRepository {
   }
 
   /** An update (the item is created if absent); undefined when the condition fails. */
-  private async update(departmentId: string, expression: string, condition: string | undefined, values: Record<string, unknown>): Promise<EndpointItem | undefined> {
+  private async update(
+    departmentId: string,
+    expression: string,
+    condition: string | undefined,
+    values: Record<string, unknown>,
+  ): Promise<EndpointItem | undefined> {
     try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(departmentId),
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: expression.includes('#status') || condition?.includes('#status') ? { '#status': 'status' } : undefined,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(departmentId),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: expression.includes('#status') || condition?.includes('#status') ? { '#status': 'status' } : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return withoutKeys<EndpointItem>(Attributes ?? {});
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

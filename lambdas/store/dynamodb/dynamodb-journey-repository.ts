@@ -17,9 +17,11 @@ export class DynamoDbJourneyRepository implements JourneyRepository {
   }
 
   async put(record: JourneyRecord, ttlSeconds: number): Promise<void> {
-    await documentClient().send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...key(record.id), ...record, expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds },
-    }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key(record.id), ...record, expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds },
+      }),
+    );
   }
 }

@@ -54,9 +54,11 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
       let keys: Record<string, unknown>[] | undefined = ids.slice(start, start + BATCH_GET_LIMIT).map(key);
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await documentClient().send(new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-        }));
+        const result = await documentClient().send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const record = notificationFromItem(item);
           found.set(record.id, record);
@@ -69,15 +71,30 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async createIfAbsent(record: NotificationRecord): Promise<void> {
     const listing = listingKeys(record, record.status);
-    await putIfAbsent(this.tableName, { ...key(record.id), gsi1pk: listing[':gsi1pk'], gsi1sk: listing[':gsi1sk'], ...feedKeys(record), ...record });
+    await putIfAbsent(this.tableName, {
+      ...key(record.id),
+      gsi1pk: listing[':gsi1pk'],
+      gsi1sk: listing[':gsi1sk'],
+      ...feedKeys(record),
+      ...record,
+    });
   }
 
   async recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined> {
     try {
-      return await this.update(id, 'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), '
-        + `sentAt = if_not_exists(sentAt, :now), updatedAt = :now${taskToken === undefined ? '' : ', taskToken = :token'}`,
-      { ':zero': 0, ':one': 1, ':now': now.toISOString(), ':pending': 'PENDING', ...(taskToken === undefined ? {} : { ':token': taskToken }) },
-      'attribute_exists(pk) AND #status = :pending');
+      return await this.update(
+        id,
+        'SET attempts = if_not_exists(attempts, :zero) + :one, firstAttemptAt = if_not_exists(firstAttemptAt, :now), ' +
+          `sentAt = if_not_exists(sentAt, :now), updatedAt = :now${taskToken === undefined ? '' : ', taskToken = :token'}`,
+        {
+          ':zero': 0,
+          ':one': 1,
+          ':now': now.toISOString(),
+          ':pending': 'PENDING',
+          ...(taskToken === undefined ? {} : { ':token': taskToken }),
+        },
+        'attribute_exists(pk) AND #status = :pending',
+      );
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -85,7 +102,10 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean> {
-    return (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, { extraCondition: 'attribute_not_exists(deliveredAt)' })) !== undefined;
+    return (
+      (await this.transition(notification, ['PENDING'], 'WITHDRAWN', now, { extraCondition: 'attribute_not_exists(deliveredAt)' })) !==
+      undefined
+    );
   }
 
   async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
@@ -96,11 +116,21 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async recordAttemptError(id: string, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<void> {
     const entries = trailClause(trail);
-    await this.update(id, `SET lastError = :error, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
-      { ':error': error, ':now': now.toISOString(), ...entries.values }, undefined, entries.names);
+    await this.update(
+      id,
+      `SET lastError = :error, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
+      { ':error': error, ':now': now.toISOString(), ...entries.values },
+      undefined,
+      entries.names,
+    );
   }
 
-  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }> {
+  async markDelivered(
+    notification: NotificationRecord,
+    now: Date,
+    channel: DeliveryChannel,
+    trail?: readonly AuditEvent[],
+  ): Promise<{ notification: NotificationRecord; first: boolean }> {
     const entries = trailClause(trail);
     let current: NotificationRecord | undefined = notification;
     for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
@@ -115,13 +145,20 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
           extraValues: { ...served, ...(collection ? { ':true': true } : {}) },
           removes: 'REMOVE awaitingCollection',
           // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
-          extraCondition: collection ? 'attribute_not_exists(deliveredAt)' : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
+          extraCondition: collection
+            ? 'attribute_not_exists(deliveredAt)'
+            : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
           trail,
         });
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
-        won = await this.conditionalUpdate(current.id, `SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
-          '#status = :status AND attribute_not_exists(deliveredAt)', { ':now': now.toISOString(), ':status': current.status, ...served, ...entries.values }, entries.names);
+        won = await this.conditionalUpdate(
+          current.id,
+          `SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
+          '#status = :status AND attribute_not_exists(deliveredAt)',
+          { ':now': now.toISOString(), ':status': current.status, ...served, ...entries.values },
+          entries.names,
+        );
       } else {
         break; // Expired, or no longer to be delivered: nothing to record.
       }
@@ -132,49 +169,65 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async markAwaitingCollection(id: string, now: Date): Promise<boolean> {
-    return undefined !== await this.conditionalUpdate(id, 'SET awaitingCollection = :true, updatedAt = :now', '#status = :pending',
-      { ':true': true, ':now': now.toISOString(), ':pending': 'PENDING' });
+    return (
+      undefined !==
+      (await this.conditionalUpdate(id, 'SET awaitingCollection = :true, updatedAt = :now', '#status = :pending', {
+        ':true': true,
+        ':now': now.toISOString(),
+        ':pending': 'PENDING',
+      }))
+    );
   }
 
   async recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord> {
-    return this.update(id, 'SET firstAttemptAt = if_not_exists(firstAttemptAt, :now), lastError = :reason, updatedAt = :now',
-      { ':now': now.toISOString(), ':reason': reason });
+    return this.update(id, 'SET firstAttemptAt = if_not_exists(firstAttemptAt, :now), lastError = :reason, updatedAt = :now', {
+      ':now': now.toISOString(),
+      ':reason': reason,
+    });
   }
 
   async listFeed(departmentId: string, page: { limit: number; after?: string }): Promise<FeedPage> {
     const partition = `${PARTITIONS.feed}${departmentId}`;
     const after = page.after ? decodeFeedCursor(page.after) : undefined;
-    const result = await documentClient().send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: FEED_INDEX_NAME,
-      KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': partition, ...(after ? { ':after': after } : {}) },
-      Limit: page.limit,
-    }));
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: FEED_INDEX_NAME,
+        KeyConditionExpression: after ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(after ? { ':after': after } : {}) },
+        Limit: page.limit,
+      }),
+    );
     const items = result.Items ?? [];
     const last = items.at(-1);
     return {
       items: items.map((item) => notificationFromItem(item)),
       // From the start with nothing yet: a cursor for the very beginning, so `next` is always one.
-      next: last ? Buffer.from(String(last.gsi2sk)).toString('base64url') : page.after ?? FEED_START,
+      next: last ? Buffer.from(String(last.gsi2sk)).toString('base64url') : (page.after ?? FEED_START),
     };
   }
 
   /** An update on a condition; undefined when the condition fails. */
   private async conditionalUpdate(
-    id: string, expression: string, condition: string, values: Record<string, unknown>, names: Record<string, string> = {},
+    id: string,
+    expression: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names: Record<string, string> = {},
   ): Promise<NotificationRecord | undefined> {
     const allNames = { ...(condition.includes('#status') ? { '#status': 'status' } : {}), ...names };
     try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: Object.keys(allNames).length > 0 ? allNames : undefined,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: Object.keys(allNames).length > 0 ? allNames : undefined,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return notificationFromItem(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
@@ -183,7 +236,13 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean> {
-    return (await this.transition(notification, ['PENDING'], 'FAILED', now, { extraSets: 'lastError = :error', extraValues: { ':error': error }, trail })) !== undefined;
+    return (
+      (await this.transition(notification, ['PENDING'], 'FAILED', now, {
+        extraSets: 'lastError = :error',
+        extraValues: { ':error': error },
+        trail,
+      })) !== undefined
+    );
   }
 
   async markExpired(notification: NotificationRecord, now: Date): Promise<boolean> {
@@ -193,10 +252,20 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]) {
     const sets = ['respondedAt = :now'];
     const values: Record<string, unknown> = { ':true': true };
-    if (answer.departmentReference !== undefined) { sets.push('departmentReference = :departmentReference'); values[':departmentReference'] = answer.departmentReference; }
-    if (answer.reason !== undefined) { sets.push('reason = :reason'); values[':reason'] = answer.reason; }
-    const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now,
-      { extraSets: sets.join(', '), extraValues: values, extraCondition: 'confirmationRequired = :true AND attribute_exists(sentAt)', trail });
+    if (answer.departmentReference !== undefined) {
+      sets.push('departmentReference = :departmentReference');
+      values[':departmentReference'] = answer.departmentReference;
+    }
+    if (answer.reason !== undefined) {
+      sets.push('reason = :reason');
+      values[':reason'] = answer.reason;
+    }
+    const updated = await this.transition(notification, ['PENDING', 'DELIVERED'], answer.outcome, now, {
+      extraSets: sets.join(', '),
+      extraValues: values,
+      extraCondition: 'confirmationRequired = :true AND attribute_exists(sentAt)',
+      trail,
+    });
     if (updated) return { recorded: true, notification: updated };
     return { recorded: false, notification: await this.get(notification.id) };
   }
@@ -206,34 +275,45 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   async reopenForRedelivery(notification: NotificationRecord, now: Date): Promise<NotificationRecord | undefined> {
-    return this.transition(notification, ['FAILED'], 'PENDING', now,
-      { extraSets: 'redeliveries = if_not_exists(redeliveries, :zero) + :one', extraValues: { ':zero': 0, ':one': 1 }, removes: 'REMOVE firstAttemptAt' });
+    return this.transition(notification, ['FAILED'], 'PENDING', now, {
+      extraSets: 'redeliveries = if_not_exists(redeliveries, :zero) + :one',
+      extraValues: { ':zero': 0, ':one': 1 },
+      removes: 'REMOVE firstAttemptAt',
+    });
   }
 
   async eraseAnswerText(id: string, now: Date): Promise<void> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET updatedAt = :now REMOVE departmentReference, reason',
-        // Only where there is text: an erasure repeated (or of a notice with no answer) writes nothing.
-        ConditionExpression: 'attribute_exists(departmentReference) OR attribute_exists(reason)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET updatedAt = :now REMOVE departmentReference, reason',
+          // Only where there is text: an erasure repeated (or of a notice with no answer) writes nothing.
+          ConditionExpression: 'attribute_exists(departmentReference) OR attribute_exists(reason)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
 
-  async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
-    const result = await documentClient().send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: LISTING_INDEX_NAME,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}#${status}` },
-      Limit: page.limit,
-      ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, `DEPARTMENT#${departmentId}#${status}`) : undefined,
-    }));
+  async listForDepartment(
+    departmentId: string,
+    status: NotificationStatus,
+    page: { limit: number; cursor?: string },
+  ): Promise<NotificationPage> {
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX_NAME,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DEPARTMENT#${departmentId}#${status}` },
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, `DEPARTMENT#${departmentId}#${status}`) : undefined,
+      }),
+    );
     return {
       items: (result.Items ?? []).map((item) => notificationFromItem(item)),
       nextCursor: result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined,
@@ -241,24 +321,33 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   }
 
   private async update(
-    id: string, expression: string, values: Record<string, unknown>, condition = 'attribute_exists(pk)', names: Record<string, string> = {},
+    id: string,
+    expression: string,
+    values: Record<string, unknown>,
+    condition = 'attribute_exists(pk)',
+    names: Record<string, string> = {},
   ): Promise<NotificationRecord> {
     const allNames = { ...(condition.includes('#status') ? { '#status': 'status' } : {}), ...names };
-    const { Attributes } = await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(id),
-      UpdateExpression: expression,
-      ConditionExpression: condition,
-      ...(Object.keys(allNames).length > 0 ? { ExpressionAttributeNames: allNames } : {}),
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }));
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ...(Object.keys(allNames).length > 0 ? { ExpressionAttributeNames: allNames } : {}),
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
     return notificationFromItem(Attributes!);
   }
 
   /** Moves the status (and the listing keys) on, only from one of `from`; undefined when the condition fails. */
   private async transition(
-    notification: NotificationRecord, from: NotificationStatus[], to: NotificationStatus, now: Date,
+    notification: NotificationRecord,
+    from: NotificationStatus[],
+    to: NotificationStatus,
+    now: Date,
     { extraSets = '', extraValues = {}, removes = '', extraCondition = '', trail }: TransitionExtras = {},
   ): Promise<NotificationRecord | undefined> {
     const entries = trailClause(trail);
@@ -266,15 +355,24 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     const condition = `(${from.map((_, i) => `#status = :from${i}`).join(' OR ')})${extraCondition ? ` AND ${extraCondition}` : ''}`;
     try {
-      const { Attributes } = await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(notification.id),
-        UpdateExpression: `SET #status = :to, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${sets ? `, ${sets}` : ''} ${removes}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status', ...entries.names },
-        ExpressionAttributeValues: { ':to': to, ':now': now.toISOString(), ...listingKeys(notification, to), ...fromValues, ...extraValues, ...entries.values },
-        ReturnValues: 'ALL_NEW',
-      }));
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(notification.id),
+          UpdateExpression: `SET #status = :to, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${sets ? `, ${sets}` : ''} ${removes}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#status': 'status', ...entries.names },
+          ExpressionAttributeValues: {
+            ':to': to,
+            ':now': now.toISOString(),
+            ...listingKeys(notification, to),
+            ...fromValues,
+            ...extraValues,
+            ...entries.values,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
       return notificationFromItem(Attributes!);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

@@ -23,18 +23,20 @@ export class DynamoDbOperatorEventLog implements OperatorEventLog {
 
   async list(page: { after?: string; limit: number }): Promise<OperatorEventPage> {
     const after = page.after ? decodeCursor(page.after) : undefined;
-    const result = await documentClient().send(new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': PARTITION, ...(after ? { ':after': after } : {}) },
-      Limit: page.limit,
-      ConsistentRead: true,
-    }));
+    const result = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PARTITION, ...(after ? { ':after': after } : {}) },
+        Limit: page.limit,
+        ConsistentRead: true,
+      }),
+    );
     const items = result.Items ?? [];
     const last = items.at(-1);
     return {
       items: items.map((item) => withoutKeys<OperatorEvent>(item)),
-      next: last ? Buffer.from(String(last.sk)).toString('base64url') : page.after ?? START,
+      next: last ? Buffer.from(String(last.sk)).toString('base64url') : (page.after ?? START),
     };
   }
 }

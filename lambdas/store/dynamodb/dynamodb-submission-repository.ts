@@ -21,7 +21,10 @@ const inProgressListing = (id: string, createdAt: string) => ({ gsi1pk: inProgre
 export const submissionKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'SUBMISSION' });
 const key = submissionKey;
 export const personalDataKey = (id: string) => ({ pk: `${PARTITIONS.submission}${id}`, sk: 'PERSONAL_DATA' });
-const correctionKey = (submissionId: string, correctionId: string) => ({ pk: `${PARTITIONS.submission}${submissionId}`, sk: `CORRECTION#${correctionId}` });
+const correctionKey = (submissionId: string, correctionId: string) => ({
+  pk: `${PARTITIONS.submission}${submissionId}`,
+  sk: `CORRECTION#${correctionId}`,
+});
 
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
@@ -31,28 +34,35 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   }
 
   create(record: SubmissionRecord): Promise<'created' | 'exists'> {
-    return putIfAbsent(this.tableName, { ...key(record.id), ...record, ...(record.status === 'IN_PROGRESS' ? inProgressListing(record.id, record.createdAt) : {}) });
+    return putIfAbsent(this.tableName, {
+      ...key(record.id),
+      ...record,
+      ...(record.status === 'IN_PROGRESS' ? inProgressListing(record.id, record.createdAt) : {}),
+    });
   }
 
   async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
     const final = status !== 'IN_PROGRESS';
     // Final: off the in-progress listing. Back in progress (a redelivery): on it again.
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: final
-          ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
-          : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
-        ConditionExpression: notificationCount === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND size(notificationIds) = :count',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':now': now.toISOString(),
-          ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
-          ...(notificationCount === undefined ? {} : { ':count': notificationCount }),
-        },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: final
+            ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
+            : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+          ConditionExpression:
+            notificationCount === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND size(notificationIds) = :count',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': now.toISOString(),
+            ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
+            ...(notificationCount === undefined ? {} : { ':count': notificationCount }),
+          },
+        }),
+      );
     } catch (error) {
       // Notifications were added meanwhile: the workflow that carries them sets the status.
       if (notificationCount === undefined || !isConditionFailure(error)) throw error;
@@ -67,22 +77,25 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
       if (added.length === 0 && current.status === 'IN_PROGRESS') return current;
       try {
         // Conditional on the list as read (it only grows), so concurrent additions are both kept.
-        const { Attributes } = await documentClient().send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: key(id),
-          UpdateExpression: 'SET notificationIds = :ids, #status = :inProgress, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
-          ConditionExpression: 'size(notificationIds) = :count',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':ids': [...current.notificationIds, ...added],
-            ':inProgress': 'IN_PROGRESS',
-            ':now': now.toISOString(),
-            ':shard': inProgressShard(id),
-            ':sort': `${now.toISOString()}#${id}`,
-            ':count': current.notificationIds.length,
-          },
-          ReturnValues: 'ALL_NEW',
-        }));
+        const { Attributes } = await documentClient().send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key(id),
+            UpdateExpression:
+              'SET notificationIds = :ids, #status = :inProgress, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+            ConditionExpression: 'size(notificationIds) = :count',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':ids': [...current.notificationIds, ...added],
+              ':inProgress': 'IN_PROGRESS',
+              ':now': now.toISOString(),
+              ':shard': inProgressShard(id),
+              ':sort': `${now.toISOString()}#${id}`,
+              ':count': current.notificationIds.length,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
         return withoutKeys<SubmissionRecord>(Attributes!);
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -91,14 +104,16 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   }
 
   async recordWithdrawal(id: string, reason: string | undefined, now: Date): Promise<SubmissionRecord> {
-    const { Attributes } = await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: key(id),
-      UpdateExpression: `SET withdrawnAt = if_not_exists(withdrawnAt, :now), updatedAt = :now${reason ? ', withdrawalReason = if_not_exists(withdrawalReason, :reason)' : ''}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': now.toISOString(), ...(reason ? { ':reason': reason } : {}) },
-      ReturnValues: 'ALL_NEW',
-    }));
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: `SET withdrawnAt = if_not_exists(withdrawnAt, :now), updatedAt = :now${reason ? ', withdrawalReason = if_not_exists(withdrawalReason, :reason)' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ...(reason ? { ':reason': reason } : {}) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
     return withoutKeys<SubmissionRecord>(Attributes!);
   }
 
@@ -111,26 +126,30 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   }
 
   async markCorrectionApplied(submissionId: string, correctionId: string, now: Date): Promise<void> {
-    await documentClient().send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: correctionKey(submissionId, correctionId),
-      UpdateExpression: 'SET appliedAt = if_not_exists(appliedAt, :now)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':now': now.toISOString() },
-    }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: correctionKey(submissionId, correctionId),
+        UpdateExpression: 'SET appliedAt = if_not_exists(appliedAt, :now)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
   }
 
   async replacePersonalData(submissionId: string, change: ChangeOfAddress): Promise<boolean> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: personalDataKey(submissionId),
-        // Off the erasure listing: erasure is scheduled again when the submission is final again.
-        UpdateExpression: 'SET #change = :change REMOVE eraseAfter, expiresAt, gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#change': 'change' },
-        ExpressionAttributeValues: { ':change': change },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: personalDataKey(submissionId),
+          // Off the erasure listing: erasure is scheduled again when the submission is final again.
+          UpdateExpression: 'SET #change = :change REMOVE eraseAfter, expiresAt, gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#change': 'change' },
+          ExpressionAttributeValues: { ':change': change },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -140,7 +159,9 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
 
   async listInProgress(scope: { readonly createdBefore?: Date } = {}): Promise<SubmissionRecord[]> {
     // The listing sorts by `<createdAt>#<id>`: the stale ones are a key range, not a filter.
-    const before = scope.createdBefore ? { condition: ' AND gsi1sk < :before', values: { ':before': scope.createdBefore.toISOString() } } : { condition: '', values: {} };
+    const before = scope.createdBefore
+      ? { condition: ' AND gsi1sk < :before', values: { ':before': scope.createdBefore.toISOString() } }
+      : { condition: '', values: {} };
     const found: SubmissionRecord[] = [];
     for (let shard = 0; shard < IN_PROGRESS_SHARDS; shard++) {
       const items = await queryAll({
@@ -159,19 +180,20 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
 
   async beginRecoveryRound(id: string, expectedRounds: number, now: Date): Promise<boolean> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        UpdateExpression: 'SET recoveryRounds = :next, updatedAt = :now',
-        ConditionExpression: expectedRounds === 0
-          ? 'attribute_exists(pk) AND attribute_not_exists(recoveryRounds)'
-          : 'recoveryRounds = :expected',
-        ExpressionAttributeValues: {
-          ':next': expectedRounds + 1,
-          ':now': now.toISOString(),
-          ...(expectedRounds === 0 ? {} : { ':expected': expectedRounds }),
-        },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET recoveryRounds = :next, updatedAt = :now',
+          ConditionExpression:
+            expectedRounds === 0 ? 'attribute_exists(pk) AND attribute_not_exists(recoveryRounds)' : 'recoveryRounds = :expected',
+          ExpressionAttributeValues: {
+            ':next': expectedRounds + 1,
+            ':now': now.toISOString(),
+            ...(expectedRounds === 0 ? {} : { ':expected': expectedRounds }),
+          },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -190,7 +212,10 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
 
   async getManyWithPersonalData(ids: readonly string[]): Promise<Map<string, SubmissionWithPersonalData>> {
     const unique = [...new Set(ids)];
-    const items = await batchGetAll(this.tableName, unique.flatMap((id) => [key(id), personalDataKey(id)]));
+    const items = await batchGetAll(
+      this.tableName,
+      unique.flatMap((id) => [key(id), personalDataKey(id)]),
+    );
     const submissions = new Map<string, SubmissionRecord>();
     const personalData = new Map<string, PersonalDataRecord>();
     for (const item of items) {
@@ -203,65 +228,75 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
 
   async scheduleErasure(submissionId: string, eraseAfter: Date): Promise<void> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: personalDataKey(submissionId),
-        // expiresAt is the table's TTL attribute (epoch seconds), a day after the sweeper's turn: the
-        // sweeper erases everything (fingerprints, the departments' text, the outbox) and records it;
-        // TTL deleting the item first would leave those. It is the backstop should the sweeper fail.
-        UpdateExpression: 'SET eraseAfter = :at, expiresAt = :epoch, gsi1pk = :due, gsi1sk = :sort',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':at': eraseAfter.toISOString(),
-          ':epoch': Math.ceil(eraseAfter.getTime() / 1000) + TIME_TO_LIVE_BACKSTOP_SECONDS,
-          ':due': ERASURE_DUE,
-          ':sort': `${eraseAfter.toISOString()}#${submissionId}`,
-        },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: personalDataKey(submissionId),
+          // expiresAt is the table's TTL attribute (epoch seconds), a day after the sweeper's turn: the
+          // sweeper erases everything (fingerprints, the departments' text, the outbox) and records it;
+          // TTL deleting the item first would leave those. It is the backstop should the sweeper fail.
+          UpdateExpression: 'SET eraseAfter = :at, expiresAt = :epoch, gsi1pk = :due, gsi1sk = :sort',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ':at': eraseAfter.toISOString(),
+            ':epoch': Math.ceil(eraseAfter.getTime() / 1000) + TIME_TO_LIVE_BACKSTOP_SECONDS,
+            ':due': ERASURE_DUE,
+            ':sort': `${eraseAfter.toISOString()}#${submissionId}`,
+          },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // Already erased: nothing to schedule.
     }
   }
 
   async listErasureDue(now: Date, limit: number): Promise<string[]> {
-    const { Items } = await documentClient().send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: LISTING_INDEX_NAME,
-      KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-      ExpressionAttributeValues: { ':due': ERASURE_DUE, ':now': `${now.toISOString()}#~` },
-      Limit: limit,
-    }));
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX_NAME,
+        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':due': ERASURE_DUE, ':now': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    );
     return (Items ?? []).map((item) => item.submissionId as string);
   }
 
   async erasePersonalData(submissionId: string, now: Date): Promise<boolean> {
     try {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: key(submissionId),
-        // The fingerprint is a hash of the whole report: it goes with the report (see docs/privacy.md).
-        UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now REMOVE withdrawalReason, fingerprint',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(submissionId),
+          // The fingerprint is a hash of the whole report: it goes with the report (see docs/privacy.md).
+          UpdateExpression: 'SET erasedAt = if_not_exists(erasedAt, :now), updatedAt = :now REMOVE withdrawalReason, fingerprint',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
     // After erasedAt (from then on a correction answers 409 before any fingerprint is compared):
     // the corrections' fingerprints are hashes of what the citizen corrected, so they go too.
     for (const correctionSortKey of await this.correctionSortKeys(submissionId)) {
-      await documentClient().send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `${PARTITIONS.submission}${submissionId}`, sk: correctionSortKey },
-        UpdateExpression: 'REMOVE fingerprint',
-      }));
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `${PARTITIONS.submission}${submissionId}`, sk: correctionSortKey },
+          UpdateExpression: 'REMOVE fingerprint',
+        }),
+      );
     }
     // Last: while the personal data item is there, the erasure is listed as due and is tried again.
-    const { Attributes } = await documentClient().send(new DeleteCommand({
-      TableName: this.tableName,
-      Key: personalDataKey(submissionId),
-      ReturnValues: 'ALL_OLD',
-    }));
+    const { Attributes } = await documentClient().send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: personalDataKey(submissionId),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
     return Attributes !== undefined;
   }
 

@@ -33,11 +33,13 @@ export class DynamoDbWebSessionRepository implements WebSessionRepository {
   /** A session lives at least `ttlSeconds` (its expiry is whole seconds, rounded up). */
   async create(data: WebSessionData, ttlSeconds: number): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await documentClient().send(new PutCommand({
-      TableName: this.tableName,
-      Item: { ...key(id), data, createdAt: new Date().toISOString(), expiresAt: Math.ceil(Date.now() / 1000 + ttlSeconds) },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key(id), data, createdAt: new Date().toISOString(), expiresAt: Math.ceil(Date.now() / 1000 + ttlSeconds) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return id;
   }
 
@@ -50,12 +52,14 @@ export class DynamoDbWebSessionRepository implements WebSessionRepository {
   async take<K extends WebSessionKind>(id: string, kind: K): Promise<WebSession<K> | undefined> {
     if (!SESSION_ID.test(id)) return undefined;
     try {
-      const { Attributes } = await documentClient().send(new DeleteCommand({
-        TableName: this.tableName,
-        Key: key(id),
-        ConditionExpression: 'attribute_exists(pk)',
-        ReturnValues: 'ALL_OLD',
-      }));
+      const { Attributes } = await documentClient().send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
       return live(Attributes, kind);
     } catch (error) {
       if (isConditionFailure(error)) return undefined;

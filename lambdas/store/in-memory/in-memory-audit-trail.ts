@@ -26,7 +26,9 @@ export class InMemoryAuditTrail implements AuditTrail {
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
-    return chronological([...(this.events.get(submissionId)?.values() ?? []), ...(this.notificationTrails?.trailOf(submissionId) ?? [])].map(storedCopy));
+    return chronological(
+      [...(this.events.get(submissionId)?.values() ?? []), ...(this.notificationTrails?.trailOf(submissionId) ?? [])].map(storedCopy),
+    );
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {

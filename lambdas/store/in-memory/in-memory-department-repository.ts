@@ -45,7 +45,10 @@ export class InMemoryDepartmentRepository implements DepartmentRepository {
 
   /** Optimistic: only if the department was not changed since it was read. */
   private async replaceCredentials(
-    id: string, credentials: Partial<Pick<DepartmentRecord, 'signingSecrets' | 'apiKeys'>>, expectedUpdatedAt: string, now: Date,
+    id: string,
+    credentials: Partial<Pick<DepartmentRecord, 'signingSecrets' | 'apiKeys'>>,
+    expectedUpdatedAt: string,
+    now: Date,
   ): Promise<DepartmentRecord | undefined> {
     const current = this.records.get(id);
     if (current?.updatedAt !== expectedUpdatedAt) return undefined;
@@ -57,7 +60,13 @@ export class InMemoryDepartmentRepository implements DepartmentRepository {
   async disable(id: string, reason: string, now: Date): Promise<void> {
     const current = this.records.get(id);
     if (!current) throw conditionFailure(`no department ${id}`);
-    this.records.set(id, { ...current, active: false, disabledAt: now.toISOString(), disabledReason: reason, updatedAt: now.toISOString() });
+    this.records.set(id, {
+      ...current,
+      active: false,
+      disabledAt: now.toISOString(),
+      disabledReason: reason,
+      updatedAt: now.toISOString(),
+    });
   }
 
   /** By id, as the listing index sorts them. */

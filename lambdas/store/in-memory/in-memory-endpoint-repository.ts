@@ -37,7 +37,12 @@ export class InMemoryEndpointRepository implements EndpointRepository {
   async markFailing(departmentId: string, now: Date, nextProbeAt: Date): Promise<boolean> {
     const item = this.item(departmentId);
     if (item.status === 'failing') return false;
-    Object.assign(item, { status: 'failing', since: now.toISOString(), nextProbeAt: nextProbeAt.toISOString(), lastProbeAt: now.toISOString() });
+    Object.assign(item, {
+      status: 'failing',
+      since: now.toISOString(),
+      nextProbeAt: nextProbeAt.toISOString(),
+      lastProbeAt: now.toISOString(),
+    });
     return true;
   }
 

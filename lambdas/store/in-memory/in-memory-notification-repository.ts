@@ -12,7 +12,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const positionOf = (n: Pick<NotificationRecord, 'id' | 'createdAt'>) => `${n.createdAt}#${n.id}`;
 const FEED_START = positionCursor.encode('0000-00-00T00:00:00.000Z#start');
 const FEED_POSITION = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_-]+$/;
-const byPosition = (a: NotificationRecord, b: NotificationRecord) => (positionOf(a) < positionOf(b) ? -1 : positionOf(a) > positionOf(b) ? 1 : 0);
+const byPosition = (a: NotificationRecord, b: NotificationRecord) =>
+  positionOf(a) < positionOf(b) ? -1 : positionOf(a) > positionOf(b) ? 1 : 0;
 
 /**
  * Notifications in memory, with the conditions of lambdas/store/dynamodb/dynamodb-notification-repository.ts:
@@ -37,13 +38,17 @@ export class InMemoryNotificationRepository implements NotificationRepository {
   }
 
   async recordAttemptStarted(id: string, now: Date, taskToken?: string): Promise<NotificationRecord | undefined> {
-    return this.change(id, (n) => n.status === 'PENDING', (n) => {
-      n.attempts = (n.attempts ?? 0) + 1;
-      if (taskToken !== undefined) n.taskToken = taskToken;
-      n.firstAttemptAt ??= now.toISOString();
-      n.sentAt ??= now.toISOString();
-      n.updatedAt = now.toISOString();
-    });
+    return this.change(
+      id,
+      (n) => n.status === 'PENDING',
+      (n) => {
+        n.attempts = (n.attempts ?? 0) + 1;
+        if (taskToken !== undefined) n.taskToken = taskToken;
+        n.firstAttemptAt ??= now.toISOString();
+        n.sentAt ??= now.toISOString();
+        n.updatedAt = now.toISOString();
+      },
+    );
   }
 
   async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
@@ -58,7 +63,10 @@ export class InMemoryNotificationRepository implements NotificationRepository {
 
   /** The audit entries the submission's notifications hold (what DynamoDB keeps on each notification item). */
   trailOf(submissionId: string): AuditEvent[] {
-    return [...this.trails.values()].flatMap((entries) => [...entries.values()]).filter((e) => e.submissionId === submissionId).map(storedCopy);
+    return [...this.trails.values()]
+      .flatMap((entries) => [...entries.values()])
+      .filter((e) => e.submissionId === submissionId)
+      .map(storedCopy);
   }
 
   /** Erases the departments' free text from the entries the submission's notifications hold. */
@@ -79,7 +87,12 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     for (const entry of trail) if (!entries.has(entry.key)) entries.set(entry.key, storedCopy(entry));
   }
 
-  async markDelivered(notification: NotificationRecord, now: Date, channel: DeliveryChannel, trail?: readonly AuditEvent[]): Promise<{ notification: NotificationRecord; first: boolean }> {
+  async markDelivered(
+    notification: NotificationRecord,
+    now: Date,
+    channel: DeliveryChannel,
+    trail?: readonly AuditEvent[],
+  ): Promise<{ notification: NotificationRecord; first: boolean }> {
     let current: NotificationRecord | undefined = notification;
     for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
       let won: NotificationRecord | undefined;
@@ -87,19 +100,29 @@ export class InMemoryNotificationRepository implements NotificationRepository {
         // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
         const from = current.status;
         const collection = from === 'FAILED' || current.awaitingCollection === true;
-        won = this.transition(current.id, [from], 'DELIVERED', now, (n) => {
-          n.deliveredAt = now.toISOString();
-          n.deliveredVia = channel;
-          n.sentAt ??= now.toISOString();
-          if (collection) n.collectionRun = true;
-          if (from === 'FAILED') n.collectedAfterFailure = true;
-          delete n.awaitingCollection;
-        }, (n) => n.deliveredAt === undefined);
+        won = this.transition(
+          current.id,
+          [from],
+          'DELIVERED',
+          now,
+          (n) => {
+            n.deliveredAt = now.toISOString();
+            n.deliveredVia = channel;
+            n.sentAt ??= now.toISOString();
+            if (collection) n.collectionRun = true;
+            if (from === 'FAILED') n.collectedAfterFailure = true;
+            delete n.awaitingCollection;
+          },
+          (n) => n.deliveredAt === undefined,
+        );
       } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
         // Answered before the delivery was recorded: keep the answer, record the delivery.
         const answered = current.status;
-        won = this.change(current.id, (n) => n.status === answered && n.deliveredAt === undefined,
-          (n) => Object.assign(n, { deliveredAt: now.toISOString(), deliveredVia: channel, updatedAt: now.toISOString() }));
+        won = this.change(
+          current.id,
+          (n) => n.status === answered && n.deliveredAt === undefined,
+          (n) => Object.assign(n, { deliveredAt: now.toISOString(), deliveredVia: channel, updatedAt: now.toISOString() }),
+        );
       } else {
         break; // Expired, or no longer to be delivered: nothing to record.
       }
@@ -113,7 +136,14 @@ export class InMemoryNotificationRepository implements NotificationRepository {
   }
 
   async markAwaitingCollection(id: string, now: Date): Promise<boolean> {
-    return undefined !== this.change(id, (n) => n.status === 'PENDING', (n) => Object.assign(n, { awaitingCollection: true, updatedAt: now.toISOString() }));
+    return (
+      undefined !==
+      this.change(
+        id,
+        (n) => n.status === 'PENDING',
+        (n) => Object.assign(n, { awaitingCollection: true, updatedAt: now.toISOString() }),
+      )
+    );
   }
 
   async recordHeld(id: string, reason: string, now: Date): Promise<NotificationRecord> {
@@ -132,25 +162,43 @@ export class InMemoryNotificationRepository implements NotificationRepository {
       .sort(byPosition)
       .slice(0, page.limit);
     const last = items.at(-1);
-    return { items: items.map(storedCopy), next: last ? positionCursor.encode(positionOf(last)) : page.after ?? FEED_START };
+    return { items: items.map(storedCopy), next: last ? positionCursor.encode(positionOf(last)) : (page.after ?? FEED_START) };
   }
 
   async markWithdrawn(notification: NotificationRecord, now: Date): Promise<boolean> {
-    return this.transition(notification.id, ['PENDING'], 'WITHDRAWN', now, () => undefined, (n) => n.deliveredAt === undefined) !== undefined;
+    return (
+      this.transition(
+        notification.id,
+        ['PENDING'],
+        'WITHDRAWN',
+        now,
+        () => undefined,
+        (n) => n.deliveredAt === undefined,
+      ) !== undefined
+    );
   }
 
   async markFailed(notification: NotificationRecord, error: string, now: Date, trail?: readonly AuditEvent[]): Promise<boolean> {
-    const failed = this.transition(notification.id, ['PENDING'], 'FAILED', now, (n) => { n.lastError = error; });
+    const failed = this.transition(notification.id, ['PENDING'], 'FAILED', now, (n) => {
+      n.lastError = error;
+    });
     if (failed) this.addToTrail(failed.id, trail);
     return failed !== undefined;
   }
 
   async recordAnswer(notification: NotificationRecord, answer: DepartmentAnswerBody, now: Date, trail?: readonly AuditEvent[]) {
-    const updated = this.transition(notification.id, ['PENDING', 'DELIVERED'], answer.outcome, now, (n) => {
-      n.respondedAt = now.toISOString();
-      if (answer.departmentReference !== undefined) n.departmentReference = answer.departmentReference;
-      if (answer.reason !== undefined) n.reason = answer.reason;
-    }, (n) => n.confirmationRequired === true && n.sentAt !== undefined);
+    const updated = this.transition(
+      notification.id,
+      ['PENDING', 'DELIVERED'],
+      answer.outcome,
+      now,
+      (n) => {
+        n.respondedAt = now.toISOString();
+        if (answer.departmentReference !== undefined) n.departmentReference = answer.departmentReference;
+        if (answer.reason !== undefined) n.reason = answer.reason;
+      },
+      (n) => n.confirmationRequired === true && n.sentAt !== undefined,
+    );
     if (updated) {
       this.addToTrail(updated.id, trail);
       return { recorded: true, notification: updated };
@@ -175,14 +223,22 @@ export class InMemoryNotificationRepository implements NotificationRepository {
 
   async eraseAnswerText(id: string, now: Date): Promise<void> {
     // Only where there is text: an erasure repeated (or of a notice with no answer) writes nothing.
-    this.change(id, (n) => n.departmentReference !== undefined || n.reason !== undefined, (n) => {
-      delete n.departmentReference;
-      delete n.reason;
-      n.updatedAt = now.toISOString();
-    });
+    this.change(
+      id,
+      (n) => n.departmentReference !== undefined || n.reason !== undefined,
+      (n) => {
+        delete n.departmentReference;
+        delete n.reason;
+        n.updatedAt = now.toISOString();
+      },
+    );
   }
 
-  async listForDepartment(departmentId: string, status: NotificationStatus, page: { limit: number; cursor?: string }): Promise<NotificationPage> {
+  async listForDepartment(
+    departmentId: string,
+    status: NotificationStatus,
+    page: { limit: number; cursor?: string },
+  ): Promise<NotificationPage> {
     const partition = `DEPARTMENT#${departmentId}#${status}`;
     const after = page.cursor === undefined ? undefined : decodeListingCursor(page.cursor, partition);
     const listed = [...this.records.values()]
@@ -194,13 +250,19 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     return {
       items: items.map(storedCopy),
       nextCursor: last
-        ? Buffer.from(JSON.stringify({ gsi1pk: partition, gsi1sk: positionOf(last), pk: `NOTIFICATION#${last.id}`, sk: 'NOTIFICATION' })).toString('base64url')
+        ? Buffer.from(
+            JSON.stringify({ gsi1pk: partition, gsi1sk: positionOf(last), pk: `NOTIFICATION#${last.id}`, sk: 'NOTIFICATION' }),
+          ).toString('base64url')
         : undefined,
     };
   }
 
   /** Changes the stored notification when `condition` holds; its new state, else undefined. */
-  private change(id: string, condition: (n: NotificationRecord) => boolean, apply: (n: Mutable<NotificationRecord>) => void): NotificationRecord | undefined {
+  private change(
+    id: string,
+    condition: (n: NotificationRecord) => boolean,
+    apply: (n: Mutable<NotificationRecord>) => void,
+  ): NotificationRecord | undefined {
     const current = this.records.get(id);
     if (!current || !condition(current)) return undefined;
     const next: Mutable<NotificationRecord> = storedCopy(current);
@@ -218,21 +280,30 @@ export class InMemoryNotificationRepository implements NotificationRepository {
 
   /** Moves the status on, only from one of `from` (and where `also` holds); undefined otherwise. */
   private transition(
-    id: string, from: NotificationStatus[], to: NotificationStatus, now: Date,
-    apply: (n: Mutable<NotificationRecord>) => void, also: (n: NotificationRecord) => boolean = () => true,
+    id: string,
+    from: NotificationStatus[],
+    to: NotificationStatus,
+    now: Date,
+    apply: (n: Mutable<NotificationRecord>) => void,
+    also: (n: NotificationRecord) => boolean = () => true,
   ): NotificationRecord | undefined {
-    return this.change(id, (n) => from.includes(n.status) && also(n), (n) => {
-      n.status = to;
-      n.updatedAt = now.toISOString();
-      apply(n);
-    });
+    return this.change(
+      id,
+      (n) => from.includes(n.status) && also(n),
+      (n) => {
+        n.status = to;
+        n.updatedAt = now.toISOString();
+        apply(n);
+      },
+    );
   }
 }
 
 function decodeListingCursor(cursor: string, expectedPartition: string): string {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (decoded && typeof decoded === 'object' && decoded.gsi1pk === expectedPartition && typeof decoded.gsi1sk === 'string') return decoded.gsi1sk;
+    if (decoded && typeof decoded === 'object' && decoded.gsi1pk === expectedPartition && typeof decoded.gsi1sk === 'string')
+      return decoded.gsi1sk;
   } catch {
     // fall through
   }

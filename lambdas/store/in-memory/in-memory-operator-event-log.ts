@@ -22,11 +22,14 @@ export class InMemoryOperatorEventLog implements OperatorEventLog {
   async list(page: { after?: string; limit: number }): Promise<OperatorEventPage> {
     const after = page.after === undefined ? undefined : positionCursor.decode(page.after, POSITION);
     if (page.after !== undefined && after === undefined) throw new InvalidCursorError();
-    const positions = [...this.events.keys()].filter((position) => after === undefined || position > after).sort().slice(0, page.limit);
+    const positions = [...this.events.keys()]
+      .filter((position) => after === undefined || position > after)
+      .sort()
+      .slice(0, page.limit);
     const last = positions.at(-1);
     return {
       items: positions.map((position) => storedCopy(this.events.get(position)!)),
-      next: last ? positionCursor.encode(last) : page.after ?? START,
+      next: last ? positionCursor.encode(last) : (page.after ?? START),
     };
   }
 }

@@ -10,7 +10,10 @@ import { conditionFailure, storedCopy } from './stored-copy';
 const IN_PROGRESS_SHARDS = 8;
 const shardOf = (id: string) => createHash('sha256').update(id).digest()[0] % IN_PROGRESS_SHARDS;
 
-interface Listing { readonly shard: number; readonly sort: string }
+interface Listing {
+  readonly shard: number;
+  readonly sort: string;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -60,7 +63,10 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     if (added.length === 0 && item.record.status === 'IN_PROGRESS') return storedCopy(item.record);
     const { finalisedAt: _finalised, ...kept } = item.record;
     const record: SubmissionRecord = {
-      ...kept, notificationIds: [...item.record.notificationIds, ...added], status: 'IN_PROGRESS', updatedAt: now.toISOString(),
+      ...kept,
+      notificationIds: [...item.record.notificationIds, ...added],
+      status: 'IN_PROGRESS',
+      updatedAt: now.toISOString(),
     };
     this.submissions.set(id, { record, listing: { shard: shardOf(id), sort: `${now.toISOString()}#${id}` } });
     return storedCopy(record);
@@ -117,7 +123,8 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
 
   async beginRecoveryRound(id: string, expectedRounds: number, now: Date): Promise<boolean> {
     const item = this.submissions.get(id);
-    if (!item || (expectedRounds === 0 ? item.record.recoveryRounds !== undefined : item.record.recoveryRounds !== expectedRounds)) return false;
+    if (!item || (expectedRounds === 0 ? item.record.recoveryRounds !== undefined : item.record.recoveryRounds !== expectedRounds))
+      return false;
     this.submissions.set(id, { ...item, record: { ...item.record, recoveryRounds: expectedRounds + 1, updatedAt: now.toISOString() } });
     return true;
   }
@@ -163,7 +170,10 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     if (item) {
       // The fingerprint is a hash of the whole report: it goes with the report (see docs/privacy.md).
       const { withdrawalReason: _reason, fingerprint: _fingerprint, ...kept } = item.record;
-      this.submissions.set(submissionId, { ...item, record: { ...kept, erasedAt: item.record.erasedAt ?? now.toISOString(), updatedAt: now.toISOString() } });
+      this.submissions.set(submissionId, {
+        ...item,
+        record: { ...kept, erasedAt: item.record.erasedAt ?? now.toISOString(), updatedAt: now.toISOString() },
+      });
     }
     for (const [key, correction] of this.corrections) {
       if (correction.submissionId !== submissionId) continue;

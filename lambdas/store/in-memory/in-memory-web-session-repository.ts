@@ -24,7 +24,11 @@ export class InMemoryWebSessionRepository implements WebSessionRepository {
 
   async create(data: WebSessionData, ttlSeconds: number): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    this.items.set(id, { data: storedCopy(data), createdAt: new Date().toISOString(), expiresAt: Math.ceil(Date.now() / 1000 + ttlSeconds) });
+    this.items.set(id, {
+      data: storedCopy(data),
+      createdAt: new Date().toISOString(),
+      expiresAt: Math.ceil(Date.now() / 1000 + ttlSeconds),
+    });
     return id;
   }
 
