@@ -4,6 +4,7 @@ import type { DepartmentConfiguration } from '../domain/department-configuration
 import type { DepartmentChangeTrail } from '../store/department-change-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import { SECRET_OVERLAP_MS, unretired, type ApiKey, type DepartmentRecord } from '../domain/department';
+import { LOST_RACE, notSettled, retryAfterLostRace } from '../domain/lost-race';
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function newSigningSecret(): string {
@@ -48,53 +49,66 @@ export async function registerDepartment(
   now: Date,
   recorder?: ChangeRecorder,
 ): Promise<RegisterOutcome> {
-  // Create-or-replace can race with itself; a second round settles it.
-  for (let round = 0; round < 3; round++) {
-    const before = recorder ? await departments.get(id) : undefined;
-    const replaced = await departments.replaceConfiguration(id, configuration, now);
-    if (replaced) {
-      await recordChange(recorder, id, now, 'REPLACED', changedConfigurationFields(before, configuration));
-      return { kind: 'replaced', department: replaced };
-    }
-    const signingSecret = newSigningSecret();
-    const apiKey = newApiKey(id);
-    const department: DepartmentRecord = {
-      id,
-      ...configuration,
-      active: true,
-      signingSecrets: [{ secret: signingSecret, createdAt: now.toISOString() }],
-      apiKeys: [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }],
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    if ((await departments.create(department)) === 'created') {
-      await recordChange(recorder, id, now, 'CREATED', changedConfigurationFields(undefined, configuration));
-      return { kind: 'created', department, signingSecret, apiKey };
-    }
-  }
-  throw new Error('Department registration did not settle');
+  // Create-or-replace can race with itself (the create lost to another): a second round settles it.
+  return retryAfterLostRace<RegisterOutcome>(
+    async () => {
+      const before = recorder ? await departments.get(id) : undefined;
+      const replaced = await departments.replaceConfiguration(id, configuration, now);
+      if (replaced) {
+        await recordChange(recorder, id, now, 'REPLACED', changedConfigurationFields(before, configuration));
+        return { kind: 'replaced', department: replaced };
+      }
+      const signingSecret = newSigningSecret();
+      const apiKey = newApiKey(id);
+      const department: DepartmentRecord = {
+        id,
+        ...configuration,
+        active: true,
+        signingSecrets: [{ secret: signingSecret, createdAt: now.toISOString() }],
+        apiKeys: [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }],
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      if ((await departments.create(department)) === 'created') {
+        await recordChange(recorder, id, now, 'CREATED', changedConfigurationFields(undefined, configuration));
+        return { kind: 'created', department, signingSecret, apiKey };
+      }
+      return LOST_RACE;
+    },
+    {
+      rounds: 3,
+      exhausted: notSettled('Department registration'),
+    },
+  );
 }
 
 /** Issues a new signing secret; the ones before it keep signing for 24 hours. */
 export async function rotateSigningSecret(departments: DepartmentRepository, id: string, now: Date, recorder?: ChangeRecorder) {
-  for (let round = 0; round < 5; round++) {
-    const department = await departments.get(id);
-    if (!department) return undefined;
-    const signingSecret = newSigningSecret();
-    const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
-    const previous = retiring(department.signingSecrets, now, retiresAt);
-    const updated = await departments.replaceSigningSecrets(
-      id,
-      [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous],
-      department.updatedAt,
-      now,
-    );
-    if (updated) {
-      await recordChange(recorder, id, now, 'SIGNING_SECRET_ISSUED', ['signingSecrets']);
-      return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
-    }
-  }
-  throw new Error('Signing secret rotation did not settle');
+  // Conditional on the department as read: another change since then wins, and this one reads it again.
+  return retryAfterLostRace(
+    async () => {
+      const department = await departments.get(id);
+      if (!department) return undefined;
+      const signingSecret = newSigningSecret();
+      const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
+      const previous = retiring(department.signingSecrets, now, retiresAt);
+      const updated = await departments.replaceSigningSecrets(
+        id,
+        [{ secret: signingSecret, createdAt: now.toISOString() }, ...previous],
+        department.updatedAt,
+        now,
+      );
+      if (updated) {
+        await recordChange(recorder, id, now, 'SIGNING_SECRET_ISSUED', ['signingSecrets']);
+        return { signingSecret, previousSecretsRetireAt: previous.length > 0 ? retiresAt : null };
+      }
+      return LOST_RACE;
+    },
+    {
+      rounds: 5,
+      exhausted: notSettled('Signing secret rotation'),
+    },
+  );
 }
 
 /**
@@ -109,22 +123,29 @@ export async function issueApiKey(
   now: Date,
   recorder?: ChangeRecorder,
 ) {
-  for (let round = 0; round < 5; round++) {
-    const department = await departments.get(id);
-    if (!department) return undefined;
-    const apiKey = newApiKey(id);
-    const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
-    const previous: ApiKey[] = options.revokePrevious ? [] : retiring(department.apiKeys ?? [], now, retiresAt);
-    const updated = await departments.replaceApiKeys(
-      id,
-      [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous],
-      department.updatedAt,
-      now,
-    );
-    if (updated) {
-      await recordChange(recorder, id, now, 'API_KEY_ISSUED', options.revokePrevious ? ['apiKeys', 'revokedPreviousKeys'] : ['apiKeys']);
-      return { apiKey, previousKeysRetireAt: previous.length > 0 ? retiresAt : null };
-    }
-  }
-  throw new Error('API key rotation did not settle');
+  // Conditional on the department as read: another change since then wins, and this one reads it again.
+  return retryAfterLostRace(
+    async () => {
+      const department = await departments.get(id);
+      if (!department) return undefined;
+      const apiKey = newApiKey(id);
+      const retiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS).toISOString();
+      const previous: ApiKey[] = options.revokePrevious ? [] : retiring(department.apiKeys ?? [], now, retiresAt);
+      const updated = await departments.replaceApiKeys(
+        id,
+        [{ hash: hashApiKey(apiKey), createdAt: now.toISOString() }, ...previous],
+        department.updatedAt,
+        now,
+      );
+      if (updated) {
+        await recordChange(recorder, id, now, 'API_KEY_ISSUED', options.revokePrevious ? ['apiKeys', 'revokedPreviousKeys'] : ['apiKeys']);
+        return { apiKey, previousKeysRetireAt: previous.length > 0 ? retiresAt : null };
+      }
+      return LOST_RACE;
+    },
+    {
+      rounds: 5,
+      exhausted: notSettled('API key rotation'),
+    },
+  );
 }
