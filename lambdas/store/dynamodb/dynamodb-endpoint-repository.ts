@@ -4,6 +4,7 @@ import { nextSendSlot, withSend } from '../../domain/send-rate-window';
 import type { EndpointRepository, SendSlot } from '../endpoint-repository';
 import { documentClient, getRecord, isConditionFailure, withoutKeys } from './document-client';
 import { PARTITIONS } from './table-layout';
+import { LOST_RACE, retryAfterLostRace } from '../../domain/lost-race';
 
 export const endpointKey = (departmentId: string) => ({ pk: `${PARTITIONS.department}${departmentId}`, sk: 'ENDPOINT' });
 const key = endpointKey;
@@ -86,23 +87,27 @@ export class DynamoDbEndpointRepository implements EndpointRepository {
   }
 
   async reserveSendSlot(departmentId: string, limitPerSecond: number, now: Date, maxWaitMs: number): Promise<SendSlot> {
-    for (let round = 0; round < 50; round++) {
-      const item = await getRecord<EndpointItem>(this.tableName, key(departmentId));
-      const sends = item?.sends ?? [];
-      const version = item?.sendsVersion ?? 0;
-      const at = nextSendSlot(sends, limitPerSecond, Math.max(now.getTime(), Date.now()));
-      if (at - Date.now() > maxWaitMs) return { kind: 'later', at };
-      // Optimistic: the log is written only if nobody reserved since it was read.
-      const reserved = await this.update(
-        departmentId,
-        'SET sends = :sends, sendsVersion = :next',
-        version === 0 ? 'attribute_not_exists(sendsVersion)' : 'sendsVersion = :version',
-        { ':sends': withSend(sends, limitPerSecond, at), ':next': version + 1, ...(version === 0 ? {} : { ':version': version }) },
-      );
-      if (reserved) return { kind: 'reserved', at };
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(round + 1, 5)));
-    }
-    return { kind: 'later', at: Date.now() + 1_000 }; // Heavily contended: come back in a second.
+    // Many deliveries to one department contend for its log: a lost round pauses briefly (randomised, growing) first.
+    return retryAfterLostRace<SendSlot>(
+      async (round) => {
+        const item = await getRecord<EndpointItem>(this.tableName, key(departmentId));
+        const sends = item?.sends ?? [];
+        const version = item?.sendsVersion ?? 0;
+        const at = nextSendSlot(sends, limitPerSecond, Math.max(now.getTime(), Date.now()));
+        if (at - Date.now() > maxWaitMs) return { kind: 'later', at };
+        // Optimistic: the log is written only if nobody reserved since it was read.
+        const reserved = await this.update(
+          departmentId,
+          'SET sends = :sends, sendsVersion = :next',
+          version === 0 ? 'attribute_not_exists(sendsVersion)' : 'sendsVersion = :version',
+          { ':sends': withSend(sends, limitPerSecond, at), ':next': version + 1, ...(version === 0 ? {} : { ':version': version }) },
+        );
+        if (reserved) return { kind: 'reserved', at };
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(round + 1, 5)));
+        return LOST_RACE;
+      },
+      { rounds: 50, exhausted: () => ({ kind: 'later', at: Date.now() + 1_000 }) }, // Heavily contended: come back in a second.
+    );
   }
 
   /** An update (the item is created if absent); undefined when the condition fails. */

@@ -7,6 +7,7 @@ import { InvalidCursorError, type FeedPage, type NotificationPage, type Notifica
 import type { NotificationRecord } from '../../domain/notification';
 import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
+import { LOST_RACE, retryAfterLostRace } from '../../domain/lost-race';
 
 const BATCH_GET_LIMIT = 100;
 export const notificationKey = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
@@ -133,39 +134,44 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
   ): Promise<{ notification: NotificationRecord; first: boolean }> {
     const entries = trailClause(trail);
     let current: NotificationRecord | undefined = notification;
-    for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
-      const served = { ':channel': channel };
-      let won: NotificationRecord | undefined;
-      if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
-        // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
-        const collection = current.status === 'FAILED' || current.awaitingCollection === true;
-        won = await this.transition(current, [current.status], 'DELIVERED', now, {
-          // sentAt too: from now on the department may answer (a feed read sends no attempt).
-          extraSets: `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
-          extraValues: { ...served, ...(collection ? { ':true': true } : {}) },
-          removes: 'REMOVE awaitingCollection',
-          // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
-          extraCondition: collection
-            ? 'attribute_not_exists(deliveredAt)'
-            : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
-          trail,
-        });
-      } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
-        // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
-        won = await this.conditionalUpdate(
-          current.id,
-          `SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
-          '#status = :status AND attribute_not_exists(deliveredAt)',
-          { ':now': now.toISOString(), ':status': current.status, ...served, ...entries.values },
-          entries.names,
-        );
-      } else {
-        break; // Expired, or no longer to be delivered: nothing to record.
-      }
-      if (won) return { notification: won, first: true };
-      current = await this.get(current.id); // Raced with the other channel or an answer: judge again.
-    }
-    return { notification: current ?? notification, first: false };
+    const settled = () => ({ notification: current ?? notification, first: false });
+    return retryAfterLostRace(
+      async () => {
+        if (!current || current.deliveredAt) return settled(); // Gone, or delivered already: nothing to record.
+        const served = { ':channel': channel };
+        let won: NotificationRecord | undefined;
+        if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
+          // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
+          const collection = current.status === 'FAILED' || current.awaitingCollection === true;
+          won = await this.transition(current, [current.status], 'DELIVERED', now, {
+            // sentAt too: from now on the department may answer (a feed read sends no attempt).
+            extraSets: `deliveredAt = :now, deliveredVia = :channel, sentAt = if_not_exists(sentAt, :now)${collection ? ', collectionRun = :true' : ''}${current.status === 'FAILED' ? ', collectedAfterFailure = :true' : ''}`,
+            extraValues: { ...served, ...(collection ? { ':true': true } : {}) },
+            removes: 'REMOVE awaitingCollection',
+            // Read before the workflow left it for collection, it would start no run: nobody would wait for the answer.
+            extraCondition: collection
+              ? 'attribute_not_exists(deliveredAt)'
+              : 'attribute_not_exists(deliveredAt) AND attribute_not_exists(awaitingCollection)',
+            trail,
+          });
+        } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
+          // Answered from inside the webhook handler before its 2xx arrived: keep the answer, record the delivery.
+          won = await this.conditionalUpdate(
+            current.id,
+            `SET deliveredAt = :now, deliveredVia = :channel, updatedAt = :now${entries.sets ? `, ${entries.sets}` : ''}`,
+            '#status = :status AND attribute_not_exists(deliveredAt)',
+            { ':now': now.toISOString(), ':status': current.status, ...served, ...entries.values },
+            entries.names,
+          );
+        } else {
+          return settled(); // Expired, or no longer to be delivered: nothing to record.
+        }
+        if (won) return { notification: won, first: true };
+        current = await this.get(current.id); // Raced with the other channel or an answer: judge again.
+        return LOST_RACE;
+      },
+      { rounds: 5, exhausted: settled },
+    );
   }
 
   async markAwaitingCollection(id: string, now: Date): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { SubmissionRepository, SubmissionWithPersonalData } from '../submis
 import { createHash } from 'node:crypto';
 import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
+import { LOST_RACE, notSettled, retryAfterLostRace } from '../../domain/lost-race';
 
 const ERASURE_DUE = 'ERASURE_DUE';
 /** How long after its erasure is due DynamoDB's TTL deletes a personal data item the sweeper has not erased. */
@@ -70,37 +71,43 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
   }
 
   async addNotifications(id: string, notificationIds: readonly string[], now: Date): Promise<SubmissionRecord> {
-    for (;;) {
-      const current = await this.get(id);
-      if (!current) throw new Error(`Submission ${id} does not exist`);
-      const added = notificationIds.filter((n) => !current.notificationIds.includes(n));
-      if (added.length === 0 && current.status === 'IN_PROGRESS') return current;
-      try {
-        // Conditional on the list as read (it only grows), so concurrent additions are both kept.
-        const { Attributes } = await documentClient().send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key(id),
-            UpdateExpression:
-              'SET notificationIds = :ids, #status = :inProgress, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
-            ConditionExpression: 'size(notificationIds) = :count',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':ids': [...current.notificationIds, ...added],
-              ':inProgress': 'IN_PROGRESS',
-              ':now': now.toISOString(),
-              ':shard': inProgressShard(id),
-              ':sort': `${now.toISOString()}#${id}`,
-              ':count': current.notificationIds.length,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return withoutKeys<SubmissionRecord>(Attributes!);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
+    // Each lost round means another addition landed (a correction or withdrawal of the same report, a
+    // handful at most): read again and add what is still missing. The bound only stops a spin.
+    return retryAfterLostRace(
+      async () => {
+        const current = await this.get(id);
+        if (!current) throw new Error(`Submission ${id} does not exist`);
+        const added = notificationIds.filter((n) => !current.notificationIds.includes(n));
+        if (added.length === 0 && current.status === 'IN_PROGRESS') return current;
+        try {
+          // Conditional on the list as read (it only grows), so concurrent additions are both kept.
+          const { Attributes } = await documentClient().send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: key(id),
+              UpdateExpression:
+                'SET notificationIds = :ids, #status = :inProgress, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+              ConditionExpression: 'size(notificationIds) = :count',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':ids': [...current.notificationIds, ...added],
+                ':inProgress': 'IN_PROGRESS',
+                ':now': now.toISOString(),
+                ':shard': inProgressShard(id),
+                ':sort': `${now.toISOString()}#${id}`,
+                ':count': current.notificationIds.length,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          return withoutKeys<SubmissionRecord>(Attributes!);
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          return LOST_RACE;
+        }
+      },
+      { rounds: 10, exhausted: notSettled(`Adding notifications to submission ${id}`) },
+    );
   }
 
   async recordWithdrawal(id: string, reason: string | undefined, now: Date): Promise<SubmissionRecord> {

@@ -5,6 +5,7 @@ import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../../domain/notification';
 import { conditionFailure, positionCursor, storedCopy } from './stored-copy';
+import { LOST_RACE, retryAfterLostRace } from '../../domain/lost-race';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -94,45 +95,50 @@ export class InMemoryNotificationRepository implements NotificationRepository {
     trail?: readonly AuditEvent[],
   ): Promise<{ notification: NotificationRecord; first: boolean }> {
     let current: NotificationRecord | undefined = notification;
-    for (let round = 0; current && !current.deliveredAt && round < 5; round++) {
-      let won: NotificationRecord | undefined;
-      if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
-        // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
-        const from = current.status;
-        const collection = from === 'FAILED' || current.awaitingCollection === true;
-        won = this.transition(
-          current.id,
-          [from],
-          'DELIVERED',
-          now,
-          (n) => {
-            n.deliveredAt = now.toISOString();
-            n.deliveredVia = channel;
-            n.sentAt ??= now.toISOString();
-            if (collection) n.collectionRun = true;
-            if (from === 'FAILED') n.collectedAfterFailure = true;
-            delete n.awaitingCollection;
-          },
-          (n) => n.deliveredAt === undefined,
-        );
-      } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
-        // Answered before the delivery was recorded: keep the answer, record the delivery.
-        const answered = current.status;
-        won = this.change(
-          current.id,
-          (n) => n.status === answered && n.deliveredAt === undefined,
-          (n) => Object.assign(n, { deliveredAt: now.toISOString(), deliveredVia: channel, updatedAt: now.toISOString() }),
-        );
-      } else {
-        break; // Expired, or no longer to be delivered: nothing to record.
-      }
-      if (won) {
-        this.addToTrail(won.id, trail);
-        return { notification: won, first: true };
-      }
-      current = await this.get(current.id);
-    }
-    return { notification: current ?? notification, first: false };
+    const settled = () => ({ notification: current ?? notification, first: false });
+    return retryAfterLostRace(
+      async () => {
+        if (!current || current.deliveredAt) return settled(); // Gone, or delivered already: nothing to record.
+        let won: NotificationRecord | undefined;
+        if (current.status === 'PENDING' || (current.status === 'FAILED' && channel === 'pull')) {
+          // Nothing was running for it (collected, or FAILED): a run named `<id>-collected` awaits the answer.
+          const from = current.status;
+          const collection = from === 'FAILED' || current.awaitingCollection === true;
+          won = this.transition(
+            current.id,
+            [from],
+            'DELIVERED',
+            now,
+            (n) => {
+              n.deliveredAt = now.toISOString();
+              n.deliveredVia = channel;
+              n.sentAt ??= now.toISOString();
+              if (collection) n.collectionRun = true;
+              if (from === 'FAILED') n.collectedAfterFailure = true;
+              delete n.awaitingCollection;
+            },
+            (n) => n.deliveredAt === undefined,
+          );
+        } else if (current.status === 'CONFIRMED' || current.status === 'REJECTED') {
+          // Answered before the delivery was recorded: keep the answer, record the delivery.
+          const answered = current.status;
+          won = this.change(
+            current.id,
+            (n) => n.status === answered && n.deliveredAt === undefined,
+            (n) => Object.assign(n, { deliveredAt: now.toISOString(), deliveredVia: channel, updatedAt: now.toISOString() }),
+          );
+        } else {
+          return settled(); // Expired, or no longer to be delivered: nothing to record.
+        }
+        if (won) {
+          this.addToTrail(won.id, trail);
+          return { notification: won, first: true };
+        }
+        current = await this.get(current.id);
+        return LOST_RACE;
+      },
+      { rounds: 5, exhausted: settled },
+    );
   }
 
   async markAwaitingCollection(id: string, now: Date): Promise<boolean> {
