@@ -23,6 +23,7 @@ import type { SubmissionRepository } from '../store/submission-repository';
 import { recordDelivered } from './record-delivery';
 import { notificationBody } from '../domain/notification-payload';
 import type { OutcomeMetrics } from '../observability/outcome-metrics';
+import { LOST_RACE, notSettled, retryAfterLostRace, type LostRace } from '../domain/lost-race';
 
 /**
  * What the workflow does next with this notification. A retry either backs off on the workflow's
@@ -76,6 +77,21 @@ export async function deliverToDepartment(
   /** The waiting workflow's token: kept with the attempt (one write), so an answer from then on resumes it. */
   taskToken?: string,
 ): Promise<DeliveryStep> {
+  // Lost only when the notification left PENDING meanwhile (a feed read delivered it, or it was
+  // withdrawn): the second round settles it. Exhausted, the step fails and the workflow retries it.
+  return retryAfterLostRace(() => deliverOnce(deps, submissionId, notificationId, departmentId, taskToken), {
+    rounds: 3,
+    exhausted: notSettled(`Delivery of notification ${notificationId}`),
+  });
+}
+
+async function deliverOnce(
+  deps: DeliveryDependencies,
+  submissionId: string,
+  notificationId: string,
+  departmentId: string | undefined,
+  taskToken: string | undefined,
+): Promise<DeliveryStep | LostRace> {
   // The workflow names the department: everything is read at once (DynamoDB: one BatchGetItem).
   let snapshot: DeliverySnapshot | undefined =
     departmentId && deps.deliverySnapshots ? await deps.deliverySnapshots.read({ submissionId, notificationId, departmentId }) : undefined;
@@ -108,7 +124,7 @@ export async function deliverToDepartment(
     if (await deps.notifications.markAwaitingCollection(notificationId, deps.now())) return { next: 'DONE' };
     // A feed read delivered it since it was read here (so started no run of its own), or it was
     // withdrawn: judge it again, as it now is (delivered: this run waits for the answer).
-    return deliverToDepartment(deps, submissionId, notificationId, departmentId, taskToken);
+    return LOST_RACE;
   }
   const policy: WebhookTargetPolicy = {
     allowLoopbackHttp: deps.settings.allowLoopbackWebhooks,
