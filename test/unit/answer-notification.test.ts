@@ -1,4 +1,7 @@
 import { answerNotification } from '../../lambdas/application/answer-notification';
+import { RaceNotSettledError } from '../../lambdas/domain/lost-race';
+import type { NotificationRecord } from '../../lambdas/domain/notification';
+import type { NotificationRepository } from '../../lambdas/store/notification-repository';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
 describe('a department answering a notification (in memory)', () => {
@@ -68,6 +71,26 @@ describe('a department answering a notification (in memory)', () => {
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['conflict', 'recorded']);
     const stored = await s.notifications.get(notification.id);
     expect(outcomes.find((o) => o.kind === 'recorded')).toMatchObject({ notification: { status: stored?.status } });
+  });
+
+  it('keeps trying only a bounded number of rounds when its write keeps losing, then fails naming what did not settle', async () => {
+    const { s, notification } = await delivered();
+    await s.deliverByPush(notification.id);
+    // A store whose conditional write always loses to another writer, leaving the notification as it was.
+    let writes = 0;
+    const notifications: NotificationRepository = Object.create(s.notifications, {
+      recordAnswer: {
+        value: async (n: NotificationRecord) => {
+          writes++;
+          return { recorded: false, notification: n };
+        },
+      },
+    });
+    const deps = { ...s.deps, notifications, resumeWorkflow: async () => {} };
+    await expect(answerNotification(deps, 'dvla', notification.id, { outcome: 'CONFIRMED' })).rejects.toThrow(
+      new RaceNotSettledError(`Answer to notification ${notification.id}`),
+    );
+    expect(writes).toBe(5);
   });
 
   it('refuses an answer before anything was sent, where none is awaited, or after it expired (409)', async () => {

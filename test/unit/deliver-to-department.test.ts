@@ -4,6 +4,7 @@ import { deliverToDepartment, type DeliveryDependencies } from '../../lambdas/ap
 import { erasePersonalData } from '../../lambdas/application/erase-personal-data';
 import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
 import type { AttemptResult } from '../../lambdas/domain/delivery-outcome';
+import { RaceNotSettledError } from '../../lambdas/domain/lost-race';
 import type { NotificationRepository } from '../../lambdas/store/notification-repository';
 import type { DepartmentRecord } from '../../lambdas/domain/department';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
@@ -147,6 +148,39 @@ describe('delivering a notification to its department (in memory)', () => {
     expect(await deliver()).toEqual({ next: 'DONE' });
     expect(w.requests).toEqual([]);
     expect(await w.s.notifications.get(notification.id)).toMatchObject({ status: 'PENDING', awaitingCollection: true });
+  });
+
+  it("judges a pull department's notification again when a feed read collects it just as the step hands it over: it waits for the answer", async () => {
+    const w = await world({ delivery: 'pull', webhookUrl: undefined });
+    const { notification, deliver } = await w.submitted();
+    let handOvers = 0;
+    const notifications: NotificationRepository = Object.create(w.s.notifications, {
+      markAwaitingCollection: {
+        value: async (id: string, now: Date) => {
+          if (handOvers++ === 0) await w.s.notifications.markDelivered((await w.s.notifications.get(id))!, now, 'pull');
+          return w.s.notifications.markAwaitingCollection(id, now);
+        },
+      },
+    });
+    expect(await deliver({ notifications })).toEqual({ next: 'AWAIT' });
+    expect(handOvers).toBe(1);
+    expect(await w.s.notifications.get(notification.id)).toMatchObject({ status: 'DELIVERED', deliveredVia: 'pull' });
+  });
+
+  it('gives up after a bounded number of rounds when the hand-over to the feed keeps losing (the step is then retried)', async () => {
+    const w = await world({ delivery: 'pull', webhookUrl: undefined });
+    const { notification, deliver } = await w.submitted();
+    let handOvers = 0;
+    const notifications: NotificationRepository = Object.create(w.s.notifications, {
+      markAwaitingCollection: {
+        value: async () => {
+          handOvers++;
+          return false;
+        },
+      },
+    });
+    await expect(deliver({ notifications })).rejects.toThrow(new RaceNotSettledError(`Delivery of notification ${notification.id}`));
+    expect(handOvers).toBe(3);
   });
 
   it('tries again later after a retryable answer, still PENDING; a 410 disables the department and fails the notification', async () => {
