@@ -40,7 +40,7 @@ export async function retryAfterLostRace<T>(
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a whole number of at least 1, not ${rounds}`);
   for (let round = 0; round < rounds; round++) {
     const result = await attempt(round);
-    if (result !== LOST_RACE) return result as T;
+    if (result !== LOST_RACE) return result;
   }
   return exhausted();
 }
