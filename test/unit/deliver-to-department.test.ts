@@ -60,6 +60,9 @@ async function world(department: Partial<DepartmentRecord> = {}, start?: string)
     answerWith: (next: typeof answer) => {
       answer = next;
     },
+    /** The store with some methods replaced: a race or a fault the test stages. */
+    notificationsWith: (replaced: Partial<NotificationRepository>): NotificationRepository =>
+      Object.create(s.notifications, Object.fromEntries(Object.entries(replaced).map(([name, value]) => [name, { value }]))),
   };
 }
 
@@ -154,12 +157,10 @@ describe('delivering a notification to its department (in memory)', () => {
     const w = await world({ delivery: 'pull', webhookUrl: undefined });
     const { notification, deliver } = await w.submitted();
     let handOvers = 0;
-    const notifications: NotificationRepository = Object.create(w.s.notifications, {
-      markAwaitingCollection: {
-        value: async (id: string, now: Date) => {
-          if (handOvers++ === 0) await w.s.notifications.markDelivered((await w.s.notifications.get(id))!, now, 'pull');
-          return w.s.notifications.markAwaitingCollection(id, now);
-        },
+    const notifications = w.notificationsWith({
+      markAwaitingCollection: async (id, now) => {
+        if (handOvers++ === 0) await w.s.notifications.markDelivered((await w.s.notifications.get(id))!, now, 'pull');
+        return w.s.notifications.markAwaitingCollection(id, now);
       },
     });
     expect(await deliver({ notifications })).toEqual({ next: 'AWAIT' });
@@ -171,12 +172,10 @@ describe('delivering a notification to its department (in memory)', () => {
     const w = await world({ delivery: 'pull', webhookUrl: undefined });
     const { notification, deliver } = await w.submitted();
     let handOvers = 0;
-    const notifications: NotificationRepository = Object.create(w.s.notifications, {
-      markAwaitingCollection: {
-        value: async () => {
-          handOvers++;
-          return false;
-        },
+    const notifications = w.notificationsWith({
+      markAwaitingCollection: async () => {
+        handOvers++;
+        return false;
       },
     });
     await expect(deliver({ notifications })).rejects.toThrow(new RaceNotSettledError(`Delivery of notification ${notification.id}`));
