@@ -1,12 +1,9 @@
-import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DepartmentConfiguration } from '../../domain/department-configuration';
 import type { DepartmentRepository } from '../department-repository';
 import type { ApiKey, DepartmentRecord, SigningSecret } from '../../domain/department';
-import { documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
+import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
-
-/** BatchGetItem reads at most this many items per request. */
-const BATCH_GET_LIMIT = 100;
 
 export const departmentKey = (id: string) => ({ pk: `${PARTITIONS.department}${id}`, sk: 'DEPARTMENT' });
 const key = departmentKey;
@@ -21,21 +18,9 @@ export class DynamoDbDepartmentRepository implements DepartmentRepository {
   async getMany(ids: readonly string[]): Promise<DepartmentRecord[]> {
     const unique = [...new Set(ids)];
     const found = new Map<string, DepartmentRecord>();
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(start, start + BATCH_GET_LIMIT).map(key);
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await documentClient().send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = withoutKeys<DepartmentRecord>(item);
-          found.set(record.id, record);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    for (const item of await batchGetAll(this.tableName, unique.map(key))) {
+      const record = withoutKeys<DepartmentRecord>(item);
+      found.set(record.id, record);
     }
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }

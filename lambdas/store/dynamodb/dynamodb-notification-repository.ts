@@ -1,15 +1,14 @@
-import { BatchGetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryChannel } from '../../domain/department-configuration';
 import type { NotificationStatus } from '../../domain/notification-status';
 import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../../domain/notification';
-import { documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
+import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
 import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 import { LOST_RACE, retryAfterLostRace } from '../../domain/lost-race';
 
-const BATCH_GET_LIMIT = 100;
 export const notificationKey = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
 const key = notificationKey;
 
@@ -51,21 +50,9 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
 
   async getMany(ids: readonly string[]): Promise<NotificationRecord[]> {
     const found = new Map<string, NotificationRecord>();
-    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(start, start + BATCH_GET_LIMIT).map(key);
-      for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-        const result = await documentClient().send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = notificationFromItem(item);
-          found.set(record.id, record);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
+    for (const item of await batchGetAll(this.tableName, ids.map(key))) {
+      const record = notificationFromItem(item);
+      found.set(record.id, record);
     }
     return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
   }
