@@ -299,6 +299,26 @@ class ServiceMeter {
   }
 }
 
+/** The arrival phases, the same for the service and the baseline: at the latency rate, then (optionally) overload. */
+async function arrivalPhases(
+  target: Target,
+  completions: Completions,
+  departments: BenchDepartment[],
+  options: BenchmarkOptions,
+  rateSubmissions: number,
+) {
+  const ratePhase = phaseResult(await driveAtRate(target, completions, rateSubmissions, options.rate, 'rate'), completions, departments);
+  const overloadPhase =
+    options.overloadSubmissions > 0
+      ? phaseResult(
+          await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'),
+          completions,
+          departments,
+        )
+      : undefined;
+  return { ratePhase, overloadPhase };
+}
+
 async function runService(options: BenchmarkOptions, departments: BenchDepartment[], dataDir: string) {
   const meter = new ServiceMeter();
   const completions = new Completions();
@@ -372,19 +392,7 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     meter.measuring = false;
     const throughputPhase = phaseResult(throughputRun, completions, departments);
     const counted = { ...snapshot(meter, options.submissions) };
-    const ratePhase = phaseResult(
-      await driveAtRate(target, completions, options.rateSubmissions, options.rate, 'rate'),
-      completions,
-      departments,
-    );
-    const overloadPhase =
-      options.overloadSubmissions > 0
-        ? phaseResult(
-            await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'),
-            completions,
-            departments,
-          )
-        : undefined;
+    const { ratePhase, overloadPhase } = await arrivalPhases(target, completions, departments, options, options.rateSubmissions);
     const peakRssMb = rss.stop() / 1024 ** 2;
     const failures = departments.flatMap((d) => d.failures);
     if (failures.length > 0) throw new Error(`departments saw failures: ${failures.slice(0, 3).join('; ')}`);
@@ -458,19 +466,13 @@ async function runBaseline(options: BenchmarkOptions, departments: BenchDepartme
     );
     // The baseline's latency at a slow rate is only the floor of the HTTP work: 30 arrivals show it
     // (at 3/s, 100 would add half a minute to the run).
-    const ratePhase = phaseResult(
-      await driveAtRate(target, completions, Math.min(options.rateSubmissions, BASELINE_RATE_SUBMISSIONS), options.rate, 'rate'),
+    const { ratePhase, overloadPhase } = await arrivalPhases(
+      target,
       completions,
       departments,
+      options,
+      Math.min(options.rateSubmissions, BASELINE_RATE_SUBMISSIONS),
     );
-    const overloadPhase =
-      options.overloadSubmissions > 0
-        ? phaseResult(
-            await driveAtRate(target, completions, options.overloadSubmissions, options.overloadRate, 'overload'),
-            completions,
-            departments,
-          )
-        : undefined;
     const failures = departments.flatMap((d) => d.failures);
     if (failures.length > 0) throw new Error(`departments saw failures in the baseline: ${failures.slice(0, 3).join('; ')}`);
     return { throughputPhase, ratePhase, overloadPhase };

@@ -13,7 +13,7 @@ import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from '../http/http-responses';
 import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
 import { InvalidCursorError } from '../store/notification-repository';
-import { readJsonBody } from '../http/request-body';
+import { readJsonBody, readQuery } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.departmentsApi);
@@ -128,15 +128,9 @@ const eventsQuerySchema = z.object({
 /** GET /v1/operator/events (CONTRACT section 9): changes of endpoint health and failed notifications, in order. */
 async function operatorEvents(event: APIGatewayProxyEventV2) {
   authenticateOperator(event);
-  const query = eventsQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success)
-    return problemResponse(
-      400,
-      'The query needs correcting.',
-      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
-    );
+  const query = readQuery(event, eventsQuerySchema);
   try {
-    const page = await repositories.operatorEvents.list({ after: query.data.after, limit: query.data.limit });
+    const page = await repositories.operatorEvents.list({ after: query.after, limit: query.limit });
     return json(200, { items: page.items, next: page.next });
   } catch (error) {
     if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');

@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { readFeed } from '../application/read-feed';
-import { fieldErrorsFromZod } from '../domain/problem-details';
 import { serviceSettings } from '../service-settings';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceMetrics } from '../observability/service-metrics';
@@ -10,6 +9,7 @@ import { startWorkflowExecution } from '../workflow-engine/step-functions-workfl
 import { authenticateDepartment } from '../http/authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from '../http/http-responses';
+import { readQuery } from '../http/request-body';
 
 const repositories = serviceRepositories();
 
@@ -32,13 +32,7 @@ export const feedQuerySchema = z.object({
 async function feed(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
   if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
-  const query = feedQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success)
-    return problemResponse(
-      400,
-      'The query needs correcting.',
-      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
-    );
+  const query = readQuery(event, feedQuerySchema);
   try {
     const page = await readFeed(
       {
@@ -49,7 +43,7 @@ async function feed(event: APIGatewayProxyEventV2) {
         now: () => new Date(),
       },
       department,
-      { after: query.data.after, limit: query.data.limit, waitSeconds: query.data.wait },
+      { after: query.after, limit: query.limit, waitSeconds: query.wait },
     );
     return json(200, { items: page.items, next: page.next });
   } catch (error) {

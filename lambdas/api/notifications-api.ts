@@ -15,7 +15,7 @@ import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engin
 import { authenticateDepartment, authenticateOperator } from '../http/authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from '../http/http-responses';
-import { readJsonBody } from '../http/request-body';
+import { readJsonBody, readQuery } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.notificationsApi);
@@ -72,19 +72,9 @@ async function confirm(event: APIGatewayProxyEventV2) {
 async function listForDepartment(event: APIGatewayProxyEventV2) {
   const department = await authenticateDepartment(event, repositories.departments);
   if (event.pathParameters?.departmentId !== department.id) return problemResponse(404, 'There is no such department for your key.');
-  const query = listingQuerySchema.safeParse(event.queryStringParameters ?? {});
-  if (!query.success)
-    return problemResponse(
-      400,
-      'The query needs correcting.',
-      fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
-    );
+  const query = readQuery(event, listingQuerySchema);
   try {
-    const page = await listDepartmentNotifications(
-      { ...repositories, publicBaseUrl: serviceSettings.publicBaseUrl },
-      department,
-      query.data,
-    );
+    const page = await listDepartmentNotifications({ ...repositories, publicBaseUrl: serviceSettings.publicBaseUrl }, department, query);
     return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
   } catch (error) {
     if (error instanceof InvalidCursorError) return problemResponse(400, 'The cursor is not one this service issued.');

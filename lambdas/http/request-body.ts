@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import { fieldErrorsFromZod } from '../domain/problem-details';
 import { HttpProblem } from './http-responses';
 
 /** CONTRACT section 2: larger bodies answer 413. */
@@ -32,4 +34,15 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   } catch {
     throw HttpProblem.of(400, 'The request body is not valid JSON.');
   }
+}
+
+/** The query string parsed by `schema`, or an HttpProblem: 400 naming each parameter to correct. */
+export function readQuery<T>(event: APIGatewayProxyEventV2, schema: z.ZodMiniType<T>): T {
+  const query = schema.safeParse(event.queryStringParameters ?? {});
+  if (query.success) return query.data;
+  throw HttpProblem.of(
+    400,
+    'The query needs correcting.',
+    fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
+  );
 }

@@ -3,6 +3,20 @@ import type { AuditEvent } from '../../lambdas/domain/audit-event';
 import { withdrawSubmission } from '../../lambdas/application/withdraw-submission';
 import { changeOfAddress, inMemoryService } from '../support/in-memory-service';
 
+/** The SENT entry of a first attempt that was delivered, as the delivery step writes it. */
+function firstAttemptSent(submissionId: string, notificationId: string, at: Date): AuditEvent {
+  return {
+    submissionId,
+    key: `${notificationId}#SENT#1`,
+    at: at.toISOString(),
+    type: 'SENT',
+    actor: 'service',
+    notificationId,
+    attempt: 1,
+    outcome: 'delivered',
+  };
+}
+
 describe('recording a delivery, by push or by feed (in memory)', () => {
   async function sent() {
     const s = inMemoryService();
@@ -62,16 +76,7 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
       submission,
       notifications: [notification],
     } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
-    const sent: AuditEvent = {
-      submissionId: submission.id,
-      key: `${notification.id}#SENT#1`,
-      at: s.now().toISOString(),
-      type: 'SENT',
-      actor: 'service',
-      notificationId: notification.id,
-      attempt: 1,
-      outcome: 'delivered',
-    };
+    const sent = firstAttemptSent(submission.id, notification.id, s.now());
 
     s.advance(200); // The department's 2xx comes after the send.
     expect((await recordDelivered(s.deps, notification, 'push', s.now(), undefined, [sent])).first).toBe(true);
@@ -93,16 +98,7 @@ describe('recording a delivery, by push or by feed (in memory)', () => {
       notifications: [notification],
     } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));
     await recordDelivered(s.deps, notification, 'pull', s.now(), ['newAddress']);
-    const sent: AuditEvent = {
-      submissionId: submission.id,
-      key: `${notification.id}#SENT#1`,
-      at: s.now().toISOString(),
-      type: 'SENT',
-      actor: 'service',
-      notificationId: notification.id,
-      attempt: 1,
-      outcome: 'delivered',
-    };
+    const sent = firstAttemptSent(submission.id, notification.id, s.now());
 
     expect((await recordDelivered(s.deps, notification, 'push', s.now(), undefined, [sent])).first).toBe(false);
 
