@@ -13,7 +13,7 @@ import { httpHandler } from './http-handler';
 import { HttpProblem, json, problemResponse } from '../http/http-responses';
 import type { EndpointHealth, EndpointStatus } from '../domain/endpoint-health';
 import { InvalidCursorError } from '../store/notification-repository';
-import { readJsonBody, readQuery } from '../http/request-body';
+import { readJsonBody, readQuery, wholeNumberParameter } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.departmentsApi);
@@ -113,16 +113,7 @@ async function getDepartment(event: APIGatewayProxyEventV2) {
 
 const eventsQuerySchema = z.object({
   after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
-  limit: z._default(
-    z.coerce
-      .number({ error: 'limit is a whole number from 1 to 100.' })
-      .check(
-        z.int('limit is a whole number from 1 to 100.'),
-        z.minimum(1, 'limit is a whole number from 1 to 100.'),
-        z.maximum(100, 'limit is a whole number from 1 to 100.'),
-      ),
-    50,
-  ),
+  limit: z._default(wholeNumberParameter('limit', 1, 100), 50),
 });
 
 /** GET /v1/operator/events (CONTRACT section 9): changes of endpoint health and failed notifications, in order. */

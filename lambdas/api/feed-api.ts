@@ -9,23 +9,14 @@ import { startWorkflowExecution } from '../workflow-engine/step-functions-workfl
 import { authenticateDepartment } from '../http/authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from '../http/http-responses';
-import { readQuery } from '../http/request-body';
+import { readQuery, wholeNumberParameter } from '../http/request-body';
 
 const repositories = serviceRepositories();
 
-const whole = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} is a whole number from ${min} to ${max}.` })
-    .check(
-      z.int(`${name} is a whole number from ${min} to ${max}.`),
-      z.minimum(min, `${name} is a whole number from ${min} to ${max}.`),
-      z.maximum(max, `${name} is a whole number from ${min} to ${max}.`),
-    );
-
 export const feedQuerySchema = z.object({
   after: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
-  limit: z._default(whole('limit', 1, 100), 50),
-  wait: z.optional(whole('wait', 1, 20)),
+  limit: z._default(wholeNumberParameter('limit', 1, 100), 50),
+  wait: z.optional(wholeNumberParameter('wait', 1, 20)),
 });
 
 /** GET /v1/departments/{departmentId}/feed (CONTRACT section 8): the department's own feed, long-polled with `wait`. */

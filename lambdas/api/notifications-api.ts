@@ -15,7 +15,7 @@ import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engin
 import { authenticateDepartment, authenticateOperator } from '../http/authentication';
 import { httpHandler } from './http-handler';
 import { json, problemResponse } from '../http/http-responses';
-import { readJsonBody, readQuery } from '../http/request-body';
+import { readJsonBody, readQuery, wholeNumberParameter } from '../http/request-body';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
 checkEnvironment(FUNCTIONS.notificationsApi);
@@ -24,16 +24,7 @@ const repositories = serviceRepositories();
 
 const listingQuerySchema = z.object({
   status: z._default(z.enum(NOTIFICATION_STATUSES, { error: `status is one of ${NOTIFICATION_STATUSES.join(', ')}.` }), 'DELIVERED'),
-  limit: z._default(
-    z.coerce
-      .number({ error: 'limit is a whole number from 1 to 100.' })
-      .check(
-        z.int('limit is a whole number from 1 to 100.'),
-        z.minimum(1, 'limit is a whole number from 1 to 100.'),
-        z.maximum(100, 'limit is a whole number from 1 to 100.'),
-      ),
-    25,
-  ),
+  limit: z._default(wholeNumberParameter('limit', 1, 100), 25),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { fieldErrorsFromZod } from '../domain/problem-details';
 import { HttpProblem } from './http-responses';
 
@@ -45,4 +45,10 @@ export function readQuery<T>(event: APIGatewayProxyEventV2, schema: z.ZodMiniTyp
     'The query needs correcting.',
     fieldErrorsFromZod(query.error).map((e) => ({ ...e, parameter: e.pointer.slice(1) })),
   );
+}
+
+/** A query parameter that is a whole number from `min` to `max`, with the message naming it. */
+export function wholeNumberParameter(name: string, min: number, max: number) {
+  const message = `${name} is a whole number from ${min} to ${max}.`;
+  return z.coerce.number({ error: message }).check(z.int(message), z.minimum(min, message), z.maximum(max, message));
 }
