@@ -204,23 +204,8 @@ export const FUNCTIONS = {
       'OIDC_SCOPES',
     ],
     access: [
-      {
-        on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
-        partitions: [journey, webSession, submission, notification, department],
-      },
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
-      { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      // Its sessions only: the pending sign-in (created, then taken once) and the citizen's (ended at sign-out).
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], partitions: [webSession] },
       // Citizens' sign-in: the client's private_key_jwt assertion at the provider's token endpoint.
       { on: 'citizenSignInKey', actions: ['kms:Sign'] },
     ],
@@ -230,23 +215,15 @@ export const FUNCTIONS = {
     description: 'Web pages: the citizen reports a change of address',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'OIDC_ISSUER'],
     access: [
+      // The session (read), the journey, and sending: submitChangeOfAddress, as POST /v1/submissions does.
       {
         on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem'],
         partitions: [journey, webSession, submission, notification, department],
       },
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
+      // The departments a citizen may choose.
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
     ],
   },
   afterSendingPages: {
@@ -254,23 +231,15 @@ export const FUNCTIONS = {
     description: 'Web pages: the citizen follows, corrects or withdraws a report',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'OIDC_ISSUER'],
     access: [
+      // Progress (the audit trail is a Query), and a correction's draft journey; correctSubmission and
+      // withdrawSubmission, as the API's routes do.
       {
         on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
         partitions: [journey, webSession, submission, notification, department],
       },
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
     ],
   },
   proofOfNotificationPages: {
@@ -279,22 +248,14 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'PUBLIC_BASE_URL', 'OIDC_ISSUER'],
     optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
     access: [
+      // Reads only: the submission, its notifications and their audit entries, the departments.
       {
         on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
-        partitions: [journey, webSession, submission, notification, department],
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+        partitions: [webSession, submission, notification, department],
       },
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+      // Signs receipts, as the API does.
       { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
     ],
   },
@@ -303,23 +264,15 @@ export const FUNCTIONS = {
     description: 'Web pages: departments answer the changes awaiting them',
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
     access: [
+      // Its session, and answerNotification as the confirmation API does; a notification collected
+      // when no workflow was working on it gets a run that awaits its answer.
       {
         on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
-        partitions: [journey, webSession, submission, notification, department],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],
+        partitions: [webSession, submission, notification, department],
       },
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
       { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
     ],
   },
   operatorPages: {
@@ -328,23 +281,16 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'STATE_MACHINE_ARN'],
     optionalEnvironment: ['TUO_OPERATOR_TOKEN_SHA256', 'OPERATOR_ROLE_ARNS'],
     access: [
+      // Its session, and redeliverNotification as POST /v1/notifications/{id}/redeliver does.
       {
         on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
-        partitions: [journey, webSession, submission, notification, department],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        partitions: [webSession, submission, notification, department],
       },
+      // The operator events, as GET /v1/operator/events lists them: read only.
       { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
       { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'feedIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
     ],
   },
   receiptKeys: {
