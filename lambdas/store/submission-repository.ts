@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../domain/audit-event';
 import type { SubmissionStatus } from '../domain/notification-status';
 import type { ChangeOfAddress } from '../domain/submission';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../domain/submission';
@@ -9,8 +10,11 @@ export interface SubmissionWithPersonalData {
 
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
-  /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
-  create(record: SubmissionRecord): Promise<'created' | 'exists'>;
+  /**
+   * Stores the submission unless it exists; this write is what makes a submission acknowledged.
+   * `trail`: audit entries stored with it, in the same write (AuditTrail.list shows them).
+   */
+  create(record: SubmissionRecord, trail?: readonly AuditEvent[]): Promise<'created' | 'exists'>;
   /**
    * Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not.
    * With `notificationCount`, only while the submission still has that many notifications (a final

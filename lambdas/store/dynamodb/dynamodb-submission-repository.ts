@@ -1,10 +1,21 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit-event';
 import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
 import type { SubmissionRepository, SubmissionWithPersonalData } from '../submission-repository';
 import { createHash } from 'node:crypto';
-import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
+import {
+  batchGetAll,
+  documentClient,
+  getRecord,
+  isConditionFailure,
+  putIfAbsent,
+  queryAll,
+  recordFromItem,
+  trailAttributes,
+  withoutKeys,
+} from './document-client';
 import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 import { LOST_RACE, notSettled, retryAfterLostRace } from '../../domain/lost-race';
 
@@ -27,17 +38,22 @@ const correctionKey = (submissionId: string, correctionId: string) => ({
   sk: `CORRECTION#${correctionId}`,
 });
 
+/** The submission an item holds, without the audit entries it carries (DynamoDbAuditTrail reads those). */
+export const submissionFromItem = (item: Record<string, unknown>): SubmissionRecord => recordFromItem<SubmissionRecord>(item);
+
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
 
-  get(id: string): Promise<SubmissionRecord | undefined> {
-    return getRecord<SubmissionRecord>(this.tableName, key(id));
+  async get(id: string): Promise<SubmissionRecord | undefined> {
+    const item = await getRecord<Record<string, unknown>>(this.tableName, key(id));
+    return item ? submissionFromItem(item) : undefined;
   }
 
-  create(record: SubmissionRecord): Promise<'created' | 'exists'> {
+  create(record: SubmissionRecord, trail: readonly AuditEvent[] = []): Promise<'created' | 'exists'> {
     return putIfAbsent(this.tableName, {
       ...key(record.id),
       ...record,
+      ...trailAttributes(trail),
       ...(record.status === 'IN_PROGRESS' ? inProgressListing(record.id, record.createdAt) : {}),
     });
   }
@@ -100,7 +116,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
               ReturnValues: 'ALL_NEW',
             }),
           );
-          return withoutKeys<SubmissionRecord>(Attributes!);
+          return submissionFromItem(Attributes!);
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
           return LOST_RACE;
@@ -121,7 +137,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return withoutKeys<SubmissionRecord>(Attributes!);
+    return submissionFromItem(Attributes!);
   }
 
   createCorrection(record: CorrectionRecord): Promise<'created' | 'exists'> {
@@ -178,7 +194,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
         ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
       });
       for (const item of items) {
-        const record = withoutKeys<SubmissionRecord>(item);
+        const record = submissionFromItem(item);
         if (record.status === 'IN_PROGRESS') found.push(record); // The index is eventually consistent.
       }
     }
@@ -227,7 +243,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     const personalData = new Map<string, PersonalDataRecord>();
     for (const item of items) {
       const id = String(item.pk).slice(PARTITIONS.submission.length);
-      if (item.sk === 'SUBMISSION') submissions.set(id, withoutKeys<SubmissionRecord>(item));
+      if (item.sk === 'SUBMISSION') submissions.set(id, submissionFromItem(item));
       else personalData.set(id, withoutKeys<PersonalDataRecord>(item));
     }
     return new Map([...submissions].map(([id, submission]) => [id, { submission, personalData: personalData.get(id) }]));
