@@ -19,8 +19,16 @@ export interface SubmissionRepository {
    * Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not.
    * With `notificationCount`, only while the submission still has that many notifications (a final
    * status worked out before a correction or withdrawal added some must not overwrite IN_PROGRESS).
+   * `trail`: audit entries recorded with it (each once by its key), even where that condition keeps
+   * the status from being written.
    */
-  setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void>;
+  setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number, trail?: readonly AuditEvent[]): Promise<void>;
+  /**
+   * Records a round's final entry (`FINAL#<round>`) in the submission's trail unless it holds one
+   * with that key: true for the one caller that records it, which alone schedules the erasure and
+   * tells the citizen (one conditional write on the submission on DynamoDB).
+   */
+  claimFinalRound(id: string, entry: AuditEvent): Promise<boolean>;
   /**
    * Adds notifications to the submission (those it has already are skipped) and puts it back
    * IN_PROGRESS; returns the submission as it now is.

@@ -14,9 +14,10 @@ import {
   queryAll,
   recordFromItem,
   trailAttributes,
+  trailClause,
   withoutKeys,
 } from './document-client';
-import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
+import { LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 import { LOST_RACE, notSettled, retryAfterLostRace } from '../../domain/lost-race';
 
 const ERASURE_DUE = 'ERASURE_DUE';
@@ -58,32 +59,102 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     });
   }
 
-  async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
+  async setStatus(
+    id: string,
+    status: SubmissionStatus,
+    now: Date,
+    notificationCount?: number,
+    trail: readonly AuditEvent[] = [],
+  ): Promise<void> {
     const final = status !== 'IN_PROGRESS';
+    const entries = trailClause(trail);
     // Final: off the in-progress listing. Back in progress (a redelivery): on it again.
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(id),
-          UpdateExpression: final
-            ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
-            : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+          UpdateExpression:
+            (final
+              ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now)'
+              : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort') +
+            (entries.sets ? `, ${entries.sets}` : '') +
+            (final ? ' REMOVE gsi1pk, gsi1sk' : ' REMOVE finalisedAt'),
           ConditionExpression:
             notificationCount === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND size(notificationIds) = :count',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...entries.names },
           ExpressionAttributeValues: {
             ':status': status,
             ':now': now.toISOString(),
             ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
             ...(notificationCount === undefined ? {} : { ':count': notificationCount }),
+            ...entries.values,
           },
         }),
       );
     } catch (error) {
-      // Notifications were added meanwhile: the workflow that carries them sets the status.
+      // Notifications were added meanwhile: the workflow that carries them sets the status. What
+      // happened still goes in the trail.
       if (notificationCount === undefined || !isConditionFailure(error)) throw error;
+      if (trail.length > 0) await this.recordTrail(id, trail);
     }
+  }
+
+  async claimFinalRound(id: string, entry: AuditEvent): Promise<boolean> {
+    let stored: Record<string, unknown>;
+    try {
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET #entry = :entry',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#entry)',
+          ExpressionAttributeNames: { '#entry': `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}` },
+          ExpressionAttributeValues: { ':entry': entry },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      stored = Attributes!;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    // Stored before the entries moved onto the item (it has no `EVENT#SUBMITTED`): that version
+    // claimed rounds with an item of their own, so such an item must not exist either.
+    // (An UpdateItem that creates it, as the PutItem of DynamoDbAuditTrail.record would: finalising writes no other way.)
+    if (`${TRAIL_ATTRIBUTE_PREFIX}SUBMITTED` in stored) return true;
+    const fields = Object.entries(entry).filter(([, value]) => value !== undefined);
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key(id).pk, sk: `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}` },
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value])),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Adds audit entries to the submission without changing it (each once by its key). */
+  private async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
+    const entries = trailClause(trail);
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: `SET ${entries.sets}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: entries.names,
+        ExpressionAttributeValues: entries.values,
+      }),
+    );
   }
 
   async addNotifications(id: string, notificationIds: readonly string[], now: Date): Promise<SubmissionRecord> {

@@ -43,6 +43,12 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     return 'created';
   }
 
+  async claimFinalRound(id: string, entry: AuditEvent): Promise<boolean> {
+    if (!this.submissions.has(id) || this.trails.get(id)?.has(entry.key)) return false;
+    this.addToTrail(id, [entry]);
+    return true;
+  }
+
   /** The audit entries the submission holds (InMemoryAuditTrail lists them with the others). */
   trailOf(submissionId: string): AuditEvent[] {
     return [...(this.trails.get(submissionId)?.values() ?? [])].map(storedCopy);
@@ -55,13 +61,21 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     for (const entry of trail) if (!entries.has(entry.key)) entries.set(entry.key, storedCopy(entry));
   }
 
-  async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
+  async setStatus(
+    id: string,
+    status: SubmissionStatus,
+    now: Date,
+    notificationCount?: number,
+    trail: readonly AuditEvent[] = [],
+  ): Promise<void> {
     const item = this.submissions.get(id);
-    if (!item || (notificationCount !== undefined && item.record.notificationIds.length !== notificationCount)) {
-      // Notifications were added meanwhile: the workflow that carries them sets the status.
-      if (notificationCount !== undefined) return;
+    if (!item) {
+      if (notificationCount !== undefined && trail.length === 0) return;
       throw conditionFailure(`no submission ${id}`);
     }
+    this.addToTrail(id, trail);
+    // Notifications were added meanwhile: the workflow that carries them sets the status.
+    if (notificationCount !== undefined && item.record.notificationIds.length !== notificationCount) return;
     const record: Mutable<SubmissionRecord> = { ...item.record, status, updatedAt: now.toISOString() };
     if (status === 'IN_PROGRESS') {
       delete record.finalisedAt;
