@@ -24,6 +24,11 @@ export type SubmitOutcome =
   | { kind: 'key-reused'; detail: string }
   | { kind: 'invalid'; errors: FieldError[] };
 
+const KEY_REUSED: SubmitOutcome = {
+  kind: 'key-reused',
+  detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.',
+};
+
 /**
  * Stores a change of address and starts telling the chosen departments. Every id is derived from
  * the citizen and the Idempotency-Key, so a retry after any failure converges on the same
@@ -80,7 +85,8 @@ export async function submitChangeOfAddress(
     updatedAt: now,
   };
   // Personal data and notifications first, the submission last: a submission that exists is complete.
-  await deps.submissions.putPersonalData(submissionId, change);
+  // A request with another body under the same key, still under way, wrote its data first: this one is refused.
+  if ((await deps.submissions.putPersonalData(submissionId, change, fingerprint)) === 'different') return KEY_REUSED;
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
   // The trail's first entry is stored with it: a submission that exists has it.
   const submitted = submittedEvent(
@@ -100,10 +106,7 @@ async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fing
   // Once erased, the fingerprint is gone and a body can no longer be compared: a replay of the key
   // answers the same (final) submission rather than starting a second one (docs/privacy.md).
   if (!existing.erasedAt && existing.fingerprint !== fingerprint) {
-    return {
-      kind: 'key-reused',
-      detail: 'This Idempotency-Key was already used for a different submission. Use a new key for a new submission.',
-    };
+    return KEY_REUSED;
   }
   const notifications = await deps.notifications.getMany(existing.notificationIds);
   // The earlier request may have stopped before starting its workflow; starting it again is harmless.

@@ -56,8 +56,12 @@ export interface SubmissionRepository {
    */
   beginRecoveryRound(id: string, expectedRounds: number, now: Date): Promise<boolean>;
 
-  /** Stores the citizen's personal data for a submission (written before the submission itself). */
-  putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void>;
+  /**
+   * Stores the citizen's personal data for a submission (written before the submission itself),
+   * unless a request with another body (`fingerprint`) under the same key stored its own first:
+   * then 'different', and nothing is written.
+   */
+  putPersonalData(submissionId: string, change: ChangeOfAddress, fingerprint: string): Promise<'stored' | 'different'>;
   getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined>;
   /**
    * These submissions with their personal data (absent once erased), read together: a listing's

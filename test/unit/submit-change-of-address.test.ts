@@ -90,6 +90,31 @@ describe('submitting a change of address (in memory)', () => {
     expect(await s.notifications.get(notificationIdFor(first.submission.id, 'hmrc'))).toBeUndefined();
   });
 
+  it("refuses a request with another body under the same key that ran alongside the first, keeping the first one's personal data", async () => {
+    const s = await service();
+    // Both requests found no submission under the key; the first wrote its personal data, then the second got this far.
+    jest.spyOn(s.submissions, 'get').mockResolvedValueOnce(undefined).mockResolvedValueOnce(undefined);
+    const deps = { ...s.deps, startWorkflow: async () => undefined };
+    const create = s.submissions.create.bind(s.submissions);
+    let second: Awaited<ReturnType<typeof submitChangeOfAddress>> | undefined;
+    jest.spyOn(s.submissions, 'create').mockImplementationOnce(async (record) => {
+      second = await submitChangeOfAddress(
+        deps,
+        'citizen-1',
+        'key-1',
+        changeOfAddress(['dvla'], { movedOn: '2026-01-02' }),
+        'fingerprint-b',
+      );
+      return create(record);
+    });
+    const first = await submitChangeOfAddress(deps, 'citizen-1', 'key-1', changeOfAddress(['dvla']), 'fingerprint-a');
+
+    expect(first).toMatchObject({ kind: 'accepted' });
+    expect(second).toMatchObject({ kind: 'key-reused' });
+    const { type: _type, departments: _departments, ...change } = changeOfAddress(['dvla']);
+    expect((await s.submissions.getPersonalData(submissionIdFor('citizen-1', 'key-1')))?.change).toEqual(change);
+  });
+
   it('gives another citizen using the same key a submission of their own', async () => {
     const s = await service();
     const mine = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']));

@@ -21,6 +21,8 @@ import { LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-
 import { LOST_RACE, notSettled, retryAfterLostRace } from '../../domain/lost-race';
 
 const ERASURE_DUE = 'ERASURE_DUE';
+/** The personal data item's copy of the request's fingerprint: which body its data came from (deleted with it). */
+const REQUEST_FINGERPRINT = 'requestFingerprint';
 /** How long after its erasure is due DynamoDB's TTL deletes a personal data item the sweeper has not erased. */
 export const TIME_TO_LIVE_BACKSTOP_SECONDS = 24 * 3600;
 /**
@@ -295,9 +297,24 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     }
   }
 
-  async putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void> {
+  async putPersonalData(submissionId: string, change: ChangeOfAddress, fingerprint: string): Promise<'stored' | 'different'> {
     const record: PersonalDataRecord = { submissionId, change };
-    await documentClient().send(new PutCommand({ TableName: this.tableName, Item: { ...personalDataKey(submissionId), ...record } }));
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...personalDataKey(submissionId), ...record, [REQUEST_FINGERPRINT]: fingerprint },
+          // A concurrent request under the same key with another body must not replace this one's data.
+          ConditionExpression: 'attribute_not_exists(pk) OR #fingerprint = :fingerprint',
+          ExpressionAttributeNames: { '#fingerprint': REQUEST_FINGERPRINT },
+          ExpressionAttributeValues: { ':fingerprint': fingerprint },
+        }),
+      );
+      return 'stored';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'different';
+      throw error;
+    }
   }
 
   getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {

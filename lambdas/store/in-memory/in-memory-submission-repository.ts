@@ -26,7 +26,7 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   private readonly submissions = new Map<string, { record: SubmissionRecord; listing?: Listing }>();
   private readonly corrections = new Map<string, CorrectionRecord>();
   /** `due` is the erasure listing's sort key, while erasure is scheduled. */
-  private readonly personalData = new Map<string, { record: PersonalDataRecord; due?: string }>();
+  private readonly personalData = new Map<string, { record: PersonalDataRecord; due?: string; fingerprint?: string }>();
   /** Audit entries held with each submission (what DynamoDB keeps on its item), by entry key. */
   private readonly trails = new Map<string, Map<string, AuditEvent>>();
 
@@ -135,9 +135,10 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   }
 
   async replacePersonalData(submissionId: string, change: ChangeOfAddress): Promise<boolean> {
-    if (!this.personalData.has(submissionId)) return false;
+    const item = this.personalData.get(submissionId);
+    if (!item) return false;
     // Off the erasure listing: erasure is scheduled again when the submission is final again.
-    this.personalData.set(submissionId, { record: { submissionId, change: storedCopy(change) } });
+    this.personalData.set(submissionId, { record: { submissionId, change: storedCopy(change) }, fingerprint: item.fingerprint });
     return true;
   }
 
@@ -159,8 +160,11 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     return true;
   }
 
-  async putPersonalData(submissionId: string, change: ChangeOfAddress): Promise<void> {
-    this.personalData.set(submissionId, { record: { submissionId, change: storedCopy(change) } });
+  async putPersonalData(submissionId: string, change: ChangeOfAddress, fingerprint: string): Promise<'stored' | 'different'> {
+    const existing = this.personalData.get(submissionId);
+    if (existing && existing.fingerprint !== fingerprint) return 'different';
+    this.personalData.set(submissionId, { record: { submissionId, change: storedCopy(change) }, fingerprint });
+    return 'stored';
   }
 
   async getPersonalData(submissionId: string): Promise<PersonalDataRecord | undefined> {
@@ -181,6 +185,7 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
     const item = this.personalData.get(submissionId);
     if (!item) return; // Already erased: nothing to schedule.
     this.personalData.set(submissionId, {
+      ...item,
       record: { ...item.record, eraseAfter: eraseAfter.toISOString() },
       due: `${eraseAfter.toISOString()}#${submissionId}`,
     });
