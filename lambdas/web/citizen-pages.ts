@@ -12,7 +12,7 @@ import { selectEntitledFields } from '../domain/entitlement';
 import { isSubmissionId, requestFingerprint } from '../domain/identifiers';
 import { isFinalNotificationStatus } from '../domain/notification-status';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
-import type { DepartmentRecord } from '../domain/department';
+import type { ListedDepartment } from '../store/department-repository';
 import { serviceSettings } from '../service-settings';
 import { serviceReceiptSigner } from '../signing/service-receipt-signer';
 import { serviceRepositories } from '../store/service-repositories';
@@ -67,7 +67,7 @@ async function journeyOf(citizenId: string): Promise<JourneyRecord> {
   );
 }
 
-async function activeDepartments(): Promise<DepartmentRecord[]> {
+async function activeDepartments(): Promise<ListedDepartment[]> {
   return (await repositories.departments.list()).filter((d) => isActiveDepartment(d) && d.events.includes('address.changed'));
 }
 
@@ -160,7 +160,7 @@ async function signedOutPage(event: APIGatewayProxyEventV2) {
 
 // --- one question per page --------------------------------------------------------------------
 
-function departmentItems(departments: DepartmentRecord[], chosen: string[]) {
+function departmentItems(departments: ListedDepartment[], chosen: string[]) {
   return departments.map((d) => ({
     value: d.id,
     text: d.name,
