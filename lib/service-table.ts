@@ -2,12 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import {
-  FEED_INDEX_ATTRIBUTES,
-  FEED_INDEX_NAME,
-  LISTING_INDEX_ATTRIBUTES,
-  LISTING_INDEX_NAME,
-} from '../lambdas/store/dynamodb/table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_ATTRIBUTES, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
 
 /**
  * The single DynamoDB table holding departments, submissions and notifications. Every write the
@@ -46,8 +41,9 @@ export class ServiceTable extends Construct {
       indexName: FEED_INDEX_NAME,
       partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: [...FEED_INDEX_ATTRIBUTES],
+      // Keys only: a feed entry is written once, when the notification is made, and never again
+      // (its key never changes); the feed reads the notifications themselves.
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
   }
 }

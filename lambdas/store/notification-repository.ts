@@ -5,9 +5,9 @@ import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord } from '../domain/notification';
 
 /**
- * A notification as its listings read it (a department's by status, the feed): what the listing and
- * feed indexes hold of it (lambdas/store/dynamodb/table-layout.ts), without the workflow's task token
- * (and the audit entries the item carries), which are read with `get`.
+ * A notification as a department's listing by status reads it: what the listing index holds of it
+ * (lambdas/store/dynamodb/table-layout.ts), without the workflow's task token (and the audit
+ * entries the item carries), which are read with `get`.
  */
 export type ListedNotification = Omit<NotificationRecord, 'taskToken'>;
 
@@ -18,7 +18,8 @@ export interface NotificationPage {
 }
 
 export interface FeedPage {
-  readonly items: ListedNotification[];
+  /** Read from the table (the feed index holds keys only). */
+  readonly items: NotificationRecord[];
   /** The cursor just after the last item (`after` again, or the start, when there were none). */
   readonly next: string;
 }

@@ -8,6 +8,9 @@ import { ServiceTable } from '../../lib/service-table';
 import { LOCAL_CREDENTIALS } from '../../local/local-credentials';
 import { LocalDynamoDb } from '../../local/local-dynamodb';
 import { dynamoDbTables } from '../../local/template-resources';
+import { documentClient } from '../../lambdas/store/dynamodb/document-client';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { CloudFormationTemplate } from '../../local/synthesized-template';
 import type { DepartmentRecord } from '../../lambdas/domain/department';
 import type { NotificationRecord } from '../../lambdas/domain/notification';
@@ -117,7 +120,7 @@ describe('what the listings read from the indexes', () => {
     expect((await departments.get(department.id))?.apiKeys).toEqual(department.apiKeys);
   });
 
-  it('lists a notification by status and in its feed with everything but the task token and the audit entries', async () => {
+  it('lists a notification by status with everything but the task token and the audit entries, and in its feed by its keys', async () => {
     const notifications = new DynamoDbNotificationRepository(tableName);
     await notifications.createIfAbsent(notification);
     await notifications.recordAttemptStarted(notification.id, new Date(at(3)), 'task-token-never-listed');
@@ -139,12 +142,23 @@ describe('what the listings read from the indexes', () => {
     const { taskToken: _token, ...listable } = full!;
     expect(listable).toEqual(expect.objectContaining({ attempts: 1, lastError: 'HTTP 503', deliveredVia: 'push', sentAt: at(3) }));
 
-    const byStatus = await notifications.listForDepartment(department.id, 'DELIVERED', { limit: 10 });
-    const feed = await notifications.listFeed(department.id, { limit: 10 });
-    for (const [listed] of [byStatus.items, feed.items]) {
-      expect(listed).toEqual(listable);
-      expect(listed).not.toHaveProperty('taskToken');
-    }
+    const [listed] = (await notifications.listForDepartment(department.id, 'DELIVERED', { limit: 10 })).items;
+    expect(listed).toEqual(listable);
+    expect(listed).not.toHaveProperty('taskToken');
+    // The feed index holds keys only; the feed reads the notifications themselves, in feed order.
+    const [entry] =
+      (
+        await documentClient().send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'feed',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': `FEED#${department.id}` },
+          }),
+        )
+      ).Items ?? [];
+    expect(Object.keys(entry).sort()).toEqual(['gsi2pk', 'gsi2sk', 'pk', 'sk']);
+    expect((await notifications.listFeed(department.id, { limit: 10 })).items).toEqual([full]);
     expect(stored.status).toBe('DELIVERED');
     expect((await notifications.listForDepartment(department.id, 'PENDING', { limit: 10 })).items).toEqual([]);
   });

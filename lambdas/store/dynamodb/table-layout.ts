@@ -76,9 +76,6 @@ export const LISTING_INDEX_ATTRIBUTES: readonly string[] = namesOf(
   LISTED_PERSONAL_DATA,
 );
 
-/** The non-key attributes the feed index holds (INCLUDE): the notifications' listed attributes. */
-export const FEED_INDEX_ATTRIBUTES: readonly string[] = namesOf(LISTED_NOTIFICATION);
-
 /** The partition key prefix of each kind of item: `<prefix><id>`. */
 export const PARTITIONS = {
   department: 'DEPARTMENT#',
