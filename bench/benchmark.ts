@@ -12,7 +12,8 @@ import { BareBaseline } from './bare-baseline';
 import { BenchDepartment, type DepartmentCredentials } from './bench-departments';
 import { costPerMillion, functionMemory, totalUsd, traceSamplingRate, type CostLine } from './cost-model';
 import { measureLambdaBundles, type LambdaBundle } from './lambda-bundles';
-import { DynamoDbMeter, RssSampler, summarise, type LatencySummary } from './measurements';
+import { DynamoDbMeter, RssSampler, summarise, tableIndexes, type LatencySummary } from './measurements';
+import { loadSynthesizedTemplate } from '../local/synthesized-template-cache';
 import { changeOfAddress } from '../test/support/service-client';
 
 export interface BenchmarkOptions {
@@ -102,6 +103,7 @@ export interface BenchmarkResult {
     writeUnitsPerSubmission: number;
     readUnitsPerSubmission: number;
     indexWriteUnitsPerSubmission: number;
+    indexWriteUnitsByIndex: Record<string, number>;
     /** DynamoDB requests per submission by function and command (`WorkflowDeliverNotificationFunction UpdateItem`), most first. */
     dynamoRequestsByFunction: Array<{ request: string; perSubmission: number }>;
   };
@@ -370,6 +372,8 @@ async function runService(options: BenchmarkOptions, departments: BenchDepartmen
     meter.dynamo.ignore = () => isScheduledMaintenance(currentLocalFunction() ?? '');
     // The logical id without CDK's hash suffix: the function's name as the template's reader knows it.
     meter.dynamo.caller = () => (currentLocalFunction() ?? 'outside a function').replace(/[0-9A-F]{8}$/, '');
+    // The indexes and projections of the template this service runs (cached in its data directory).
+    meter.dynamo.useIndexes(tableIndexes(await loadSynthesizedTemplate(dataDir)));
     meter.dynamo.attach(documentClient());
     const token = (await postJson(`${service.url}/dev/token`, { sub: 'bench-citizen' }, {})).json.access_token as string;
     const body = changeOfAddress(departments.map((d) => d.id));
@@ -419,6 +423,9 @@ function snapshot(meter: ServiceMeter, submissions: number) {
     writeUnitsPerSubmission: meter.dynamo.writeUnits / submissions,
     readUnitsPerSubmission: meter.dynamo.readUnits / submissions,
     indexWriteUnitsPerSubmission: meter.dynamo.indexWriteUnits / submissions,
+    indexWriteUnitsByIndex: Object.fromEntries(
+      [...meter.dynamo.indexWriteUnitsByIndex].map(([index, units]) => [index, units / submissions]),
+    ),
     dynamoRequestsByFunction: [...meter.dynamo.byCallerAndOperation]
       .map(([request, count]) => ({ request, perSubmission: count / submissions }))
       .sort((a, b) => b.perSubmission - a.perSubmission || a.request.localeCompare(b.request)),
@@ -510,7 +517,7 @@ export async function runBenchmark(partial: Partial<BenchmarkOptions> = {}): Pro
         })),
         writeUnitsPerSubmission: counts.writeUnitsPerSubmission,
         readUnitsPerSubmission: counts.readUnitsPerSubmission,
-        indexWriteUnitsPerSubmission: counts.indexWriteUnitsPerSubmission,
+        indexWriteUnitsByIndex: counts.indexWriteUnitsByIndex,
         apiRequestsPerSubmission: 1 + options.departments,
         tracesPerSubmission: 2 + options.departments,
         traceSamplingRate: traceSamplingRate(template),

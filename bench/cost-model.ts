@@ -48,9 +48,17 @@ export const COST_ASSUMPTIONS = {
    * DeliverAndAwait).
    */
   transitionsPerDeliveryRetry: 1,
-  /** Per retry: the attempt's status write and audit entry, their index write, and the reads of the step. */
-  writeUnitsPerDeliveryRetry: 3,
-  readUnitsPerDeliveryRetry: 3,
+  /**
+   * Per retry, the failed attempt's writes: its start (with the task token) and its error (with
+   * the FAILED entry), two updates of a notification item past 1 KB once it holds its token and
+   * entries (2 units each, as the bench measures the answer's update); each rewrites the
+   * notification's listing index entry (it projects `attempts`, `lastError` and `updatedAt`: 1 unit
+   * each; the feed index holds keys only); and the step's read of its five items (one consistent
+   * BatchGetItem).
+   */
+  writeUnitsPerDeliveryRetry: 4,
+  indexWriteUnitsPerDeliveryRetry: 2,
+  readUnitsPerDeliveryRetry: 5,
   /** Share of submissions made through the web pages (the rest through the API): all of them, an upper bound. */
   webShareOfSubmissions: 1,
   /**
@@ -94,6 +102,8 @@ export const COST_ASSUMPTIONS = {
 
 /** Bytes of platform log lines (START, END, REPORT) each invocation writes to CloudWatch Logs. */
 const PLATFORM_LOG_BYTES_PER_INVOCATION = 400;
+/** Retention of every function's log group (lib/service-log-group.ts: three months). */
+const LAMBDA_LOG_MONTHS_STORED = 3;
 
 /** The reconciler's design (lib/submission-reconciler.ts): a sweep every 6 hours of the submissions open for over an hour. */
 export const RECONCILER = { sweepEveryHours: 6, staleAfterHours: 1, readUnitsPerCheck: 1.5, lambdaMsPerCheck: 10, memoryMb: 512 } as const;
@@ -110,11 +120,14 @@ export interface SubmissionUsage {
   readonly functions: readonly FunctionUsage[];
   readonly writeUnitsPerSubmission: number;
   readonly readUnitsPerSubmission: number;
-  /** Write units of the listing index (projection ALL): every write that adds, moves or changes a listed item. */
-  readonly indexWriteUnitsPerSubmission: number;
+  /**
+   * Write units of each secondary index, by name (the bench estimates them from each write and the
+   * template's projections: bench/measurements.ts, `IndexWriteEstimator`).
+   */
+  readonly indexWriteUnitsByIndex: Readonly<Record<string, number>>;
   /** HTTP API requests: the submission and one confirmation per department. */
   readonly apiRequestsPerSubmission: number;
-  /** Traces the requests and executions start (the sampling rule records a share of them). */
+  /** Traces the API requests and executions start (the sampling rule records a share of them; the web channel's are added here). */
   readonly tracesPerSubmission: number;
   /** The share X-Ray records (lib/trace-sampling.ts). */
   readonly traceSamplingRate: number;
@@ -179,7 +192,10 @@ export function costPerMillion(
     const memoryGb = (memoryMb.get(f.logicalId) ?? 128) / 1024;
     return sum + ((f.invocationsPerSubmission * Math.ceil(f.meanDurationMs)) / 1000) * memoryGb;
   }, 0);
-  const logGb = (invocations * PLATFORM_LOG_BYTES_PER_INVOCATION) / 1024 ** 3;
+  const web = assume.webShareOfSubmissions * assume.webRequestsPerSubmission;
+  const retries = usage.departments * assume.deliveryRetriesPerDelivery;
+  // Every invocation writes its platform lines: the workflow's and the API's, the retries' and the web pages'.
+  const logGb = ((invocations + retries + web) * PLATFORM_LOG_BYTES_PER_INVOCATION) / 1024 ** 3;
 
   const tasks = invocations; // Every workflow Lambda is a Task; the API's are not, an upper bound that stays small.
   const workflowLogGb =
@@ -187,13 +203,11 @@ export function costPerMillion(
       assume.workflowLogEventBytes) /
     1024 ** 3;
 
-  const retries = usage.departments * assume.deliveryRetriesPerDelivery;
   const deliver = usage.functions.find((f) => /DeliverNotification/.test(f.logicalId));
   const retryGbSeconds = deliver
     ? (((retries * Math.ceil(deliver.meanDurationMs)) / 1000) * (memoryMb.get(deliver.logicalId) ?? 128)) / 1024
     : 0;
 
-  const web = assume.webShareOfSubmissions * assume.webRequestsPerSubmission;
   const webAssets = assume.webShareOfSubmissions * assume.webAssetRequestsPerSubmission;
   // Every request of either channel passes CloudFront and its web ACL; only uncached ones run the viewer-request function.
   const edgeRequests = usage.apiRequestsPerSubmission + web + webAssets;
@@ -219,11 +233,8 @@ export function costPerMillion(
     line('Lambda requests', invocations, 'requests', prices.lambdaPerRequest),
     line('Lambda compute (arm64)', gbSeconds, 'GB-seconds', prices.lambdaArmPerGbSecond),
     line('DynamoDB on-demand writes (table)', usage.writeUnitsPerSubmission, 'write request units', prices.dynamoDbPerWriteRequestUnit),
-    line(
-      'DynamoDB on-demand writes (listing index)',
-      usage.indexWriteUnitsPerSubmission,
-      'write request units',
-      prices.dynamoDbPerWriteRequestUnit,
+    ...Object.entries(usage.indexWriteUnitsByIndex).map(([index, units]) =>
+      line(`DynamoDB on-demand writes (${index} index)`, units, 'write request units', prices.dynamoDbPerWriteRequestUnit),
     ),
     line('DynamoDB on-demand reads', usage.readUnitsPerSubmission, 'read request units', prices.dynamoDbPerReadRequestUnit),
     line('API Gateway HTTP API requests', usage.apiRequestsPerSubmission, 'requests', prices.httpApiPerRequest),
@@ -237,12 +248,18 @@ export function costPerMillion(
     ),
     line('AWS WAF requests inspected', edgeRequests, 'requests', prices.wafPerRequest),
     line(
-      `X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %)`,
-      usage.tracesPerSubmission * usage.traceSamplingRate,
+      `X-Ray traces recorded (sampling rule: ${usage.traceSamplingRate * 100} %; API, workflow and web pages)`,
+      (usage.tracesPerSubmission + web) * usage.traceSamplingRate,
       'traces',
       prices.xrayPerTraceRecorded,
     ),
-    line('CloudWatch Logs ingestion (Lambda platform lines)', logGb, 'GB', prices.cloudWatchLogsPerGbIngested),
+    line('CloudWatch Logs ingestion (Lambda platform lines, every invocation)', logGb, 'GB', prices.cloudWatchLogsPerGbIngested),
+    line(
+      `CloudWatch Logs storage (Lambda platform lines, ${LAMBDA_LOG_MONTHS_STORED} months)`,
+      logGb * LAMBDA_LOG_MONTHS_STORED,
+      'GB-months',
+      prices.cloudWatchLogsPerGbMonthStored,
+    ),
     line('CloudWatch Logs ingestion (Step Functions, level ALL)', workflowLogGb, 'GB', prices.cloudWatchLogsPerGbIngested),
     line(
       `CloudWatch Logs storage (Step Functions, ${assume.workflowLogMonthsStored} months)`,
@@ -261,6 +278,12 @@ export function costPerMillion(
     line(
       'Delivery retries: DynamoDB writes',
       retries * assume.writeUnitsPerDeliveryRetry,
+      'write request units',
+      prices.dynamoDbPerWriteRequestUnit,
+    ),
+    line(
+      'Delivery retries: DynamoDB index writes (listing)',
+      retries * assume.indexWriteUnitsPerDeliveryRetry,
       'write request units',
       prices.dynamoDbPerWriteRequestUnit,
     ),

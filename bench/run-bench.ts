@@ -113,7 +113,8 @@ export function report(result: BenchmarkResult): string {
         ...counts.dynamoRequestsByFunction.map((r) => [`  ${r.request}`, f(r.perSubmission, 2)]),
         ['DynamoDB write request units', f(counts.writeUnitsPerSubmission, 2)],
         ['DynamoDB read request units', f(counts.readUnitsPerSubmission, 2)],
-        ['DynamoDB listing-index write units (estimated from each write)', f(counts.indexWriteUnitsPerSubmission, 2)],
+        ['DynamoDB index write units (estimated from each write and the projections)', f(counts.indexWriteUnitsPerSubmission, 2)],
+        ...Object.entries(counts.indexWriteUnitsByIndex).map(([index, units]) => [`  ${index} index`, f(units, 2)]),
       ],
     ),
   );

@@ -179,6 +179,8 @@ export const FUNCTIONS = {
       // DELIVERED entry is written with that) and their submissions (the data, reopened when a
       // FAILED one is collected).
       { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], partitions: [department, notification, submission] },
+      // The feed index holds keys only: a page's notifications are read in one request.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [notification] },
       { on: 'feedIndex', actions: ['dynamodb:Query'], partitions: [feed] },
       // A notification collected when no workflow was working on it: a run awaits its answer.
       { on: 'stateMachine', actions: ['states:StartExecution'] },

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FEED_INDEX_NAME, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
+import { FEED_INDEX_NAME, LISTING_INDEX_ATTRIBUTES, LISTING_INDEX_NAME } from '../lambdas/store/dynamodb/table-layout';
 
 /**
  * The single DynamoDB table holding departments, submissions and notifications. Every write the
@@ -30,7 +30,10 @@ export class ServiceTable extends Construct {
       indexName: LISTING_INDEX_NAME,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Only what the listings read (INCLUDE): an update that changes none of it writes nothing to
+      // the index, and an entry stays far smaller than a notification carrying its audit entries.
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LISTING_INDEX_ATTRIBUTES],
     });
     // A notification's place in its department's feed never changes (CONTRACT section 8), unlike
     // its place in the listing by status.
@@ -38,7 +41,9 @@ export class ServiceTable extends Construct {
       indexName: FEED_INDEX_NAME,
       partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+      // Keys only: a feed entry is written once, when the notification is made, and never again
+      // (its key never changes); the feed reads the notifications themselves.
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
   }
 }

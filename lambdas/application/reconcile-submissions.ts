@@ -3,7 +3,7 @@ import type { NotificationRecord } from '../domain/notification';
 import type { SubmissionRecord } from '../domain/submission';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
-import type { SubmissionRepository } from '../store/submission-repository';
+import type { ListedSubmission, SubmissionRepository } from '../store/submission-repository';
 import type { ExecutionState } from '../workflow-engine/workflow-engine';
 import {
   collectionExecutionName,
@@ -132,7 +132,7 @@ export async function reconcileEndedExecution(deps: ReconcileDependencies, execu
 }
 
 /** True when it started an execution. */
-async function reconcileSubmission(deps: ReconcileDependencies, listed: SubmissionRecord): Promise<boolean> {
+async function reconcileSubmission(deps: ReconcileDependencies, listed: Pick<ListedSubmission, 'id'>): Promise<boolean> {
   const submission = await deps.submissions.get(listed.id);
   if (!submission || submission.status !== 'IN_PROGRESS') return false;
 

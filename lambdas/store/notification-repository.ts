@@ -4,13 +4,21 @@ import type { DeliveryChannel } from '../domain/department-configuration';
 import type { NotificationStatus } from '../domain/notification-status';
 import type { NotificationRecord } from '../domain/notification';
 
+/**
+ * A notification as a department's listing by status reads it: what the listing index holds of it
+ * (lambdas/store/dynamodb/table-layout.ts), without the workflow's task token (and the audit
+ * entries the item carries), which are read with `get`.
+ */
+export type ListedNotification = Omit<NotificationRecord, 'taskToken'>;
+
 export interface NotificationPage {
-  readonly items: NotificationRecord[];
+  readonly items: ListedNotification[];
   /** Opaque; pass it back to read the next page. Absent on the last page. */
   readonly nextCursor?: string;
 }
 
 export interface FeedPage {
+  /** Read from the table (the feed index holds keys only). */
   readonly items: NotificationRecord[];
   /** The cursor just after the last item (`after` again, or the start, when there were none). */
   readonly next: string;

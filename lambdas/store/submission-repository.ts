@@ -3,6 +3,9 @@ import type { SubmissionStatus } from '../domain/notification-status';
 import type { ChangeOfAddress } from '../domain/submission';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../domain/submission';
 
+/** A submission in progress as the listing index holds it (the reconciler reads the rest with `get`). */
+export type ListedSubmission = Pick<SubmissionRecord, 'id' | 'status'>;
+
 export interface SubmissionWithPersonalData {
   readonly submission: SubmissionRecord;
   readonly personalData?: PersonalDataRecord;
@@ -49,7 +52,7 @@ export interface SubmissionRepository {
    * Every submission not yet final (what the reconciler makes sure has a workflow running), or only
    * those created before `createdBefore` (the stale ones a sweep looks at).
    */
-  listInProgress(scope?: { readonly createdBefore?: Date }): Promise<SubmissionRecord[]>;
+  listInProgress(scope?: { readonly createdBefore?: Date }): Promise<ListedSubmission[]>;
   /**
    * Counts a new recovery round (a fresh workflow execution the reconciler starts), unless another
    * reconciler already did (`expectedRounds` is then stale): true when this caller owns the round.

@@ -10,7 +10,7 @@ import { isActiveDepartment } from '../domain/department-configuration';
 import { selectEntitledFields } from '../domain/entitlement';
 import { requestFingerprint } from '../domain/identifiers';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
-import type { DepartmentRecord } from '../domain/department';
+import type { ListedDepartment } from '../store/department-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import {
@@ -54,7 +54,7 @@ async function journeyOf(citizenId: string): Promise<JourneyRecord> {
   );
 }
 
-async function activeDepartments(): Promise<DepartmentRecord[]> {
+async function activeDepartments(): Promise<ListedDepartment[]> {
   return (await repositories.departments.list()).filter((d) => isActiveDepartment(d) && d.events.includes('address.changed'));
 }
 
@@ -71,7 +71,7 @@ async function startPage(event: APIGatewayProxyEventV2) {
 
 // --- one question per page --------------------------------------------------------------------
 
-function departmentItems(departments: DepartmentRecord[], chosen: string[]) {
+function departmentItems(departments: ListedDepartment[], chosen: string[]) {
   return departments.map((d) => ({
     value: d.id,
     text: d.name,

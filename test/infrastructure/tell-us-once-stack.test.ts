@@ -155,6 +155,41 @@ describe('the data', () => {
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
+
+  it('copies into its listing index only what the listings read (no task token, audit entries, credentials or personal data), into the feed index keys only', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table')) as any[];
+    const projection = (name: string) =>
+      table.Properties.GlobalSecondaryIndexes.find((index: any) => index.IndexName === name).Projection as {
+        ProjectionType: string;
+        NonKeyAttributes: string[];
+      };
+    const unlisted = [
+      'taskToken',
+      'signingSecrets',
+      'apiKeys',
+      'change',
+      'fingerprint',
+      'notificationIds',
+      'citizenId',
+      'withdrawalReason',
+    ];
+    const { ProjectionType, NonKeyAttributes } = projection('listing');
+    expect(ProjectionType).toBe('INCLUDE');
+    for (const attribute of unlisted) expect(NonKeyAttributes).not.toContain(attribute);
+    expect(NonKeyAttributes.filter((attribute) => attribute.startsWith('EVENT#'))).toEqual([]);
+    // What a department's listing and the operator's dashboard show of a notification; the departments
+    // to choose from (names, entitlements, state); the reconciler's in-progress listing.
+    expect(NonKeyAttributes).toEqual(
+      expect.arrayContaining(['id', 'submissionId', 'status', 'entitledFields', 'attempts', 'lastError', 'deliveredAt', 'updatedAt']),
+    );
+    expect(NonKeyAttributes).toEqual(
+      expect.arrayContaining(['name', 'description', 'events', 'fields', 'active', 'suspended', 'webhookUrl']),
+    );
+    // DynamoDB allows at most 100 projected attributes over all of a table's indexes.
+    expect(NonKeyAttributes.length).toBeLessThanOrEqual(100);
+    // A feed entry is written once and never rewritten: the feed reads the notifications themselves.
+    expect(projection('feed')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+  });
 });
 
 describe('the API', () => {

@@ -66,6 +66,14 @@ describe('npm run bench measures what it claims to', () => {
     // Every request counts, reads as well as writes.
     expect(summary.dynamoRequestsPerSubmission).toBeGreaterThan(summary.dynamoWritesPerSubmission);
     expect(result.counts.readUnitsPerSubmission).toBeGreaterThan(0);
+    // Both indexes are billed, each from the template's projection: every notification gets a feed
+    // entry and a listing entry that moves as it is delivered and answered (2 writes each move).
+    expect(Object.keys(result.counts.indexWriteUnitsByIndex).sort()).toEqual(['feed', 'listing']);
+    expect(result.counts.indexWriteUnitsByIndex.feed).toBeGreaterThanOrEqual(2);
+    expect(result.counts.indexWriteUnitsByIndex.listing).toBeGreaterThanOrEqual(2 * (1 + 2 + 2));
+    expect(result.cost.map((line) => line.item)).toEqual(
+      expect.arrayContaining(['DynamoDB on-demand writes (listing index)', 'DynamoDB on-demand writes (feed index)']),
+    );
     // The breakdown by function and command accounts for every request, each named by its caller.
     const breakdown = result.counts.dynamoRequestsByFunction;
     expect(breakdown.reduce((sum, r) => sum + r.perSubmission, 0)).toBeCloseTo(summary.dynamoRequestsPerSubmission, 1);

@@ -178,10 +178,24 @@ export class DynamoDbNotificationRepository implements NotificationRepository {
         Limit: page.limit,
       }),
     );
-    const items = result.Items ?? [];
-    const last = items.at(-1);
+    // The feed index holds the keys only (lib/service-table.ts): a notification changes several
+    // times after its entry is made, and every department would pay for each change copied into a
+    // feed it may never read. The page's notifications are read in one consistent BatchGetItem.
+    const entries = result.Items ?? [];
+    const last = entries.at(-1);
+    const found = new Map(
+      (
+        await batchGetAll(
+          this.tableName,
+          entries.map((entry) => ({ pk: String(entry.pk), sk: String(entry.sk) })),
+        )
+      ).map((item) => [String(item.pk), item]),
+    );
     return {
-      items: items.map((item) => notificationFromItem(item)),
+      items: entries.flatMap((entry) => {
+        const item = found.get(String(entry.pk));
+        return item ? [notificationFromItem(item)] : [];
+      }),
       // From the start with nothing yet: a cursor for the very beginning, so `next` is always one.
       next: last ? Buffer.from(String(last.gsi2sk)).toString('base64url') : (page.after ?? FEED_START),
     };
