@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { DepartmentRepository } from '../store/department-repository';
 import { unretired, type DepartmentRecord } from '../domain/department';
 import { serviceSettings } from '../service-settings';
 import { HttpProblem } from './http-responses';
 import { header } from './request-body';
+import { issuerKeySet } from './issuer-key-set';
 
 function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
@@ -16,7 +17,7 @@ function unauthorised(detail: string): HttpProblem {
   return HttpProblem.of(401, detail, undefined, { 'www-authenticate': 'Bearer' });
 }
 
-let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
+let keySet: JWTVerifyGetKey | undefined;
 let keySetUrl: string | undefined;
 
 /**
@@ -36,7 +37,7 @@ export async function authenticateCitizen(event: APIGatewayProxyEventV2): Promis
   if (!token) throw unauthorised('Sign in: send Authorization: Bearer <token>.');
   if (!keySet || keySetUrl !== serviceSettings.oidcJwksUrl) {
     keySetUrl = serviceSettings.oidcJwksUrl;
-    keySet = createRemoteJWKSet(new URL(keySetUrl));
+    keySet = issuerKeySet(new URL(keySetUrl));
   }
   try {
     const { payload, protectedHeader } = await jwtVerify(token, keySet, {
