@@ -24,6 +24,29 @@ export type InProcessEndpoint = (request: InProcessRequest) => Promise<InProcess
 const endpoints = new Map<string, InProcessEndpoint>();
 let installed = false;
 
+/**
+ * Requests one client has in flight at most, as over sockets: its agent opens at most 50 (smithy's
+ * default) and queues the rest. Unbounded, an overloaded service hands dynalite's thread every
+ * request at once (the bench's overload phase stalled in two runs of five without this bound).
+ */
+const MAX_IN_FLIGHT = 50;
+const turns = new WeakMap<NodeHttpHandler, { inFlight: number; queue: Array<() => void> }>();
+
+async function inTurn<T>(client: NodeHttpHandler, send: () => Promise<T>): Promise<T> {
+  let turn = turns.get(client);
+  if (!turn) turns.set(client, (turn = { inFlight: 0, queue: [] }));
+  if (turn.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => turn.queue.push(resolve));
+  else turn.inFlight += 1;
+  try {
+    return await send();
+  } finally {
+    // The slot passes to the next request queued, if any.
+    const next = turn.queue.shift();
+    if (next) next();
+    else turn.inFlight -= 1;
+  }
+}
+
 function abortError(): Error {
   const error = new Error('Request aborted');
   error.name = 'AbortError';
@@ -59,12 +82,12 @@ function install(): void {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const query = buildQueryString(request.query ?? {});
-    const answer = endpoint({ method: request.method, url: `${request.path}${query ? `?${query}` : ''}`, headers, body: text }).then(
-      ({ statusCode, headers: responseHeaders, body: responseBody }) => ({
-        // A Uint8Array of this realm (not the Buffer of another): the SDK's body collector takes it as it is.
-        response: new HttpResponse({ statusCode, headers: responseHeaders, body: new Uint8Array(Buffer.from(responseBody, 'utf8')) }),
-      }),
-    );
+    const answer = inTurn(this, () =>
+      endpoint({ method: request.method, url: `${request.path}${query ? `?${query}` : ''}`, headers, body: text }),
+    ).then(({ statusCode, headers: responseHeaders, body: responseBody }) => ({
+      // A Uint8Array of this realm (not the Buffer of another): the SDK's body collector takes it as it is.
+      response: new HttpResponse({ statusCode, headers: responseHeaders, body: new Uint8Array(Buffer.from(responseBody, 'utf8')) }),
+    }));
     if (!abortSignal) return answer;
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(abortError());
