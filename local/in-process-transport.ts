@@ -27,7 +27,7 @@ let installed = false;
 /**
  * Requests one client has in flight at most, as over sockets: its agent opens at most 50 (smithy's
  * default) and queues the rest. Unbounded, an overloaded service hands dynalite's thread every
- * request at once (the bench's overload phase stalled in two runs of five without this bound).
+ * request at once (two bench runs of five stalled, late in the run, without this bound).
  */
 const MAX_IN_FLIGHT = 50;
 const turns = new WeakMap<NodeHttpHandler, { inFlight: number; queue: Array<() => void> }>();
