@@ -283,11 +283,10 @@ export const FUNCTIONS = {
     environment: ['TABLE_NAME', 'RETENTION_SECONDS'],
     optionalEnvironment: ['CITIZEN_NOTIFIER', 'NOTIFY_FROM_ADDRESS', 'OUTBOX_DIR'],
     access: [
-      {
-        on: 'table',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
-        partitions: [submission, notification, department],
-      },
+      // One BatchGetItem reads the submission, its personal data, notifications and departments.
+      { on: 'table', actions: ['dynamodb:BatchGetItem'], partitions: [submission, notification, department] },
+      // Conditional writes to the submission's partition only: the round's claim, the erasure's schedule, the status.
+      { on: 'table', actions: ['dynamodb:UpdateItem'], partitions: [submission] },
       { on: 'citizenEmailSender', actions: ['ses:SendEmail'] },
     ],
   },

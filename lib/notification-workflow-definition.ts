@@ -159,8 +159,10 @@ export function buildNotificationWorkflowDefinition(scope: Construct, fns: Notif
     scope,
     'FinaliseSubmission',
     fns.finaliseSubmission,
+    // The run's notifications too: their items (and departments) are read with the submission's.
     sfn.TaskInput.fromObject({
       submissionId: sfn.JsonPath.stringAt('$.submissionId'),
+      notifications: sfn.JsonPath.listAt('$.notifications'),
     }),
   );
 

@@ -4,7 +4,6 @@ import type { SubmissionRecord } from '../domain/submission';
 import type { AuditTrail } from '../store/audit-trail';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { SubmissionRepository } from '../store/submission-repository';
-import { submittedEvent } from '../domain/audit-event';
 import type { ExecutionState } from '../workflow-engine/workflow-engine';
 import {
   collectionExecutionName,
@@ -142,16 +141,9 @@ async function reconcileSubmission(deps: ReconcileDependencies, listed: Submissi
   if (roundState === 'RUNNING') return false;
   if (roundState === 'MISSING') {
     // Never started (a crash before the start) or lost with the engine (one machine): start it under
-    // its own name, which a concurrent start of the same round also uses. A submission stored just
-    // before a crash may lack its first audit entry too.
+    // its own name, which a concurrent start of the same round also uses. (Its first audit entry
+    // was stored with it.)
     const notifications = await deps.notifications.getMany(submission.notificationIds);
-    if (!submission.recoveryRounds)
-      await deps.audit.record(
-        submittedEvent(
-          submission,
-          notifications.map((n) => n.departmentId),
-        ),
-      );
     await deps.startWorkflow(round, workflowInput(submission.id, notifications, deps.now()));
     await recordResumed(deps, submission, round);
     return true;

@@ -2,7 +2,6 @@ import { type ChangeOfAddressRequest } from '../domain/change-of-address-request
 import { isActiveDepartment } from '../domain/department-configuration';
 import type { FieldError } from '../domain/problem-details';
 import { notificationIdFor, referenceFor, submissionIdFor } from '../domain/identifiers';
-import type { AuditTrail } from '../store/audit-trail';
 import type { DepartmentRepository } from '../store/department-repository';
 import type { NotificationRepository } from '../store/notification-repository';
 import type { NotificationRecord } from '../domain/notification';
@@ -15,7 +14,6 @@ export interface SubmitDependencies {
   readonly departments: DepartmentRepository;
   readonly submissions: SubmissionRepository;
   readonly notifications: NotificationRepository;
-  readonly audit: AuditTrail;
   /** Starts the execution by this name; a name already used is not started twice. */
   readonly startWorkflow: (name: string, input: WorkflowInput) => Promise<void>;
   readonly now: () => Date;
@@ -84,16 +82,15 @@ export async function submitChangeOfAddress(
   // Personal data and notifications first, the submission last: a submission that exists is complete.
   await deps.submissions.putPersonalData(submissionId, change);
   await Promise.all(notifications.map((n) => deps.notifications.createIfAbsent(n)));
-  if ((await deps.submissions.create(submission)) === 'exists') {
+  // The trail's first entry is stored with it: a submission that exists has it.
+  const submitted = submittedEvent(
+    submission,
+    notifications.map((n) => n.departmentId),
+  );
+  if ((await deps.submissions.create(submission, [submitted])) === 'exists') {
     const winner = await deps.submissions.get(submissionId);
     if (winner) return resume(deps, winner, fingerprint);
   }
-  await deps.audit.record(
-    submittedEvent(
-      submission,
-      notifications.map((n) => n.departmentId),
-    ),
-  );
   await deps.startWorkflow(submissionId, workflowInput(submissionId, notifications, deps.now()));
   // As written: nothing could have moved them on before this request started their workflow.
   return { kind: 'accepted', submission, notifications };
@@ -109,14 +106,8 @@ async function resume(deps: SubmitDependencies, existing: SubmissionRecord, fing
     };
   }
   const notifications = await deps.notifications.getMany(existing.notificationIds);
-  // The earlier request may have stopped before these steps; repeating them is harmless.
+  // The earlier request may have stopped before starting its workflow; starting it again is harmless.
   if (existing.status === 'IN_PROGRESS') {
-    await deps.audit.record(
-      submittedEvent(
-        existing,
-        notifications.map((n) => n.departmentId),
-      ),
-    );
     await deps.startWorkflow(existing.id, workflowInput(existing.id, notifications, deps.now()));
   }
   return { kind: 'accepted', submission: existing, notifications };

@@ -8,6 +8,7 @@ import { DynamoDbAnswerSnapshotReader } from './dynamodb/dynamodb-answer-snapsho
 import { DynamoDbAuditTrail } from './dynamodb/dynamodb-audit-trail';
 import { DynamoDbDepartmentChangeTrail } from './dynamodb/dynamodb-department-change-trail';
 import { DynamoDbDeliverySnapshotReader } from './dynamodb/dynamodb-delivery-snapshot';
+import { DynamoDbFinaliseSnapshotReader } from './dynamodb/dynamodb-finalise-snapshot';
 import { DynamoDbDepartmentRepository } from './dynamodb/dynamodb-department-repository';
 import { DynamoDbEndpointRepository } from './dynamodb/dynamodb-endpoint-repository';
 import { DynamoDbJourneyRepository } from './dynamodb/dynamodb-journey-repository';
@@ -16,6 +17,7 @@ import { DynamoDbOperatorEventLog } from './dynamodb/dynamodb-operator-event-log
 import { DynamoDbSubmissionRepository } from './dynamodb/dynamodb-submission-repository';
 import { DynamoDbWebSessionRepository } from './dynamodb/dynamodb-web-session-repository';
 import type { EndpointRepository } from './endpoint-repository';
+import type { FinaliseSnapshotReader } from './finalise-snapshot';
 import type { JourneyRepository } from './journey-repository';
 import type { NotificationRepository } from './notification-repository';
 import type { OperatorEventLog } from './operator-event-log';
@@ -37,6 +39,8 @@ export interface ServiceRepositories {
   readonly deliverySnapshots?: DeliverySnapshotReader;
   /** An answer's reads (the department, the notification) in one request (DynamoDB); without it, one by one. */
   readonly answerSnapshots?: AnswerSnapshotReader;
+  /** Finalising's reads (the submission, its personal data, notifications, departments) in one request (DynamoDB); without it, one by one. */
+  readonly finaliseSnapshots?: FinaliseSnapshotReader;
 }
 
 /** The repositories handlers use, on the service's table. */
@@ -54,5 +58,6 @@ export function serviceRepositories(): ServiceRepositories {
     webSessions: new DynamoDbWebSessionRepository(tableName),
     deliverySnapshots: new DynamoDbDeliverySnapshotReader(tableName),
     answerSnapshots: new DynamoDbAnswerSnapshotReader(tableName),
+    finaliseSnapshots: new DynamoDbFinaliseSnapshotReader(tableName),
   };
 }

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../domain/audit-event';
 import type { SubmissionStatus } from '../domain/notification-status';
 import type { ChangeOfAddress } from '../domain/submission';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../domain/submission';
@@ -9,14 +10,25 @@ export interface SubmissionWithPersonalData {
 
 export interface SubmissionRepository {
   get(id: string): Promise<SubmissionRecord | undefined>;
-  /** Stores the submission unless it exists; this write is what makes a submission acknowledged. */
-  create(record: SubmissionRecord): Promise<'created' | 'exists'>;
+  /**
+   * Stores the submission unless it exists; this write is what makes a submission acknowledged.
+   * `trail`: audit entries stored with it, in the same write (AuditTrail.list shows them).
+   */
+  create(record: SubmissionRecord, trail?: readonly AuditEvent[]): Promise<'created' | 'exists'>;
   /**
    * Sets the status; a submission IN_PROGRESS is listed by `listInProgress`, a final one is not.
    * With `notificationCount`, only while the submission still has that many notifications (a final
    * status worked out before a correction or withdrawal added some must not overwrite IN_PROGRESS).
+   * `trail`: audit entries recorded with it (each once by its key), even where that condition keeps
+   * the status from being written.
    */
-  setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void>;
+  setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number, trail?: readonly AuditEvent[]): Promise<void>;
+  /**
+   * Records a round's final entry (`FINAL#<round>`) in the submission's trail unless it holds one
+   * with that key: true for the one caller that records it, which alone schedules the erasure and
+   * tells the citizen (one conditional write on the submission on DynamoDB).
+   */
+  claimFinalRound(id: string, entry: AuditEvent): Promise<boolean>;
   /**
    * Adds notifications to the submission (those it has already are skipped) and puts it back
    * IN_PROGRESS; returns the submission as it now is.

@@ -1,4 +1,4 @@
-import { finaliseSubmission } from '../application/finalise-submission';
+import { finaliseSubmission, type CarriedNotifications } from '../application/finalise-submission';
 import type { SubmissionStatus } from '../domain/notification-status';
 import { serviceCitizenNotifier } from '../notifier/service-citizen-notifier';
 import { logger, withLambdaContext } from '../observability/logger';
@@ -14,7 +14,11 @@ const notifier = serviceCitizenNotifier();
 
 /** Workflow step: every notification of this run has settled; the submission takes its status. */
 export const handler = withLambdaContext(
-  async (input: { submissionId: string }): Promise<{ submissionId: string; status: SubmissionStatus }> => {
+  async (input: {
+    submissionId: string;
+    /** The run's notifications, as its input carries them (absent in a run started before they were passed). */
+    notifications?: CarriedNotifications;
+  }): Promise<{ submissionId: string; status: SubmissionStatus }> => {
     const status = await finaliseSubmission(
       {
         ...repositories,
@@ -24,6 +28,7 @@ export const handler = withLambdaContext(
         onFinal: recordConfirmationTimes,
       },
       input.submissionId,
+      (input.notifications ?? []).map(({ notificationId, departmentId }) => ({ notificationId, departmentId })),
     );
     logger.info('Submission finalised', { status });
     return { submissionId: input.submissionId, status };

@@ -70,7 +70,7 @@ describe('finalising a submission (in memory)', () => {
   });
 
   it('does not overwrite IN_PROGRESS when a correction added a notification after the step read them', async () => {
-    const { s, submission, dvla, hmrc, finalise } = await submitted();
+    const { s, submission, dvla, hmrc, sent, finalise } = await submitted();
     await s.deliverByPush(dvla.id);
     await s.deliverByPush(hmrc.id);
     await s.notifications.recordAnswer((await s.notifications.get(dvla.id))!, { outcome: 'CONFIRMED' }, s.now());
@@ -95,6 +95,25 @@ describe('finalising a submission (in memory)', () => {
       notificationIds: expect.arrayContaining([dvla.id, hmrc.id]),
     });
     expect((await s.submission(submission.id)).notificationIds).toHaveLength(4);
+    // The round was final when read: the citizen was told, and the trail says so though the status stays.
+    expect(sent).toHaveLength(1);
+    expect((await s.audit.list(submission.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['COMPLETED', 'CITIZEN_NOTIFIED']));
+  });
+
+  it('a crash after the citizen was told: the re-run tells no one again, and writes the final status', async () => {
+    const { s, submission, dvla, hmrc, sent, finalise } = await submitted();
+    await s.deliverByPush(dvla.id);
+    await s.deliverByPush(hmrc.id);
+    await s.notifications.recordAnswer((await s.notifications.get(dvla.id))!, { outcome: 'CONFIRMED' }, s.now());
+    jest.spyOn(s.submissions, 'setStatus').mockRejectedValueOnce(new Error('crashed'));
+    await expect(finalise()).rejects.toThrow('crashed');
+    expect((await s.submission(submission.id)).status).toBe('IN_PROGRESS');
+
+    expect(await finalise()).toBe('COMPLETED');
+    expect(sent).toHaveLength(1);
+    expect(await s.submission(submission.id)).toMatchObject({ status: 'COMPLETED' });
+    // The entry that the citizen was told went with the write the crash stopped (as an entry written after the send always could).
+    expect((await s.audit.list(submission.id)).map((e) => e.type).sort()).toEqual(['COMPLETED', 'SUBMITTED']);
   });
 
   it('a later round (a redelivery) is final again, recorded and told again', async () => {

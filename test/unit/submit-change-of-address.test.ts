@@ -141,6 +141,27 @@ describe('submitting a change of address (in memory)', () => {
     expect([...s.started.keys()]).toEqual([id]);
   });
 
+  it('keeps the first trail entry of a submission acknowledged just before a crash, and a retry writes none again', async () => {
+    const s = await service();
+    // The process dies just after the submission's write: nothing after it runs.
+    const create = s.submissions.create.bind(s.submissions);
+    jest.spyOn(s.submissions, 'create').mockImplementationOnce(async (...args) => {
+      await create(...args);
+      throw new Error('crashed');
+    });
+    await expect(s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']), 'fp')).rejects.toThrow('crashed');
+    const id = submissionIdFor('citizen-1', 'key-1');
+    expect((await s.audit.list(id)).map((e) => [e.type, e.actor, e.detail])).toEqual([
+      ['SUBMITTED', 'citizen', 'Asked to tell: dvla, hmrc'],
+    ]);
+
+    const record = jest.spyOn(s.audit, 'record');
+    await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla', 'hmrc']), 'fp');
+    expect(record).not.toHaveBeenCalled();
+    expect((await s.audit.list(id)).map((e) => e.type)).toEqual(['SUBMITTED']);
+    expect([...s.started.keys()]).toEqual([id]);
+  });
+
   it('answers a replay of the key after erasure with the same final submission, without starting anything', async () => {
     const s = await service();
     const { submission } = await s.submit('citizen-1', 'key-1', changeOfAddress(['dvla']), 'fingerprint-a');

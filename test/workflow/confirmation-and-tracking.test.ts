@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lambdas/store/dynamodb/document-client';
 import { DynamoDbSubmissionRepository } from '../../lambdas/store/dynamodb/dynamodb-submission-repository';
 import { startTestService } from '../support/local-service-fixture';
 import { changeOfAddress, type ServiceClient } from '../support/service-client';
@@ -95,15 +97,10 @@ describe('confirmation and tracking', () => {
     const final = await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
     expect(final.status).toBe('COMPLETED');
 
-    // The citizen is told just after the status is set: wait for the trail to say so.
-    let trail: any;
-    for (let i = 0; i < 100; i++) {
-      const response = await client.request('GET', `/v1/submissions/${json.id}/events`, { token });
-      expect(response.status).toBe(200);
-      trail = response.json;
-      if (trail.events.some((e: any) => e.type === 'CITIZEN_NOTIFIED')) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // The citizen is told before the final status is written, and that write records it: once final, the trail says so.
+    const response = await client.request('GET', `/v1/submissions/${json.id}/events`, { token });
+    expect(response.status).toBe(200);
+    const trail = response.json;
     const types = trail.events.map((e: any) => `${e.type}${e.department ? `:${e.department}` : ''}`);
     expect(types[0]).toBe('SUBMITTED');
     expect(types).toEqual(
@@ -152,6 +149,50 @@ describe('confirmation and tracking', () => {
       departmentReference: null,
       respondedAt: expect.any(String),
     });
+  });
+
+  it('reads entries stored as items of their own (before they moved onto the submission), and claims no round twice', async () => {
+    const token = await client.citizenToken('citizen-older-entries');
+    const { json } = await client.submit(token, 'older-entries', changeOfAddress(['no-answer-needed']));
+    await client.waitForSubmission(token, json.id, (s) => s.status !== 'IN_PROGRESS');
+    const eventsOf = async () => (await client.request('GET', `/v1/submissions/${json.id}/events`, { token })).json.events;
+    const before = await eventsOf();
+    expect(before.map((e: any) => e.type)).toEqual(expect.arrayContaining(['SUBMITTED', 'COMPLETED', 'CITIZEN_NOTIFIED']));
+
+    // As the previous version stored them: the submission's entries as items of their own, none on the submission.
+    const table = process.env.TABLE_NAME!;
+    const key = { pk: `SUBMISSION#${json.id}`, sk: 'SUBMISSION' };
+    const { Item } = await documentClient().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    const entries = Object.keys(Item!).filter((name) => name.startsWith('EVENT#'));
+    expect(entries.sort()).toEqual(['EVENT#FINAL#0', 'EVENT#NOTIFIED#0', 'EVENT#SUBMITTED']);
+    for (const name of entries) {
+      await documentClient().send(new PutCommand({ TableName: table, Item: { pk: key.pk, sk: name, ...Item![name] } }));
+    }
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: `REMOVE ${entries.map((_, i) => `#e${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map((name, i) => [`#e${i}`, name])),
+      }),
+    );
+    expect(await eventsOf()).toEqual(before);
+
+    // A round that version claimed is not claimed again; a new round is claimed once (on the submission and as an item).
+    const submissions = new DynamoDbSubmissionRepository(table);
+    const entry = (round: number) => ({
+      submissionId: json.id,
+      key: `FINAL#${round}`,
+      at: new Date().toISOString(),
+      type: 'COMPLETED' as const,
+      actor: 'service' as const,
+    });
+    expect(await submissions.claimFinalRound(json.id, entry(0))).toBe(false);
+    expect(await submissions.claimFinalRound(json.id, entry(1))).toBe(true);
+    expect(await submissions.claimFinalRound(json.id, entry(1))).toBe(false);
+    const after = await eventsOf();
+    expect(after.filter((e: any) => e.type === 'COMPLETED')).toHaveLength(2);
+    expect(after.filter((e: any) => e.type === 'SUBMITTED')).toHaveLength(1);
   });
 
   it('lets a citizen erase their data once final, not before', async () => {

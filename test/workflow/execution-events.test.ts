@@ -40,7 +40,7 @@ describe('an execution that ends early is resumed from its status-change event',
   });
 
   it('a workflow that fails on a storage outage is resumed as soon as it has failed, and the department is told once', async () => {
-    faults.failAfter(4); // The submission (one department) is stored and acknowledged; then storage goes.
+    faults.failAfter(3); // The submission (one department) is stored and acknowledged; then storage goes.
     const accepted = await client.submit(token, 'fails-then-resumed', changeOfAddress([plain.id]));
     expect(accepted.status).toBe(202);
 

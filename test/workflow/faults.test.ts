@@ -1,3 +1,4 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { submissionIdFor } from '../../lambdas/domain/identifiers';
 import { ConfirmingDepartment } from '../support/confirming-department';
 import { startTestService } from '../support/local-service-fixture';
@@ -39,7 +40,7 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
     (await client.request('GET', `/v1/submissions/${id}/events`, { token })).json.events.map((e: any) => e.type);
 
   it('storage failing at each write of a submission answers 503, shows nothing unacknowledged, and a retry converges', async () => {
-    // A submission to two departments writes: personal data, two notifications, the submission, its audit entry.
+    // A submission to two departments writes: personal data, two notifications, the submission (with its first audit entry).
     for (let allowed = 0; allowed < 4; allowed++) {
       const key = `storage-fails-after-${allowed}`;
       faults.failAfter(allowed);
@@ -64,14 +65,25 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
     }
   }, 120_000);
 
-  it('a submission stored before storage failed, and never retried, is finished by the reconciler', async () => {
-    faults.failAfter(4); // Everything but the audit entry: the submission exists, its workflow never started.
-    const refused = await client.submit(token, 'stored-then-storage-failed', changeOfAddress([confirming.id, plain.id]));
-    faults.heal();
+  it('a submission stored whose workflow did not start, and never retried, is finished by the reconciler', async () => {
+    // Everything is stored (nothing is written after the submission itself); starting its workflow fails once.
+    const send = SFNClient.prototype.send;
+    const start = jest.spyOn(SFNClient.prototype, 'send').mockImplementation(function (this: SFNClient, command: any, ...rest: any[]) {
+      if (
+        command instanceof StartExecutionCommand &&
+        command.input.name === submissionIdFor('citizen-faults', 'stored-then-start-failed')
+      ) {
+        start.mockRestore();
+        return Promise.reject(Object.assign(new Error('connect ECONNREFUSED (injected)'), { name: 'Error', code: 'ECONNREFUSED' }));
+      }
+      return (send as any).call(this, command, ...rest);
+    } as any);
+    const refused = await client.submit(token, 'stored-then-start-failed', changeOfAddress([confirming.id, plain.id]));
+    start.mockRestore();
     expect(refused.status).toBe(503);
 
     // The citizen does not retry; the scheduled reconciler starts the workflow on its own.
-    const id = submissionIdFor('citizen-faults', 'stored-then-storage-failed');
+    const id = submissionIdFor('citizen-faults', 'stored-then-start-failed');
     const final = await client.waitForSubmission(token, id, (s) => s.status !== 'IN_PROGRESS');
     expect(final.status).toBe('COMPLETED');
     expect(webhookIdsOf(plain, final.reference)).toEqual([final.notifications[1].id]);
@@ -79,7 +91,7 @@ describe('faults: nothing acknowledged is lost, nothing is sent under a new id',
   }, 60_000);
 
   it('a workflow whose steps keep failing on storage ends FAILED, and the reconciler resumes it afterwards', async () => {
-    faults.failAfter(4); // The submission (one department) is stored and acknowledged; then storage goes.
+    faults.failAfter(3); // The submission (one department) is stored and acknowledged; then storage goes.
     const accepted = await client.submit(token, 'workflow-storage-outage', changeOfAddress([plain.id]));
     expect(accepted.status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // The step's retries run out meanwhile.

@@ -7,7 +7,9 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit-event';
 import { traced } from '../../observability/tracer';
+import { TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -31,6 +33,33 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
   for (const key of KEY_ATTRIBUTES) delete record[key];
   return record as T;
 }
+
+/** The record an item holds: without its keys and without the audit entries it carries (DynamoDbAuditTrail reads those). */
+export function recordFromItem<T>(item: Record<string, unknown>): T {
+  const record = withoutKeys<Record<string, unknown>>(item);
+  for (const name of Object.keys(record)) if (name.startsWith(TRAIL_ATTRIBUTE_PREFIX)) delete record[name];
+  return record as T;
+}
+
+/** The audit entries an item carries as attributes `EVENT#<key>` (TRAIL_ATTRIBUTE_PREFIX). */
+export function trailEntriesOf(item: Record<string, unknown>): AuditEvent[] {
+  return Object.entries(item)
+    .filter(([name]) => name.startsWith(TRAIL_ATTRIBUTE_PREFIX))
+    .map(([, entry]) => entry as AuditEvent);
+}
+
+/** SET clauses that add audit entries to an item once each (a repeated write leaves the first). */
+export function trailClause(entries: readonly AuditEvent[] = []) {
+  return {
+    sets: entries.map((_, i) => `#trail${i} = if_not_exists(#trail${i}, :trail${i})`).join(', '),
+    names: Object.fromEntries(entries.map((entry, i) => [`#trail${i}`, `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}`])),
+    values: Object.fromEntries(entries.map((entry, i) => [`:trail${i}`, entry])),
+  };
+}
+
+/** The attributes that carry these audit entries on an item (for a PutItem). */
+export const trailAttributes = (entries: readonly AuditEvent[]) =>
+  Object.fromEntries(entries.map((entry) => [`${TRAIL_ATTRIBUTE_PREFIX}${entry.key}`, entry]));
 
 type Key = { pk: string; sk: string };
 

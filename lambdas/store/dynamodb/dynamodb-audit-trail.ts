@@ -1,17 +1,28 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { chronological, type AuditEvent } from '../../domain/audit-event';
 import type { AuditTrail } from '../audit-trail';
-import type { SubmissionRecord } from '../../domain/submission';
-import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
+import {
+  batchGetAll,
+  documentClient,
+  getRecord,
+  isConditionFailure,
+  putIfAbsent,
+  queryAll,
+  trailEntriesOf,
+  withoutKeys,
+} from './document-client';
 import { notificationKey } from './dynamodb-notification-repository';
-import { submissionKey } from './dynamodb-submission-repository';
+import { submissionFromItem, submissionKey } from './dynamodb-submission-repository';
 import { PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 
 /**
- * Events of the submission live in its partition (`SUBMISSION#<id>`, sort key `EVENT#<key>`);
- * each notification's own events (SENT, DELIVERED, FAILED, its answer) live on the notification
- * item, written by the notification's own conditional writes (TRAIL_ATTRIBUTE_PREFIX). The trail
- * reads both: one Query, the submission (its notification ids) and one BatchGetItem.
+ * Entries written by a change of the submission or of a notification are attributes of that item
+ * (TRAIL_ATTRIBUTE_PREFIX), written by the same write: `SUBMITTED` by the submission's creation,
+ * the round's final status and `CITIZEN_NOTIFIED` by finalising, each notification's own events
+ * (SENT, DELIVERED, FAILED, its answer) by the notification's conditional writes. Every other
+ * entry (and those stored before entries moved onto the items) is an item of its own in the
+ * submission's partition (sort key `EVENT#<key>`). The trail reads them all: one Query, the
+ * submission (its entries and notification ids) and one BatchGetItem of its notifications.
  */
 export class DynamoDbAuditTrail implements AuditTrail {
   constructor(private readonly tableName: string) {}
@@ -26,15 +37,15 @@ export class DynamoDbAuditTrail implements AuditTrail {
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
-    const [own, submission] = await Promise.all([this.submissionEvents(submissionId), this.submission(submissionId)]);
-    const notifications = await batchGetAll(this.tableName, (submission?.notificationIds ?? []).map(notificationKey));
-    const held = notifications.flatMap((item) =>
-      Object.entries(item)
-        .filter(([name]) => name.startsWith(TRAIL_ATTRIBUTE_PREFIX))
-        .map(([, entry]) => entry as AuditEvent)
-        .filter((entry) => entry.submissionId === submissionId),
-    );
-    return chronological([...own, ...held]);
+    const [own, item] = await Promise.all([this.submissionEvents(submissionId), this.submissionItem(submissionId)]);
+    const notificationIds = item ? submissionFromItem(item).notificationIds : [];
+    const notifications = await batchGetAll(this.tableName, notificationIds.map(notificationKey));
+    const held = [...(item ? [item] : []), ...notifications].flatMap(trailEntriesOf).filter((entry) => entry.submissionId === submissionId);
+    // Once by key: an entry on the item wins over an item of its own with the same key (a round
+    // claimed on both, for a submission stored before the entries moved onto it).
+    const byKey = new Map<string, AuditEvent>();
+    for (const entry of [...held, ...own]) if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
+    return chronological([...byKey.values()]);
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {
@@ -47,7 +58,9 @@ export class DynamoDbAuditTrail implements AuditTrail {
       );
     }
     // Only a department's answer carries free text: its entry is `<notificationId>#ANSWER` on the notification.
-    for (const notificationId of (await this.submission(submissionId))?.notificationIds ?? []) {
+    // The submission's own entries (SUBMITTED, a round's final status, CITIZEN_NOTIFIED) carry none.
+    const item = await this.submissionItem(submissionId);
+    for (const notificationId of item ? submissionFromItem(item).notificationIds : []) {
       await this.removeText(
         notificationKey(notificationId),
         ['#entry.departmentReference', '#entry.reason'],
@@ -67,8 +80,9 @@ export class DynamoDbAuditTrail implements AuditTrail {
     return items.map((item) => withoutKeys<AuditEvent>(item));
   }
 
-  private submission(submissionId: string): Promise<SubmissionRecord | undefined> {
-    return getRecord<SubmissionRecord>(this.tableName, submissionKey(submissionId));
+  /** The submission's item as stored, with the entries it carries. */
+  private submissionItem(submissionId: string): Promise<Record<string, unknown> | undefined> {
+    return getRecord<Record<string, unknown>>(this.tableName, submissionKey(submissionId));
   }
 
   /** Removes these attributes where the condition holds; an erasure repeated writes nothing. */

@@ -1,10 +1,10 @@
 import type { DeliverySnapshot, DeliverySnapshotReader } from '../delivery-snapshot';
 import type { DepartmentRecord } from '../../domain/department';
-import type { PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
+import type { PersonalDataRecord } from '../../domain/submission';
 import { departmentKey } from './dynamodb-department-repository';
 import { endpointKey, healthOf, type EndpointItem } from './dynamodb-endpoint-repository';
 import { notificationFromItem, notificationKey } from './dynamodb-notification-repository';
-import { personalDataKey, submissionKey } from './dynamodb-submission-repository';
+import { personalDataKey, submissionFromItem, submissionKey } from './dynamodb-submission-repository';
 import { batchGetAll, withoutKeys } from './document-client';
 
 type Key = { pk: string; sk: string };
@@ -29,7 +29,7 @@ export class DynamoDbDeliverySnapshotReader implements DeliverySnapshotReader {
     };
     return {
       notification: found.has(id(keys.notification)) ? notificationFromItem(found.get(id(keys.notification))!) : undefined,
-      submission: record<SubmissionRecord>(keys.submission),
+      submission: found.has(id(keys.submission)) ? submissionFromItem(found.get(id(keys.submission))!) : undefined,
       personalData: record<PersonalDataRecord>(keys.personalData),
       department: record<DepartmentRecord>(keys.department),
       endpoint: healthOf(record<EndpointItem>(keys.endpoint)),

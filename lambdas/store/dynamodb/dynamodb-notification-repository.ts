@@ -5,8 +5,8 @@ import type { AuditEvent } from '../../domain/audit-event';
 import type { DepartmentAnswerBody } from '../../domain/department-answer';
 import { InvalidCursorError, type FeedPage, type NotificationPage, type NotificationRepository } from '../notification-repository';
 import type { NotificationRecord } from '../../domain/notification';
-import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, withoutKeys } from './document-client';
-import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
+import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, recordFromItem, trailClause } from './document-client';
+import { FEED_INDEX_NAME, LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
 import { LOST_RACE, retryAfterLostRace } from '../../domain/lost-race';
 
 export const notificationKey = (id: string) => ({ pk: `${PARTITIONS.notification}${id}`, sk: 'NOTIFICATION' });
@@ -25,20 +25,7 @@ const listingKeys = (n: Pick<NotificationRecord, 'id' | 'departmentId' | 'create
 });
 
 /** The notification an item holds: without its keys and without the audit entries it carries (DynamoDbAuditTrail reads those). */
-export function notificationFromItem(item: Record<string, unknown>): NotificationRecord {
-  const record = withoutKeys<Record<string, unknown>>(item);
-  for (const name of Object.keys(record)) if (name.startsWith(TRAIL_ATTRIBUTE_PREFIX)) delete record[name];
-  return record as unknown as NotificationRecord;
-}
-
-/** SET clauses that add audit entries to the item once each (a repeated write leaves the first). */
-function trailClause(entries: readonly AuditEvent[] = []) {
-  return {
-    sets: entries.map((_, i) => `#trail${i} = if_not_exists(#trail${i}, :trail${i})`).join(', '),
-    names: Object.fromEntries(entries.map((entry, i) => [`#trail${i}`, `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}`])),
-    values: Object.fromEntries(entries.map((entry, i) => [`:trail${i}`, entry])),
-  };
-}
+export const notificationFromItem = (item: Record<string, unknown>): NotificationRecord => recordFromItem<NotificationRecord>(item);
 
 export class DynamoDbNotificationRepository implements NotificationRepository {
   constructor(private readonly tableName: string) {}

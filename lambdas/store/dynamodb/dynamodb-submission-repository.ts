@@ -1,11 +1,23 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit-event';
 import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
 import type { SubmissionRepository, SubmissionWithPersonalData } from '../submission-repository';
 import { createHash } from 'node:crypto';
-import { batchGetAll, documentClient, getRecord, isConditionFailure, putIfAbsent, queryAll, withoutKeys } from './document-client';
-import { LISTING_INDEX_NAME, PARTITIONS } from './table-layout';
+import {
+  batchGetAll,
+  documentClient,
+  getRecord,
+  isConditionFailure,
+  putIfAbsent,
+  queryAll,
+  recordFromItem,
+  trailAttributes,
+  trailClause,
+  withoutKeys,
+} from './document-client';
+import { LISTING_INDEX_NAME, PARTITIONS, TRAIL_ATTRIBUTE_PREFIX } from './table-layout';
 import { LOST_RACE, notSettled, retryAfterLostRace } from '../../domain/lost-race';
 
 const ERASURE_DUE = 'ERASURE_DUE';
@@ -27,47 +39,122 @@ const correctionKey = (submissionId: string, correctionId: string) => ({
   sk: `CORRECTION#${correctionId}`,
 });
 
+/** The submission an item holds, without the audit entries it carries (DynamoDbAuditTrail reads those). */
+export const submissionFromItem = (item: Record<string, unknown>): SubmissionRecord => recordFromItem<SubmissionRecord>(item);
+
 export class DynamoDbSubmissionRepository implements SubmissionRepository {
   constructor(private readonly tableName: string) {}
 
-  get(id: string): Promise<SubmissionRecord | undefined> {
-    return getRecord<SubmissionRecord>(this.tableName, key(id));
+  async get(id: string): Promise<SubmissionRecord | undefined> {
+    const item = await getRecord<Record<string, unknown>>(this.tableName, key(id));
+    return item ? submissionFromItem(item) : undefined;
   }
 
-  create(record: SubmissionRecord): Promise<'created' | 'exists'> {
+  create(record: SubmissionRecord, trail: readonly AuditEvent[] = []): Promise<'created' | 'exists'> {
     return putIfAbsent(this.tableName, {
       ...key(record.id),
       ...record,
+      ...trailAttributes(trail),
       ...(record.status === 'IN_PROGRESS' ? inProgressListing(record.id, record.createdAt) : {}),
     });
   }
 
-  async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
+  async setStatus(
+    id: string,
+    status: SubmissionStatus,
+    now: Date,
+    notificationCount?: number,
+    trail: readonly AuditEvent[] = [],
+  ): Promise<void> {
     const final = status !== 'IN_PROGRESS';
+    const entries = trailClause(trail);
     // Final: off the in-progress listing. Back in progress (a redelivery): on it again.
     try {
       await documentClient().send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: key(id),
-          UpdateExpression: final
-            ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now) REMOVE gsi1pk, gsi1sk'
-            : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort REMOVE finalisedAt',
+          UpdateExpression:
+            (final
+              ? 'SET #status = :status, updatedAt = :now, finalisedAt = if_not_exists(finalisedAt, :now)'
+              : 'SET #status = :status, updatedAt = :now, gsi1pk = :shard, gsi1sk = :sort') +
+            (entries.sets ? `, ${entries.sets}` : '') +
+            (final ? ' REMOVE gsi1pk, gsi1sk' : ' REMOVE finalisedAt'),
           ConditionExpression:
             notificationCount === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND size(notificationIds) = :count',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', ...entries.names },
           ExpressionAttributeValues: {
             ':status': status,
             ':now': now.toISOString(),
             ...(final ? {} : { ':shard': inProgressShard(id), ':sort': `${now.toISOString()}#${id}` }),
             ...(notificationCount === undefined ? {} : { ':count': notificationCount }),
+            ...entries.values,
           },
         }),
       );
     } catch (error) {
-      // Notifications were added meanwhile: the workflow that carries them sets the status.
+      // Notifications were added meanwhile: the workflow that carries them sets the status. What
+      // happened still goes in the trail.
       if (notificationCount === undefined || !isConditionFailure(error)) throw error;
+      if (trail.length > 0) await this.recordTrail(id, trail);
     }
+  }
+
+  async claimFinalRound(id: string, entry: AuditEvent): Promise<boolean> {
+    let stored: Record<string, unknown>;
+    try {
+      const { Attributes } = await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(id),
+          UpdateExpression: 'SET #entry = :entry',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#entry)',
+          ExpressionAttributeNames: { '#entry': `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}` },
+          ExpressionAttributeValues: { ':entry': entry },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      stored = Attributes!;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    // Stored before the entries moved onto the item (it has no `EVENT#SUBMITTED`): that version
+    // claimed rounds with an item of their own, so such an item must not exist either.
+    // (An UpdateItem that creates it, as the PutItem of DynamoDbAuditTrail.record would: finalising writes no other way.)
+    if (`${TRAIL_ATTRIBUTE_PREFIX}SUBMITTED` in stored) return true;
+    const fields = Object.entries(entry).filter(([, value]) => value !== undefined);
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key(id).pk, sk: `${TRAIL_ATTRIBUTE_PREFIX}${entry.key}` },
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value])),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Adds audit entries to the submission without changing it (each once by its key). */
+  private async recordTrail(id: string, trail: readonly AuditEvent[]): Promise<void> {
+    const entries = trailClause(trail);
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(id),
+        UpdateExpression: `SET ${entries.sets}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: entries.names,
+        ExpressionAttributeValues: entries.values,
+      }),
+    );
   }
 
   async addNotifications(id: string, notificationIds: readonly string[], now: Date): Promise<SubmissionRecord> {
@@ -100,7 +187,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
               ReturnValues: 'ALL_NEW',
             }),
           );
-          return withoutKeys<SubmissionRecord>(Attributes!);
+          return submissionFromItem(Attributes!);
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
           return LOST_RACE;
@@ -121,7 +208,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return withoutKeys<SubmissionRecord>(Attributes!);
+    return submissionFromItem(Attributes!);
   }
 
   createCorrection(record: CorrectionRecord): Promise<'created' | 'exists'> {
@@ -178,7 +265,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
         ExpressionAttributeValues: { ':shard': `SUBMISSIONS_IN_PROGRESS#${shard}`, ...before.values },
       });
       for (const item of items) {
-        const record = withoutKeys<SubmissionRecord>(item);
+        const record = submissionFromItem(item);
         if (record.status === 'IN_PROGRESS') found.push(record); // The index is eventually consistent.
       }
     }
@@ -227,7 +314,7 @@ export class DynamoDbSubmissionRepository implements SubmissionRepository {
     const personalData = new Map<string, PersonalDataRecord>();
     for (const item of items) {
       const id = String(item.pk).slice(PARTITIONS.submission.length);
-      if (item.sk === 'SUBMISSION') submissions.set(id, withoutKeys<SubmissionRecord>(item));
+      if (item.sk === 'SUBMISSION') submissions.set(id, submissionFromItem(item));
       else personalData.set(id, withoutKeys<PersonalDataRecord>(item));
     }
     return new Map([...submissions].map(([id, submission]) => [id, { submission, personalData: personalData.get(id) }]));

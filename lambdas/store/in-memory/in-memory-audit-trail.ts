@@ -8,14 +8,22 @@ export interface NotificationTrails {
   eraseTrailText(submissionId: string): void;
 }
 
+/** Where the submission's own audit entries are (the in-memory submission repository): none carries free text. */
+export interface SubmissionTrails {
+  trailOf(submissionId: string): AuditEvent[];
+}
+
 /**
  * The audit trail in memory: one entry per submission and key, as the table's key makes it, with
- * the entries the submission's notifications hold (written with their own changes).
+ * the entries the submission and its notifications hold (written with their own changes).
  */
 export class InMemoryAuditTrail implements AuditTrail {
   private readonly events = new Map<string, Map<string, AuditEvent>>();
 
-  constructor(private readonly notificationTrails?: NotificationTrails) {}
+  constructor(
+    private readonly notificationTrails?: NotificationTrails,
+    private readonly submissionTrails?: SubmissionTrails,
+  ) {}
 
   async record(event: AuditEvent): Promise<'recorded' | 'already-recorded'> {
     const trail = this.events.get(event.submissionId) ?? new Map<string, AuditEvent>();
@@ -26,9 +34,12 @@ export class InMemoryAuditTrail implements AuditTrail {
   }
 
   async list(submissionId: string): Promise<AuditEvent[]> {
-    return chronological(
-      [...(this.events.get(submissionId)?.values() ?? []), ...(this.notificationTrails?.trailOf(submissionId) ?? [])].map(storedCopy),
-    );
+    const held = [...(this.submissionTrails?.trailOf(submissionId) ?? []), ...(this.notificationTrails?.trailOf(submissionId) ?? [])];
+    // Once by key, an entry held by an item first (as DynamoDbAuditTrail reads them).
+    const byKey = new Map<string, AuditEvent>();
+    for (const entry of [...held, ...(this.events.get(submissionId)?.values() ?? [])])
+      if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
+    return chronological([...byKey.values()].map(storedCopy));
   }
 
   async eraseFreeText(submissionId: string): Promise<void> {

@@ -12,11 +12,12 @@ import { InMemoryWebSessionRepository } from './in-memory-web-session-repository
 /** Every repository the service uses, in memory and empty: what use-case unit tests run on. */
 export function inMemoryRepositories() {
   const notifications = new InMemoryNotificationRepository();
+  const submissions = new InMemorySubmissionRepository();
   return {
     departments: new InMemoryDepartmentRepository(),
-    submissions: new InMemorySubmissionRepository(),
+    submissions,
     notifications,
-    audit: new InMemoryAuditTrail(notifications),
+    audit: new InMemoryAuditTrail(notifications, submissions),
     journeys: new InMemoryJourneyRepository(),
     endpoints: new InMemoryEndpointRepository(),
     operatorEvents: new InMemoryOperatorEventLog(),

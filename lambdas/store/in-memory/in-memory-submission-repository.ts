@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditEvent } from '../../domain/audit-event';
 import type { ChangeOfAddress } from '../../domain/submission';
 import type { SubmissionStatus } from '../../domain/notification-status';
 import type { CorrectionRecord, PersonalDataRecord, SubmissionRecord } from '../../domain/submission';
@@ -26,26 +27,55 @@ export class InMemorySubmissionRepository implements SubmissionRepository {
   private readonly corrections = new Map<string, CorrectionRecord>();
   /** `due` is the erasure listing's sort key, while erasure is scheduled. */
   private readonly personalData = new Map<string, { record: PersonalDataRecord; due?: string }>();
+  /** Audit entries held with each submission (what DynamoDB keeps on its item), by entry key. */
+  private readonly trails = new Map<string, Map<string, AuditEvent>>();
 
   async get(id: string): Promise<SubmissionRecord | undefined> {
     const item = this.submissions.get(id);
     return item && storedCopy(item.record);
   }
 
-  async create(record: SubmissionRecord): Promise<'created' | 'exists'> {
+  async create(record: SubmissionRecord, trail: readonly AuditEvent[] = []): Promise<'created' | 'exists'> {
     if (this.submissions.has(record.id)) return 'exists';
     const listing = record.status === 'IN_PROGRESS' ? { shard: shardOf(record.id), sort: `${record.createdAt}#${record.id}` } : undefined;
     this.submissions.set(record.id, { record: storedCopy(record), listing });
+    this.addToTrail(record.id, trail);
     return 'created';
   }
 
-  async setStatus(id: string, status: SubmissionStatus, now: Date, notificationCount?: number): Promise<void> {
+  async claimFinalRound(id: string, entry: AuditEvent): Promise<boolean> {
+    if (!this.submissions.has(id) || this.trails.get(id)?.has(entry.key)) return false;
+    this.addToTrail(id, [entry]);
+    return true;
+  }
+
+  /** The audit entries the submission holds (InMemoryAuditTrail lists them with the others). */
+  trailOf(submissionId: string): AuditEvent[] {
+    return [...(this.trails.get(submissionId)?.values() ?? [])].map(storedCopy);
+  }
+
+  /** Each entry once by its key, as the DynamoDB adapter's conditions keep it. */
+  private addToTrail(id: string, trail: readonly AuditEvent[]): void {
+    const entries = this.trails.get(id) ?? new Map<string, AuditEvent>();
+    this.trails.set(id, entries);
+    for (const entry of trail) if (!entries.has(entry.key)) entries.set(entry.key, storedCopy(entry));
+  }
+
+  async setStatus(
+    id: string,
+    status: SubmissionStatus,
+    now: Date,
+    notificationCount?: number,
+    trail: readonly AuditEvent[] = [],
+  ): Promise<void> {
     const item = this.submissions.get(id);
-    if (!item || (notificationCount !== undefined && item.record.notificationIds.length !== notificationCount)) {
-      // Notifications were added meanwhile: the workflow that carries them sets the status.
-      if (notificationCount !== undefined) return;
+    if (!item) {
+      if (notificationCount !== undefined && trail.length === 0) return;
       throw conditionFailure(`no submission ${id}`);
     }
+    this.addToTrail(id, trail);
+    // Notifications were added meanwhile: the workflow that carries them sets the status.
+    if (notificationCount !== undefined && item.record.notificationIds.length !== notificationCount) return;
     const record: Mutable<SubmissionRecord> = { ...item.record, status, updatedAt: now.toISOString() };
     if (status === 'IN_PROGRESS') {
       delete record.finalisedAt;
