@@ -1,5 +1,5 @@
 import '../local/process-environment';
-import { bundleLimitBytes } from './lambda-bundles';
+import { BUNDLE_LIMIT_BYTES } from './lambda-bundles';
 import {
   DEFAULT_OPTIONS,
   droppedConnections,
@@ -139,7 +139,7 @@ export function report(result: BenchmarkResult): string {
       table(
         ['Lambda bundle', 'entry', 'KB', 'module init ms (SDK and Powertools from node_modules)', 'own share ms'],
         bundles.map((b) => [
-          `${b.logicalId}${b.bytes > bundleLimitBytes(b.entry) ? ` (over ${bundleLimitBytes(b.entry) / 1024} KB)` : ''}`,
+          `${b.logicalId}${b.bytes > BUNDLE_LIMIT_BYTES ? ` (over ${BUNDLE_LIMIT_BYTES / 1024} KB)` : ''}`,
           b.entry,
           f(b.bytes / 1024),
           b.initMs === undefined ? '-' : f(b.initMs),

@@ -190,43 +190,107 @@ export const FUNCTIONS = {
     environment: [],
     access: [],
   },
-  webPages: {
-    entry: 'lambdas/web/web-pages.ts',
-    description: 'Web pages for citizens, departments and operators',
-    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL', ...OIDC],
+  // The web pages (docs/web.md): one function per concern, so each bundle holds only what its pages use.
+  citizenSignInPages: {
+    entry: 'lambdas/web/citizen-sign-in-pages.ts',
+    description: 'Web pages: citizens sign in and out (OpenID Connect)',
+    environment: ['TABLE_NAME', 'PUBLIC_BASE_URL', 'OIDC_ISSUER'],
     optionalEnvironment: [
-      'TUO_DEV_TOKEN_URL',
-      'TUO_OPERATOR_TOKEN_SHA256',
-      'RECEIPT_SIGNING_KEY_ARN',
       'OIDC_CLIENT_ID',
       'OIDC_CLIENT_KEY_ID',
       'OIDC_REDIRECT_URI',
       'OIDC_POST_LOGOUT_REDIRECT_URI',
       'OIDC_VTR',
       'OIDC_SCOPES',
-      'OPERATOR_ROLE_ARNS',
     ],
     access: [
-      {
-        on: 'table',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:Query',
-          'dynamodb:BatchGetItem',
-        ],
-        partitions: [journey, webSession, submission, notification, department],
-      },
-      // The operator page lists the operator events, as GET /v1/operator/events does: read only.
-      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
-      { on: 'listingIndex', actions: ['dynamodb:Query'] },
-      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
-      // The proof of notification page signs receipts, as the API does.
-      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+      // Its sessions only: the pending sign-in (created, then taken once) and the citizen's (ended at sign-out).
+      { on: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], partitions: [webSession] },
       // Citizens' sign-in: the client's private_key_jwt assertion at the provider's token endpoint.
       { on: 'citizenSignInKey', actions: ['kms:Sign'] },
+    ],
+  },
+  citizenJourneyPages: {
+    entry: 'lambdas/web/citizen-pages.ts',
+    description: 'Web pages: the citizen reports a change of address',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'OIDC_ISSUER'],
+    access: [
+      // The session (read), the journey, and sending: submitChangeOfAddress, as POST /v1/submissions does.
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchGetItem'],
+        partitions: [journey, webSession, submission, notification, department],
+      },
+      // The departments a citizen may choose.
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
+    ],
+  },
+  afterSendingPages: {
+    entry: 'lambdas/web/after-sending-pages.ts',
+    description: 'Web pages: the citizen follows, corrects or withdraws a report',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'OIDC_ISSUER'],
+    access: [
+      // Progress (the audit trail is a Query), and a correction's draft journey; correctSubmission and
+      // withdrawSubmission, as the API's routes do.
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+        partitions: [journey, webSession, submission, notification, department],
+      },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
+    ],
+  },
+  proofOfNotificationPages: {
+    entry: 'lambdas/web/proof-of-notification-pages.ts',
+    description: 'Web pages: the proof of notification and its signed receipt',
+    environment: ['TABLE_NAME', 'PUBLIC_BASE_URL', 'OIDC_ISSUER'],
+    optionalEnvironment: ['RECEIPT_SIGNING_KEY_ARN'],
+    access: [
+      // Reads only: the submission, its notifications and their audit entries, the departments.
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+        partitions: [webSession, submission, notification, department],
+      },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      // Signs receipts, as the API does.
+      { on: 'receiptSigningKey', actions: ['kms:Sign', 'kms:GetPublicKey'] },
+    ],
+  },
+  departmentPages: {
+    entry: 'lambdas/web/department-pages.ts',
+    description: 'Web pages: departments answer the changes awaiting them',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN', 'PUBLIC_BASE_URL'],
+    access: [
+      // Its session, and answerNotification as the confirmation API does; a notification collected
+      // when no workflow was working on it gets a run that awaits its answer.
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'],
+        partitions: [webSession, submission, notification, department],
+      },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution', 'states:SendTaskSuccess'] },
+    ],
+  },
+  operatorPages: {
+    entry: 'lambdas/web/operator-pages.ts',
+    description: 'Web pages: operators watch deliveries and redeliver',
+    environment: ['TABLE_NAME', 'STATE_MACHINE_ARN'],
+    optionalEnvironment: ['TUO_OPERATOR_TOKEN_SHA256', 'OPERATOR_ROLE_ARNS'],
+    access: [
+      // Its session, and redeliverNotification as POST /v1/notifications/{id}/redeliver does.
+      {
+        on: 'table',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        partitions: [webSession, submission, notification, department],
+      },
+      // The operator events, as GET /v1/operator/events lists them: read only.
+      { on: 'table', actions: ['dynamodb:Query'], partitions: [operatorEvents] },
+      { on: 'listingIndex', actions: ['dynamodb:Query'] },
+      { on: 'stateMachine', actions: ['states:StartExecution'] },
     ],
   },
   receiptKeys: {

@@ -46,6 +46,8 @@ export interface ServiceFunctionProps {
    * the repository root, `to` relative to the bundle (next to the handler).
    */
   readonly bundleCopies?: ReadonlyArray<readonly [string, string]>;
+  /** Files the build makes for the handler to read at run time, written into the bundle's folder once esbuild has run. */
+  readonly writeToBundle?: (outputDir: string) => void;
   /** Modules left out of the bundle (beyond the AWS SDK, which the runtime provides, and Powertools, which its layer provides). */
   readonly externalModules?: string[];
   /** Encrypts the function's log group (the service's customer-managed key). */
@@ -86,16 +88,19 @@ export class ServiceFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         // The Node.js Lambda runtime ships AWS SDK v3 and the layer Powertools; leaving them out keeps bundles small.
         externalModules,
-        ...(props.bundleCopies?.length
+        ...(props.bundleCopies?.length || props.writeToBundle
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  props.bundleCopies!.map(
+                afterBundling: (inputDir: string, outputDir: string) => {
+                  // Called once, as the bundling runs (never when bundling is skipped); writes in this process.
+                  props.writeToBundle?.(outputDir);
+                  return (props.bundleCopies ?? []).map(
                     ([from, to]) =>
                       `mkdir -p "${path.posix.join(outputDir, to)}" && cp -R "${path.posix.join(inputDir, from)}/." "${path.posix.join(outputDir, to)}"`,
-                  ),
+                  );
+                },
               },
             }
           : {}),

@@ -1,10 +1,13 @@
-// After sending (CONTRACT section 10) in the citizen's pages: "Correct something you sent" (each
-// answer changed on its own question page, then a check-answers step before anything is sent) and
-// "I reported this by mistake" (a warning before withdrawing). Both go through the same use cases
-// as the API.
+// The citizen's pages after sending: the confirmation, each department's progress (and the live
+// status table), and (CONTRACT section 10) "Correct something you sent"
+// (each answer changed on its own question page, then a check-answers step before anything is
+// sent) and "I reported this by mistake" (a warning before withdrawing). All go through the same
+// use cases as the API.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpResponse } from '../http/http-responses';
+import { json } from '../http/http-responses';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 import { correctionRecipients, correctSubmission } from '../application/correct-submission';
 import { withdrawSubmission } from '../application/withdraw-submission';
 import {
@@ -16,7 +19,7 @@ import {
 } from '../domain/correction-request';
 import type { ChangeOfAddress } from '../domain/submission';
 import { requestFingerprint } from '../domain/identifiers';
-import { wasDelivered } from '../domain/notification-status';
+import { isFinalNotificationStatus, wasDelivered } from '../domain/notification-status';
 import { WITHDRAWAL_REASON_MAX } from '../domain/withdrawal-request';
 import type { JourneyAnswers, JourneyRecord } from '../store/journey-repository';
 import type { SubmissionRecord } from '../domain/submission';
@@ -32,10 +35,14 @@ import {
   validateStep,
   type JourneyStep,
 } from './citizen-journey';
-import { journeyIdFor, signedInCitizen } from './citizen-session';
+import { journeyIdFor, ownSubmission, requireCitizen, signedInCitizen, signOutContext } from './citizen-session';
 import { addressLines, formatDate, summaryRow } from './entitled-data-view';
-import { errorPage, page, trustedForm } from './html-handler';
+import { errorPage, htmlHandler, page, trustedForm } from './html-handler';
+import { auditEventText, chronological, formatDateTime, notificationProgress, submissionStatusText } from './notification-progress';
+import { renderFragment } from './page-renderer';
 import { field, redirect } from './web-request';
+
+checkEnvironment(FUNCTIONS.afterSendingPages);
 
 const repositories = serviceRepositories();
 const DRAFT_TTL_SECONDS = 24 * 60 * 60;
@@ -47,12 +54,85 @@ const progressPath = (submission: SubmissionRecord) => `/submissions/${submissio
 const correctPath = (submission: SubmissionRecord, step?: JourneyStep) =>
   `/submissions/${submission.id}/correct${step ? `/${step.slug}` : ''}`;
 
+// --- confirmation and progress -------------------------------------------------------------------
+
+async function confirmationPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const submission = await ownSubmission(repositories.submissions, event, citizen);
+  if (!submission) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  return page(event, 'confirmation.njk', {
+    title: 'Report sent',
+    reference: submission.reference,
+    submissionId: submission.id,
+    departmentCount: submission.notificationIds.length,
+    ...signOutContext(citizen),
+  });
+}
+
+async function progressContext(event: APIGatewayProxyEventV2, citizenId: string) {
+  const submission = await ownSubmission(repositories.submissions, event, citizenId);
+  if (!submission) return undefined;
+  const [notifications, departments, events] = await Promise.all([
+    repositories.notifications.getMany(submission.notificationIds),
+    repositories.departments.list(),
+    repositories.audit.list(submission.id),
+  ]);
+  const names = new Map(departments.map((d) => [d.id, d.name]));
+  const final =
+    submission.status !== 'IN_PROGRESS' && notifications.every((n) => isFinalNotificationStatus(n.status, n.confirmationRequired));
+  return {
+    submissionId: submission.id,
+    reference: submission.reference,
+    status: submission.status,
+    statusText: submissionStatusText(submission, notifications),
+    final,
+    withdrawnAt: submission.withdrawnAt ? formatDateTime(submission.withdrawnAt) : undefined,
+    canChange: !submission.withdrawnAt && !submission.erasedAt,
+    notifications: notifications.map((n) => notificationProgress(n, names.get(n.departmentId) ?? n.departmentId)),
+    events: chronological(events).map((e) => ({
+      at: e.at,
+      when: formatDateTime(e.at),
+      text: auditEventText(e, (id) => names.get(id) ?? id),
+    })),
+  };
+}
+
+async function statusPage(event: APIGatewayProxyEventV2) {
+  const citizen = await requireCitizen(event);
+  if (typeof citizen !== 'string') return citizen;
+  const context = await progressContext(event, citizen);
+  if (!context) return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
+  const done = event.queryStringParameters?.done;
+  return page(event, 'status.njk', {
+    title: 'Progress of your change of address',
+    ...context,
+    ...signOutContext(citizen),
+    done: done === 'corrected' || done === 'withdrawn' ? done : undefined,
+  });
+}
+
+/** The status table alone, for the page's script to swap in while the citizen watches. */
+async function progressFragment(event: APIGatewayProxyEventV2) {
+  const citizen = await signedInCitizen(event);
+  const context = citizen ? await progressContext(event, citizen) : undefined;
+  if (!context) return json(404, { detail: 'There is no report at this address.' });
+  return json(200, {
+    status: context.status,
+    final: context.final,
+    statusText: context.statusText,
+    html: renderFragment('status-table.njk', context),
+  });
+}
+
+// --- correct or withdraw ------------------------------------------------------------------------
+
 /** The signed-in citizen and their submission, or the page to show instead (sign in, not found, no longer possible). */
 async function ownOpenSubmission(
   event: APIGatewayProxyEventV2,
 ): Promise<{ citizenId: string; submission: SubmissionRecord; change: ChangeOfAddress } | HttpResponse> {
-  const citizenId = await signedInCitizen(event);
-  if (!citizenId) return redirect(`/sign-in?next=${encodeURIComponent(event.rawPath)}`);
+  const citizenId = await requireCitizen(event);
+  if (typeof citizenId !== 'string') return citizenId;
   const submission = await repositories.submissions.get(event.pathParameters?.submissionId ?? '');
   if (!submission || submission.citizenId !== citizenId)
     return errorPage(event, 404, 'Page not found', 'There is no report at this address.');
@@ -300,11 +380,14 @@ async function withdraw(event: APIGatewayProxyEventV2) {
   return redirect(`${progressPath(found.submission)}?done=withdrawn`);
 }
 
-export const afterSendingRoutes = {
+export const handler = htmlHandler({
+  'GET /submissions/{submissionId}': statusPage,
+  'GET /submissions/{submissionId}/confirmation': confirmationPage,
+  'GET /submissions/{submissionId}/progress': progressFragment,
   'GET /submissions/{submissionId}/correct': async (event: APIGatewayProxyEventV2) => checkCorrectionPage(event),
   'POST /submissions/{submissionId}/correct': sendCorrection,
   'GET /submissions/{submissionId}/correct/{step}': correctionStepPage,
   'POST /submissions/{submissionId}/correct/{step}': answerCorrectionStep,
   'GET /submissions/{submissionId}/withdraw': async (event: APIGatewayProxyEventV2) => withdrawPage(event),
   'POST /submissions/{submissionId}/withdraw': withdraw,
-};
+});

@@ -2,6 +2,7 @@
 // (with exactly what it received), and confirm or reject each through answerNotification, as the
 // confirmation API does.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 import { authenticateDepartment } from '../http/authentication';
 import { HttpProblem } from '../http/http-responses';
 import { answerNotification } from '../application/answer-notification';
@@ -15,10 +16,12 @@ import { serviceRepositories } from '../store/service-repositories';
 import { serviceSettings } from '../service-settings';
 import { resumeWaitingWorkflow, startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
 import { entitledDataRows } from './entitled-data-view';
-import { page, trustedForm } from './html-handler';
+import { htmlHandler, page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
 import { field, redirect, withBearer, type FormFields } from './web-request';
 import { endSession, sessionOf, startSession } from './web-sessions';
+
+checkEnvironment(FUNCTIONS.departmentPages);
 
 const repositories = serviceRepositories();
 
@@ -183,10 +186,10 @@ async function answer(event: APIGatewayProxyEventV2) {
   return redirect(`/department?answered=${encodeURIComponent(submission?.reference ?? notificationId)}`);
 }
 
-export const departmentRoutes = {
+export const handler = htmlHandler({
   'GET /department': listPage,
   'GET /department/sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
   'POST /department/sign-in': signIn,
   'POST /department/sign-out': signOut,
   'POST /department/notifications/{notificationId}': answer,
-};
+});

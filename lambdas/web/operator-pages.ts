@@ -5,17 +5,20 @@
 // only; on AWS see docs/web.md.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 import { authenticateOperator } from '../http/authentication';
 import { HttpProblem } from '../http/http-responses';
 import { redeliverNotification } from '../application/redeliver-notification';
 import { InvalidCursorError } from '../store/notification-repository';
 import { serviceRepositories } from '../store/service-repositories';
 import { startWorkflowExecution } from '../workflow-engine/step-functions-workflow-engine';
-import { page, trustedForm } from './html-handler';
+import { htmlHandler, page, trustedForm } from './html-handler';
 import { formatDateTime } from './notification-progress';
 import { serviceSettings } from '../service-settings';
 import { field, redirect } from './web-request';
 import { endSession, startSession } from './web-sessions';
+
+checkEnvironment(FUNCTIONS.operatorPages);
 
 const repositories = serviceRepositories();
 /** How many failed (and retrying) notifications per department the page reads. */
@@ -168,10 +171,10 @@ async function redeliver(event: APIGatewayProxyEventV2) {
   return redirect(`/operator?redelivered=${encodeURIComponent(submission?.reference ?? outcome.notification.id)}`);
 }
 
-export const operatorRoutes = {
+export const handler = htmlHandler({
   'GET /operator': dashboard,
   'GET /operator/sign-in': async (event: APIGatewayProxyEventV2) => signInPage(event),
   'POST /operator/sign-in': signIn,
   'POST /operator/sign-out': signOut,
   'POST /operator/notifications/{notificationId}/redeliver': redeliver,
-};
+});

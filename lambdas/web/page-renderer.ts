@@ -1,36 +1,65 @@
-// Renders pages with nunjucks and the GOV.UK Frontend macros, so the markup of every component is
-// the design system's own (accessibility included) rather than a hand copy of it.
+// Renders pages with the GOV.UK Frontend macros, so the markup of every component is the design
+// system's own (accessibility included) rather than a hand copy of it. The templates are compiled
+// ahead of time (template-precompiler.ts), so the page functions carry nunjucks' runtime only.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import * as nunjucks from 'nunjucks';
+import * as nunjucks from 'nunjucks/browser/nunjucks-slim';
 import type { HttpResponse } from '../http/http-responses';
+import {
+  isRelativeTemplateName,
+  PRECOMPILED_TEMPLATES_FOLDER,
+  precompiledFileName,
+  RENDER_OPTIONS,
+  resolveTemplateName,
+} from './template-names';
+
+/** A compiled template: what nunjucks' compiled code returns (its root render function and blocks). */
+type CompiledTemplate = Record<string, unknown>;
+
+/** Compiled templates from a folder the build wrote (template-precompiler.ts's writePrecompiledTemplates). */
+export function precompiledTemplatesIn(directory: string): (name: string) => CompiledTemplate {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (name) => require(path.join(directory, precompiledFileName(name))) as CompiledTemplate;
+}
 
 /**
- * Where templates and GOV.UK Frontend live: next to the handler in the Lambda bundle (copied there
- * by the function's bundling hooks), or in the project when run from source on one machine.
+ * Where compiled templates come from: next to the bundle, where the build wrote them (lib/web-pages.ts);
+ * or, run from source on one machine, compiled from the .njk files on first use, the same way.
  */
-export function webResourceDirectories(): { templates: string; govukFrontend: string } {
-  const bundled = path.join(__dirname, 'govuk-frontend');
-  return existsSync(bundled)
-    ? { templates: path.join(__dirname, 'templates'), govukFrontend: bundled }
-    : {
-        templates: path.join(__dirname, 'templates'),
-        // lambdas/web -> the project's node_modules (a path, not require.resolve, which esbuild would try to bundle).
-        govukFrontend: path.join(__dirname, '..', '..', 'node_modules', 'govuk-frontend', 'dist'),
-      };
+function compiledTemplates(): (name: string) => CompiledTemplate {
+  const bundled = path.join(__dirname, PRECOMPILED_TEMPLATES_FOLDER);
+  if (existsSync(bundled)) return precompiledTemplatesIn(bundled);
+  // A computed path, so that esbuild leaves the compiler (and nunjucks' own) out of the bundles.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const precompiler = require(path.join(__dirname, 'template-precompiler')) as typeof import('./template-precompiler');
+  // nunjucks runs the code it compiles this way too (Template.compile: `new Function(source)`).
+  return (name) => new Function(precompiler.compileTemplate(name))() as CompiledTemplate;
+}
+
+/** nunjucks' loader interface, over compiled templates; nunjucks caches each template it loads. */
+class CompiledTemplateLoader {
+  constructor(private readonly load: (name: string) => CompiledTemplate) {}
+  isRelative(name: string): boolean {
+    return isRelativeTemplateName(name);
+  }
+  resolve(parentName: string, name: string): string {
+    return resolveTemplateName(parentName, name);
+  }
+  getSource(name: string) {
+    return { src: { type: 'code', obj: this.load(name) }, path: name, noCache: false };
+  }
+}
+
+/** A nunjucks environment (its runtime only) over compiled templates, with the pages' options. */
+export function templateEnvironment(load: (name: string) => CompiledTemplate): nunjucks.Environment {
+  return new nunjucks.Environment(new CompiledTemplateLoader(load) as unknown as nunjucks.ILoader, { ...RENDER_OPTIONS });
 }
 
 let environment: nunjucks.Environment | undefined;
 
 function nunjucksEnvironment(): nunjucks.Environment {
-  if (!environment) {
-    const { templates, govukFrontend } = webResourceDirectories();
-    environment = new nunjucks.Environment(new nunjucks.FileSystemLoader([templates, govukFrontend]), {
-      autoescape: true,
-      throwOnUndefined: false,
-    });
-  }
+  environment ??= templateEnvironment(compiledTemplates());
   return environment;
 }
 

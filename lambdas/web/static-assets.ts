@@ -1,10 +1,10 @@
 // Serves GOV.UK Frontend's assets (CSS, JavaScript, fonts, images) and the service's own script
 // from the function itself: no CDN, and the same files on AWS (copied into the bundle) and locally.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse } from '../http/http-responses';
-import { webResourceDirectories } from './page-renderer';
 import { withLambdaContext } from '../observability/logger';
 import { checkEnvironment, FUNCTIONS } from '../function-declarations';
 
@@ -23,9 +23,19 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * GOV.UK Frontend: next to the handler in the Lambda bundle (copied there by the function's
+ * bundling hooks), or the project's own when run from source on one machine.
+ */
+function govukFrontendDirectory(): string {
+  const bundled = path.join(__dirname, 'govuk-frontend');
+  // lambdas/web -> the project's node_modules (a path, not require.resolve, which esbuild would try to bundle).
+  return existsSync(bundled) ? bundled : path.join(__dirname, '..', '..', 'node_modules', 'govuk-frontend', 'dist');
+}
+
 /** Where `/assets/<name>` is read from: our own script, GOV.UK Frontend's assets folder, or its dist root. */
 function candidates(name: string): string[] {
-  const { govukFrontend } = webResourceDirectories();
+  const govukFrontend = govukFrontendDirectory();
   return [path.join(__dirname, 'static', name), path.join(govukFrontend, 'govuk', 'assets', name), path.join(govukFrontend, 'govuk', name)];
 }
 

@@ -2,8 +2,9 @@
 // expiry, and signing out deletes it there. One cookie per kind, so a session of one kind never
 // opens pages of another.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { serviceRepositories } from '../store/service-repositories';
-import type { WebSession, WebSessionData, WebSessionKind } from '../store/web-session-repository';
+import { serviceSettings } from '../service-settings';
+import { DynamoDbWebSessionRepository } from '../store/dynamodb/dynamodb-web-session-repository';
+import type { WebSession, WebSessionData, WebSessionKind, WebSessionRepository } from '../store/web-session-repository';
 import { clearedCookie, cookie, cookiesOf } from './web-request';
 
 export const SESSION_COOKIES: Record<WebSessionKind, string> = {
@@ -23,7 +24,9 @@ export const SESSION_SECONDS: Record<WebSessionKind, number> = {
   'sign-in': 10 * 60,
 };
 
-const sessions = () => serviceRepositories().webSessions;
+// Its own adapter, not serviceRepositories(): the sign-in's function needs no other store.
+let webSessions: WebSessionRepository | undefined;
+const sessions = () => (webSessions ??= new DynamoDbWebSessionRepository(serviceSettings.tableName));
 
 /** Stores a new session and answers the Set-Cookie that hands its id to the browser. */
 export async function startSession(event: APIGatewayProxyEventV2, data: WebSessionData): Promise<string> {

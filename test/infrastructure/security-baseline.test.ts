@@ -145,13 +145,13 @@ describe('authentication', () => {
     }
   });
 
-  it('signs citizens in on the web as the configured client, with a KMS key only the web pages may sign with', () => {
+  it('signs citizens in on the web as the configured client, with a KMS key only the sign-in pages may sign with', () => {
     const signing = resources('AWS::KMS::Key').filter(([, r]) => r.Properties.KeySpec === 'RSA_2048');
     expect(signing).toHaveLength(1);
     const [signingKeyId, signingKey] = signing[0];
     expect(signingKey.Properties.KeyUsage).toBe('SIGN_VERIFY');
     const pages = resources('AWS::Lambda::Function').find(
-      ([, r]) => r.Properties.Description === 'Web pages for citizens, departments and operators',
+      ([, r]) => r.Properties.Description === FUNCTIONS.citizenSignInPages.description,
     )!;
     expect(pages[1].Properties.Environment.Variables).toMatchObject({
       OIDC_ISSUER: 'https://issuer.example/',
@@ -159,7 +159,7 @@ describe('authentication', () => {
       OIDC_REDIRECT_URI: 'https://tell-us-once.example/sign-in/callback',
       OIDC_CLIENT_KEY_ID: { 'Fn::GetAtt': [signingKeyId, 'Arn'] },
     });
-    // Who may use the key, and for what: kms:Sign, by the web pages' role alone.
+    // Who may use the key, and for what: kms:Sign, by the sign-in pages' role alone.
     const grants = resources('AWS::IAM::Policy').flatMap(([, policy]) =>
       (policy.Properties.PolicyDocument.Statement as any[])
         .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [signingKeyId, 'Arn'] }))
@@ -248,7 +248,7 @@ describe('receipts (CONTRACT section 11)', () => {
   const functionIdOf = (description: string) =>
     resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Description === description)![0];
   const submissionsFunction = functionIdOf('Citizens report a change and follow its progress');
-  const webPagesFunction = functionIdOf('Web pages for citizens, departments and operators');
+  const proofPagesFunction = functionIdOf(FUNCTIONS.proofOfNotificationPages.description);
   const receiptKeysFunction = functionIdOf('Publishes the public key that verifies receipts (JWKS)');
   const receiptKeyArn = () => ({ 'Fn::GetAtt': [signingKeys[0][0], 'Arn'] });
   /** Which functions a KMS action is granted to, and on what: from every role policy of the template. */
@@ -272,15 +272,15 @@ describe('receipts (CONTRACT section 11)', () => {
     expect(key.DeletionPolicy).toBe('Retain');
   });
 
-  it('grants kms:Sign on that key alone, to the API and the web pages only', () => {
+  it('grants kms:Sign on that key alone, to the API and the proof of notification page only', () => {
     const grants = grantsOf('kms:Sign');
-    expect(grants.map((g) => g.fn).sort()).toEqual([submissionsFunction, webPagesFunction].sort());
+    expect(grants.map((g) => g.fn).sort()).toEqual([submissionsFunction, proofPagesFunction].sort());
     for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
   });
 
   it('grants kms:GetPublicKey on that key to them and to the JWKS function, which cannot sign', () => {
     const grants = grantsOf('kms:GetPublicKey');
-    expect(grants.map((g) => g.fn).sort()).toEqual([receiptKeysFunction, submissionsFunction, webPagesFunction].sort());
+    expect(grants.map((g) => g.fn).sort()).toEqual([receiptKeysFunction, submissionsFunction, proofPagesFunction].sort());
     for (const grant of grants) expect(grant.resource).toEqual(receiptKeyArn());
   });
 
@@ -305,10 +305,10 @@ describe('receipts (CONTRACT section 11)', () => {
   });
 
   it('names the key, and the issuer, to each function that uses it', () => {
-    for (const id of [submissionsFunction, webPagesFunction, receiptKeysFunction]) {
+    for (const id of [submissionsFunction, proofPagesFunction, receiptKeysFunction]) {
       expect(json.Resources[id].Properties.Environment.Variables.RECEIPT_SIGNING_KEY_ARN).toEqual(receiptKeyArn());
     }
-    for (const id of [submissionsFunction, webPagesFunction]) {
+    for (const id of [submissionsFunction, proofPagesFunction]) {
       expect(json.Resources[id].Properties.Environment.Variables.PUBLIC_BASE_URL).toBeDefined();
     }
   });

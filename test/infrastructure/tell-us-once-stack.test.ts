@@ -247,7 +247,7 @@ describe('the functions', () => {
 
   it('run on Node.js 22 or newer, on arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function', { Metadata: { 'TellUsOnce:Handler': Match.anyValue() } });
-    expect(Object.keys(resources)).toHaveLength(14);
+    expect(Object.keys(resources)).toHaveLength(19);
     for (const resource of Object.values(resources) as any[]) {
       expect(Number(/^nodejs(\d+)/.exec(resource.Properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
       expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -280,7 +280,7 @@ describe('the functions', () => {
         .map(([id]) => id);
     expect(grants('states:SendTaskSuccess').sort()).toEqual([
       expect.stringMatching(/^ApiNotificationsFunction/),
-      expect.stringMatching(/^WebPagesFunction/),
+      expect.stringMatching(/^WebDepartmentPagesFunction/),
       expect.stringMatching(/^WorkflowDeliverNotificationFunction/),
     ]);
     expect(grants('states:StartExecution').sort()).toEqual([
@@ -288,7 +288,10 @@ describe('the functions', () => {
       expect.stringMatching(/^ApiNotificationsFunction/),
       expect.stringMatching(/^ApiSubmissionsFunction/),
       expect.stringMatching(/^RecoveryReconcileSubmissionsFunction/),
-      expect.stringMatching(/^WebPagesFunction/),
+      expect.stringMatching(/^WebAfterSendingFunction/),
+      expect.stringMatching(/^WebCitizenJourneyFunction/),
+      expect.stringMatching(/^WebDepartmentPagesFunction/),
+      expect.stringMatching(/^WebOperatorPagesFunction/),
     ]);
     expect(grants('states:DescribeExecution')).toEqual([expect.stringMatching(/RecoveryReconcileSubmissionsFunction/)]);
   });
