@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { serveInProcess, type InProcessRequest, type InProcessResponse } from './in-process-transport';
 import type { LocalCredentials } from './local-credentials';
 import type { LocalTable } from './template-resources';
 
@@ -54,6 +55,31 @@ const [handle] = server.listeners('request');
 server.removeAllListeners('request');
 server.on('request', (req, res) => { if (!refuseUnlessLocalClient(req, res, workerData.accessKeyId)) handle(req, res); });
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+// The SDK clients of the main thread hand their requests (serialised, signed) over this port
+// instead of a loopback socket (local/in-process-transport.ts): each is made a request and a
+// response as the socket's would be, and goes through the very same guard and handler.
+const { EventEmitter } = require('node:events');
+workerData.requests.on('message', ({ id, method, url, headers, body }) => {
+  const req = Object.assign(new EventEmitter(), { method, url, headers, resume() {} });
+  const res = {
+    statusCode: 200,
+    headers: {},
+    setHeader(name, value) { this.headers[name.toLowerCase()] = String(value); },
+    getHeader(name) { return this.headers[name.toLowerCase()]; },
+    writeHead(status, fields) {
+      this.statusCode = status;
+      for (const [name, value] of Object.entries(fields || {})) this.setHeader(name, value);
+      return this;
+    },
+    end(data) {
+      workerData.requests.postMessage({ id, statusCode: this.statusCode, headers: this.headers, body: data === undefined ? '' : String(data) });
+    },
+  };
+  if (refuseUnlessLocalClient(req, res, workerData.accessKeyId)) return;
+  handle(req, res);
+  if (body) req.emit('data', Buffer.from(body));
+  req.emit('end');
+});
 parentPort.on('message', (message) => {
   if (message === 'stop') server.close(() => parentPort.postMessage({ stopped: true }));
   if (message === 'openIterators') parentPort.postMessage({ openIterators: iterators.size });
@@ -71,6 +97,10 @@ export const ABANDONED_ITERATOR_MS = 10_000;
 export class LocalDynamoDb {
   private worker?: Worker;
   endpoint = '';
+  private requests?: MessagePort;
+  private readonly pending = new Map<number, { resolve: (response: InProcessResponse) => void; reject: (error: Error) => void }>();
+  private lastRequestId = 0;
+  private stopServingInProcess?: () => void;
 
   constructor(
     private readonly directory: string,
@@ -94,9 +124,12 @@ export class LocalDynamoDb {
 
   async start(): Promise<string> {
     mkdirSync(this.directory, { recursive: true });
+    const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(DYNALITE_WORKER, {
       eval: true,
+      transferList: [port2],
       workerData: {
+        requests: port2,
         dynalite: require.resolve('dynalite'),
         classicLevel: require.resolve('classic-level', { paths: [path.dirname(require.resolve('level'))] }),
         iteratorIdleMs: this.options.iteratorIdleMs ?? ABANDONED_ITERATOR_MS,
@@ -110,7 +143,33 @@ export class LocalDynamoDb {
       this.worker!.once('error', reject);
     });
     this.endpoint = `http://127.0.0.1:${port}`;
+    this.requests = port1;
+    port1.on('message', (answer: InProcessResponse & { id: number }) => {
+      const { id, ...response } = answer;
+      this.pending.get(id)?.resolve(response);
+      this.pending.delete(id);
+    });
+    port1.unref(); // As a socket to the worker would not, it keeps the process alive no longer than the worker does.
+    this.worker.once('exit', () => this.failPending());
+    this.stopServingInProcess = serveInProcess(this.endpoint, (request) => this.handOver(request));
     return this.endpoint;
+  }
+
+  /** A request of this process's SDK clients, to the worker without a socket. */
+  private handOver(request: InProcessRequest): Promise<InProcessResponse> {
+    const requests = this.requests;
+    if (!requests) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED: DynamoDB stopped'), { code: 'ECONNREFUSED' }));
+    return new Promise((resolve, reject) => {
+      const id = ++this.lastRequestId;
+      this.pending.set(id, { resolve, reject });
+      requests.postMessage({ id, ...request });
+    });
+  }
+
+  private failPending(): void {
+    for (const { reject } of this.pending.values())
+      reject(Object.assign(new Error('socket hang up: DynamoDB stopped'), { code: 'ECONNRESET' }));
+    this.pending.clear();
   }
 
   async createTables(tables: LocalTable[]): Promise<void> {
@@ -146,6 +205,7 @@ export class LocalDynamoDb {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
+    this.stopServingInProcess?.();
     // Close the server (LevelDB flushes and closes with it), then end the thread.
     await new Promise<void>((resolve) => {
       worker.once('message', () => resolve());
@@ -153,5 +213,8 @@ export class LocalDynamoDb {
       worker.postMessage('stop');
     });
     await worker.terminate();
+    this.failPending();
+    this.requests?.close();
+    this.requests = undefined;
   }
 }

@@ -25,7 +25,25 @@ function refuseUnlessLocalClient(req, res, accessKeyId) {
   return true;
 }
 
-/** @param {import('node:http').IncomingHttpHeaders} headers @param {string} accessKeyId */
+/**
+ * The same check for a request handed over in process (local/in-process-transport.ts): the refusal
+ * as the response to give, or undefined when the request may go on.
+ *
+ * @param {Record<string, string | undefined>} headers header names in lower case
+ * @param {string} accessKeyId
+ * @returns {{ statusCode: number, headers: Record<string, string>, body: string } | undefined}
+ */
+function refusalInProcess(headers, accessKeyId) {
+  const refusal = refusalOf(headers, accessKeyId);
+  if (!refusal) return undefined;
+  return {
+    statusCode: refusal.status,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify({ __type: refusal.type, message: refusal.message }),
+  };
+}
+
+/** @param {Record<string, string | string[] | undefined>} headers @param {string} accessKeyId */
 function refusalOf(headers, accessKeyId) {
   if (headers.origin !== undefined || Object.keys(headers).some((name) => name.startsWith('sec-fetch-'))) {
     return { status: 403, type: 'AccessDeniedException', message: 'Requests from web pages are refused.' };
@@ -40,4 +58,4 @@ function refusalOf(headers, accessKeyId) {
   return undefined;
 }
 
-module.exports = { refuseUnlessLocalClient };
+module.exports = { refuseUnlessLocalClient, refusalInProcess };

@@ -15,7 +15,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { p256 } from '@noble/curves/p256';
-import { refuseUnlessLocalClient } from './local-endpoint-guard';
+import { serveInProcess, type InProcessResponse } from './in-process-transport';
+import { refusalInProcess, refuseUnlessLocalClient } from './local-endpoint-guard';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localKmsKeyArn, type LocalKmsKey } from './template-resources';
 
 /** What KMS answers in `SigningAlgorithms` for each asymmetric signing key spec served here. */
@@ -265,21 +266,33 @@ export class LocalKms {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-          res.end(JSON.stringify(body));
-        };
-        try {
-          const operation = String(req.headers['x-amz-target'] ?? '').replace(/^TrentService\./, '');
-          reply(200, this.dispatch(operation, JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')));
-        } catch (error) {
-          const name = error instanceof KmsError ? error.name : 'ValidationException';
-          reply(400, { __type: name, message: (error as Error).message });
-        }
+        const { statusCode, headers, body } = this.answer(req.headers['x-amz-target'], Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(statusCode, headers);
+        res.end(body);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // The SDK clients of this process: the same guard and answer, without the loopback socket.
+    this.stopServingInProcess = serveInProcess(endpoint, async (request) => {
+      return refusalInProcess(request.headers, accessKeyId) ?? this.answer(request.headers['x-amz-target'], request.body);
+    });
+    return endpoint;
+  }
+
+  private stopServingInProcess?: () => void;
+
+  /** One request's answer, whichever way it came. */
+  private answer(target: unknown, text: string): InProcessResponse {
+    const headers = { 'content-type': 'application/x-amz-json-1.1' };
+    try {
+      const operation = String(target ?? '').replace(/^TrentService\./, '');
+      const body = JSON.stringify(this.dispatch(operation, JSON.parse(text || '{}')));
+      return { statusCode: 200, headers, body };
+    } catch (error) {
+      const name = error instanceof KmsError ? error.name : 'ValidationException';
+      return { statusCode: 400, headers, body: JSON.stringify({ __type: name, message: (error as Error).message }) };
+    }
   }
 
   private dispatch(operation: string, body: any): unknown {
@@ -296,6 +309,7 @@ export class LocalKms {
   }
 
   async close(): Promise<void> {
+    this.stopServingInProcess?.();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

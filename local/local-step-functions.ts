@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { refuseUnlessLocalClient } from './local-endpoint-guard';
+import { serveInProcess, type InProcessResponse } from './in-process-transport';
+import { refusalInProcess, refuseUnlessLocalClient } from './local-endpoint-guard';
 import { withScaledRetrySchedules } from './retry-schedule';
 import type { AuthorisationRequest } from './iam-policy-evaluator';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
@@ -440,22 +441,33 @@ export class LocalStepFunctions {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const reply = (status: number, body: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify(body));
-        };
-        try {
-          const operation = String(req.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-          reply(200, this.dispatch(operation, body));
-        } catch (error) {
-          const name = error instanceof StepFunctionsError ? error.name : 'InvalidParameterValueException';
-          reply(400, { __type: name, message: (error as Error).message });
-        }
+        const { statusCode, headers, body } = this.answer(req.headers['x-amz-target'], Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(statusCode, headers);
+        res.end(body);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // The SDK clients of this process: the same guard and answer, without the loopback socket.
+    this.stopServingInProcess = serveInProcess(endpoint, async (request) => {
+      return refusalInProcess(request.headers, accessKeyId) ?? this.answer(request.headers['x-amz-target'], request.body);
+    });
+    return endpoint;
+  }
+
+  private stopServingInProcess?: () => void;
+
+  /** One request's answer, whichever way it came. */
+  private answer(target: unknown, text: string): InProcessResponse {
+    const headers = { 'content-type': 'application/x-amz-json-1.0' };
+    try {
+      const operation = String(target ?? '').replace(/^AWSStepFunctions\./, '');
+      const body = JSON.stringify(this.dispatch(operation, JSON.parse(text || '{}')));
+      return { statusCode: 200, headers, body };
+    } catch (error) {
+      const name = error instanceof StepFunctionsError ? error.name : 'InvalidParameterValueException';
+      return { statusCode: 400, headers, body: JSON.stringify({ __type: name, message: (error as Error).message }) };
+    }
   }
 
   private dispatch(operation: string, body: any): unknown {
@@ -497,6 +509,7 @@ export class LocalStepFunctions {
       this.abandon(token);
       task.reject(new StepFunctionsError('States.Runtime', 'The workflow engine stopped'));
     }
+    this.stopServingInProcess?.();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
