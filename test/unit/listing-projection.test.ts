@@ -178,7 +178,7 @@ describe('what the listings read from the indexes', () => {
         newAddress: { line1: '2 New Street', town: 'York', postcode: 'YO1 1AA' },
         movedOn: '2026-11-01',
       },
-      submission.fingerprint,
+      submission.fingerprint!,
     );
     await submissions.scheduleErasure(submission.id, new Date(at(6)));
     expect(await submissions.listErasureDue(new Date(at(7)), 10)).toEqual([submission.id]);
