@@ -11,12 +11,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { p256 } from '@noble/curves/p256';
-import { serveInProcess, type InProcessResponse } from './in-process-transport';
-import { refusalInProcess, refuseUnlessLocalClient } from './local-endpoint-guard';
+import { serveAwsJsonProtocol, type AwsJsonEndpoint } from './aws-json-endpoint';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localKmsKeyArn, type LocalKmsKey } from './template-resources';
 
 /** What KMS answers in `SigningAlgorithms` for each asymmetric signing key spec served here. */
@@ -67,7 +64,6 @@ interface ServedKey {
  */
 export class LocalKms {
   private readonly keys = new Map<string, ServedKey>();
-  private server?: http.Server;
 
   constructor(
     private readonly directory: string,
@@ -261,39 +257,19 @@ export class LocalKms {
    * requests signed with this access key id, and none from a web page (which could sign receipts).
    */
   async listen(accessKeyId: string): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const { statusCode, headers, body } = this.answer(req.headers['x-amz-target'], Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(statusCode, headers);
-        res.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    // The SDK clients of this process: the same guard and answer, without the loopback socket.
-    this.stopServingInProcess = serveInProcess(endpoint, async (request) => {
-      return refusalInProcess(request.headers, accessKeyId) ?? this.answer(request.headers['x-amz-target'], request.body);
-    });
-    return endpoint;
+    this.endpoint = await serveAwsJsonProtocol(
+      {
+        targetPrefix: 'TrentService.',
+        contentType: 'application/x-amz-json-1.1',
+        errorName: (error) => (error instanceof KmsError ? error.name : 'ValidationException'),
+        dispatch: (operation, body) => this.dispatch(operation, body),
+      },
+      accessKeyId,
+    );
+    return this.endpoint.url;
   }
 
-  private stopServingInProcess?: () => void;
-
-  /** One request's answer, whichever way it came. */
-  private answer(target: unknown, text: string): InProcessResponse {
-    const headers = { 'content-type': 'application/x-amz-json-1.1' };
-    try {
-      const operation = String(target ?? '').replace(/^TrentService\./, '');
-      const body = JSON.stringify(this.dispatch(operation, JSON.parse(text || '{}')));
-      return { statusCode: 200, headers, body };
-    } catch (error) {
-      const name = error instanceof KmsError ? error.name : 'ValidationException';
-      return { statusCode: 400, headers, body: JSON.stringify({ __type: name, message: (error as Error).message }) };
-    }
-  }
+  private endpoint?: AwsJsonEndpoint;
 
   private dispatch(operation: string, body: any): unknown {
     switch (operation) {
@@ -309,7 +285,6 @@ export class LocalKms {
   }
 
   async close(): Promise<void> {
-    this.stopServingInProcess?.();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.endpoint?.close();
   }
 }

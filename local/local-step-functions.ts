@@ -1,10 +1,7 @@
 import './promise-with-resolvers';
 import { randomBytes } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { serveInProcess, type InProcessResponse } from './in-process-transport';
-import { refusalInProcess, refuseUnlessLocalClient } from './local-endpoint-guard';
+import { serveAwsJsonProtocol, type AwsJsonEndpoint } from './aws-json-endpoint';
 import { withScaledRetrySchedules } from './retry-schedule';
 import type { AuthorisationRequest } from './iam-policy-evaluator';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-resources';
@@ -173,7 +170,6 @@ export class LocalStepFunctions {
   private closing = false;
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly overrides: Record<string, (input: any) => Promise<any>> = {};
-  private server?: http.Server;
   /**
    * Rejected when the engine closes: every task still running settles with it, so that no task's
    * timeout timer (the department's, for DeliverAndAwait: days) outlives the engine.
@@ -436,39 +432,19 @@ export class LocalStepFunctions {
    * requests signed with this access key id, and none from a web page.
    */
   async listen(accessKeyId: string): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      if (refuseUnlessLocalClient(req, res, accessKeyId)) return;
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const { statusCode, headers, body } = this.answer(req.headers['x-amz-target'], Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(statusCode, headers);
-        res.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    // The SDK clients of this process: the same guard and answer, without the loopback socket.
-    this.stopServingInProcess = serveInProcess(endpoint, async (request) => {
-      return refusalInProcess(request.headers, accessKeyId) ?? this.answer(request.headers['x-amz-target'], request.body);
-    });
-    return endpoint;
+    this.endpoint = await serveAwsJsonProtocol(
+      {
+        targetPrefix: 'AWSStepFunctions.',
+        contentType: 'application/x-amz-json-1.0',
+        errorName: (error) => (error instanceof StepFunctionsError ? error.name : 'InvalidParameterValueException'),
+        dispatch: (operation, body) => this.dispatch(operation, body),
+      },
+      accessKeyId,
+    );
+    return this.endpoint.url;
   }
 
-  private stopServingInProcess?: () => void;
-
-  /** One request's answer, whichever way it came. */
-  private answer(target: unknown, text: string): InProcessResponse {
-    const headers = { 'content-type': 'application/x-amz-json-1.0' };
-    try {
-      const operation = String(target ?? '').replace(/^AWSStepFunctions\./, '');
-      const body = JSON.stringify(this.dispatch(operation, JSON.parse(text || '{}')));
-      return { statusCode: 200, headers, body };
-    } catch (error) {
-      const name = error instanceof StepFunctionsError ? error.name : 'InvalidParameterValueException';
-      return { statusCode: 400, headers, body: JSON.stringify({ __type: name, message: (error as Error).message }) };
-    }
-  }
+  private endpoint?: AwsJsonEndpoint;
 
   private dispatch(operation: string, body: any): unknown {
     switch (operation) {
@@ -509,7 +485,6 @@ export class LocalStepFunctions {
       this.abandon(token);
       task.reject(new StepFunctionsError('States.Runtime', 'The workflow engine stopped'));
     }
-    this.stopServingInProcess?.();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.endpoint?.close();
   }
 }
